@@ -1,0 +1,47 @@
+"""The one place the environment is read.
+
+The embedded default needs nothing set: a SQLite file in the instance folder, timers
+swept by a thread in the web process. Setting DATABASE_URL (PostgreSQL) and REDIS_URL
+switches the same code to the scaled-out shape of docker-compose.yml.
+"""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sqlalchemy_url(url: str) -> str:
+    # Heroku-style "postgres://" and bare "postgresql://" would pick psycopg2, which we
+    # do not install; psycopg 3 is the driver we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A secret key generated once per installation and kept out of the repository."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict:
+    env = os.environ
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dumas.sqlite'}"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
+        "REDIS_URL": env.get("REDIS_URL"),
+        # Where the deployable models live: bpmn/, dmn/ and forms/ side by side.
+        "DUMAS_MODELS_DIR": Path(env.get("DUMAS_MODELS_DIR") or PROJECT_ROOT),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind HTTPS (docker-compose.yml) cookies travel only over TLS; the embedded
+        # default serves plain http://127.0.0.1, where a secure cookie would never return.
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+    }

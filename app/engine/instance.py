@@ -1,0 +1,219 @@
+"""One running workflow, seen through plain values: ready human tasks, the steps the
+engine took, and the next timer."""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.dmn.specs import BusinessRuleTaskMixin
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine.errors import EngineError
+
+
+@dataclass(frozen=True)
+class HumanTask:
+    """A ready user task, as the task index stores it."""
+
+    id: str
+    element_id: str
+    title: str
+    lane: str | None
+    form_key: str | None
+    status: str | None
+    org_unit: str | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class Step:
+    """Something the engine completed that the audit trail records."""
+
+    kind: str  # "decision", "end", "event", "task"
+    element_id: str
+    title: str
+    lane: str | None
+    inputs: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    element_id: str
+    due_at: datetime
+
+
+def _title(spec) -> str:
+    return spec.bpmn_name or spec.bpmn_id or spec.name
+
+
+def _properties(spec) -> dict:
+    return getattr(spec, "extensions", None) or {}
+
+
+class WorkflowInstance:
+    def __init__(self, workflow: BpmnWorkflow):
+        self.workflow = workflow
+
+    # -- reading -----------------------------------------------------------------
+
+    @property
+    def completed(self) -> bool:
+        return self.workflow.is_completed()
+
+    @property
+    def data(self) -> dict:
+        """The case's data as the workflow holds it (the latest completed task's view)."""
+        if self.workflow.is_completed():
+            return dict(self.workflow.data)
+        last = self.workflow.last_task
+        return dict(last.data) if last is not None else {}
+
+    def ready_tasks(self) -> list[HumanTask]:
+        tasks = []
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            props = _properties(spec)
+            unit_variable = props.get("unit_variable")
+            form = getattr(spec, "form", None)
+            tasks.append(
+                HumanTask(
+                    id=str(task.id),
+                    element_id=spec.bpmn_id,
+                    title=_title(spec),
+                    lane=spec.lane,
+                    form_key=getattr(form, "key", None),
+                    status=props.get("status"),
+                    org_unit=task.data.get(unit_variable) if unit_variable else None,
+                    data=dict(task.data),
+                )
+            )
+        return tasks
+
+    def status(self) -> str | None:
+        """The case status the model declares (a `status` property) where it now stands.
+
+        Finished: the status of the end event reached last. Running: that of the first
+        ready task. Waiting on a timer or message alone: None (status unchanged)."""
+        if self.workflow.is_completed():
+            ends = [
+                t
+                for t in self.workflow.tasks.values()
+                if t.state == TaskState.COMPLETED
+                and isinstance(t.task_spec, EndEvent)
+                and _properties(t.task_spec).get("status")
+            ]
+            if ends:
+                last = max(ends, key=lambda t: t.last_state_change)
+                return _properties(last.task_spec)["status"]
+            return None
+        for task in self.ready_tasks():
+            if task.status:
+                return task.status
+        return None
+
+    def next_timer(self) -> PendingTimer | None:
+        due = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task.internal_data.get("event_value")
+            if isinstance(value, dict):  # a cycle: {'cycles', 'next', 'duration'}
+                value = value.get("next")
+            if not value:
+                continue
+            when = TimerEventDefinition.get_datetime(value)
+            if when.tzinfo is None:
+                when = when.astimezone()
+            due.append(PendingTimer(task.task_spec.bpmn_id or task.task_spec.name, when.astimezone(timezone.utc)))
+        return min(due, key=lambda t: t.due_at) if due else None
+
+    # -- acting ----------------------------------------------------------------
+
+    def seed(self, data: dict) -> None:
+        """Give a new workflow its starting data (before the first run)."""
+        for task in self.workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+
+    def run(self) -> list[Step]:
+        """Run every engine step until people, timers or messages are awaited."""
+        steps: list[Step] = []
+        try:
+            self.workflow.do_engine_steps(did_complete_task=lambda task: self._record(task, steps))
+        except EngineError:
+            raise
+        except Exception as exc:  # a model's expression can raise anything Python can
+            raise EngineError(_describe(exc), element_id=_element_of(exc)) from exc
+        return steps
+
+    def complete_task(self, task_id: str, data: dict) -> list[Step]:
+        task = self.workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise EngineError("Tugas ini tidak lagi menunggu diselesaikan.")
+        task.data.update(data)
+        try:
+            task.run()
+        except Exception as exc:
+            raise EngineError(_describe(exc), element_id=task.task_spec.bpmn_id) from exc
+        steps = [Step("task", task.task_spec.bpmn_id, _title(task.task_spec), task.task_spec.lane)]
+        return steps + self.run()
+
+    def fire_timers(self) -> list[Step]:
+        try:
+            self.workflow.refresh_timers()
+        except Exception as exc:
+            raise EngineError(_describe(exc), element_id=_element_of(exc)) from exc
+        return self.run()
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _record(self, task, steps: list[Step]) -> None:
+        spec = task.task_spec
+        if not spec.bpmn_id:  # the engine's own bookkeeping tasks
+            return
+        if isinstance(spec, BusinessRuleTaskMixin):
+            steps.append(_decision_step(task))
+        elif isinstance(spec, EndEvent):
+            steps.append(Step("end", spec.bpmn_id, _title(spec), spec.lane, detail=_properties(spec).get("status")))
+        elif getattr(spec, "event_definition", None) is not None and spec.bpmn_name:
+            steps.append(Step("event", spec.bpmn_id, _title(spec), spec.lane))
+
+
+def _decision_step(task) -> Step:
+    """The inputs a decision table read, the rule that matched and what it decided.
+
+    SpiffWorkflow leaves the outputs undefined when no rule matches and lets a later
+    gateway fail obscurely; we stop here instead with the table and its inputs named."""
+    table = task.task_spec.dmnEngine.decision_table
+    engine = task.task_spec.dmnEngine
+    inputs = {i.expression or i.label: task.data.get(i.expression) for i in table.inputs}
+    matched = engine.decide(task)
+    if not matched:
+        raise EngineError(
+            f"Tabel keputusan '{table.name or table.id}' tidak punya aturan untuk masukan {inputs}.",
+            element_id=task.task_spec.bpmn_id,
+        )
+    outputs = {o.name: task.data.get(o.name) for o in table.outputs}
+    rule = matched[0]
+    return Step(
+        "decision",
+        task.task_spec.bpmn_id,
+        _title(task.task_spec),
+        task.task_spec.lane,
+        inputs=inputs,
+        outputs=outputs,
+        detail=f"aturan {rule.row_number}: {rule.description}".strip().rstrip(":"),
+    )
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) or exc.__class__.__name__
+
+
+def _element_of(exc: Exception) -> str | None:
+    task = getattr(exc, "task", None)
+    return getattr(getattr(task, "task_spec", None), "bpmn_id", None)

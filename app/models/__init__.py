@@ -1,0 +1,14 @@
+"""Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
+by the Alembic migrations in migrations/."""
+from app.models.audit import AuditEvent
+from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
+from app.models.process import ProcessDefinition, ProcessVersion
+
+__all__ = [
+    "AuditEvent",
+    "Case",
+    "ProcessDefinition",
+    "ProcessVersion",
+    "TaskIndexEntry",
+    "TimerIndexEntry",
+]

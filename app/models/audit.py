@@ -1,0 +1,33 @@
+"""The append-only audit trail: who did what to which case, when, with which data."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_case_id_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A username, or "sistem" for the engine and timers, or "pengadu" for the public.
+    actor: Mapped[str] = mapped_column(String(100))
+    # What happened, e.g. "case.started", "task.completed", "decision.evaluated".
+    action: Mapped[str] = mapped_column(String(50))
+    engine_task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    data_before: Mapped[dict | None] = mapped_column(JSON)
+    data_after: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(mapper, connection, target):
+    raise PermissionError("audit events are append-only")

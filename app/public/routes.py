@@ -1,0 +1,14 @@
+from flask import render_template
+
+from app.public import bp
+from app.services.processes import deployed_processes
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html", processes=deployed_processes())
+
+
+@bp.get("/health")
+def health():
+    return {"status": "ok"}

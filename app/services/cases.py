@@ -1,0 +1,189 @@
+"""Use cases on a case: start it, claim and complete its tasks.
+
+Each function is one transaction: it commits once at its end, or, when the engine
+fails, discards the half-run workflow and commits only the error, so the case stays at
+its last good state with the reason recorded for staff.
+"""
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.engine import EngineError
+from app.extensions import db
+from app.models import AuditEvent, Case, TaskIndexEntry
+from app.services.audit import record_event
+from app.services.forms import validate_submission
+from app.services.processes import latest_version, process_engine
+from app.services.workflow_state import load_instance, save_instance
+
+RECEIVED_STATUS = "diterima"
+
+
+class CaseError(Exception):
+    """Base of what a use case refuses; the message is for the person who asked."""
+
+
+class ProcessNotDeployed(CaseError):
+    pass
+
+
+class TaskNotFound(CaseError):
+    pass
+
+
+class ConflictError(CaseError):
+    """Someone else changed the case or took the task first."""
+
+
+class WorkflowFailed(CaseError):
+    """The engine failed; the case was left as it was and the error recorded on it."""
+
+
+def tracking_number_for(case: Case) -> str:
+    return f"DUMAS-{case.created_at.year}-{case.id:06d}"
+
+
+def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
+    """Accept a complaint into the newest version of a process.
+
+    The case is stored even if the model fails on its first steps: an accepted
+    complaint is never lost; staff see the error on the case instead."""
+    version = latest_version(process_key=process_key)
+    if version is None:
+        raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
+    instance = process_engine().start(cache_key=version.content_hash, spec_json=version.spec_json)
+    instance.seed(data)
+    case = Case(
+        process_version=version,
+        status=RECEIVED_STATUS,
+        title=title,
+        workflow_state=process_engine().dump(instance),
+        created_at=datetime.now(timezone.utc),
+    )
+    db.session.add(case)
+    db.session.flush()
+    case.tracking_number = tracking_number_for(case)
+    record_event(
+        case=case,
+        action="case.started",
+        actor=actor,
+        data_after=data,
+        detail=f"{version.definition.key} versi {version.number}",
+    )
+    try:
+        steps = instance.run()
+    except EngineError as exc:
+        _mark_failed(case, exc, actor=actor)
+    else:
+        save_instance(case, instance, steps=steps)
+    db.session.commit()
+    return case
+
+
+def complete_task(
+    *, task_id: str, data: dict, actor: str, lang: str = "id", unit_codes: set[str] | None = None
+) -> Case:
+    """Validate a task's form data, complete the task and run the engine, atomically.
+
+    Raises FormValidationError (bad fields), ConflictError (someone else won),
+    TaskNotFound, or WorkflowFailed (the engine failed; nothing of the step is kept)."""
+    entry = _ready_task(task_id)
+    if entry.claimed_by and entry.claimed_by != actor:
+        raise ConflictError(f"Tugas ini sedang dikerjakan oleh {entry.claimed_by}.")
+    case = entry.case
+    form = case.process_version.forms.get(entry.form_key) if entry.form_key else None
+    cleaned = validate_submission(form, data, lang=lang, unit_codes=unit_codes) if form else {}
+    instance = load_instance(case)
+    task_data = next((t.data for t in instance.ready_tasks() if t.id == task_id), {})
+    before = {key: task_data.get(key) for key in cleaned}
+    try:
+        steps = instance.complete_task(task_id, cleaned)
+    except EngineError as exc:
+        db.session.rollback()
+        _record_failure(case.id, exc, actor=actor)
+        raise WorkflowFailed(str(exc)) from exc
+    with _refusing_stale_writes():
+        record_event(
+            case=case,
+            action="task.completed",
+            actor=actor,
+            engine_task_id=task_id,
+            element_id=entry.element_id,
+            lane=entry.lane,
+            data_before=before,
+            data_after=cleaned,
+            detail=entry.title,
+        )
+        save_instance(case, instance, steps=steps[1:])
+        db.session.commit()
+    return case
+
+
+def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
+    entry = _ready_task(task_id)
+    if entry.claimed_by == actor:
+        return entry
+    claimed = db.session.execute(
+        db.update(TaskIndexEntry)
+        .where(TaskIndexEntry.id == entry.id, TaskIndexEntry.claimed_by.is_(None))
+        .values(claimed_by=actor, claimed_at=datetime.now(timezone.utc))
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise ConflictError("Tugas ini sudah diambil oleh orang lain.")
+    record_event(case=entry.case, action="task.claimed", actor=actor, engine_task_id=task_id,
+                 element_id=entry.element_id, lane=entry.lane, detail=entry.title)
+    db.session.commit()
+    db.session.refresh(entry)
+    return entry
+
+
+def unclaim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
+    entry = _ready_task(task_id)
+    if entry.claimed_by != actor:
+        raise ConflictError("Hanya yang mengambil tugas ini yang dapat melepaskannya.")
+    entry.claimed_by = None
+    entry.claimed_at = None
+    record_event(case=entry.case, action="task.unclaimed", actor=actor, engine_task_id=task_id,
+                 element_id=entry.element_id, lane=entry.lane, detail=entry.title)
+    db.session.commit()
+    return entry
+
+
+def _ready_task(task_id: str) -> TaskIndexEntry:
+    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).first()
+    if entry is not None:
+        return entry
+    done = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.engine_task_id == task_id, AuditEvent.action == "task.completed")
+    ).first()
+    if done is not None:
+        raise ConflictError(f"Tugas ini sudah diselesaikan oleh {done.actor}.")
+    raise TaskNotFound("Tugas tidak ditemukan.")
+
+
+@contextmanager
+def _refusing_stale_writes():
+    """Turn "someone else wrote first" (the lock version moved on, or the task rows we
+    meant to change are already gone or taken) into a ConflictError. Flushes can happen
+    before the commit (autoflush), so the whole write is guarded, not just the commit."""
+    try:
+        yield
+    except (StaleDataError, IntegrityError) as exc:
+        db.session.rollback()
+        raise ConflictError("Kasus ini baru saja diubah oleh orang lain; muat ulang lalu coba lagi.") from exc
+
+
+def _mark_failed(case: Case, exc: EngineError, *, actor: str) -> None:
+    case.last_error = str(exc)
+    case.last_error_at = datetime.now(timezone.utc)
+    record_event(case=case, action="engine.failed", actor=actor, element_id=exc.element_id, detail=str(exc))
+
+
+def _record_failure(case_id: int, exc: EngineError, *, actor: str) -> None:
+    """In a fresh transaction: the error on the case, nothing of the failed step."""
+    case = db.session.get(Case, case_id)
+    _mark_failed(case, exc, actor=actor)
+    db.session.commit()

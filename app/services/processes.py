@@ -1,0 +1,121 @@
+"""Deploying diagrams, with their decision tables and forms, as immutable versions."""
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from app.engine import ModelError, ProcessEngine, decision_ids, decision_refs
+from app.extensions import db
+from app.models import ProcessDefinition, ProcessVersion
+from app.services.forms import load_form_directory
+
+
+class DeploymentError(Exception):
+    """A model that cannot be deployed; the message says what to fix."""
+
+
+@functools.cache
+def process_engine() -> ProcessEngine:
+    """One engine per process: it caches parsed specs per version."""
+    return ProcessEngine()
+
+
+def _content_hash(bpmn_xml: str, decision_files: dict, forms: dict) -> str:
+    canonical = json.dumps([bpmn_xml, decision_files, forms], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def latest_version(*, process_key: str) -> ProcessVersion | None:
+    return db.session.scalars(
+        db.select(ProcessVersion)
+        .join(ProcessDefinition)
+        .where(ProcessDefinition.key == process_key)
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def deploy_process(
+    *, process_key: str, bpmn_xml: str, decision_files: dict[str, str], forms: dict[str, dict], deployed_by: str
+) -> ProcessVersion:
+    """Parse and store a new version, or return the latest one if nothing changed.
+
+    Only the decision tables and forms the diagram names are kept with the version, so
+    a change to another SOP's table does not make a new version of this one."""
+    try:
+        parsed = process_engine().parse(process_id=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files)
+    except ModelError as exc:
+        raise DeploymentError(str(exc)) from exc
+    missing_forms = sorted(set(parsed.form_keys) - forms.keys())
+    if missing_forms:
+        raise DeploymentError(f"Formulir belum ada untuk formKey: {', '.join(missing_forms)}.")
+    used_forms = {key: forms[key] for key in parsed.form_keys}
+    content_hash = _content_hash(bpmn_xml, decision_files, used_forms)
+
+    definition = db.session.scalars(db.select(ProcessDefinition).where(ProcessDefinition.key == process_key)).first()
+    if definition is None:
+        definition = ProcessDefinition(key=process_key, name=parsed.process_name)
+        db.session.add(definition)
+    latest = latest_version(process_key=process_key)
+    if latest is not None and latest.content_hash == content_hash:
+        return latest
+    definition.name = parsed.process_name
+    version = ProcessVersion(
+        definition=definition,
+        number=(latest.number + 1) if latest else 1,
+        bpmn_xml=bpmn_xml,
+        decision_files=decision_files,
+        forms=used_forms,
+        spec_json=parsed.spec_json,
+        content_hash=content_hash,
+        deployed_by=deployed_by,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def deploy_directory(models_dir: Path, *, deployed_by: str) -> list[ProcessVersion]:
+    """Deploy every bpmn/<key>.bpmn with the dmn/ tables and forms/ it uses; commits."""
+    forms = load_form_directory(models_dir / "forms")
+    tables: dict[str, tuple[str, str]] = {}  # decision id -> (file name, xml)
+    for path in sorted((models_dir / "dmn").glob("*.dmn")):
+        xml = path.read_text(encoding="utf-8")
+        for decision_id in decision_ids(xml, filename=path.name):
+            tables[decision_id] = (path.name, xml)
+    versions = []
+    for path in sorted((models_dir / "bpmn").glob("*.bpmn")):
+        bpmn_xml = path.read_text(encoding="utf-8")
+        refs = decision_refs(bpmn_xml)
+        unknown = sorted(refs - tables.keys())
+        if unknown:
+            raise DeploymentError(f"{path.name}: tabel keputusan tidak ditemukan di dmn/: {', '.join(unknown)}.")
+        decision_files = dict(tables[ref] for ref in refs)
+        versions.append(
+            deploy_process(
+                process_key=path.stem,
+                bpmn_xml=bpmn_xml,
+                decision_files=decision_files,
+                forms=forms,
+                deployed_by=deployed_by,
+            )
+        )
+    db.session.commit()
+    return versions
+
+
+def deployed_processes() -> list[ProcessVersion]:
+    """The newest version of every process."""
+    newest = (
+        db.select(ProcessVersion.definition_id, db.func.max(ProcessVersion.number).label("number"))
+        .group_by(ProcessVersion.definition_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            db.select(ProcessVersion)
+            .join(newest, (ProcessVersion.definition_id == newest.c.definition_id) & (ProcessVersion.number == newest.c.number))
+            .join(ProcessDefinition)
+            .order_by(ProcessDefinition.key)
+        )
+    )

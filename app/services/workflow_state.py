@@ -1,0 +1,112 @@
+"""Loading a case's workflow and saving it back with everything derived from it: the
+status, the task index, the timer index and the audit of what the engine did.
+
+Nothing here commits; the use case that called it does, once.
+"""
+from datetime import datetime, timezone
+
+from app.engine import Step, WorkflowInstance
+from app.models import Case, TaskIndexEntry, TimerIndexEntry
+from app.extensions import db
+from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.processes import process_engine
+
+
+def load_instance(case: Case) -> WorkflowInstance:
+    version = case.process_version
+    return process_engine().load(cache_key=version.content_hash, spec_json=version.spec_json, state=case.workflow_state)
+
+
+def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) -> None:
+    now = datetime.now(timezone.utc)
+    case.workflow_state = process_engine().dump(instance)
+    case.last_error = None
+    case.last_error_at = None
+    _record_steps(case, steps)
+    _sync_task_index(case, instance, now=now)
+    _sync_timer_index(case, instance)
+    new_status = instance.status()
+    if new_status and new_status != case.status:
+        record_event(
+            case=case,
+            action="case.status_changed",
+            actor=SYSTEM_ACTOR,
+            data_before={"status": case.status},
+            data_after={"status": new_status},
+        )
+        case.status = new_status
+    if instance.completed and not case.completed:
+        case.completed = True
+        case.closed_at = now
+        record_event(case=case, action="case.closed", actor=SYSTEM_ACTOR, data_after={"status": case.status})
+
+
+def _record_steps(case: Case, steps: list[Step]) -> None:
+    for step in steps:
+        if step.kind == "decision":
+            record_event(
+                case=case,
+                action="decision.evaluated",
+                actor=SYSTEM_ACTOR,
+                element_id=step.element_id,
+                lane=step.lane,
+                data_before=step.inputs,
+                data_after=step.outputs,
+                detail=step.detail,
+            )
+        elif step.kind in {"end", "event"}:
+            record_event(
+                case=case,
+                action="event.reached",
+                actor=SYSTEM_ACTOR,
+                element_id=step.element_id,
+                lane=step.lane,
+                detail=step.title,
+            )
+
+
+def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -> None:
+    ready = {task.id: task for task in instance.ready_tasks()}
+    indexed = {entry.engine_task_id: entry for entry in case.tasks}
+    for task_id, entry in indexed.items():
+        if task_id not in ready:
+            case.tasks.remove(entry)
+    for task_id, task in ready.items():
+        if task_id in indexed:
+            continue
+        case.tasks.append(
+            TaskIndexEntry(
+                engine_task_id=task_id,
+                element_id=task.element_id,
+                title=task.title,
+                lane=task.lane or "",
+                role=task.lane or "",
+                org_unit=task.org_unit,
+                form_key=task.form_key,
+                created_at=now,
+            )
+        )
+        record_event(
+            case=case,
+            action="task.created",
+            actor=SYSTEM_ACTOR,
+            engine_task_id=task_id,
+            element_id=task.element_id,
+            lane=task.lane,
+            detail=task.title,
+            data_after={"org_unit": task.org_unit} if task.org_unit else None,
+        )
+
+
+def _sync_timer_index(case: Case, instance: WorkflowInstance) -> None:
+    pending = instance.next_timer()
+    entry = db.session.get(TimerIndexEntry, case.id)
+    if pending is None:
+        if entry is not None:
+            db.session.delete(entry)
+        return
+    if entry is None:
+        db.session.add(TimerIndexEntry(case_id=case.id, due_at=pending.due_at, element_id=pending.element_id))
+    else:
+        entry.due_at = pending.due_at
+        entry.element_id = pending.element_id

@@ -1,0 +1,105 @@
+"""Fixtures shared by every test.
+
+Every test that uses `app` runs twice: on SQLite (the embedded default) and on
+PostgreSQL (the scaled-out shape). Each backend gets a fresh database built by the
+Alembic migrations once per session; after each test its tables are emptied.
+Set DUMAS_TEST_BACKENDS=sqlite to skip PostgreSQL on a machine without it; CI runs both.
+"""
+import os
+import uuid
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from app import create_app
+from app.extensions import db
+from app.services.processes import deploy_directory
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "DUMAS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = os.environ.get("DUMAS_TEST_BACKENDS", "sqlite,postgresql").split(",")
+
+
+def _config(database_url: str) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-only"}
+
+
+def _migrate(database_url: str) -> None:
+    app = create_app(_config(database_url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dumas.sqlite'}"
+        _migrate(url)
+        yield url
+        return
+    name = f"dumas_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(_config(database_url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sop_models(app_context):
+    """The real bpmn/, dmn/ and forms/ of the project, deployed."""
+    return {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
+
+
+@pytest.fixture
+def test_models(app_context):
+    """Small models made for engine tests (tests/fixtures/models), deployed."""
+    return {v.definition.key: v for v in deploy_directory(FIXTURE_MODELS, deployed_by="test")}
