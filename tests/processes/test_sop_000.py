@@ -1,0 +1,194 @@
+"""SOP 000 (Inspektorat BSN) walked through the service layer: every path of the
+diagram and every rule of its routing table, on both databases."""
+import itertools
+
+import pytest
+
+from app.extensions import db
+from app.models import AuditEvent, Case
+from app.services.cases import complete_task, start_case
+
+VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
+REVIEW_TEXT = {
+    "inti_masalah": "Dugaan pungutan liar pada layanan sertifikasi.",
+    "peraturan_terkait": "PP 94/2021 tentang Disiplin PNS.",
+    "memo": "Memo Kepala Inspektorat atas hasil penelaahan.",
+}
+UNIT = "Deputi Bidang Penerapan Standar dan Penilaian Kesesuaian"
+
+
+def _review(logis, berkadar_pengawasan, kewenangan):
+    data = {**REVIEW_TEXT, "logis": logis, "berkadar_pengawasan": berkadar_pengawasan, "kewenangan": kewenangan}
+    if logis and kewenangan and not berkadar_pengawasan:
+        data["unit_tujuan"] = UNIT
+    return data
+
+
+def _file_complaint() -> Case:
+    return start_case(
+        process_key="sop_000",
+        data={"jenis": "pengaduan"},
+        title="Dugaan pungutan liar",
+        actor="pengadu",
+    )
+
+
+def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_unit=None) -> Case:
+    """Assert the case waits at exactly this task in this lane, then complete it."""
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    [task] = case.tasks
+    assert (task.element_id, task.lane, task.role, task.org_unit) == (element_id, lane, lane, org_unit)
+    complete_task(task_id=task.engine_task_id, data=data, actor=actor)
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def _actions(case: Case) -> list[str]:
+    return [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))]
+
+
+def _to_routing(case: Case, review: dict) -> Case:
+    assert case.status == "verifikasi"
+    case = _work(case, element_id="tugas_verifikasi", lane="Admin Inspektorat", data=VERIFIED, actor="admin")
+    assert case.status == "penelaahan"
+    return _work(case, element_id="tugas_telaah", lane="Kepala Inspektorat", data=review, actor="kepala")
+
+
+def test_incomplete_report_is_not_processed(sop_models):
+    case = _file_complaint()
+    case = _work(
+        case,
+        element_id="tugas_verifikasi",
+        lane="Admin Inspektorat",
+        data={"lengkap": False, "lokasi_kasus": "Bandung", "catatan_verifikasi": "Nomor KTP tidak terbaca."},
+        actor="admin",
+    )
+    assert (case.completed, case.status, case.tasks) == (True, "tidak_lengkap", [])
+
+
+def test_supervisory_complaint_goes_through_tata_usaha_and_the_head(sop_models):
+    case = _to_routing(_file_complaint(), _review(True, True, True))
+    assert case.status == "tindak_lanjut"
+    case = _work(
+        case,
+        element_id="tugas_tindak_lanjut_pengawasan",
+        lane="Tata Usaha Inspektorat",
+        data={"kegiatan": ["klarifikasi", "pemeriksaan"], "hasil_tindak_lanjut": "Terbukti sebagian."},
+        actor="tatausaha",
+    )
+    case = _work(
+        case,
+        element_id="tugas_tanggapan_kepala",
+        lane="Kepala Inspektorat",
+        data={"bentuk_tindak_lanjut": "audit_investigasi", "laporan_tindak_lanjut": "Audit investigasi dilaksanakan."},
+        actor="kepala",
+    )
+    assert case.status == "penyampaian_hasil"
+    case = _work(
+        case,
+        element_id="tugas_penyelesaian",
+        lane="Admin Inspektorat",
+        data={"ringkasan_untuk_pengadu": "Pengaduan terbukti; sanksi dijatuhkan."},
+        actor="admin",
+    )
+    assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
+    reached = {e.element_id for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "event.reached"))}
+    assert {"ev_selesai", "ev_rekap_semesteran"} <= reached
+
+
+def test_non_supervisory_complaint_goes_to_the_chosen_unit(sop_models):
+    case = _to_routing(_file_complaint(), _review(True, False, True))
+    case = _work(
+        case,
+        element_id="tugas_tindak_lanjut_unit",
+        lane="Unit Eselon II",
+        org_unit=UNIT,
+        data={"laporan_tindak_lanjut": "Petugas loket telah diberi pembinaan."},
+        actor="unit",
+    )
+    case = _work(
+        case,
+        element_id="tugas_penyelesaian",
+        lane="Admin Inspektorat",
+        data={"ringkasan_untuk_pengadu": "Ditindaklanjuti unit kerja."},
+        actor="admin",
+    )
+    assert (case.completed, case.status) == (True, "selesai")
+
+
+def test_complaint_outside_bsn_authority_is_sent_to_the_other_agency(sop_models):
+    case = _to_routing(_file_complaint(), _review(True, True, False))
+    assert case.status == "penyaluran"
+    case = _work(
+        case,
+        element_id="tugas_salurkan_instansi_lain",
+        lane="Kepala Inspektorat",
+        data={"instansi_tujuan": "Ombudsman RI", "nomor_surat": "12/IT/2026", "tanggal_surat": "2026-11-20"},
+        actor="kepala",
+    )
+    assert (case.completed, case.status) == (True, "diteruskan_instansi_lain")
+
+
+def test_implausible_complaint_is_not_followed_up(sop_models):
+    case = _to_routing(_file_complaint(), _review(False, True, True))
+    assert (case.completed, case.status, case.tasks) == (True, "tidak_ditindaklanjuti", [])
+
+
+EXPECTED_ROUTE = {
+    (True, True, True): "pengawasan",
+    (True, False, True): "unit_kerja",
+    (True, True, False): "instansi_lain",
+    (True, False, False): "instansi_lain",
+    (False, True, True): "tidak_ditindaklanjuti",
+    (False, False, True): "tidak_ditindaklanjuti",
+    (False, True, False): "tidak_ditindaklanjuti",
+    (False, False, False): "tidak_ditindaklanjuti",
+}
+FIRST_STOP = {
+    "pengawasan": ("tugas_tindak_lanjut_pengawasan", "tindak_lanjut"),
+    "unit_kerja": ("tugas_tindak_lanjut_unit", "tindak_lanjut"),
+    "instansi_lain": ("tugas_salurkan_instansi_lain", "penyaluran"),
+    "tidak_ditindaklanjuti": (None, "tidak_ditindaklanjuti"),
+}
+
+
+@pytest.mark.parametrize(
+    "logis,berkadar,kewenangan", list(itertools.product([True, False], repeat=3)), ids=lambda v: str(v)[0]
+)
+def test_every_routing_rule(sop_models, logis, berkadar, kewenangan):
+    route = EXPECTED_ROUTE[(logis, berkadar, kewenangan)]
+    case = _to_routing(_file_complaint(), _review(logis, berkadar, kewenangan))
+
+    [decision] = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "decision.evaluated")
+    ).all()
+    assert decision.data_before == {"logis": logis, "berkadar_pengawasan": berkadar, "kewenangan": kewenangan}
+    assert decision.data_after == {"rute": route}
+    element_id, status = FIRST_STOP[route]
+    assert [t.element_id for t in case.tasks] == ([element_id] if element_id else [])
+    assert case.status == status
+
+
+def test_the_audit_trail_tells_the_whole_story(sop_models):
+    case = _to_routing(_file_complaint(), _review(False, False, False))
+    assert _actions(case) == [
+        "case.started",
+        "event.reached",  # 1. Pengaduan dilaporkan, in the Pengadu lane
+        "task.created",
+        "case.status_changed",
+        "task.completed",
+        "task.created",
+        "case.status_changed",
+        "task.completed",
+        "decision.evaluated",
+        "event.reached",
+        "case.status_changed",
+        "case.closed",
+    ]
+    completed = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "task.completed")
+    ).all()
+    assert [(e.actor, e.lane) for e in completed] == [("admin", "Admin Inspektorat"), ("kepala", "Kepala Inspektorat")]
+    assert completed[0].data_after == VERIFIED
+    assert completed[0].data_before == {"lengkap": None, "lokasi_kasus": None}
