@@ -7,6 +7,7 @@ spec objects cached per version, so no case carries a copy of its diagram.
 import json
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -144,11 +145,12 @@ class ProcessEngine:
 
     # -- running -------------------------------------------------------------------
 
-    def _specs_for(self, cache_key, spec_json: bytes) -> tuple:
-        """Restore a version's spec objects once; versions are immutable, so is the cache."""
+    def _specs_for(self, cache_key, load_spec: Callable[[], bytes]) -> tuple:
+        """Restore a version's spec objects once; versions are immutable, so is the cache.
+        `load_spec` is called only on a miss, so the stored spec is not even read then."""
         specs = self._specs.get(cache_key)
         if specs is None:
-            dct = json.loads(spec_json)
+            dct = json.loads(load_spec())
             specs = (
                 self._registry.restore(dct["spec"]),
                 {name: self._registry.restore(s) for name, s in dct["subprocess_specs"].items()},
@@ -157,13 +159,13 @@ class ProcessEngine:
                 self._specs.setdefault(cache_key, specs)
         return specs
 
-    def start(self, *, cache_key, spec_json: bytes) -> WorkflowInstance:
-        spec, subprocess_specs = self._specs_for(cache_key, spec_json)
+    def start(self, *, cache_key, load_spec: Callable[[], bytes]) -> WorkflowInstance:
+        spec, subprocess_specs = self._specs_for(cache_key, load_spec)
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
         return WorkflowInstance(workflow)
 
-    def load(self, *, cache_key, spec_json: bytes, state: bytes) -> WorkflowInstance:
-        spec, subprocess_specs = self._specs_for(cache_key, spec_json)
+    def load(self, *, cache_key, load_spec: Callable[[], bytes], state: bytes) -> WorkflowInstance:
+        spec, subprocess_specs = self._specs_for(cache_key, load_spec)
         dct = json.loads(zlib.decompress(state))
         self._serializer.migrate(dct)
         workflow = self._registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)

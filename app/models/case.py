@@ -37,6 +37,7 @@ class Case(db.Model):
     tasks: Mapped[list["TaskIndexEntry"]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
+    timer: Mapped["TimerIndexEntry | None"] = relationship(cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -36,11 +36,12 @@ class ProcessVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
     number: Mapped[int] = mapped_column(Integer)
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Large and rarely read (the engine caches parsed specs): loaded only when used.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     # {decision file name: DMN XML} and {form key: form definition}.
-    decision_files: Mapped[dict] = mapped_column(JSON)
+    decision_files: Mapped[dict] = mapped_column(JSON, deferred=True)
     forms: Mapped[dict] = mapped_column(JSON)
-    spec_json: Mapped[bytes] = mapped_column(LargeBinary)
+    spec_json: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(100))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import EngineError
@@ -53,7 +54,7 @@ def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
-    instance = process_engine().start(cache_key=version.content_hash, spec_json=version.spec_json)
+    instance = process_engine().start(cache_key=version.content_hash, load_spec=lambda: version.spec_json)
     instance.seed(data)
     case = Case(
         process_version=version,
@@ -153,7 +154,20 @@ def unclaim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
 
 
 def _ready_task(task_id: str) -> TaskIndexEntry:
-    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).first()
+    """The task's index row with its case, version, tasks and timer, in one query."""
+    entry = (
+        db.session.scalars(
+            db.select(TaskIndexEntry)
+            .where(TaskIndexEntry.engine_task_id == task_id)
+            .options(
+                joinedload(TaskIndexEntry.case).options(
+                    joinedload(Case.process_version), joinedload(Case.tasks), joinedload(Case.timer)
+                )
+            )
+        )
+        .unique()
+        .first()
+    )
     if entry is not None:
         return entry
     done = db.session.scalars(

@@ -7,14 +7,13 @@ from datetime import datetime, timezone
 
 from app.engine import Step, WorkflowInstance
 from app.models import Case, TaskIndexEntry, TimerIndexEntry
-from app.extensions import db
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.processes import process_engine
 
 
 def load_instance(case: Case) -> WorkflowInstance:
     version = case.process_version
-    return process_engine().load(cache_key=version.content_hash, spec_json=version.spec_json, state=case.workflow_state)
+    return process_engine().load(cache_key=version.content_hash, load_spec=lambda: version.spec_json, state=case.workflow_state)
 
 
 def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) -> None:
@@ -100,13 +99,10 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
 
 def _sync_timer_index(case: Case, instance: WorkflowInstance) -> None:
     pending = instance.next_timer()
-    entry = db.session.get(TimerIndexEntry, case.id)
     if pending is None:
-        if entry is not None:
-            db.session.delete(entry)
-        return
-    if entry is None:
-        db.session.add(TimerIndexEntry(case_id=case.id, due_at=pending.due_at, element_id=pending.element_id))
+        case.timer = None
+    elif case.timer is None:
+        case.timer = TimerIndexEntry(due_at=pending.due_at, element_id=pending.element_id)
     else:
-        entry.due_at = pending.due_at
-        entry.element_id = pending.element_id
+        case.timer.due_at = pending.due_at
+        case.timer.element_id = pending.element_id
