@@ -57,6 +57,7 @@ def _properties(spec) -> dict:
 class WorkflowInstance:
     def __init__(self, workflow: BpmnWorkflow):
         self.workflow = workflow
+        self._ready: list[HumanTask] | None = None  # valid until the workflow moves
 
     # -- reading -----------------------------------------------------------------
 
@@ -73,6 +74,15 @@ class WorkflowInstance:
         return dict(last.data) if last is not None else {}
 
     def ready_tasks(self) -> list[HumanTask]:
+        if self._ready is None:
+            self._ready = self._find_ready_tasks()
+        return self._ready
+
+    def task_data(self, task_id: str) -> dict:
+        """The data a ready task holds (what its form would change)."""
+        return next((t.data for t in self.ready_tasks() if t.id == task_id), {})
+
+    def _find_ready_tasks(self) -> list[HumanTask]:
         tasks = []
         for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
@@ -142,6 +152,7 @@ class WorkflowInstance:
     def run(self) -> list[Step]:
         """Run every engine step until people, timers or messages are awaited."""
         steps: list[Step] = []
+        self._ready = None
         try:
             self.workflow.do_engine_steps(did_complete_task=lambda task: self._record(task, steps))
         except EngineError:
@@ -155,6 +166,7 @@ class WorkflowInstance:
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
             raise EngineError("Tugas ini tidak lagi menunggu diselesaikan.")
         task.data.update(data)
+        self._ready = None
         try:
             task.run()
         except Exception as exc:

@@ -40,7 +40,7 @@ class ProcessVersion(db.Model):
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     # {decision file name: DMN XML} and {form key: form definition}.
     decision_files: Mapped[dict] = mapped_column(JSON, deferred=True)
-    forms: Mapped[dict] = mapped_column(JSON)
+    forms: Mapped[dict] = mapped_column(JSON, deferred=True)
     spec_json: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, TaskIndexEntry
 from app.services.audit import record_event
 from app.services.forms import validate_submission
-from app.services.processes import latest_version, process_engine
+from app.services.processes import latest_version, process_engine, version_forms
 from app.services.workflow_state import load_instance, save_instance
 
 RECEIVED_STATUS = "diterima"
@@ -94,10 +94,10 @@ def complete_task(
     if entry.claimed_by and entry.claimed_by != actor:
         raise ConflictError(f"Tugas ini sedang dikerjakan oleh {entry.claimed_by}.")
     case = entry.case
-    form = case.process_version.forms.get(entry.form_key) if entry.form_key else None
+    form = version_forms(case.process_version).get(entry.form_key) if entry.form_key else None
     cleaned = validate_submission(form, data, lang=lang, unit_codes=unit_codes) if form else {}
     instance = load_instance(case)
-    task_data = next((t.data for t in instance.ready_tasks() if t.id == task_id), {})
+    task_data = instance.task_data(task_id)
     before = {key: task_data.get(key) for key in cleaned}
     try:
         steps = instance.complete_task(task_id, cleaned)

@@ -20,6 +20,17 @@ def process_engine() -> ProcessEngine:
     return ProcessEngine()
 
 
+_forms_cache: dict[str, dict] = {}
+
+
+def version_forms(version: ProcessVersion) -> dict[str, dict]:
+    """A version's forms, read from the database once per process: versions never change."""
+    forms = _forms_cache.get(version.content_hash)
+    if forms is None:
+        forms = _forms_cache.setdefault(version.content_hash, version.forms)
+    return forms
+
+
 def _content_hash(bpmn_xml: str, decision_files: dict, forms: dict) -> str:
     canonical = json.dumps([bpmn_xml, decision_files, forms], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

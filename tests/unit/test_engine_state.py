@@ -48,6 +48,7 @@ def test_state_round_trips_without_the_spec(test_models):
 
 
 def test_waiting_timer_is_indexed_with_its_due_time(test_models):
+    """The timer's expression calls a script-environment function on a reloaded workflow."""
     case = _start()
     complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
     timer = db.session.get(TimerIndexEntry, case.id)
