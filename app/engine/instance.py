@@ -206,7 +206,8 @@ def _decision_step(task) -> Step:
     matched = engine.decide(task)
     if not matched:
         raise EngineError(
-            f"Tabel keputusan '{table.name or table.id}' tidak punya aturan untuk masukan {inputs}.",
+            f"Langkah '{_title(task.task_spec)}': tabel keputusan '{table.name or table.id}' "
+            f"tidak punya aturan untuk masukan {inputs}.",
             element_id=task.task_spec.bpmn_id,
         )
     outputs = {o.name: task.data.get(o.name) for o in table.outputs}

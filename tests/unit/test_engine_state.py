@@ -117,3 +117,22 @@ def test_audit_events_cannot_be_changed(test_models):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_complaint_is_kept_even_when_its_first_steps_fail(test_models):
+    case = start_case(process_key="uji_awal", data={"kategori": "a", "pembagi": 0}, title="Uji", actor="pengadu")
+
+    case = _reload(case.id)
+    assert case.tracking_number and case.status == "diterima"
+    assert "division by zero" in case.last_error
+    assert case.tasks == []
+    actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.case_id == case.id))]
+    assert actions == ["case.started", "engine.failed"]
+
+
+def test_a_decision_table_with_no_matching_rule_is_named(test_models):
+    case = start_case(process_key="uji_awal", data={"kategori": "b", "pembagi": 1}, title="Uji", actor="pengadu")
+    case = _reload(case.id)
+    assert "Langkah 'Putuskan': tabel keputusan" in case.last_error
+    assert "tidak punya aturan untuk masukan" in case.last_error
+    assert "'kategori': 'b'" in case.last_error
