@@ -4,7 +4,8 @@ from pathlib import Path
 from flask import Flask
 
 from app.config import load_config
-from app.extensions import db, migrate
+from app.extensions import babel, csrf, db, login_manager, migrate
+from app.i18n import current_language, select_locale
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,18 +16,44 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(
+        app, db, render_as_batch=True, compare_type=True,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+    )
     _tune_sqlite(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_locale="id")
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    app.jinja_env.globals["current_language"] = current_language
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
-    from app.public import bp as public_bp
 
-    app.register_blueprint(public_bp)
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    _register_blueprints(app)
 
     from app.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.cases import bp as cases_bp
+    from app.inbox import bp as inbox_bp
+    from app.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(inbox_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(api_bp)
 
 
 def _tune_sqlite(app: Flask) -> None:

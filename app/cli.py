@@ -2,6 +2,7 @@
 import click
 from flask import Flask, current_app
 
+from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
 from app.services.demo import seed_demo
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
 
@@ -9,6 +10,9 @@ from app.services.processes import DeploymentError, deploy_directory, deployed_p
 def register_commands(app: Flask) -> None:
     app.cli.add_command(processes)
     app.cli.add_command(demo)
+    app.cli.add_command(users)
+    app.cli.add_command(units)
+    app.cli.add_command(roles_command)
 
 
 @click.group(help="Diagram proses (BPMN) beserta tabel keputusan dan formulirnya.")
@@ -33,12 +37,57 @@ def list_command():
         click.echo(f"{version.definition.key}\tversi {version.number}\t{version.definition.name}")
 
 
+@click.command("roles", help="Semua peran yang dinamai lajur (lane) diagram yang dideploy.")
+def roles_command():
+    for role in lane_roles():
+        click.echo(role)
+
+
+@click.group(help="Akun petugas.")
+def users():
+    pass
+
+
+@users.command("create", help="Buat akun petugas dengan satu atau lebih peran.")
+@click.option("--username", required=True)
+@click.option("--password", required=True, help="Minimal 8 karakter; disimpan sebagai hash.")
+@click.option("--role", "roles", multiple=True, required=True, help="Nama lajur, mis. 'Admin Inspektorat'.")
+@click.option("--unit", "unit_code", default=None, help="Kode unit kerja (lihat `units list`).")
+@click.option("--name", "full_name", default="", help="Nama lengkap.")
+def create_user_command(username, password, roles, unit_code, full_name):
+    try:
+        user = create_user(username=username, password=password, roles=list(roles), unit_code=unit_code, full_name=full_name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Akun {user.username} dibuat: {', '.join(sorted(user.role_names))}")
+
+
+@click.group(help="Unit kerja (organisasi).")
+def units():
+    pass
+
+
+@units.command("create", help="Tambah unit kerja.")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", default="")
+def create_unit_command(code, name, organisation):
+    unit = ensure_unit(code=code, name=name, organisation=organisation)
+    click.echo(f"{unit.code}\t{unit.name}")
+
+
+@units.command("list", help="Semua unit kerja.")
+def list_units_command():
+    for unit in all_units():
+        click.echo(f"{unit.code}\t{unit.name}")
+
+
 @click.group(help="Data contoh untuk mencoba sistem.")
 def demo():
     pass
 
 
-@demo.command("seed", help="Deploy model dan buat kasus contoh (sekali saja).")
+@demo.command("seed", help="Deploy model, unit, akun contoh dan kasus contoh (sekali saja).")
 def seed_command():
     created = seed_demo(current_app.config["DUMAS_MODELS_DIR"])
     click.echo(f"{created} kasus contoh dibuat." if created else "Data contoh sudah ada; tidak ada yang diubah.")

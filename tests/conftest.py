@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.extensions import db
+from app.services.accounts import create_user, ensure_unit
+from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, UNITS
 from app.services.processes import deploy_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +28,14 @@ BACKENDS = os.environ.get("DUMAS_TEST_BACKENDS", "sqlite,postgresql").split(",")
 
 
 def _config(database_url: str) -> dict:
-    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-only"}
+    # CSRF is switched off for the test client's convenience; tests/integration/test_csrf.py
+    # switches it back on and proves every form refuses a request without the token.
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-only",
+        "WTF_CSRF_ENABLED": False,
+    }
 
 
 def _migrate(database_url: str) -> None:
@@ -103,3 +112,31 @@ def sop_models(app_context):
 def test_models(app_context):
     """Small models made for engine tests (tests/fixtures/models), deployed."""
     return {v.definition.key: v for v in deploy_directory(FIXTURE_MODELS, deployed_by="test")}
+
+
+@pytest.fixture
+def staff(sop_models):
+    """SOP 000 deployed, the demo units, and one account per staff role (see
+    app/services/demo.py: admin, kepala, tatausaha, unit.dpspk, unit.akreditasi, ...)."""
+    for code, name in UNITS:
+        ensure_unit(code=code, name=name, organisation=ORGANISATION)
+    return {
+        username: create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit)
+        for username, role, unit in ACCOUNTS
+    }
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):
+        return self._client.post("/masuk", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/keluar")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

@@ -98,6 +98,8 @@ class ParsedModels:
     spec_json: bytes
     process_name: str
     lanes: tuple[str, ...]
+    # Lanes holding a task routed to one organisation unit (a `unit_variable` property).
+    unit_scoped_lanes: tuple[str, ...]
     form_keys: tuple[str, ...]
 
 
@@ -140,6 +142,9 @@ class ProcessEngine:
             spec_json=json.dumps(spec_dict).encode("utf-8"),
             process_name=spec.description or process_id,
             lanes=tuple(sorted({t.lane for t in task_specs if getattr(t, "lane", None)})),
+            unit_scoped_lanes=tuple(
+                sorted({t.lane for t in task_specs if t.lane and (getattr(t, "extensions", None) or {}).get("unit_variable")})
+            ),
             form_keys=tuple(sorted({t.form.key for t in task_specs if getattr(getattr(t, "form", None), "key", None)})),
         )
 

@@ -1,12 +1,21 @@
 """Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
 by the Alembic migrations in migrations/."""
+from app.models.accounts import OrgUnit, Role, User, user_roles
 from app.models.audit import AuditEvent
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
+from app.models.complaint import CaseUnit, Complaint, Document
 from app.models.process import ProcessDefinition, ProcessVersion
 
 __all__ = [
     "AuditEvent",
     "Case",
+    "CaseUnit",
+    "Complaint",
+    "Document",
+    "OrgUnit",
+    "Role",
+    "User",
+    "user_roles",
     "ProcessDefinition",
     "ProcessVersion",
     "TaskIndexEntry",

@@ -43,6 +43,9 @@ class ProcessVersion(db.Model):
     forms: Mapped[dict] = mapped_column(JSON, deferred=True)
     spec_json: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The lanes (roles) of the diagram, and those whose tasks are routed to one unit.
+    lanes: Mapped[list] = mapped_column(JSON, default=list)
+    unit_scoped_lanes: Mapped[list] = mapped_column(JSON, default=list)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(100))
 

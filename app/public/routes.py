@@ -12,3 +12,13 @@ def index():
 @bp.get("/health")
 def health():
     return {"status": "ok"}
+
+
+@bp.route("/lapor", methods=["GET", "POST"])
+def complaint_form():
+    return "belum tersedia", 501
+
+
+@bp.route("/lacak", methods=["GET", "POST"])
+def track():
+    return "belum tersedia", 501

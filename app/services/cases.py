@@ -47,10 +47,18 @@ def tracking_number_for(case: Case) -> str:
 
 
 def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
-    """Accept a complaint into the newest version of a process.
+    """Accept a case into the newest version of a process; commits."""
+    case = open_case(process_key=process_key, data=data, title=title, actor=actor)
+    db.session.commit()
+    return case
 
-    The case is stored even if the model fails on its first steps: an accepted
-    complaint is never lost; staff see the error on the case instead."""
+
+def open_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
+    """Create a case and run its first steps, without committing, so that a caller can
+    store what belongs with it (the complaint, its files) in the same transaction.
+
+    The case is kept even if the model fails on its first steps: an accepted complaint
+    is never lost; staff see the error on the case instead."""
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
@@ -79,7 +87,6 @@ def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
         _mark_failed(case, exc, actor=actor)
     else:
         save_instance(case, instance, steps=steps)
-    db.session.commit()
     return case
 
 

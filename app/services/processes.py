@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.engine import ModelError, ProcessEngine, decision_ids, decision_refs
 from app.extensions import db
-from app.models import ProcessDefinition, ProcessVersion
+from app.models import ProcessDefinition, ProcessVersion, Role
 from app.services.forms import load_form_directory
 
 
@@ -79,11 +79,22 @@ def deploy_process(
         forms=used_forms,
         spec_json=parsed.spec_json,
         content_hash=content_hash,
+        lanes=list(parsed.lanes),
+        unit_scoped_lanes=list(parsed.unit_scoped_lanes),
         deployed_by=deployed_by,
     )
     db.session.add(version)
+    _ensure_roles(parsed.lanes)
     db.session.flush()
     return version
+
+
+def _ensure_roles(lanes) -> None:
+    """Every lane names a role; a new lane creates its role so accounts can be given it."""
+    existing = set(db.session.scalars(db.select(Role.name).where(Role.name.in_(lanes))))
+    for lane in lanes:
+        if lane not in existing:
+            db.session.add(Role(name=lane))
 
 
 def deploy_directory(models_dir: Path, *, deployed_by: str) -> list[ProcessVersion]:

@@ -6,7 +6,8 @@ Nothing here commits; the use case that called it does, once.
 from datetime import datetime, timezone
 
 from app.engine import Step, WorkflowInstance
-from app.models import Case, TaskIndexEntry, TimerIndexEntry
+from app.extensions import db
+from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.processes import process_engine
 
@@ -85,6 +86,8 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
                 created_at=now,
             )
         )
+        if task.org_unit:
+            _remember_unit(case, task.org_unit)
         record_event(
             case=case,
             action="task.created",
@@ -95,6 +98,11 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
             detail=task.title,
             data_after={"org_unit": task.org_unit} if task.org_unit else None,
         )
+
+
+def _remember_unit(case: Case, unit_code: str) -> None:
+    if db.session.get(CaseUnit, {"case_id": case.id, "unit_code": unit_code}) is None:
+        db.session.add(CaseUnit(case_id=case.id, unit_code=unit_code))
 
 
 def _sync_timer_index(case: Case, instance: WorkflowInstance) -> None:

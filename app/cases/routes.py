@@ -1,0 +1,1 @@
+from app.cases import bp

@@ -1,0 +1,26 @@
+"""Language choice: Bahasa Indonesia first, English on request.
+
+The source strings are Indonesian; app/translations/en holds the English. A visitor
+picks a language with ?lang=en|id (remembered in the session), else the browser's
+Accept-Language decides, else Indonesian.
+"""
+from flask import request, session
+
+LANGUAGES = ("id", "en")
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES, default="id")
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else "id"

@@ -1,0 +1,46 @@
+"""Who may see and work on what, checked per object.
+
+- A task: the user holds the role its lane names and, where the process routed the task
+  to one unit, belongs to that unit.
+- A case: the user holds a role of the case's process that is not unit-scoped, or holds a
+  unit-scoped role and the case has been routed to the user's unit.
+"""
+from app.extensions import db
+from app.models import Case, CaseUnit, TaskIndexEntry, User
+
+
+class NotAllowed(Exception):
+    """The user may not see or do this. Routes answer 404 so nothing leaks."""
+
+
+def can_work_on(user: User, entry: TaskIndexEntry) -> bool:
+    if entry.role not in user.role_names:
+        return False
+    return entry.org_unit is None or entry.org_unit == user.unit_code
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    version = case.process_version
+    roles = user.role_names
+    lanes = set(version.lanes or [])
+    unit_scoped = set(version.unit_scoped_lanes or [])
+    if roles & (lanes - unit_scoped):
+        return True
+    if roles & unit_scoped and user.unit_code:
+        routed = db.session.get(CaseUnit, {"case_id": case.id, "unit_code": user.unit_code})
+        return routed is not None
+    return False
+
+
+def task_for(user: User, task_id: str) -> TaskIndexEntry:
+    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).first()
+    if entry is None or not can_work_on(user, entry):
+        raise NotAllowed("Tugas tidak ditemukan.")
+    return entry
+
+
+def case_for(user: User, case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or not can_view_case(user, case):
+        raise NotAllowed("Kasus tidak ditemukan.")
+    return case

@@ -1,0 +1,95 @@
+"""Staff accounts, roles, organisation units and API tokens."""
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models import OrgUnit, ProcessVersion, Role, User
+
+TOKEN_MAX_AGE_SECONDS = 12 * 3600
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be met; the message says why."""
+
+
+def create_user(
+    *, username: str, password: str, roles: list[str], unit_code: str | None = None, full_name: str = ""
+) -> User:
+    """Create a staff account; commits. Roles must exist (deployed lanes create them)."""
+    username = username.strip()
+    if not username:
+        raise AccountError("Nama pengguna wajib diisi.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"Nama pengguna '{username}' sudah dipakai.")
+    found = list(db.session.scalars(db.select(Role).where(Role.name.in_(roles))))
+    missing = sorted(set(roles) - {r.name for r in found})
+    if missing:
+        raise AccountError(f"Peran tidak dikenal: {', '.join(missing)}. Lihat `flask --app app roles`.")
+    if unit_code is not None and db.session.get(OrgUnit, unit_code) is None:
+        raise AccountError(f"Unit kerja tidak dikenal: {unit_code}.")
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=generate_password_hash(password),
+        unit_code=unit_code,
+        roles=found,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def ensure_unit(*, code: str, name: str, organisation: str = "") -> OrgUnit:
+    unit = db.session.get(OrgUnit, code)
+    if unit is None:
+        unit = OrgUnit(code=code, name=name, organisation=organisation)
+        db.session.add(unit)
+        db.session.commit()
+    return unit
+
+
+def authenticate(*, username: str, password: str) -> User | None:
+    user = db.session.scalars(db.select(User).where(User.username == username.strip())).first()
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def all_roles() -> list[str]:
+    """Every role the newest deployed diagrams' lanes name, sorted."""
+    return sorted(db.session.scalars(db.select(Role.name)))
+
+
+def lane_roles() -> list[str]:
+    lanes: set[str] = set()
+    for version_lanes in db.session.scalars(db.select(ProcessVersion.lanes)):
+        lanes.update(version_lanes or [])
+    return sorted(lanes)
+
+
+def unit_codes() -> set[str]:
+    return set(db.session.scalars(db.select(OrgUnit.code)))
+
+
+def all_units() -> list[OrgUnit]:
+    return list(db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.name)))
+
+
+def _token_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="dumas-api-token")
+
+
+def issue_token(*, user: User, secret_key: str) -> str:
+    return _token_serializer(secret_key).dumps({"uid": user.id})
+
+
+def user_for_token(*, token: str, secret_key: str) -> User | None:
+    try:
+        payload = _token_serializer(secret_key).loads(token, max_age=TOKEN_MAX_AGE_SECONDS)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    return user if user is not None and user.active else None

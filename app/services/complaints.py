@@ -1,0 +1,218 @@
+"""A citizen files a complaint; it becomes a case of the organisation's SOP.
+
+Validation lives here so that the web form and the API refuse the same things with the
+same messages. A complaint is stored with its files in one transaction, or not at all.
+"""
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.utils import secure_filename
+
+from app.extensions import db
+from app.models import Case, Complaint, Document
+from app.services.audit import record_event
+from app.services.cases import open_case
+
+DEFAULT_PROCESS = "sop_000"
+COMPLAINT_TYPES = ("pengaduan", "aspirasi", "permintaan_informasi")
+MAX_FILES = 5
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# The first bytes of each accepted type: the name and the browser's claim are not trusted.
+_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+_NIK = re.compile(r"^\d{16}$")
+# +62 / 62 / 0, then an 8 for mobiles (or an area code), 8-13 digits in all after it.
+_PHONE = re.compile(r"^(?:\+62|62|0)[1-9]\d{7,12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+_MESSAGES = {
+    "required": ("Wajib diisi.", "This field is required."),
+    "nik": ("NIK harus 16 digit angka.", "The NIK must be 16 digits."),
+    "nik_region": ("NIK tidak valid: kode wilayah atau tanggal lahir tidak mungkin.",
+                   "Not a valid NIK: its region code or birth date is impossible."),
+    "email": ("Alamat email tidak valid.", "Not a valid email address."),
+    "phone": ("Nomor HP tidak valid; contoh: 081234567890 atau +6281234567890.",
+              "Not a valid phone number; e.g. 081234567890 or +6281234567890."),
+    "jenis": ("Pilih jenis laporan.", "Choose the type of report."),
+    "date": ("Tanggal tidak valid.", "Not a valid date."),
+    "future": ("Tanggal kejadian tidak boleh di masa depan.", "The date cannot be in the future."),
+    "too_long": ("Terlalu panjang (maksimal {n} karakter).", "Too long (at most {n} characters)."),
+    "too_many_files": ("Maksimal {n} berkas.", "At most {n} files."),
+    "file_type": ("{name}: hanya PDF, JPG atau PNG yang diterima.", "{name}: only PDF, JPG or PNG files are accepted."),
+    "file_size": ("{name}: ukuran maksimal {mb} MB.", "{name}: at most {mb} MB."),
+    "file_empty": ("{name}: berkas kosong.", "{name}: the file is empty."),
+}
+
+_TEXT_LIMITS = {
+    "nama_lengkap": 200, "pekerjaan": 100, "alamat": 500, "judul": 200, "uraian": 10000,
+    "lokasi_kejadian": 255, "terlapor": 255, "email": 255,
+}
+REQUIRED_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "jenis", "judul", "uraian")
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+    declared_type: str = ""
+
+
+class ComplaintInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _msg(code: str, lang: str, **params) -> str:
+    indonesian, english = _MESSAGES[code]
+    return (english if lang == "en" else indonesian).format(**params)
+
+
+def _nik_is_plausible(nik: str) -> bool:
+    """Digits 1-2 a province code (11-94), 7-8 a birth day (01-31, or 41-71 for women),
+    9-10 a month. Catches typed-in nonsense, not forgeries."""
+    province, day, month = int(nik[:2]), int(nik[6:8]), int(nik[8:10])
+    day = day - 40 if day > 40 else day
+    return 11 <= province <= 94 and 1 <= day <= 31 and 1 <= month <= 12
+
+
+def sniff_type(content: bytes) -> str | None:
+    for content_type, signatures in _SIGNATURES.items():
+        if any(content.startswith(sig) for sig in signatures):
+            return content_type
+    return None
+
+
+def validate_complaint(raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None) -> dict:
+    """Clean a submission or raise ComplaintInvalid with one message per bad field."""
+    today = today or date.today()
+    errors: dict[str, str] = {}
+    data = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, "lokasi_kejadian", "terlapor", "tanggal_kejadian")}
+    for key in REQUIRED_FIELDS:
+        if not data[key]:
+            errors[key] = _msg("required", lang)
+    for key, limit in _TEXT_LIMITS.items():
+        if len(data[key]) > limit:
+            errors[key] = _msg("too_long", lang, n=limit)
+    if data["nik"] and "nik" not in errors:
+        if not _NIK.match(data["nik"]):
+            errors["nik"] = _msg("nik", lang)
+        elif not _nik_is_plausible(data["nik"]):
+            errors["nik"] = _msg("nik_region", lang)
+    if data["email"] and "email" not in errors and not _EMAIL.match(data["email"]):
+        errors["email"] = _msg("email", lang)
+    phone = re.sub(r"[\s\-().]", "", data["no_hp"])
+    if phone and not _PHONE.match(phone):
+        errors["no_hp"] = _msg("phone", lang)
+    data["no_hp"] = phone
+    if data["jenis"] and data["jenis"] not in COMPLAINT_TYPES:
+        errors["jenis"] = _msg("jenis", lang)
+    cleaned_date = None
+    if data["tanggal_kejadian"]:
+        try:
+            cleaned_date = date.fromisoformat(data["tanggal_kejadian"])
+        except ValueError:
+            errors["tanggal_kejadian"] = _msg("date", lang)
+        else:
+            if cleaned_date > today:
+                errors["tanggal_kejadian"] = _msg("future", lang)
+    data["tanggal_kejadian"] = cleaned_date
+    file_errors = _check_uploads(uploads, lang=lang)
+    if file_errors:
+        errors["lampiran"] = " ".join(file_errors)
+    if errors:
+        raise ComplaintInvalid(errors)
+    return data
+
+
+def _check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
+    if len(uploads) > MAX_FILES:
+        return [_msg("too_many_files", lang, n=MAX_FILES)]
+    problems = []
+    for upload in uploads:
+        name = secure_filename(upload.filename) or "berkas"
+        if not upload.content:
+            problems.append(_msg("file_empty", lang, name=name))
+        elif len(upload.content) > MAX_FILE_BYTES:
+            problems.append(_msg("file_size", lang, name=name, mb=MAX_FILE_BYTES // (1024 * 1024)))
+        elif sniff_type(upload.content) is None:
+            problems.append(_msg("file_type", lang, name=name))
+    return problems
+
+
+def new_access_code() -> str:
+    """Ten characters a person can read out and type: no 0/O, 1/I/L."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def submit_complaint(
+    *, raw: dict, uploads: list[Upload], lang: str = "id", process_key: str = DEFAULT_PROCESS, channel: str = "web"
+) -> tuple[Case, str]:
+    """Validate, then store the case, the complaint and its files together; commits.
+
+    Returns the case and the access code, which is stored only as a hash and so can be
+    shown to the complainant this once."""
+    data = validate_complaint(raw, uploads, lang=lang)
+    access_code = new_access_code()
+    case = open_case(
+        process_key=process_key,
+        data={"jenis": data["jenis"]},
+        title=data["judul"],
+        actor="pengadu",
+    )
+    complaint = Complaint(
+        case_id=case.id,
+        access_code_hash=generate_password_hash(access_code),
+        channel=channel,
+        language=lang,
+        **{key: data[key] for key in (*REQUIRED_FIELDS, "lokasi_kejadian", "terlapor", "tanggal_kejadian")},
+    )
+    db.session.add(complaint)
+    for upload in uploads:
+        add_document(case=case, upload=upload, kind="bukti", uploaded_by="pengadu")
+    db.session.commit()
+    return case, access_code
+
+
+def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> Document:
+    """Attach a checked file to a case, with an audit event carrying its SHA-256."""
+    content_type = sniff_type(upload.content)
+    if content_type is None:
+        raise ComplaintInvalid({"lampiran": _msg("file_type", "id", name=upload.filename)})
+    digest = hashlib.sha256(upload.content).hexdigest()
+    document = Document(
+        case_id=case.id,
+        kind=kind,
+        filename=secure_filename(upload.filename) or f"berkas.{content_type.rsplit('/', 1)[1]}",
+        content_type=content_type,
+        size=len(upload.content),
+        sha256=digest,
+        content=upload.content,
+        uploaded_by=uploaded_by,
+    )
+    db.session.add(document)
+    record_event(
+        case=case,
+        action="document.added",
+        actor=uploaded_by,
+        data_after={"filename": document.filename, "sha256": digest, "size": document.size, "kind": kind},
+    )
+    return document
+
+
+def find_complaint(*, tracking_number: str, access_code: str) -> Complaint | None:
+    """The complaint for a tracking number, only with its access code."""
+    complaint = db.session.scalars(
+        db.select(Complaint).join(Case).where(Case.tracking_number == tracking_number.strip().upper())
+    ).first()
+    if complaint is None or not check_password_hash(complaint.access_code_hash, access_code.strip().upper()):
+        return None
+    return complaint

@@ -1,0 +1,48 @@
+"""The inbox: ready tasks a user may work on, read from the task index only."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import or_
+
+from app.extensions import db
+from app.models import Case, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    entries: list[TaskIndexEntry]
+    page: int
+    pages: int
+    total: int
+
+
+def inbox(
+    *, user: User, process_key: str | None = None, overdue_only: bool = False, page: int = 1, per_page: int = PER_PAGE
+) -> InboxPage:
+    """Tasks of the user's roles (and unit), soonest due first, then oldest."""
+    now = datetime.now(timezone.utc)
+    query = (
+        db.select(TaskIndexEntry)
+        .join(Case, TaskIndexEntry.case_id == Case.id)
+        .where(TaskIndexEntry.role.in_(user.role_names or {""}))
+        .where(or_(TaskIndexEntry.org_unit.is_(None), TaskIndexEntry.org_unit == user.unit_code))
+    )
+    if process_key:
+        query = (
+            query.join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
+            .join(ProcessDefinition, ProcessVersion.definition_id == ProcessDefinition.id)
+            .where(ProcessDefinition.key == process_key)
+        )
+    if overdue_only:
+        query = query.where(TaskIndexEntry.due_at.is_not(None), TaskIndexEntry.due_at < now)
+    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    entries = db.session.scalars(
+        query.order_by(TaskIndexEntry.due_at.is_(None), TaskIndexEntry.due_at, TaskIndexEntry.created_at, TaskIndexEntry.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return InboxPage(entries=list(entries), page=page, pages=pages, total=total)
