@@ -39,6 +39,8 @@ def load_config(instance_path: Path) -> dict:
         "REDIS_URL": env.get("REDIS_URL"),
         # Where the deployable models live: bpmn/, dmn/ and forms/ side by side.
         "DUMAS_MODELS_DIR": Path(env.get("DUMAS_MODELS_DIR") or PROJECT_ROOT),
+        # werkzeug's scrypt; tests lower the cost (tests/conftest.py), never production.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Behind HTTPS (docker-compose.yml) cookies travel only over TLS; the embedded

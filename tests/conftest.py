@@ -35,6 +35,7 @@ def _config(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-only",
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -1,9 +1,110 @@
-from flask_login import login_required
+"""Staff inbox: the tasks of one's lanes (and unit), claim, and the task page."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from app.i18n import current_language
 from app.inbox import bp
+from app.inbox.forms import build_task_form, help_texts, submitted_values
+from app.services.access import NotAllowed, task_for
+from app.services.accounts import all_units, unit_codes
+from app.services.audit import case_events
+from app.services.case_files import complaint_for_case, documents_for_case
+from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
+from app.services.forms import FormValidationError
+from app.services.inbox import inbox
+from app.services.processes import deployed_processes, version_forms
 
 
 @bp.get("/tugas")
 @login_required
 def index():
-    return "belum tersedia", 501
+    page = inbox(
+        user=current_user,
+        process_key=request.args.get("proses") or None,
+        overdue_only=request.args.get("terlambat") == "1",
+        page=request.args.get("halaman", 1, type=int),
+    )
+    return render_template("inbox/index.html", page=page, processes=deployed_processes())
+
+
+def _task_or_404(task_id: str):
+    try:
+        return task_for(current_user, task_id)
+    except NotAllowed:
+        abort(404)
+
+
+@bp.route("/tugas/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str):
+    entry = _task_or_404(task_id)
+    lang = current_language()
+    definition = version_forms(entry.case.process_version).get(entry.form_key) if entry.form_key else None
+    units = [(u.code, u.name) for u in all_units()]
+    formdata = request.form if request.method == "POST" else None
+    form = build_task_form(definition or {"fields": []}, lang=lang, units=units, formdata=formdata)
+    status = 200
+    # CSRFProtect has already checked the token; the service checks the fields, so the
+    # WTForms instance only renders them and keeps what was typed.
+    if request.method == "POST":
+        try:
+            complete_task(
+                task_id=task_id,
+                data=submitted_values(definition or {"fields": []}, request.form),
+                actor=current_user.username,
+                lang=lang,
+                unit_codes=unit_codes(),
+            )
+        except FormValidationError as exc:
+            for name, message in exc.errors.items():
+                if hasattr(form, name):
+                    getattr(form, name).errors = [*getattr(form, name).errors, message]
+                else:
+                    flash(message, "error")
+            status = 422
+        except ConflictError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("inbox.index")), 303
+        except WorkflowFailed as exc:
+            flash(_("Langkah gagal dijalankan; kasus tetap seperti semula. Kesalahan: %(error)s", error=str(exc)), "error")
+            return redirect(url_for("cases.show", case_id=entry.case_id)), 303
+        else:
+            flash(_("Tugas \u201c%(title)s\u201d selesai.", title=entry.title))
+            return redirect(url_for("inbox.index")), 303
+    return render_template(
+        "inbox/task.html",
+        entry=entry,
+        case=entry.case,
+        definition=definition,
+        form=form,
+        help=help_texts(definition, lang=lang) if definition else {},
+        events=case_events(case_id=entry.case_id),
+        complaint=complaint_for_case(case_id=entry.case_id),
+        documents=documents_for_case(case_id=entry.case_id),
+        lang=lang,
+    ), status
+
+
+@bp.post("/tugas/<task_id>/ambil")
+@login_required
+def claim(task_id: str):
+    _task_or_404(task_id)
+    try:
+        claim_task(task_id=task_id, actor=current_user.username)
+        flash(_("Tugas diambil: orang lain tidak dapat menyelesaikannya sampai Anda melepasnya."))
+    except CaseError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("inbox.task", task_id=task_id)), 303
+
+
+@bp.post("/tugas/<task_id>/lepas")
+@login_required
+def unclaim(task_id: str):
+    _task_or_404(task_id)
+    try:
+        unclaim_task(task_id=task_id, actor=current_user.username)
+        flash(_("Tugas dilepas."))
+    except CaseError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("inbox.task", task_id=task_id)), 303

@@ -1,4 +1,5 @@
 """Staff accounts, roles, organisation units and API tokens."""
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,7 +34,7 @@ def create_user(
     user = User(
         username=username,
         full_name=full_name,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
         unit_code=unit_code,
         roles=found,
     )

@@ -1,0 +1,74 @@
+"""WTForms built from the declarative task forms in forms/.
+
+The form definition's rules are checked once, by app.services.forms; these classes
+only render the fields and keep what was typed when the service refuses it."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _text(value, lang: str) -> str:
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("id") or ""
+    return value or ""
+
+
+def build_task_form(definition: dict, *, lang: str, units: list[tuple[str, str]], formdata=None) -> FlaskForm:
+    """A FlaskForm instance for one task form definition."""
+
+    class TaskForm(FlaskForm):
+        pass
+
+    for spec in definition["fields"]:
+        label = _text(spec.get("label"), lang) + ("" if spec.get("required") else f" ({_l('opsional')})")
+        kind = spec["type"]
+        options = [SelectChoice(o["value"], _text(o.get("label"), lang)) for o in spec.get("options", [])]
+        if kind == "boolean":
+            field = RadioField(label, choices=[SelectChoice("ya", _l("Ya")), SelectChoice("tidak", _l("Tidak"))], validate_choice=False)
+        elif kind == "choice":
+            field = RadioField(label, choices=options, validate_choice=False)
+        elif kind == "multichoice":
+            field = MultiCheckboxField(label, choices=options, validate_choice=False)
+        elif kind == "date":
+            field = DateField(label)
+        elif kind == "integer":
+            field = IntegerField(label)
+        elif kind == "unit":
+            field = SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(c, n) for c, n in units], validate_choice=False)
+        elif kind == "textarea":
+            field = TextAreaField(label)
+        else:
+            field = StringField(label)
+        setattr(TaskForm, spec["name"], field)
+    return TaskForm(formdata=formdata)
+
+
+def help_texts(definition: dict, *, lang: str) -> dict[str, str]:
+    return {spec["name"]: _text(spec.get("help"), lang) for spec in definition["fields"] if spec.get("help")}
+
+
+def submitted_values(definition: dict, formdata) -> dict:
+    """The raw values of a POST, as the service validates them (lists for multichoice)."""
+    values = {}
+    for spec in definition["fields"]:
+        name = spec["name"]
+        if spec["type"] == "multichoice":
+            values[name] = formdata.getlist(name)
+        else:
+            values[name] = formdata.get(name)
+    return values

@@ -1,0 +1,21 @@
+"""Reading what is filed with a case: the complaint and its documents."""
+from sqlalchemy.orm import undefer
+
+from app.extensions import db
+from app.models import Complaint, Document
+
+
+def complaint_for_case(*, case_id: int) -> Complaint | None:
+    return db.session.scalars(db.select(Complaint).where(Complaint.case_id == case_id)).first()
+
+
+def documents_for_case(*, case_id: int) -> list[Document]:
+    return list(db.session.scalars(db.select(Document).where(Document.case_id == case_id).order_by(Document.id)))
+
+
+def document_with_content(*, case_id: int, document_id: int) -> Document | None:
+    return db.session.scalars(
+        db.select(Document)
+        .where(Document.id == document_id, Document.case_id == case_id)
+        .options(undefer(Document.content))
+    ).first()

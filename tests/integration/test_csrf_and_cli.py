@@ -1,0 +1,71 @@
+"""CSRF on every form, and the account commands an operator uses."""
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.models import User
+from tests.integration.helpers import current_task_id, file_complaint
+
+
+@pytest.fixture
+def csrf_client(app, database_url):
+    protected = create_app({**app.config, "WTF_CSRF_ENABLED": True})
+    return protected.test_client()
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(csrf_client, staff):
+    case = file_complaint()
+    assert csrf_client.post("/masuk", data={"username": "admin", "password": "dumas-demo"}).status_code == 400
+    assert csrf_client.post(f"/tugas/{current_task_id(case.id)}", data={"lengkap": "ya"}).status_code == 400
+    assert csrf_client.post("/lapor", data={"judul": "x"}).status_code == 400
+
+
+def test_login_with_the_token_from_the_page_works(csrf_client, staff):
+    import re
+
+    page = csrf_client.get("/masuk").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = csrf_client.post("/masuk", data={"username": "admin", "password": "dumas-demo", "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_users_create_and_roles_commands(runner, staff):
+    result = runner.invoke(args=["roles"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Admin Inspektorat", "Instansi Lain", "Kepala BSN", "Kepala Inspektorat",
+        "Pengadu", "Tata Usaha Inspektorat", "Unit Eselon II",
+    ]
+    result = runner.invoke(args=[
+        "users", "create", "--username", "rina", "--password", "rahasia-panjang",
+        "--role", "Unit Eselon II", "--role", "Kepala BSN", "--unit", "bsn-dps",
+    ])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(db.select(User).where(User.username == "rina")).one()
+    assert user.role_names == {"Unit Eselon II", "Kepala BSN"} and user.unit_code == "bsn-dps"
+    assert "rahasia-panjang" not in user.password_hash
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--role", "Raja"], "Peran tidak dikenal: Raja"),
+        (["--role", "Kepala BSN", "--unit", "bsn-antah"], "Unit kerja tidak dikenal: bsn-antah"),
+        (["--role", "Kepala BSN", "--username", "admin"], "sudah dipakai"),
+    ],
+)
+def test_users_create_explains_what_is_wrong(runner, staff, args, message):
+    base = ["users", "create", "--username", "baru", "--password", "rahasia-panjang"]
+    result = runner.invoke(args=base + args)
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_staff_see_an_engine_error_on_the_case_page(client, test_models, auth):
+    from app.services.accounts import create_user
+    from app.services.cases import start_case
+
+    create_user(username="uji", password="dumas-demo", roles=["Admin Uji"])
+    case = start_case(process_key="uji_awal", data={"kategori": "a", "pembagi": 0}, title="Uji", actor="pengadu")
+    auth.login("uji")
+    html = client.get(f"/kasus/{case.id}").get_data(as_text=True)
+    assert "Langkah terakhir gagal" in html and "division by zero" in html
