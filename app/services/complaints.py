@@ -8,6 +8,8 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import BinaryIO
 
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.utils import secure_filename
@@ -18,6 +20,9 @@ from app.services.audit import record_event
 from app.services.cases import open_case
 
 DEFAULT_PROCESS = "sop_000"
+# The audit actor for whatever the complainant does; the public timeline shows only
+# the documents this actor added.
+COMPLAINANT_ACTOR = "pengadu"
 COMPLAINT_TYPES = ("pengaduan", "aspirasi", "permintaan_informasi")
 MAX_FILES = 5
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -147,6 +152,18 @@ def _check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
     return problems
 
 
+def read_uploads(files: list[tuple[str, BinaryIO, str]]) -> list[Upload]:
+    """Uploads from open streams (filename, stream, declared type), reading no more than
+    validation needs: one byte past MAX_FILE_BYTES shows a file is too big, and past
+    MAX_FILES the count alone refuses the lot, so no content is read at all. A public
+    form could otherwise make the server hold any number of large files in memory."""
+    too_many = len(files) > MAX_FILES
+    return [
+        Upload(filename, b"" if too_many else stream.read(MAX_FILE_BYTES + 1), declared_type)
+        for filename, stream, declared_type in files
+    ]
+
+
 def new_access_code() -> str:
     """Ten characters a person can read out and type: no 0/O, 1/I/L."""
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -166,7 +183,7 @@ def submit_complaint(
         process_key=process_key,
         data={"jenis": data["jenis"]},
         title=data["judul"],
-        actor="pengadu",
+        actor=COMPLAINANT_ACTOR,
     )
     complaint = Complaint(
         case_id=case.id,
@@ -177,7 +194,7 @@ def submit_complaint(
     )
     db.session.add(complaint)
     for upload in uploads:
-        add_document(case=case, upload=upload, kind="bukti", uploaded_by="pengadu")
+        add_document(case=case, upload=upload, kind="bukti", uploaded_by=COMPLAINANT_ACTOR)
     db.session.commit()
     return case, access_code
 
@@ -209,10 +226,21 @@ def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> 
 
 
 def find_complaint(*, tracking_number: str, access_code: str) -> Complaint | None:
-    """The complaint for a tracking number, only with its access code."""
+    """The complaint for a tracking number, only with its access code.
+
+    An unknown number costs the same hash check as a wrong code, so the response time
+    does not tell a guesser which tracking numbers exist."""
     complaint = db.session.scalars(
         db.select(Complaint).join(Case).where(Case.tracking_number == tracking_number.strip().upper())
     ).first()
-    if complaint is None or not check_password_hash(complaint.access_code_hash, access_code.strip().upper()):
+    stored_hash = complaint.access_code_hash if complaint is not None else _unknown_number_hash()
+    if not check_password_hash(stored_hash, access_code.strip().upper()) or complaint is None:
         return None
     return complaint
+
+
+@cache
+def _unknown_number_hash() -> str:
+    # Made on first use, not at import: hashing is deliberately slow. Hashed the same
+    # way as real codes; its own random code matches nothing anyone can type.
+    return generate_password_hash(new_access_code() + secrets.token_hex(8))
