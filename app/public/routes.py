@@ -1,7 +1,27 @@
-from flask import render_template
+from datetime import date, datetime
 
+from flask import make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from app.i18n import current_language
 from app.public import bp
+from app.public.forms import ComplaintForm, TrackForm
+from app.services.cases import ProcessNotDeployed
+from app.services.complaints import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    ComplaintInvalid,
+    find_complaint,
+    read_uploads,
+    submit_complaint,
+)
 from app.services.processes import deployed_processes
+from app.services.tracking import public_status, public_timeline, status_description
+
+# The session key of the receipt (tracking number and access code) between the POST
+# that filed a complaint and the one GET that shows it.
+_RECEIPT = "complaint_receipt"
 
 
 @bp.get("/")
@@ -16,9 +36,86 @@ def health():
 
 @bp.route("/lapor", methods=["GET", "POST"])
 def complaint_form():
-    return "belum tersedia", 501
+    form = ComplaintForm()
+    if form.validate_on_submit():
+        try:
+            case, access_code = submit_complaint(
+                raw=form.complaint_data(), uploads=read_uploads(form.chosen_files()), lang=current_language()
+            )
+        except ComplaintInvalid as exc:
+            form.show_errors(exc.errors)
+        except ProcessNotDeployed:
+            form.form_errors.append(_("Layanan pengaduan belum dapat menerima laporan. Silakan coba lagi nanti."))
+            return _complaint_page(form), 503
+        else:
+            # Post/redirect/get, so that reloading the receipt cannot file the complaint twice.
+            session[_RECEIPT] = {"tracking_number": case.tracking_number, "access_code": access_code}
+            return redirect(url_for("public.complaint_submitted"))
+    return _complaint_page(form), 400 if request.method == "POST" else 200
+
+
+@bp.get("/lapor/terkirim")
+def complaint_submitted():
+    """The receipt, shown once: popped from the session, so a reload or the back button
+    finds it gone, and never cached, so it is not kept on the device either."""
+    response = make_response(render_template("public/submitted.html", receipt=session.pop(_RECEIPT, None)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
 def track():
-    return "belum tersedia", 501
+    form = TrackForm()
+    if form.validate_on_submit():
+        complaint = find_complaint(tracking_number=form.tracking_number.data, access_code=form.access_code.data)
+        if complaint is not None:
+            return _tracking_result(complaint.case)
+        # One message for an unknown number and a wrong code alike.
+        form.form_errors.append(_("Nomor pelacakan atau kode akses salah."))
+        form.access_code.data = ""  # not echoed back, as with a password
+    elif request.method == "GET" and request.args.get("nomor"):
+        form.tracking_number.data = request.args["nomor"]  # linked from the receipt
+    status = 200 if request.method == "GET" else 401 if form.form_errors else 400
+    return render_template("public/track.html", form=form), status
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """The form's token expires after an hour; a citizen who took longer to write a
+    complaint gets it back as typed, with a fresh token, instead of a bare error page."""
+    message = _("Formulir sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi.")
+    if request.endpoint == "public.complaint_form":
+        form = ComplaintForm()
+        form.form_errors.append(message)
+        return _complaint_page(form), 400
+    if request.endpoint == "public.track":
+        form = TrackForm()
+        form.form_errors.append(message)
+        return render_template("public/track.html", form=form), 400
+    return error
+
+
+def _complaint_page(form: ComplaintForm) -> str:
+    # After a refused POST the browser has dropped the chosen files: say so.
+    return render_template(
+        "public/complaint_form.html",
+        form=form,
+        files_dropped=request.method == "POST",
+        today=date.today().isoformat(),
+        max_files=MAX_FILES,
+        max_mb=MAX_FILE_BYTES // (1024 * 1024),
+    )
+
+
+def _tracking_result(case):
+    lang = current_language()
+    status = public_status(case=case, lang=lang)
+    response = make_response(render_template(
+        "public/track_result.html",
+        status=status,
+        description=status_description(status["status"], lang=lang),
+        timeline=[{**entry, "when": datetime.fromisoformat(entry["at"])}
+                  for entry in public_timeline(case=case, lang=lang)],
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
