@@ -1,0 +1,229 @@
+"""What the JSON API shows of tasks, cases, documents and the audit trail, as plain
+dicts of JSON types, and a task's form as a JSON Schema.
+
+Read-only helpers for app/api: they query and serialise, never commit, never touch the
+request. The language is passed in, as everywhere below the blueprints.
+"""
+from datetime import datetime
+
+from app.extensions import db
+from app.models import AuditEvent, Case, OrgUnit, TaskIndexEntry, User
+from app.services.case_files import documents_for_case
+from app.services.processes import version_forms
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The same limits validate_submission applies when a text field names no max_length
+# (app/services/forms.py, _clean); tests/integration/test_api_forms.py checks both agree.
+DEFAULT_MAX_LENGTH = {"text": 500, "textarea": 10000}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _text(value, lang: str) -> str:
+    """A bilingual {"id": ..., "en": ...} label in the asked language, else Indonesian."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("id") or ""
+    return value or ""
+
+
+# --- tasks -------------------------------------------------------------------------
+
+
+def task_item(entry: TaskIndexEntry) -> dict:
+    case = entry.case
+    return {
+        "id": entry.engine_task_id,
+        "case_id": entry.case_id,
+        "tracking_number": case.tracking_number,
+        "case_title": case.title,
+        "process_key": case.process_version.definition.key,
+        "title": entry.title,
+        "element_id": entry.element_id,
+        "lane": entry.lane,
+        "org_unit": entry.org_unit,
+        "form_key": entry.form_key,
+        "created_at": _iso(entry.created_at),
+        "due_at": _iso(entry.due_at),
+        "claimed_by": entry.claimed_by,
+    }
+
+
+def task_items(entries: list[TaskIndexEntry]) -> list[dict]:
+    """Serialise a page of tasks, loading their cases in one query instead of one each."""
+    case_ids = {entry.case_id for entry in entries}
+    if case_ids:
+        db.session.scalars(db.select(Case).where(Case.id.in_(case_ids))).all()
+    return [task_item(entry) for entry in entries]
+
+
+def task_detail(entry: TaskIndexEntry, *, lang: str) -> dict:
+    """The task with its form (title, description and JSON Schema), or form None."""
+    form = version_forms(entry.case.process_version).get(entry.form_key) if entry.form_key else None
+    return {
+        **task_item(entry),
+        "case_status": entry.case.status,
+        "form": None if form is None else {
+            "key": form["key"],
+            "title": _text(form.get("title"), lang),
+            "description": _text(form.get("description"), lang),
+            "schema": form_json_schema(form, lang=lang, units=_units()),
+        },
+    }
+
+
+def completed_by(*, user: User, task_id: str) -> str | None:
+    """Who completed a task that is no longer ready, if `user` could have worked on it
+    (its lane's role and, for a task routed to a unit, that unit); else None, so that
+    nobody learns of a task they were never allowed to see."""
+    events = {
+        event.action: event
+        for event in db.session.scalars(
+            db.select(AuditEvent).where(
+                AuditEvent.engine_task_id == task_id,
+                AuditEvent.action.in_(("task.created", "task.completed")),
+            )
+        )
+    }
+    created, done = events.get("task.created"), events.get("task.completed")
+    if created is None or done is None or created.lane not in user.role_names:
+        return None
+    org_unit = (created.data_after or {}).get("org_unit")
+    if org_unit and org_unit != user.unit_code:
+        return None
+    return done.actor
+
+
+def task_claimant(*, task_id: str) -> str | None:
+    """Who has claimed a ready task now (None if nobody, or the task is gone)."""
+    return db.session.scalar(
+        db.select(TaskIndexEntry.claimed_by).where(TaskIndexEntry.engine_task_id == task_id)
+    )
+
+
+# --- cases ---------------------------------------------------------------------------
+
+
+def case_detail(case: Case) -> dict:
+    version = case.process_version
+    tasks = sorted(case.tasks, key=lambda t: (t.created_at, t.id))
+    return {
+        "id": case.id,
+        "tracking_number": case.tracking_number,
+        "title": case.title,
+        "status": case.status,
+        "completed": case.completed,
+        "created_at": _iso(case.created_at),
+        "closed_at": _iso(case.closed_at),
+        "process": {"key": version.definition.key, "name": version.definition.name, "version": version.number},
+        "last_error": case.last_error,
+        "last_error_at": _iso(case.last_error_at),
+        "tasks": [
+            {
+                "id": t.engine_task_id,
+                "title": t.title,
+                "element_id": t.element_id,
+                "lane": t.lane,
+                "org_unit": t.org_unit,
+                "form_key": t.form_key,
+                "created_at": _iso(t.created_at),
+                "due_at": _iso(t.due_at),
+                "claimed_by": t.claimed_by,
+            }
+            for t in tasks
+        ],
+        "documents": case_documents(case_id=case.id),
+    }
+
+
+def case_documents(*, case_id: int) -> list[dict]:
+    """The case's files without their content (a deferred column, so never loaded)."""
+    return [
+        {
+            "id": d.id,
+            "kind": d.kind,
+            "filename": d.filename,
+            "content_type": d.content_type,
+            "size": d.size,
+            "sha256": d.sha256,
+            "created_at": _iso(d.created_at),
+        }
+        for d in documents_for_case(case_id=case_id)
+    ]
+
+
+def event_item(event: AuditEvent) -> dict:
+    return {
+        "id": event.id,
+        "at": _iso(event.occurred_at),
+        "actor": event.actor,
+        "action": event.action,
+        "element_id": event.element_id,
+        "lane": event.lane,
+        "detail": event.detail,
+        "data_before": event.data_before,
+        "data_after": event.data_after,
+    }
+
+
+# --- forms as JSON Schema -----------------------------------------------------------------
+
+
+def _units() -> list[OrgUnit]:
+    return list(db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.code)))
+
+
+def _options(field: dict, lang: str) -> tuple[list, dict]:
+    values = [option["value"] for option in field["options"]]
+    labels = {option["value"]: _text(option.get("label"), lang) for option in field["options"]}
+    return values, labels
+
+
+def field_json_schema(field: dict, *, lang: str, units: list[OrgUnit]) -> dict:
+    """One form field as a JSON Schema property; `x-field-type` keeps the form's own type
+    so a client can pick the right widget (a textarea, a unit picker)."""
+    kind = field["type"]
+    schema: dict = {"title": _text(field.get("label"), lang), "x-field-type": kind}
+    if field.get("help"):
+        schema["description"] = _text(field["help"], lang)
+    if kind in ("text", "textarea"):
+        schema.update(type="string", maxLength=field.get("max_length", DEFAULT_MAX_LENGTH[kind]))
+        if field.get("required"):
+            schema["minLength"] = 1
+    elif kind == "boolean":
+        schema["type"] = "boolean"
+    elif kind == "integer":
+        schema["type"] = "integer"
+    elif kind == "date":
+        schema.update(type="string", format="date")
+    elif kind == "choice":
+        values, labels = _options(field, lang)
+        schema.update({"type": "string", "enum": values, "x-enum-labels": labels})
+    elif kind == "multichoice":
+        values, labels = _options(field, lang)
+        schema.update({"type": "array", "items": {"type": "string", "enum": values}, "x-enum-labels": labels})
+        if field.get("required"):
+            schema["minItems"] = 1
+    elif kind == "unit":
+        schema["type"] = "string"
+        if units:
+            schema["enum"] = [unit.code for unit in units]
+            schema["x-enum-labels"] = {unit.code: unit.name for unit in units}
+    if field.get("required_when"):
+        # Required only when every named field has the given value (forms._is_required);
+        # JSON Schema could say this with if/then, but a flat hint is what clients use.
+        schema["x-required-when"] = dict(field["required_when"])
+    return schema
+
+
+def form_json_schema(form: dict, *, lang: str, units: list[OrgUnit]) -> dict:
+    """A form definition (forms/<key>.json) as a JSON Schema (2020-12) object."""
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": _text(form.get("title"), lang),
+        "type": "object",
+        "properties": {f["name"]: field_json_schema(f, lang=lang, units=units) for f in form["fields"]},
+        "required": [f["name"] for f in form["fields"] if f.get("required")],
+        "additionalProperties": False,
+    }
