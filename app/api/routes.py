@@ -1,6 +1,148 @@
+"""Staff routes: the inbox, one task with its form, claiming and completing it, a case
+and its audit trail. Each checks per object through app.services.access; what a user
+may not see answers 404 exactly as what does not exist."""
+from flask import request
+from flask_babel import gettext as _
+
 from app.api import bp
+from app.api.auth import api_user, token_required
+from app.api.errors import ApiError
+from app.api.parsing import json_body, language, query_bool, query_page
+from app.services import api_views
+from app.services.access import NotAllowed, case_for, task_for
+from app.services.accounts import unit_codes
+from app.services.audit import case_events
+from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
+from app.services.forms import FormValidationError
+from app.services.inbox import PER_PAGE, inbox
 
 
-@bp.get("/openapi.json")
-def openapi():
-    return {"openapi": "3.1.0", "info": {"title": "Dumas", "version": "1"}, "paths": {}}
+def _task_not_found() -> ApiError:
+    return ApiError(404, _("Tugas tidak ditemukan."))
+
+
+def _conflict(task_id: str, *, fallback: str) -> ApiError:
+    """A 409 saying, in the caller's language, who stands in the way. The services'
+    own messages are Indonesian only, so the state is read again and described here."""
+    user = api_user()
+    finisher = api_views.completed_by(user=user, task_id=task_id)
+    if finisher:
+        return ApiError(409, _("Tugas ini sudah diselesaikan oleh %(user)s.", user=finisher))
+    claimant = api_views.task_claimant(task_id=task_id)
+    if claimant and claimant != user.username:
+        return ApiError(409, _("Tugas ini sedang dikerjakan oleh %(user)s.", user=claimant))
+    return ApiError(409, fallback)
+
+
+def _stale() -> str:
+    return _("Kasus ini baru saja diubah oleh orang lain; muat ulang lalu coba lagi.")
+
+
+def _ready_task(task_id: str):
+    """The ready task if the user may work on it; a task this user could have worked on
+    but someone has already completed is a 409, anything else a 404."""
+    try:
+        return task_for(api_user(), task_id)
+    except NotAllowed:
+        if api_views.completed_by(user=api_user(), task_id=task_id):
+            raise _conflict(task_id, fallback=_stale()) from None
+        raise _task_not_found() from None
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks():
+    page = inbox(
+        user=api_user(),
+        process_key=request.args.get("process") or None,
+        overdue_only=query_bool("overdue"),
+        page=query_page(),
+    )
+    return {
+        "items": api_views.task_items(page.entries),
+        "page": page.page,
+        "pages": page.pages,
+        "total": page.total,
+        "per_page": PER_PAGE,
+    }
+
+
+@bp.get("/tasks/<task_id>")
+@token_required
+def get_task(task_id: str):
+    try:
+        entry = task_for(api_user(), task_id)
+    except NotAllowed:
+        raise _task_not_found() from None
+    return api_views.task_detail(entry, lang=language())
+
+
+@bp.post("/tasks/<task_id>/claim")
+@token_required
+def claim(task_id: str):
+    _ready_task(task_id)
+    try:
+        entry = claim_task(task_id=task_id, actor=api_user().username)
+    except ConflictError:
+        raise _conflict(task_id, fallback=_stale()) from None
+    except TaskNotFound:
+        raise _task_not_found() from None
+    return api_views.task_item(entry)
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@token_required
+def unclaim(task_id: str):
+    _ready_task(task_id)
+    try:
+        entry = unclaim_task(task_id=task_id, actor=api_user().username)
+    except ConflictError:
+        raise _conflict(task_id, fallback=_("Hanya yang mengambil tugas ini yang dapat melepaskannya.")) from None
+    except TaskNotFound:
+        raise _task_not_found() from None
+    return api_views.task_item(entry)
+
+
+@bp.post("/tasks/<task_id>/complete")
+@token_required
+def complete(task_id: str):
+    entry = _ready_task(task_id)
+    data = json_body().get("data", {})
+    if not isinstance(data, dict):
+        raise ApiError(400, _("'data' harus berupa objek JSON."))
+    case_id = entry.case_id
+    lang = language()
+    try:
+        case = complete_task(
+            task_id=task_id, data=data, actor=api_user().username, lang=lang, unit_codes=unit_codes()
+        )
+    except FormValidationError as exc:
+        raise ApiError(422, _("Isian formulir tidak valid."), errors=exc.errors) from None
+    except ConflictError:
+        raise _conflict(task_id, fallback=_stale()) from None
+    except TaskNotFound:
+        raise _task_not_found() from None
+    except WorkflowFailed as exc:
+        message = _("Langkah gagal dijalankan; kasus tetap seperti semula. Kesalahan: %(error)s", error=str(exc))
+        raise ApiError(500, message, case_id=case_id) from None
+    return {"case": api_views.case_detail(case)}
+
+
+def _visible_case(case_id: int):
+    try:
+        return case_for(api_user(), case_id)
+    except NotAllowed:
+        raise ApiError(404, _("Kasus tidak ditemukan.")) from None
+
+
+@bp.get("/cases/<int:case_id>")
+@token_required
+def get_case(case_id: int):
+    return api_views.case_detail(_visible_case(case_id))
+
+
+@bp.get("/cases/<int:case_id>/events")
+@token_required
+def list_case_events(case_id: int):
+    case = _visible_case(case_id)
+    return {"items": [api_views.event_item(event) for event in case_events(case_id=case.id)]}

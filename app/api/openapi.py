@@ -1,0 +1,258 @@
+"""The OpenAPI 3.1 description of /api/v1, written by hand so that it says what the
+routes promise, not what a generator guessed. tests/integration/test_api_openapi.py
+checks it against the application's URL map."""
+from app.api import bp
+from app.services.accounts import TOKEN_MAX_AGE_SECONDS
+from app.services.complaints import COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
+from app.services.forms import FIELD_TYPES
+from app.services.inbox import PER_PAGE
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+_STAFF = [{"bearerAuth": []}]
+_PUBLIC: list = []
+_UNAUTHORISED = _error("Missing, invalid or expired bearer token.")
+_TASK_ID = {"name": "task_id", "in": "path", "required": True, "description": "Engine task id (UUID).",
+            "schema": {"type": "string"}}
+_CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_LANG = {"name": "lang", "in": "query", "required": False, "description": "Language of labels and messages.",
+         "schema": {"type": "string", "enum": ["id", "en"], "default": "id"}}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_TIME = {"type": "string", "format": "date-time"}
+
+
+def _object(properties: dict, *, required: list[str] | None = None, **extra) -> dict:
+    return {"type": "object", "properties": properties, "required": required or list(properties), **extra}
+
+
+_TASK_PROPERTIES = {
+    "id": {"type": "string", "description": "Engine task id."},
+    "case_id": {"type": "integer"},
+    "tracking_number": {"type": "string"},
+    "case_title": {"type": "string"},
+    "process_key": {"type": "string"},
+    "title": {"type": "string"},
+    "element_id": {"type": "string"},
+    "lane": {"type": "string", "description": "The BPMN lane, which names the role allowed to work on it."},
+    "org_unit": {**_NULLABLE_STRING, "description": "Unit code, where the task is routed to one unit."},
+    "form_key": _NULLABLE_STRING,
+    "created_at": _TIME,
+    "due_at": _NULLABLE_TIME,
+    "claimed_by": _NULLABLE_STRING,
+}
+_CASE_TASK = {k: _TASK_PROPERTIES[k] for k in
+              ("id", "title", "element_id", "lane", "org_unit", "form_key", "created_at", "due_at", "claimed_by")}
+
+_COMPLAINT_FIELDS = {
+    "nama_lengkap": {"type": "string", "maxLength": 200},
+    "nik": {"type": "string", "pattern": "^[0-9]{16}$", "description": "Nomor Induk Kependudukan."},
+    "email": {"type": "string", "format": "email", "maxLength": 255},
+    "no_hp": {"type": "string", "description": "Indonesian phone number, e.g. 081234567890 or +6281234567890."},
+    "pekerjaan": {"type": "string", "maxLength": 100},
+    "alamat": {"type": "string", "maxLength": 500},
+    "jenis": {"type": "string", "enum": list(COMPLAINT_TYPES)},
+    "judul": {"type": "string", "maxLength": 200},
+    "uraian": {"type": "string", "maxLength": 10000},
+    "lokasi_kejadian": {"type": "string", "maxLength": 255},
+    "terlapor": {"type": "string", "maxLength": 255},
+    "tanggal_kejadian": {"type": "string", "format": "date", "description": "Not in the future."},
+}
+_COMPLAINT_REQUIRED = ["nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "jenis", "judul", "uraian"]
+
+SCHEMAS = {
+    "Error": _object({"message": {"type": "string", "description": "In the caller's language."}},
+                     additionalProperties=True),
+    "ValidationError": _object(
+        {"message": {"type": "string"},
+         "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                    "description": "Field name -> what is wrong with it."}}),
+    "TokenRequest": _object({"username": {"type": "string"}, "password": {"type": "string"}}),
+    "Token": _object({"token": {"type": "string"}, "token_type": {"const": "Bearer"},
+                      "expires_in": {"type": "integer", "description": f"Seconds ({TOKEN_MAX_AGE_SECONDS})."}}),
+    "ComplaintInput": _object(_COMPLAINT_FIELDS, required=_COMPLAINT_REQUIRED),
+    "ComplaintMultipart": _object(
+        {**_COMPLAINT_FIELDS,
+         "lampiran": {"type": "array", "maxItems": MAX_FILES,
+                      "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                      "description": f"PDF, JPEG or PNG, at most {MAX_FILE_BYTES // (1024 * 1024)} MB each."}},
+        required=_COMPLAINT_REQUIRED),
+    "ComplaintCreated": _object({"tracking_number": {"type": "string"},
+                                 "access_code": {"type": "string", "description": "Shown only this once."},
+                                 "status": {"type": "string"}}),
+    "TimelineEntry": _object({"at": _TIME, "event": {"type": "string"}, "label": {"type": "string"}}),
+    "PublicStatus": _object({"tracking_number": {"type": "string"}, "status": {"type": "string"},
+                             "status_label": {"type": "string"}, "closed": {"type": "boolean"},
+                             "timeline": {"type": "array", "items": _ref("TimelineEntry")}}),
+    "Task": _object(_TASK_PROPERTIES),
+    "TaskPage": _object({"items": {"type": "array", "items": _ref("Task")}, "page": {"type": "integer"},
+                         "pages": {"type": "integer"}, "total": {"type": "integer"},
+                         "per_page": {"type": "integer", "const": PER_PAGE}}),
+    "TaskForm": _object(
+        {"key": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+         "schema": {"type": "object", "description": (
+             "JSON Schema 2020-12 of the form's data. Field types map as: text/textarea -> string "
+             "(maxLength), boolean -> boolean, choice -> string enum, multichoice -> array of enum, "
+             "date -> string (format date), integer -> integer, unit -> string enum of unit codes. "
+             "`x-field-type` keeps the form type (one of " + ", ".join(sorted(FIELD_TYPES)) + "), "
+             "`x-enum-labels` maps values to labels, `x-required-when` {field: value} makes a field "
+             "required when all those fields have those values.")}}),
+    "TaskDetail": {"allOf": [_ref("Task"), _object(
+        {"case_status": {"type": "string"}, "form": {"oneOf": [_ref("TaskForm"), {"type": "null"}]}})]},
+    "CompleteRequest": _object({"data": {"type": "object", "description": "Field values of the task's form."}}),
+    "Document": _object({"id": {"type": "integer"}, "kind": {"type": "string"}, "filename": {"type": "string"},
+                         "content_type": {"type": "string"}, "size": {"type": "integer"},
+                         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "created_at": _TIME}),
+    "Case": _object({
+        "id": {"type": "integer"}, "tracking_number": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "string"}, "completed": {"type": "boolean"}, "created_at": _TIME,
+        "closed_at": _NULLABLE_TIME,
+        "process": _object({"key": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"}}),
+        "last_error": {**_NULLABLE_STRING, "description": "The last engine failure, until the next good step."},
+        "last_error_at": _NULLABLE_TIME,
+        "tasks": {"type": "array", "items": _object(_CASE_TASK)},
+        "documents": {"type": "array", "items": _ref("Document")},
+    }),
+    "CaseCompleted": _object({"case": _ref("Case")}),
+    "Event": _object({
+        "id": {"type": "integer"}, "at": _TIME, "actor": {"type": "string"}, "action": {"type": "string"},
+        "element_id": _NULLABLE_STRING, "lane": _NULLABLE_STRING, "detail": _NULLABLE_STRING,
+        "data_before": {"type": ["object", "null"]}, "data_after": {"type": ["object", "null"]},
+    }),
+    "EventList": _object({"items": {"type": "array", "items": _ref("Event")}}),
+}
+
+
+def _task_action(summary: str, ok: dict, conflict: str, *, body: dict | None = None, extra: dict | None = None):
+    operation = {
+        "summary": summary, "tags": ["tasks"], "security": _STAFF, "parameters": [_TASK_ID, _LANG],
+        "responses": {"200": ok, "401": _UNAUTHORISED,
+                      "404": _error("No such task, or not one the caller may see."),
+                      "409": _error(conflict), **(extra or {})},
+    }
+    if body is not None:
+        operation["requestBody"] = body
+        operation["responses"]["400"] = _error("The body is not a JSON object, or `data` is not an object.")
+    return operation
+
+
+PATHS = {
+    "/openapi.json": {"get": {"summary": "This document.", "tags": ["meta"], "security": _PUBLIC,
+                              "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document.")}}},
+    "/auth/token": {"post": {
+        "summary": "Exchange a username and password for a bearer token.", "tags": ["auth"], "security": _PUBLIC,
+        "parameters": [_LANG],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("TokenRequest")}}},
+        "responses": {"200": _json(_ref("Token"), "Token issued."),
+                      "400": _error("Username or password missing."),
+                      "401": _error("Wrong username or password.")},
+    }},
+    "/complaints": {"post": {
+        "summary": "File a complaint (public, no account).", "tags": ["public"], "security": _PUBLIC,
+        "parameters": [_LANG],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": _ref("ComplaintInput")},
+            "multipart/form-data": {"schema": _ref("ComplaintMultipart"),
+                                    "encoding": {"lampiran": {"contentType": "application/pdf, image/jpeg, image/png"}}},
+        }},
+        "responses": {"201": {**_json(_ref("ComplaintCreated"), "Complaint accepted."),
+                              "headers": {"Location": {"schema": {"type": "string"}}}},
+                      "400": _error("The body is not a JSON object."),
+                      "422": _json(_ref("ValidationError"), "Invalid fields, each named with its message."),
+                      "503": _error("The complaint process is not deployed.")},
+    }},
+    "/complaints/{tracking_number}": {"get": {
+        "summary": "A complaint's public status and timeline (needs the access code).", "tags": ["public"],
+        "security": _PUBLIC,
+        "parameters": [
+            {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "X-Access-Code", "in": "header", "required": False, "schema": {"type": "string"}},
+            {"name": "access_code", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "Instead of the X-Access-Code header."},
+            _LANG,
+        ],
+        "responses": {"200": _json(_ref("PublicStatus"), "Status and timeline; nothing internal."),
+                      "404": _error("Wrong tracking number or access code (the same answer for both).")},
+    }},
+    "/tasks": {"get": {
+        "summary": "The caller's inbox: ready tasks of their roles (and unit).", "tags": ["tasks"],
+        "security": _STAFF,
+        "parameters": [
+            {"name": "process", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "Only tasks of this process key, e.g. sop_000."},
+            {"name": "overdue", "in": "query", "required": False, "schema": {"type": "boolean", "default": False}},
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            _LANG,
+        ],
+        "responses": {"200": _json(_ref("TaskPage"), "One page of tasks, soonest due first."),
+                      "400": _error("Invalid query parameter."), "401": _UNAUTHORISED},
+    }},
+    "/tasks/{task_id}": {"get": {
+        "summary": "A task with its form as JSON Schema.", "tags": ["tasks"], "security": _STAFF,
+        "parameters": [_TASK_ID, _LANG],
+        "responses": {"200": _json(_ref("TaskDetail"), "The task."), "401": _UNAUTHORISED,
+                      "404": _error("No such task, or not one the caller may see.")},
+    }},
+    "/tasks/{task_id}/claim": {"post": _task_action(
+        "Claim a task so that nobody else completes it.", _json(_ref("Task"), "Claimed (or already yours)."),
+        "Claimed by someone else, or already completed.")},
+    "/tasks/{task_id}/unclaim": {"post": _task_action(
+        "Release one's claim on a task.", _json(_ref("Task"), "Released."),
+        "Not claimed by the caller, or already completed.")},
+    "/tasks/{task_id}/complete": {"post": _task_action(
+        "Complete a task with its form data and run the process to the next wait.",
+        _json(_ref("CaseCompleted"), "Completed; the case as it now stands."),
+        "Already completed, claimed by someone else, or the case just changed.",
+        body={"required": True, "content": {"application/json": {"schema": _ref("CompleteRequest")}}},
+        extra={"422": _json(_ref("ValidationError"), "Invalid form fields, each named with its message."),
+               "500": _error("The process engine failed; the case stays at its last good state and the error is recorded on it.")},
+    )},
+    "/cases/{case_id}": {"get": {
+        "summary": "A case: status, current tasks, process version, documents.", "tags": ["cases"],
+        "security": _STAFF, "parameters": [_CASE_ID, _LANG],
+        "responses": {"200": _json(_ref("Case"), "The case."), "401": _UNAUTHORISED,
+                      "404": _error("No such case, or not one the caller may see.")},
+    }},
+    "/cases/{case_id}/events": {"get": {
+        "summary": "A case's audit trail, oldest first.", "tags": ["cases"], "security": _STAFF,
+        "parameters": [_CASE_ID, _LANG],
+        "responses": {"200": _json(_ref("EventList"), "The audit events."), "401": _UNAUTHORISED,
+                      "404": _error("No such case, or not one the caller may see.")},
+    }},
+}
+
+
+def openapi_document(*, server_url: str) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Dumas API",
+            "version": "1",
+            "description": "Penanganan pengaduan masyarakat sesuai SOP. Errors are JSON {\"message\": ...} "
+                           "in Indonesian, or English with Accept-Language: en or ?lang=en.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "A token from POST /auth/token."}},
+        },
+        "security": _STAFF,
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return openapi_document(server_url=bp.url_prefix)

@@ -1,0 +1,55 @@
+"""The complainant's side, without an account: file a complaint, then follow it with the
+tracking number and the access code shown once at filing."""
+from flask import request, url_for
+from flask_babel import gettext as _
+
+from app.api import bp
+from app.api.errors import ApiError
+from app.api.parsing import json_body, language
+from app.services.cases import ProcessNotDeployed
+from app.services.complaints import ComplaintInvalid, Upload, find_complaint, read_uploads, submit_complaint
+from app.services.tracking import public_status, public_timeline
+
+_NO_STORE = {"Cache-Control": "no-store"}
+_FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _submission() -> tuple[dict, list[Upload]]:
+    """A JSON object, or form fields with files under `lampiran` (multipart)."""
+    if request.mimetype in _FORM_TYPES:
+        files = [
+            (f.filename, f.stream, f.mimetype or "")
+            for f in request.files.getlist("lampiran")
+            if f.filename  # a browser sends an empty part for an empty file input
+        ]
+        return request.form.to_dict(), read_uploads(files)
+    return json_body(), []
+
+
+@bp.post("/complaints")
+def file_complaint():
+    raw, uploads = _submission()
+    try:
+        case, access_code = submit_complaint(raw=raw, uploads=uploads, lang=language(), channel="api")
+    except ComplaintInvalid as exc:
+        raise ApiError(422, _("Pengaduan belum dapat diterima; periksa isian yang ditandai."), errors=exc.errors) from None
+    except ProcessNotDeployed:
+        raise ApiError(503, _("Layanan pengaduan belum tersedia.")) from None
+    location = url_for("api.complaint_status", tracking_number=case.tracking_number)
+    return (
+        {"tracking_number": case.tracking_number, "access_code": access_code, "status": case.status},
+        201,
+        {**_NO_STORE, "Location": location},
+    )
+
+
+@bp.get("/complaints/<tracking_number>")
+def complaint_status(tracking_number: str):
+    access_code = request.headers.get("X-Access-Code") or request.args.get("access_code") or ""
+    complaint = find_complaint(tracking_number=tracking_number, access_code=access_code) if access_code else None
+    if complaint is None:
+        # One answer for a wrong number and a wrong code: nothing says which was wrong.
+        raise ApiError(404, _("Nomor pelacakan atau kode akses tidak cocok."), headers=_NO_STORE)
+    lang = language()
+    status = public_status(case=complaint.case, lang=lang)
+    return {**status, "timeline": public_timeline(case=complaint.case, lang=lang)}, 200, _NO_STORE
