@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     app.jinja_env.globals["current_language"] = current_language
+    _register_template_filters(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
 
@@ -40,6 +41,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def _register_template_filters(app: Flask) -> None:
+    from flask_babel import format_datetime
+
+    from app.services.tracking import status_label
+
+    app.jinja_env.filters["status_label"] = lambda status: status_label(status, lang=current_language())
+    # Shown in the configured zone (BABEL_DEFAULT_TIMEZONE), stored in UTC.
+    app.jinja_env.filters["local_time"] = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else ""
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -37,6 +37,9 @@ def load_config(instance_path: Path) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
         "REDIS_URL": env.get("REDIS_URL"),
+        # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
+        # WIT) come with the working-day calendar.
+        "BABEL_DEFAULT_TIMEZONE": env.get("DUMAS_TIMEZONE", "Asia/Jakarta"),
         # Where the deployable models live: bpmn/, dmn/ and forms/ side by side.
         "DUMAS_MODELS_DIR": Path(env.get("DUMAS_MODELS_DIR") or PROJECT_ROOT),
         # werkzeug's scrypt; tests lower the cost (tests/conftest.py), never production.

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 export FLASK_APP=app
+.venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 .venv/bin/flask db upgrade
 .venv/bin/flask demo seed
 echo "Dumas berjalan di http://127.0.0.1:5000 (hentikan dengan Ctrl+C)"
