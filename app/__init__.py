@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.config import load_config
+from app.errors import register_error_pages
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import current_language, select_locale
 
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return db.session.get(models.User, int(user_id))
 
     _register_blueprints(app)
+    register_error_pages(app)
 
     from app.cli import register_commands
 

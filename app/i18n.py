@@ -12,7 +12,8 @@ LANGUAGES = ("id", "en")
 def select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
-        session["lang"] = chosen
+        if not request.path.startswith("/api/"):  # the API is stateless: no language cookie
+            session["lang"] = chosen
         return chosen
     if session.get("lang") in LANGUAGES:
         return session["lang"]
