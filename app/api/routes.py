@@ -9,7 +9,7 @@ from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language, query_bool, query_page
 from app.services import api_views
-from app.services.access import NotAllowed, case_for, task_for
+from app.services.access import NotAllowed, case_for, completed_by, task_for
 from app.services.accounts import unit_codes
 from app.services.audit import case_events
 from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
@@ -25,7 +25,7 @@ def _conflict(task_id: str, *, fallback: str) -> ApiError:
     """A 409 saying, in the caller's language, who stands in the way. The services'
     own messages are Indonesian only, so the state is read again and described here."""
     user = api_user()
-    finisher = api_views.completed_by(user=user, task_id=task_id)
+    finisher = completed_by(user=user, task_id=task_id)
     if finisher:
         return ApiError(409, _("Tugas ini sudah diselesaikan oleh %(user)s.", user=finisher))
     claimant = api_views.task_claimant(task_id=task_id)
@@ -44,7 +44,7 @@ def _ready_task(task_id: str):
     try:
         return task_for(api_user(), task_id)
     except NotAllowed:
-        if api_views.completed_by(user=api_user(), task_id=task_id):
+        if completed_by(user=api_user(), task_id=task_id):
             raise _conflict(task_id, fallback=_stale()) from None
         raise _task_not_found() from None
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.i18n import current_language
 from app.inbox import bp
 from app.inbox.forms import build_task_form, help_texts, submitted_values
-from app.services.access import NotAllowed, task_for
+from app.services.access import NotAllowed, completed_by, task_for
 from app.services.accounts import all_units, unit_codes
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case
@@ -28,11 +28,26 @@ def index():
     return render_template("inbox/index.html", page=page, processes=deployed_processes())
 
 
+class _AlreadyDone(Exception):
+    pass
+
+
 def _task_or_404(task_id: str):
+    """The ready task; a task this user could have worked on that someone has since
+    completed says who did (nothing for tasks the user was never allowed to see)."""
     try:
         return task_for(current_user, task_id)
     except NotAllowed:
+        finisher = completed_by(user=current_user, task_id=task_id)
+        if finisher:
+            flash(_("Tugas ini sudah diselesaikan oleh %(user)s.", user=finisher), "error")
+            raise _AlreadyDone from None
         abort(404)
+
+
+@bp.errorhandler(_AlreadyDone)
+def _already_done(_exc):
+    return redirect(url_for("inbox.index")), 303
 
 
 @bp.route("/tugas/<task_id>", methods=["GET", "POST"])

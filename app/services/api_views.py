@@ -73,28 +73,6 @@ def task_detail(entry: TaskIndexEntry, *, lang: str) -> dict:
     }
 
 
-def completed_by(*, user: User, task_id: str) -> str | None:
-    """Who completed a task that is no longer ready, if `user` could have worked on it
-    (its lane's role and, for a task routed to a unit, that unit); else None, so that
-    nobody learns of a task they were never allowed to see."""
-    events = {
-        event.action: event
-        for event in db.session.scalars(
-            db.select(AuditEvent).where(
-                AuditEvent.engine_task_id == task_id,
-                AuditEvent.action.in_(("task.created", "task.completed")),
-            )
-        )
-    }
-    created, done = events.get("task.created"), events.get("task.completed")
-    if created is None or done is None or created.lane not in user.role_names:
-        return None
-    org_unit = (created.data_after or {}).get("org_unit")
-    if org_unit and org_unit != user.unit_code:
-        return None
-    return done.actor
-
-
 def task_claimant(*, task_id: str) -> str | None:
     """Who has claimed a ready task now (None if nobody, or the task is gone)."""
     return db.session.scalar(

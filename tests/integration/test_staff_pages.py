@@ -93,9 +93,11 @@ def test_second_person_completing_a_task_is_told_who_finished_it(client, app, st
     task_id = current_task_id(case.id)
     auth.login("admin")
     _complete(client, task_id, {"lengkap": "ya", "lokasi_kasus": "Jakarta"})
-    response = client.post(f"/tugas/{task_id}", data={"lengkap": "ya", "lokasi_kasus": "Jakarta"})
-    # The task is gone from the index: the page no longer exists for anyone.
-    assert response.status_code == 404
+    response = client.post(f"/tugas/{task_id}", data={"lengkap": "ya", "lokasi_kasus": "Jakarta"}, follow_redirects=True)
+    assert "Tugas ini sudah diselesaikan oleh admin." in response.get_data(as_text=True)
+    auth.logout()
+    auth.login("kepala")  # never allowed on that task: learns nothing
+    assert client.get(f"/tugas/{task_id}").status_code == 404
 
 
 def test_a_claimed_task_cannot_be_completed_by_someone_else(client, staff, auth):
