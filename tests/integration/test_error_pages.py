@@ -29,3 +29,9 @@ def test_an_unknown_page_says_so_in_indonesian(client, app):
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
     assert "set-cookie" not in {k.lower() for k in client.get("/api/v1/tidak-ada?lang=en").headers.keys()}
+
+
+def test_pages_speak_english_on_request(client, app):
+    html = client.get("/tidak-ada?lang=en").get_data(as_text=True)
+    assert "Page not found, or you are not allowed to open it." in html
+    assert 'lang="en"' in html

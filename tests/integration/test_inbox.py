@@ -1,0 +1,43 @@
+"""The inbox lists from the task index: paginated, soonest due first, filterable."""
+from datetime import datetime, timedelta, timezone
+
+from app.extensions import db
+from app.models import TaskIndexEntry
+from app.services.inbox import inbox
+from tests.integration.helpers import file_complaint, task_links
+
+
+def test_inbox_pages_and_sorts_by_due_time(client, staff, auth):
+    cases = [file_complaint(judul=f"Pengaduan {i}") for i in range(23)]
+    entries = {e.case_id: e for e in db.session.scalars(db.select(TaskIndexEntry))}
+    soon = datetime.now(timezone.utc) + timedelta(days=1)
+    entries[cases[-1].id].due_at = soon  # the newest complaint is the most urgent
+    entries[cases[5].id].due_at = soon + timedelta(days=2)
+    db.session.commit()
+
+    auth.login("admin")
+    first = client.get("/tugas").get_data(as_text=True)
+    links = task_links(first)
+    assert len(links) == 20
+    assert links[:2] == [entries[cases[-1].id].engine_task_id, entries[cases[5].id].engine_task_id]
+    assert "Halaman 1 dari 2 · 23 tugas" in first
+    second = task_links(client.get("/tugas?halaman=2").get_data(as_text=True))
+    assert len(second) == 3 and not set(second) & set(links)
+
+
+def test_overdue_and_process_filters(client, staff, auth):
+    late, on_time = file_complaint(judul="Terlambat"), file_complaint(judul="Tepat waktu")
+    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.case_id == late.id)).one()
+    entry.due_at = datetime.now(timezone.utc) - timedelta(hours=1)
+    db.session.commit()
+
+    auth.login("admin")
+    overdue = client.get("/tugas?terlambat=1").get_data(as_text=True)
+    assert task_links(overdue) == [entry.engine_task_id]
+    assert len(task_links(client.get("/tugas?proses=sop_000").get_data(as_text=True))) == 2
+    assert task_links(client.get("/tugas?proses=sop_lain").get_data(as_text=True)) == []
+
+
+def test_a_unit_member_sees_tasks_of_their_unit_only(staff):
+    page = inbox(user=staff["unit.akreditasi"])
+    assert page.total == 0 and page.pages == 1
