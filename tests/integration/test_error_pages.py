@@ -35,3 +35,9 @@ def test_pages_speak_english_on_request(client, app):
     html = client.get("/tidak-ada?lang=en").get_data(as_text=True)
     assert "Page not found, or you are not allowed to open it." in html
     assert 'lang="en"' in html
+
+
+def test_home_page_lists_the_deployed_procedures_and_health_answers(client, sop_models):
+    html = client.get("/").get_data(as_text=True)
+    assert "SOP 000 Pengaduan Masyarakat Inspektorat BSN" in html and 'href="/lapor"' in html
+    assert client.get("/health").get_json() == {"status": "ok"}
