@@ -3,11 +3,14 @@ import click
 from flask import Flask, current_app
 
 from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
+from app.extensions import db
 from app.services.demo import seed_demo
+from app.services.organisations import all_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(organisations)
     app.cli.add_command(processes)
     app.cli.add_command(demo)
     app.cli.add_command(users)
@@ -54,9 +57,12 @@ def users():
 @click.option("--role", "roles", multiple=True, required=True, help="Nama lajur, mis. 'Admin Inspektorat'.")
 @click.option("--unit", "unit_code", default=None, help="Kode unit kerja (lihat `units list`).")
 @click.option("--name", "full_name", default="", help="Nama lengkap.")
-def create_user_command(username, password, roles, unit_code, full_name):
+@click.option("--organisation", "organisation_code", default=None,
+              help="Kode instansi (lihat `organisations list`); tanpa ini: peran nasional, semua instansi.")
+def create_user_command(username, password, roles, unit_code, full_name, organisation_code):
     try:
-        user = create_user(username=username, password=password, roles=list(roles), unit_code=unit_code, full_name=full_name)
+        user = create_user(username=username, password=password, roles=list(roles), unit_code=unit_code,
+                           full_name=full_name, organisation_code=organisation_code)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Akun {user.username} dibuat: {', '.join(sorted(user.role_names))}")
@@ -80,6 +86,28 @@ def create_unit_command(code, name, organisation):
 def list_units_command():
     for unit in all_units():
         click.echo(f"{unit.code}\t{unit.name}")
+
+
+@click.group(help="Instansi: yang menjalankan SOP-nya di sini dan yang hanya disurati.")
+def organisations():
+    pass
+
+
+@organisations.command("create", help="Tambah instansi.")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--process", "process_key", default=None, help="Proses (SOP) yang dijalankannya di sini, bila ada.")
+@click.option("--timezone", default="Asia/Jakarta", show_default=True)
+def create_organisation_command(code, name, process_key, timezone):
+    organisation = ensure_organisation(code=code, name=name, process_key=process_key, timezone=timezone)
+    db.session.commit()
+    click.echo(f"{organisation.code}\t{organisation.name}")
+
+
+@organisations.command("list", help="Semua instansi.")
+def list_organisations_command():
+    for organisation in all_organisations():
+        click.echo(f"{organisation.code}\t{organisation.process_key or '-'}\t{organisation.name}")
 
 
 @click.group(help="Data contoh untuk mencoba sistem.")

@@ -17,6 +17,7 @@ from app import create_app
 from app.extensions import db
 from app.services.accounts import create_user, ensure_unit
 from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, UNITS
+from app.services.organisations import ensure_known_organisations
 from app.services.processes import deploy_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,24 +106,29 @@ def runner(app):
 
 @pytest.fixture
 def sop_models(app_context):
-    """The real bpmn/, dmn/ and forms/ of the project, deployed."""
+    """The real bpmn/, dmn/ and forms/ of the project, deployed, with the shipped
+    organisations and the demo units (app/services/demo.py) that forms refer to."""
+    ensure_known_organisations()
+    for code, name in UNITS:
+        ensure_unit(code=code, name=name, organisation=ORGANISATION)
     return {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
 
 
 @pytest.fixture
 def test_models(app_context):
-    """Small models made for engine tests (tests/fixtures/models), deployed."""
+    """Small models made for engine tests (tests/fixtures/models), deployed, with the
+    one unit they route to."""
+    ensure_unit(code="Unit A", name="Unit A")
     return {v.definition.key: v for v in deploy_directory(FIXTURE_MODELS, deployed_by="test")}
 
 
 @pytest.fixture
 def staff(sop_models):
-    """SOP 000 deployed, the demo units, and one account per staff role (see
+    """The SOPs deployed, the demo units, and one account per staff role of SOP 000 (see
     app/services/demo.py: admin, kepala, tatausaha, unit.dpspk, unit.akreditasi, ...)."""
-    for code, name in UNITS:
-        ensure_unit(code=code, name=name, organisation=ORGANISATION)
     return {
-        username: create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit)
+        username: create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
+                              organisation_code=ORGANISATION)
         for username, role, unit in ACCOUNTS
     }
 

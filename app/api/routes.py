@@ -10,7 +10,6 @@ from app.api.errors import ApiError
 from app.api.parsing import json_body, language, query_bool, query_page
 from app.services import api_views
 from app.services.access import NotAllowed, case_for, completed_by, task_for
-from app.services.accounts import unit_codes
 from app.services.audit import case_events
 from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError
@@ -114,7 +113,7 @@ def complete(task_id: str):
     lang = language()
     try:
         case = complete_task(
-            task_id=task_id, data=data, actor=api_user().username, lang=lang, unit_codes=unit_codes()
+            task_id=task_id, data=data, actor=api_user().username, lang=lang
         )
     except FormValidationError as exc:
         raise ApiError(422, _("Isian formulir tidak valid."), errors=exc.errors) from None

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from app.cases import bp
 from app.services.access import NotAllowed, case_for
 from app.services.audit import case_events
-from app.services.case_files import complaint_for_case, document_with_content, documents_for_case
+from app.services.case_files import complaint_for_case, document_with_content, documents_for_case, records_for_case
 
 
 def _case_or_404(case_id: int):
@@ -24,6 +24,7 @@ def show(case_id: int):
         case=case,
         complaint=complaint_for_case(case_id=case.id),
         documents=documents_for_case(case_id=case.id),
+        records=records_for_case(case_id=case.id),
         events=case_events(case_id=case.id),
     )
 

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from uuid import UUID
 
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.dmn.specs import BusinessRuleTaskMixin
@@ -25,6 +27,7 @@ class HumanTask:
     status: str | None
     org_unit: str | None
     data: dict
+    properties: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Step:
     inputs: dict = field(default_factory=dict)
     outputs: dict = field(default_factory=dict)
     detail: str | None = None
+    # The element's extension properties, and for a `forward` the organisation code the
+    # named variable held when the element was reached.
+    properties: dict = field(default_factory=dict)
+    forward_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ class WorkflowInstance:
                     status=props.get("status"),
                     org_unit=task.data.get(unit_variable) if unit_variable else None,
                     data=dict(task.data),
+                    properties=dict(props),
                 )
             )
         return tasks
@@ -131,16 +139,22 @@ class WorkflowInstance:
             definition = getattr(task.task_spec, "event_definition", None)
             if not isinstance(definition, TimerEventDefinition):
                 continue
-            value = task.internal_data.get("event_value")
-            if isinstance(value, dict):  # a cycle: {'cycles', 'next', 'duration'}
-                value = value.get("next")
-            if not value:
-                continue
-            when = TimerEventDefinition.get_datetime(value)
-            if when.tzinfo is None:
-                when = when.astimezone()
-            due.append(PendingTimer(task.task_spec.bpmn_id or task.task_spec.name, when.astimezone(timezone.utc)))
+            when = self._timer_due(task)
+            if when is not None:
+                due.append(PendingTimer(task.task_spec.bpmn_id or task.task_spec.name, when))
         return min(due, key=lambda t: t.due_at) if due else None
+
+    @staticmethod
+    def _timer_due(task) -> datetime | None:
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):  # a cycle: {'cycles', 'next', 'duration'}
+            value = value.get("next")
+        if not value:
+            return None
+        when = TimerEventDefinition.get_datetime(value)
+        if when.tzinfo is None:
+            when = when.astimezone()
+        return when.astimezone(timezone.utc)
 
     # -- acting ----------------------------------------------------------------
 
@@ -174,6 +188,42 @@ class WorkflowInstance:
         steps = [Step("task", task.task_spec.bpmn_id, _title(task.task_spec), task.task_spec.lane)]
         return steps + self.run()
 
+    def waiting_messages(self) -> set[str]:
+        """Names of the messages this workflow is waiting for now."""
+        return {
+            task.task_spec.event_definition.name
+            for task in self.workflow.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)
+        }
+
+    def deliver_message(self, name: str, payload: dict) -> list[Step]:
+        """Resume a waiting message catch event; the payload lands in the variable named
+        after the message (the Camunda flavour's result variable)."""
+        if name not in self.waiting_messages():
+            raise EngineError(f"Kasus ini tidak sedang menunggu pesan '{name}'.")
+        event = BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": name})
+        self._ready = None
+        try:
+            self.workflow.send_event(event)
+        except Exception as exc:
+            raise EngineError(_describe(exc), element_id=_element_of(exc)) from exc
+        return self.run()
+
+    def move_timer(self, element_id: str, due_at: datetime) -> datetime:
+        """Set a waiting timer's due time (an extension, or a test's controlled clock).
+        Returns the due time it had."""
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if task.task_spec.bpmn_id == element_id and isinstance(definition, TimerEventDefinition):
+                previous = self._timer_due(task)
+                value = task.internal_data.get("event_value")
+                if isinstance(value, dict):
+                    value["next"] = due_at.isoformat()
+                else:
+                    task.internal_data["event_value"] = due_at.isoformat()
+                return previous
+        raise EngineError(f"Tidak ada batas waktu '{element_id}' yang sedang berjalan pada kasus ini.")
+
     def fire_timers(self) -> list[Step]:
         try:
             self.workflow.refresh_timers()
@@ -187,12 +237,17 @@ class WorkflowInstance:
         spec = task.task_spec
         if not spec.bpmn_id:  # the engine's own bookkeeping tasks
             return
+        props = _properties(spec)
+        forward_variable = props.get("forward")
+        forward_to = task.data.get(forward_variable) if forward_variable else None
         if isinstance(spec, BusinessRuleTaskMixin):
             steps.append(_decision_step(task))
         elif isinstance(spec, EndEvent):
-            steps.append(Step("end", spec.bpmn_id, _title(spec), spec.lane, detail=_properties(spec).get("status")))
-        elif getattr(spec, "event_definition", None) is not None and spec.bpmn_name:
-            steps.append(Step("event", spec.bpmn_id, _title(spec), spec.lane))
+            steps.append(Step("end", spec.bpmn_id, _title(spec), spec.lane, detail=props.get("status"),
+                              properties=dict(props), forward_to=forward_to))
+        elif getattr(spec, "event_definition", None) is not None and (spec.bpmn_name or forward_variable):
+            steps.append(Step("event", spec.bpmn_id, _title(spec), spec.lane, properties=dict(props),
+                              forward_to=forward_to))
 
 
 def _decision_step(task) -> Step:

@@ -28,8 +28,9 @@ def _text(value, lang: str) -> str:
     return value or ""
 
 
-def build_task_form(definition: dict, *, lang: str, units: list[tuple[str, str]], formdata=None) -> FlaskForm:
-    """A FlaskForm instance for one task form definition."""
+def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]], formdata=None) -> FlaskForm:
+    """A FlaskForm instance for one task form definition; `choices` holds the options of
+    the database-backed field types (unit, organisation, forwarded_cases)."""
 
     class TaskForm(FlaskForm):
         pass
@@ -48,8 +49,12 @@ def build_task_form(definition: dict, *, lang: str, units: list[tuple[str, str]]
             field = DateField(label)
         elif kind == "integer":
             field = IntegerField(label)
-        elif kind == "unit":
-            field = SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(c, n) for c, n in units], validate_choice=False)
+        elif kind in ("unit", "organisation"):
+            options = [SelectChoice(code, name) for code, name in choices.get(kind, [])]
+            field = SelectField(label, choices=[SelectChoice("", "—"), *options], validate_choice=False)
+        elif kind == "forwarded_cases":
+            options = [SelectChoice(value, text) for value, text in choices.get(kind, [])]
+            field = MultiCheckboxField(label, choices=options, validate_choice=False)
         elif kind == "textarea":
             field = TextAreaField(label)
         else:
@@ -67,7 +72,7 @@ def submitted_values(definition: dict, formdata) -> dict:
     values = {}
     for spec in definition["fields"]:
         name = spec["name"]
-        if spec["type"] == "multichoice":
+        if spec["type"] in ("multichoice", "forwarded_cases"):
             values[name] = formdata.getlist(name)
         else:
             values[name] = formdata.get(name)

@@ -7,11 +7,11 @@ from app.i18n import current_language
 from app.inbox import bp
 from app.inbox.forms import build_task_form, help_texts, submitted_values
 from app.services.access import NotAllowed, completed_by, task_for
-from app.services.accounts import all_units, unit_codes
 from app.services.audit import case_events
-from app.services.case_files import complaint_for_case, documents_for_case
+from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
-from app.services.forms import FormValidationError
+from app.services.forms import FormValidationError, reference_types
+from app.services.references import reference_choices
 from app.services.inbox import inbox
 from app.services.processes import deployed_processes, version_forms
 
@@ -56,9 +56,10 @@ def task(task_id: str):
     entry = _task_or_404(task_id)
     lang = current_language()
     definition = version_forms(entry.case.process_version).get(entry.form_key) if entry.form_key else None
-    units = [(u.code, u.name) for u in all_units()]
+    definition = definition or {"key": "", "fields": []}
+    choices = reference_choices(reference_types(definition))
     formdata = request.form if request.method == "POST" else None
-    form = build_task_form(definition or {"fields": []}, lang=lang, units=units, formdata=formdata)
+    form = build_task_form(definition, lang=lang, choices=choices, formdata=formdata)
     status = 200
     # CSRFProtect has already checked the token; the service checks the fields, so the
     # WTForms instance only renders them and keeps what was typed.
@@ -66,10 +67,9 @@ def task(task_id: str):
         try:
             complete_task(
                 task_id=task_id,
-                data=submitted_values(definition or {"fields": []}, request.form),
+                data=submitted_values(definition, request.form),
                 actor=current_user.username,
                 lang=lang,
-                unit_codes=unit_codes(),
             )
         except FormValidationError as exc:
             for name, message in exc.errors.items():
@@ -93,10 +93,11 @@ def task(task_id: str):
         case=entry.case,
         definition=definition,
         form=form,
-        help=help_texts(definition, lang=lang) if definition else {},
+        help=help_texts(definition, lang=lang),
         events=case_events(case_id=entry.case_id),
         complaint=complaint_for_case(case_id=entry.case_id),
         documents=documents_for_case(case_id=entry.case_id),
+        records=records_for_case(case_id=entry.case_id),
         lang=lang,
     ), status
 

@@ -1,18 +1,20 @@
 """Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
 by the Alembic migrations in migrations/."""
-from app.models.accounts import OrgUnit, Role, User, user_roles
+from app.models.accounts import Organisation, OrgUnit, Role, User, user_roles
 from app.models.audit import AuditEvent
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
-from app.models.complaint import CaseUnit, Complaint, Document
+from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
 from app.models.process import ProcessDefinition, ProcessVersion
 
 __all__ = [
     "AuditEvent",
     "Case",
+    "CaseRecord",
     "CaseUnit",
     "Complaint",
     "Document",
     "OrgUnit",
+    "Organisation",
     "Role",
     "User",
     "user_roles",

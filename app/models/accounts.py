@@ -24,6 +24,22 @@ class Role(db.Model):
     description: Mapped[str] = mapped_column(String(255), default="")
 
 
+class Organisation(db.Model):
+    """An agency. `process_key` is the SOP it runs here; an agency not hosted here has
+    none, and what is forwarded to it is recorded as an outgoing letter."""
+
+    __tablename__ = "organisations"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    process_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    timezone: Mapped[str] = mapped_column(String(50), default="Asia/Jakarta")
+
+    @property
+    def hosted(self) -> bool:
+        return self.process_key is not None
+
+
 class OrgUnit(db.Model):
     """An organisation unit, e.g. an Eselon II directorate; `code` is what tasks carry."""
 
@@ -43,6 +59,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_units.code"))
+    # None for national roles (e.g. Admin Nasional) that work on every organisation's cases.
+    organisation_code: Mapped[str | None] = mapped_column(ForeignKey("organisations.code"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -18,6 +18,9 @@ class Case(db.Model):
     tracking_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     status: Mapped[str] = mapped_column(String(50), index=True)
+    organisation_code: Mapped[str | None] = mapped_column(ForeignKey("organisations.code"), index=True)
+    # The case this one was forwarded from (another organisation's), if any.
+    source_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     title: Mapped[str] = mapped_column(String(255), default="")
     # The workflow instance without its spec (the spec lives on the version), as
     # compressed JSON: see app.engine.

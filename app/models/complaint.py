@@ -1,7 +1,7 @@
 """What a complainant filed, and the documents attached to a case."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -66,3 +66,22 @@ class CaseUnit(db.Model):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     unit_code: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class CaseRecord(db.Model):
+    """An output document of a step (verification report, review memo, follow-up report,
+    outgoing letter, monitoring report ...): what was submitted, kept for later steps."""
+
+    __tablename__ = "case_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    form_key: Mapped[str | None] = mapped_column(String(100))
+    # [{"label": ..., "value": ...}] in form order, labels in Indonesian.
+    content: Mapped[list] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the record belongs to another case (e.g. SOP 004's report on a monitored case).
+    origin_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))

@@ -1,5 +1,7 @@
 """Who may see and work on what, checked per object.
 
+- Organisation: a user of an organisation sees only that organisation's cases; a user
+  with no organisation (a national role such as Admin Nasional) sees every one's.
 - A task: the user holds the role its lane names and, where the process routed the task
   to one unit, belongs to that unit.
 - A case: the user holds a role of the case's process that is not unit-scoped, or holds a
@@ -13,13 +15,19 @@ class NotAllowed(Exception):
     """The user may not see or do this. Routes answer 404 so nothing leaks."""
 
 
+def same_organisation(user: User, case: Case) -> bool:
+    return user.organisation_code is None or user.organisation_code == case.organisation_code
+
+
 def can_work_on(user: User, entry: TaskIndexEntry) -> bool:
-    if entry.role not in user.role_names:
+    if entry.role not in user.role_names or not same_organisation(user, entry.case):
         return False
     return entry.org_unit is None or entry.org_unit == user.unit_code
 
 
 def can_view_case(user: User, case: Case) -> bool:
+    if not same_organisation(user, case):
+        return False
     version = case.process_version
     roles = user.role_names
     lanes = set(version.lanes or [])

@@ -4,7 +4,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models import OrgUnit, ProcessVersion, Role, User
+from app.models import Organisation, OrgUnit, ProcessVersion, Role, User
 
 TOKEN_MAX_AGE_SECONDS = 12 * 3600
 MIN_PASSWORD_LENGTH = 8
@@ -15,7 +15,13 @@ class AccountError(ValueError):
 
 
 def create_user(
-    *, username: str, password: str, roles: list[str], unit_code: str | None = None, full_name: str = ""
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    unit_code: str | None = None,
+    full_name: str = "",
+    organisation_code: str | None = None,
 ) -> User:
     """Create a staff account; commits. Roles must exist (deployed lanes create them)."""
     username = username.strip()
@@ -31,11 +37,14 @@ def create_user(
         raise AccountError(f"Peran tidak dikenal: {', '.join(missing)}. Lihat `flask --app app roles`.")
     if unit_code is not None and db.session.get(OrgUnit, unit_code) is None:
         raise AccountError(f"Unit kerja tidak dikenal: {unit_code}.")
+    if organisation_code is not None and db.session.get(Organisation, organisation_code) is None:
+        raise AccountError(f"Instansi tidak dikenal: {organisation_code}.")
     user = User(
         username=username,
         full_name=full_name,
         password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
         unit_code=unit_code,
+        organisation_code=organisation_code,
         roles=found,
     )
     db.session.add(user)

@@ -7,7 +7,9 @@ request. The language is passed in, as everywhere below the blueprints.
 from datetime import datetime
 
 from app.extensions import db
-from app.models import AuditEvent, Case, OrgUnit, TaskIndexEntry, User
+from app.services.forms import reference_types
+from app.services.references import reference_choices
+from app.models import AuditEvent, Case, TaskIndexEntry
 from app.services.case_files import documents_for_case
 from app.services.processes import version_forms
 
@@ -68,7 +70,7 @@ def task_detail(entry: TaskIndexEntry, *, lang: str) -> dict:
             "key": form["key"],
             "title": _text(form.get("title"), lang),
             "description": _text(form.get("description"), lang),
-            "schema": form_json_schema(form, lang=lang, units=_units()),
+            "schema": form_json_schema(form, lang=lang, choices=reference_choices(reference_types(form))),
         },
     }
 
@@ -148,17 +150,13 @@ def event_item(event: AuditEvent) -> dict:
 # --- forms as JSON Schema -----------------------------------------------------------------
 
 
-def _units() -> list[OrgUnit]:
-    return list(db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.code)))
-
-
 def _options(field: dict, lang: str) -> tuple[list, dict]:
     values = [option["value"] for option in field["options"]]
     labels = {option["value"]: _text(option.get("label"), lang) for option in field["options"]}
     return values, labels
 
 
-def field_json_schema(field: dict, *, lang: str, units: list[OrgUnit]) -> dict:
+def field_json_schema(field: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]]) -> dict:
     """One form field as a JSON Schema property; `x-field-type` keeps the form's own type
     so a client can pick the right widget (a textarea, a unit picker)."""
     kind = field["type"]
@@ -183,11 +181,19 @@ def field_json_schema(field: dict, *, lang: str, units: list[OrgUnit]) -> dict:
         schema.update({"type": "array", "items": {"type": "string", "enum": values}, "x-enum-labels": labels})
         if field.get("required"):
             schema["minItems"] = 1
-    elif kind == "unit":
+    elif kind in ("unit", "organisation"):
         schema["type"] = "string"
-        if units:
-            schema["enum"] = [unit.code for unit in units]
-            schema["x-enum-labels"] = {unit.code: unit.name for unit in units}
+        if choices.get(kind):
+            schema["enum"] = [code for code, _ in choices[kind]]
+            schema["x-enum-labels"] = dict(choices[kind])
+    elif kind == "forwarded_cases":
+        items = {"type": "integer"}
+        if choices.get(kind):
+            items["enum"] = [int(value) for value, _ in choices[kind]]
+            schema["x-enum-labels"] = dict(choices[kind])
+        schema.update(type="array", items=items)
+        if field.get("required"):
+            schema["minItems"] = 1
     if field.get("required_when"):
         # Required only when every named field has the given value (forms._is_required);
         # JSON Schema could say this with if/then, but a flat hint is what clients use.
@@ -195,13 +201,13 @@ def field_json_schema(field: dict, *, lang: str, units: list[OrgUnit]) -> dict:
     return schema
 
 
-def form_json_schema(form: dict, *, lang: str, units: list[OrgUnit]) -> dict:
+def form_json_schema(form: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]]) -> dict:
     """A form definition (forms/<key>.json) as a JSON Schema (2020-12) object."""
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": _text(form.get("title"), lang),
         "type": "object",
-        "properties": {f["name"]: field_json_schema(f, lang=lang, units=units) for f in form["fields"]},
+        "properties": {f["name"]: field_json_schema(f, lang=lang, choices=choices) for f in form["fields"]},
         "required": [f["name"] for f in form["fields"] if f.get("required")],
         "additionalProperties": False,
     }

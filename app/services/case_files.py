@@ -2,7 +2,7 @@
 from sqlalchemy.orm import undefer
 
 from app.extensions import db
-from app.models import Complaint, Document
+from app.models import CaseRecord, Complaint, Document
 
 
 def complaint_for_case(*, case_id: int) -> Complaint | None:
@@ -19,3 +19,8 @@ def document_with_content(*, case_id: int, document_id: int) -> Document | None:
         .where(Document.id == document_id, Document.case_id == case_id)
         .options(undefer(Document.content))
     ).first()
+
+
+def records_for_case(*, case_id: int) -> list[CaseRecord]:
+    """The output documents of the steps taken so far, oldest first."""
+    return list(db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == case_id).order_by(CaseRecord.id)))

@@ -15,8 +15,11 @@ from app.engine import EngineError
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskIndexEntry
 from app.services.audit import record_event
-from app.services.forms import validate_submission
+from app.services.forms import reference_types, validate_submission
+from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
+from app.services.references import reference_values
+from app.services.step_effects import record_output
 from app.services.workflow_state import load_instance, save_instance
 
 RECEIVED_STATUS = "diterima"
@@ -53,23 +56,29 @@ def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
     return case
 
 
-def open_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
+def open_case(
+    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None
+) -> Case:
     """Create a case and run its first steps, without committing, so that a caller can
     store what belongs with it (the complaint, its files) in the same transaction.
 
-    The case is kept even if the model fails on its first steps: an accepted complaint
-    is never lost; staff see the error on the case instead."""
+    The case belongs to the organisation that runs the process. It is kept even if the
+    model fails on its first steps: an accepted complaint is never lost; staff see the
+    error on the case instead."""
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
     instance = process_engine().start(cache_key=version.content_hash, load_spec=lambda: version.spec_json)
     instance.seed(data)
+    organisation = organisation_running(process_key)
     case = Case(
         process_version=version,
         status=RECEIVED_STATUS,
         title=title,
         workflow_state=process_engine().dump(instance),
         created_at=datetime.now(timezone.utc),
+        organisation_code=organisation.code if organisation else None,
+        source_case_id=source_case.id if source_case else None,
     )
     db.session.add(case)
     db.session.flush()
@@ -79,7 +88,8 @@ def open_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
         action="case.started",
         actor=actor,
         data_after=data,
-        detail=f"{version.definition.key} versi {version.number}",
+        detail=f"{version.definition.key} versi {version.number}"
+        + (f", diteruskan dari {source_case.tracking_number}" if source_case else ""),
     )
     try:
         steps = instance.run()
@@ -90,10 +100,9 @@ def open_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
     return case
 
 
-def complete_task(
-    *, task_id: str, data: dict, actor: str, lang: str = "id", unit_codes: set[str] | None = None
-) -> Case:
-    """Validate a task's form data, complete the task and run the engine, atomically.
+def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> Case:
+    """Validate a task's form data, complete the task and run the engine, atomically;
+    the form's output document is kept as a record of the case.
 
     Raises FormValidationError (bad fields), ConflictError (someone else won),
     TaskNotFound, or WorkflowFailed (the engine failed; nothing of the step is kept)."""
@@ -102,17 +111,19 @@ def complete_task(
         raise ConflictError(f"Tugas ini sedang dikerjakan oleh {entry.claimed_by}.")
     case = entry.case
     form = version_forms(case.process_version).get(entry.form_key) if entry.form_key else None
-    cleaned = validate_submission(form, data, lang=lang, unit_codes=unit_codes) if form else {}
+    cleaned = (
+        validate_submission(form, data, lang=lang, references=reference_values(reference_types(form))) if form else {}
+    )
     instance = load_instance(case)
-    task_data = instance.task_data(task_id)
-    before = {key: task_data.get(key) for key in cleaned}
+    task = next((t for t in instance.ready_tasks() if t.id == task_id), None)
+    before = {key: (task.data if task else {}).get(key) for key in cleaned}
     try:
         steps = instance.complete_task(task_id, cleaned)
     except EngineError as exc:
         db.session.rollback()
-        _record_failure(case.id, exc, actor=actor)
+        record_failure(case.id, exc, actor=actor)
         raise WorkflowFailed(str(exc)) from exc
-    with _refusing_stale_writes():
+    with refusing_stale_writes():
         record_event(
             case=case,
             action="task.completed",
@@ -124,6 +135,8 @@ def complete_task(
             data_after=cleaned,
             detail=entry.title,
         )
+        if task is not None:
+            record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
         db.session.commit()
     return case
@@ -186,7 +199,7 @@ def _ready_task(task_id: str) -> TaskIndexEntry:
 
 
 @contextmanager
-def _refusing_stale_writes():
+def refusing_stale_writes():
     """Turn "someone else wrote first" (the lock version moved on, or the task rows we
     meant to change are already gone or taken) into a ConflictError. Flushes can happen
     before the commit (autoflush), so the whole write is guarded, not just the commit."""
@@ -203,7 +216,7 @@ def _mark_failed(case: Case, exc: EngineError, *, actor: str) -> None:
     record_event(case=case, action="engine.failed", actor=actor, element_id=exc.element_id, detail=str(exc))
 
 
-def _record_failure(case_id: int, exc: EngineError, *, actor: str) -> None:
+def record_failure(case_id: int, exc: EngineError, *, actor: str) -> None:
     """In a fresh transaction: the error on the case, nothing of the failed step."""
     case = db.session.get(Case, case_id)
     _mark_failed(case, exc, actor=actor)

@@ -4,21 +4,24 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import Case, User
-from app.services.accounts import create_user, ensure_unit
+from app.services.accounts import all_units, create_user, ensure_unit
 from app.services.cases import complete_task
 from app.services.complaints import Upload, submit_complaint
-from app.services.processes import deploy_directory
+from app.services.organisations import all_organisations, ensure_known_organisations
+from app.services.processes import deploy_directory, latest_version
 
 DEMO_PASSWORD = "dumas-demo"
 DEMO_ACTOR = "demo"
-ORGANISATION = "BSN"
+ORGANISATION = "bsn"
 UNITS = [
     ("bsn-sestama", "Sekretariat Utama"),
     ("bsn-dps", "Deputi Bidang Pengembangan Standar"),
     ("bsn-dpspk", "Deputi Bidang Penerapan Standar dan Penilaian Kesesuaian"),
     ("bsn-akreditasi", "Deputi Bidang Akreditasi"),
 ]
-# username, role, unit
+# Units of the other SOPs' organisations that their tables and forms route to.
+OTHER_UNITS: list[tuple[str, str, str]] = []
+# username, role, unit (all of organisation bsn)
 ACCOUNTS = [
     ("admin", "Admin Inspektorat", None),
     ("kepala", "Kepala Inspektorat", None),
@@ -66,15 +69,50 @@ _DEMO_CASES = [
 _EVIDENCE = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
+# Lanes that are the complainant: no staff account.
+COMPLAINANT_LANES = {"Pengadu", "Pelapor"}
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def other_sop_accounts() -> list[tuple[str, str, str, str | None]]:
+    """(username, role, organisation, unit) for every staff lane of every other hosted
+    SOP: `<organisation>.<lane>`, e.g. `katingan.inspektur`. A unit-scoped lane's account
+    belongs to the organisation's first unit."""
+    accounts = []
+    for organisation in all_organisations():
+        if not organisation.hosted or organisation.code == ORGANISATION:
+            continue
+        version = latest_version(process_key=organisation.process_key)
+        if version is None:
+            continue
+        units = [u.code for u in all_units() if u.organisation == organisation.code]
+        for lane in version.lanes:
+            if lane in COMPLAINANT_LANES:
+                continue
+            unit = units[0] if lane in (version.unit_scoped_lanes or []) and units else None
+            accounts.append((f"{organisation.code}.{_slug(lane)}", lane, organisation.code, unit))
+    return accounts
+
+
 def seed_demo(models_dir: Path) -> int:
     """Deploy the models and, on an empty database, create the demo data. Returns how
     many demo cases were created."""
-    deploy_directory(models_dir, deployed_by=DEMO_ACTOR)
+    ensure_known_organisations()
     for code, name in UNITS:
         ensure_unit(code=code, name=name, organisation=ORGANISATION)
+    for code, name, organisation in OTHER_UNITS:
+        ensure_unit(code=code, name=name, organisation=organisation)
+    deploy_directory(models_dir, deployed_by=DEMO_ACTOR)
     if db.session.scalar(db.select(db.func.count(User.id))) == 0:
         for username, role, unit in ACCOUNTS:
-            create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit, full_name=username)
+            create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
+                        full_name=username, organisation_code=ORGANISATION)
+        for username, role, organisation, unit in other_sop_accounts():
+            create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
+                        full_name=username, organisation_code=organisation)
     if db.session.scalar(db.select(db.func.count(Case.id))):
         return 0
     for title, description, steps in _DEMO_CASES:

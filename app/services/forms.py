@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-FIELD_TYPES = {"text", "textarea", "boolean", "choice", "multichoice", "date", "integer", "unit"}
+FIELD_TYPES = {
+    "text", "textarea", "boolean", "choice", "multichoice", "date", "integer",
+    # Values from the database: an organisation unit code, an organisation code, and
+    # ids of cases forwarded to other agencies (SOP 004's monitoring plan).
+    "unit", "organisation", "forwarded_cases",
+}
+REFERENCE_TYPES = ("unit", "organisation", "forwarded_cases")
 _TRUE = {True, "true", "True", "1", "ya", "on", "yes"}
 _FALSE = {False, "false", "False", "0", "tidak", "no", "off"}
 
@@ -21,6 +27,11 @@ _MESSAGES = {
     "integer": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
     "too_long": {"id": "Terlalu panjang (maksimal {n} karakter).", "en": "Too long (at most {n} characters)."},
     "unit": {"id": "Unit kerja tidak dikenal.", "en": "Unknown organisation unit."},
+    "organisation": {"id": "Instansi tidak dikenal.", "en": "Unknown agency."},
+    "forwarded_cases": {
+        "id": "Pilih kasus yang telah diteruskan ke instansi lain.",
+        "en": "Choose cases that were forwarded to another agency.",
+    },
     "unknown": {"id": "Isian ini tidak ada pada formulir.", "en": "This field is not on the form."},
 }
 
@@ -76,8 +87,9 @@ def _is_required(field: dict, values: dict) -> bool:
     return bool(condition) and all(values.get(k) == v for k, v in condition.items())
 
 
-def _clean(field: dict, raw, *, lang: str, unit_codes: set[str] | None):
+def _clean(field: dict, raw, *, lang: str, references: dict[str, set]):
     kind = field["type"]
+    allowed = references.get(kind)
     if kind == "boolean":
         if raw in _TRUE:
             return True
@@ -105,9 +117,18 @@ def _clean(field: dict, raw, *, lang: str, unit_codes: set[str] | None):
             return int(str(raw).strip())
         except ValueError:
             raise ValueError(_message("integer", lang)) from None
+    if kind == "forwarded_cases":
+        values = raw if isinstance(raw, list) else [raw]
+        try:
+            ids = sorted({int(str(v).strip()) for v in values})
+        except ValueError:
+            raise ValueError(_message("forwarded_cases", lang)) from None
+        if allowed is not None and not set(ids) <= allowed:
+            raise ValueError(_message("forwarded_cases", lang))
+        return ids
     text = str(raw).strip()
-    if kind == "unit" and unit_codes is not None and text not in unit_codes:
-        raise ValueError(_message("unit", lang))
+    if kind in ("unit", "organisation") and allowed is not None and text not in allowed:
+        raise ValueError(_message(kind, lang))
     limit = field.get("max_length", 10000 if kind == "textarea" else 500)
     if len(text) > limit:
         raise ValueError(_message("too_long", lang, n=limit))
@@ -118,11 +139,19 @@ def _is_empty(raw) -> bool:
     return raw is None or (isinstance(raw, (str, list)) and not (raw.strip() if isinstance(raw, str) else raw))
 
 
-def validate_submission(form: dict, raw: dict, *, lang: str = "id", unit_codes: set[str] | None = None) -> dict:
+def reference_types(form: dict) -> set[str]:
+    """The database-backed field types a form uses, so callers load only those."""
+    return {f["type"] for f in form["fields"] if f["type"] in REFERENCE_TYPES}
+
+
+def validate_submission(form: dict, raw: dict, *, lang: str = "id", references: dict[str, set] | None = None) -> dict:
     """Return the cleaned values of a submission or raise FormValidationError.
 
+    `references` maps a database-backed field type ("unit", "organisation",
+    "forwarded_cases") to its allowed values; a type left out is not checked.
     Fields left empty and not required are left out, so they never overwrite what the
     workflow already holds."""
+    references = references or {}
     errors: dict[str, str] = {}
     cleaned: dict = {}
     known = {f["name"] for f in form["fields"]}
@@ -134,7 +163,7 @@ def validate_submission(form: dict, raw: dict, *, lang: str = "id", unit_codes: 
         if _is_empty(value):
             continue
         try:
-            cleaned[field["name"]] = _clean(field, value, lang=lang, unit_codes=unit_codes)
+            cleaned[field["name"]] = _clean(field, value, lang=lang, references=references)
         except ValueError as exc:
             errors[field["name"]] = str(exc)
     for field in form["fields"]:
@@ -143,3 +172,23 @@ def validate_submission(form: dict, raw: dict, *, lang: str = "id", unit_codes: 
     if errors:
         raise FormValidationError(errors)
     return cleaned
+
+
+def display_value(field: dict, value, *, lang: str = "id") -> str:
+    """A submitted value as a person reads it in a record: option labels, Ya/Tidak."""
+    def label(option_value):
+        for option in field.get("options", []):
+            if option["value"] == option_value:
+                text = option.get("label")
+                return (text.get(lang) or text.get("id")) if isinstance(text, dict) else str(text)
+        return str(option_value)
+
+    if value is None:
+        return ""
+    if field["type"] == "boolean":
+        return ({"id": "Ya", "en": "Yes"} if value else {"id": "Tidak", "en": "No"})[lang if lang == "en" else "id"]
+    if field["type"] == "choice":
+        return label(value)
+    if isinstance(value, list):
+        return ", ".join(label(v) for v in value)
+    return str(value)

@@ -29,6 +29,8 @@ def inbox(
         .where(TaskIndexEntry.role.in_(user.role_names or {""}))
         .where(or_(TaskIndexEntry.org_unit.is_(None), TaskIndexEntry.org_unit == user.unit_code))
     )
+    if user.organisation_code is not None:
+        query = query.where(Case.organisation_code == user.organisation_code)
     if process_key:
         query = (
             query.join(ProcessVersion, Case.process_version_id == ProcessVersion.id)

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.processes import process_engine
+from app.services.step_effects import apply_forwards
 
 
 def load_instance(case: Case) -> WorkflowInstance:
@@ -23,6 +24,7 @@ def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) 
     case.last_error = None
     case.last_error_at = None
     _record_steps(case, steps)
+    apply_forwards(case=case, steps=steps)
     _sync_task_index(case, instance, now=now)
     _sync_timer_index(case, instance)
     new_status = instance.status()

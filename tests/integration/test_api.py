@@ -50,7 +50,7 @@ def _routed_to_dpspk():
     """A case already verified and reviewed (through the services), waiting at the unit."""
     case = file_complaint()
     complete_task(task_id=current_task_id(case.id), data=VERIFIED, actor="admin")
-    complete_task(task_id=current_task_id(case.id), data=REVIEW_TO_UNIT, actor="kepala", unit_codes={"bsn-dpspk"})
+    complete_task(task_id=current_task_id(case.id), data=REVIEW_TO_UNIT, actor="kepala")
     return case
 
 

@@ -2,7 +2,6 @@
 the schema announces are the ones validate_submission enforces. No database needed."""
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -10,7 +9,11 @@ from app.services.api_views import DEFAULT_MAX_LENGTH, form_json_schema
 from app.services.forms import FIELD_TYPES, FormValidationError, validate_submission
 
 ROOT = Path(__file__).resolve().parents[2]
-UNITS = [SimpleNamespace(code="bsn-dpspk", name="Deputi PSPK"), SimpleNamespace(code="bsn-akreditasi", name="Deputi Akreditasi")]
+CHOICES = {
+    "unit": [("bsn-dpspk", "Deputi PSPK"), ("bsn-akreditasi", "Deputi Akreditasi")],
+    "organisation": [("ombudsman", "Ombudsman RI"), ("katingan", "Inspektorat Kabupaten Katingan")],
+    "forwarded_cases": [("3", "DUMAS-2026-000003"), ("7", "DUMAS-2026-000007")],
+}
 OPTIONS = [{"value": "a", "label": {"id": "Satu", "en": "One"}}, {"value": "b", "label": {"id": "Dua", "en": "Two"}}]
 FORM = {
     "key": "contoh",
@@ -26,13 +29,15 @@ FORM = {
         {"name": "jumlah", "type": "integer", "label": {"id": "Jumlah", "en": "Count"}},
         {"name": "unit", "type": "unit", "label": {"id": "Unit", "en": "Unit"},
          "help": {"id": "Bila tidak setuju.", "en": "When not agreed."}, "required_when": {"setuju": False}},
+        {"name": "instansi", "type": "organisation", "label": {"id": "Instansi", "en": "Agency"}},
+        {"name": "kasus", "type": "forwarded_cases", "label": {"id": "Kasus", "en": "Cases"}},
     ],
 }
 
 
 def test_every_field_type_maps_to_its_json_schema_type():
     assert {f["type"] for f in FORM["fields"]} == FIELD_TYPES  # the example covers them all
-    schema = form_json_schema(FORM, lang="en", units=UNITS)
+    schema = form_json_schema(FORM, lang="en", choices=CHOICES)
     props = schema["properties"]
     assert schema["title"] == "Example" and schema["required"] == ["judul", "setuju", "banyak"]
     assert props["judul"] == {"title": "Title", "x-field-type": "text", "type": "string",
@@ -46,14 +51,16 @@ def test_every_field_type_maps_to_its_json_schema_type():
     assert props["jumlah"]["type"] == "integer"
     assert props["unit"]["enum"] == ["bsn-dpspk", "bsn-akreditasi"]
     assert props["unit"]["x-required-when"] == {"setuju": False}
+    assert props["instansi"]["enum"] == ["ombudsman", "katingan"]
+    assert props["kasus"]["type"] == "array" and props["kasus"]["items"] == {"type": "integer", "enum": [3, 7]}
     assert props["unit"]["description"] == "When not agreed."
-    assert form_json_schema(FORM, lang="id", units=UNITS)["properties"]["judul"]["title"] == "Judul"
+    assert form_json_schema(FORM, lang="id", choices=CHOICES)["properties"]["judul"]["title"] == "Judul"
 
 
 @pytest.mark.parametrize("kind", ["text", "textarea"])
 def test_the_announced_default_max_length_is_the_one_enforced(kind):
     form = {"key": "f", "fields": [{"name": "isi", "type": kind, "label": {"id": "Isi"}}]}
-    limit = form_json_schema(form, lang="id", units=[])["properties"]["isi"]["maxLength"]
+    limit = form_json_schema(form, lang="id", choices={})["properties"]["isi"]["maxLength"]
     assert validate_submission(form, {"isi": "x" * limit}) == {"isi": "x" * limit}
     with pytest.raises(FormValidationError) as refused:
         validate_submission(form, {"isi": "x" * (limit + 1)})
@@ -63,7 +70,7 @@ def test_the_announced_default_max_length_is_the_one_enforced(kind):
 def test_every_deployed_form_becomes_a_schema_whose_required_fields_are_enforced():
     for path in sorted((ROOT / "forms").glob("*.json")):
         form = json.loads(path.read_text(encoding="utf-8"))
-        schema = form_json_schema(form, lang="id", units=UNITS)
+        schema = form_json_schema(form, lang="id", choices=CHOICES)
         assert set(schema["properties"]) == {f["name"] for f in form["fields"]}, path.name
         with pytest.raises(FormValidationError) as refused:
             validate_submission(form, {})

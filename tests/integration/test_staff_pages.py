@@ -84,6 +84,11 @@ def test_sop_000_from_complaint_to_selesai_through_the_pages(client, staff, auth
     page = client.get(f"/kasus/{case.id}").get_data(as_text=True)
     assert "selesai" in page
     assert "Diselesaikan: 6. Menindaklanjuti di unit kerja" in page and "unit.dpspk" in page
+    # Each step's output document is on the case for the next people to open.
+    for output in ("Laporan hasil verifikasi", "Memo Kepala Inspektorat / laporan hasil penelaahan",
+                   "Laporan penanganan tindak lanjut", "Laporan tindak lanjut kepada pengadu"):
+        assert output in page
+    assert "Petugas telah dibina." in page
     db.session.expire_all()
     assert db.session.get(Case, case.id).status == "selesai"
 

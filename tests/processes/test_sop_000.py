@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, Case
+from app.models import AuditEvent, Case, CaseRecord
 from app.services.cases import complete_task, start_case
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
@@ -14,7 +14,7 @@ REVIEW_TEXT = {
     "peraturan_terkait": "PP 94/2021 tentang Disiplin PNS.",
     "memo": "Memo Kepala Inspektorat atas hasil penelaahan.",
 }
-UNIT = "Deputi Bidang Penerapan Standar dan Penilaian Kesesuaian"
+UNIT = "bsn-dpspk"  # Deputi Bidang Penerapan Standar dan Penilaian Kesesuaian
 
 
 def _review(logis, berkadar_pengawasan, kewenangan):
@@ -124,10 +124,31 @@ def test_complaint_outside_bsn_authority_is_sent_to_the_other_agency(sop_models)
         case,
         element_id="tugas_salurkan_instansi_lain",
         lane="Kepala Inspektorat",
-        data={"instansi_tujuan": "Ombudsman RI", "nomor_surat": "12/IT/2026", "tanggal_surat": "2026-11-20"},
+        data={"instansi_tujuan": "ombudsman", "nomor_surat": "12/IT/2026", "tanggal_surat": "2026-11-20"},
         actor="kepala",
     )
     assert (case.completed, case.status) == (True, "diteruskan_instansi_lain")
+    # The Ombudsman does not run its SOP here: the forward is an outgoing letter on record.
+    titles = [r.title for r in db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == case.id))]
+    assert "Surat penerusan kepada Ombudsman Republik Indonesia" in titles
+    assert db.session.scalar(db.select(db.func.count(Case.id))) == 1
+
+
+def test_forwarding_to_an_agency_hosted_here_starts_a_linked_case_there(sop_models):
+    case = _to_routing(_file_complaint(), _review(True, True, False))
+    case = _work(
+        case,
+        element_id="tugas_salurkan_instansi_lain",
+        lane="Kepala Inspektorat",
+        data={"instansi_tujuan": "katingan", "nomor_surat": "13/IT/2026", "tanggal_surat": "2026-11-21"},
+        actor="kepala",
+    )
+    linked = db.session.scalars(db.select(Case).where(Case.source_case_id == case.id)).one()
+    assert (linked.organisation_code, linked.process_version.definition.key) == ("katingan", "sop_001")
+    assert linked.tasks, "the receiving agency's SOP waits at its first task"
+    letter = db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == case.id,
+                                                            CaseRecord.title.like("Surat penerusan%"))).one()
+    assert {"label": "Nomor kasus di instansi tujuan", "value": linked.tracking_number} in letter.content
 
 
 def test_implausible_complaint_is_not_followed_up(sop_models):

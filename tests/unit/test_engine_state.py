@@ -136,3 +136,26 @@ def test_a_decision_table_with_no_matching_rule_is_named(test_models):
     assert "Langkah 'Putuskan': tabel keputusan" in case.last_error
     assert "tidak punya aturan untuk masukan" in case.last_error
     assert "'kategori': 'b'" in case.last_error
+
+
+def test_a_moved_deadline_fires_when_due_and_the_move_is_audited(test_models):
+    from app.services.events import fire_due_timers, move_deadline
+
+    case = _start()
+    complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
+    assert fire_due_timers() == 0  # three days away: nothing is due
+
+    past = datetime.now(timezone.utc) - timedelta(seconds=1)
+    move_deadline(case_id=case.id, element_id="pengingat", due_at=past, reason="Uji jam", actor="ani")
+    assert db.session.get(TimerIndexEntry, case.id).due_at == past
+    assert fire_due_timers() == 1
+
+    case = _reload(case.id)
+    actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.case_id == case.id))]
+    assert "deadline.moved" in actions and "timer.fired" in actions
+    reached = [e.element_id for e in db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "event.reached"))]
+    assert "diingatkan" in reached  # the non-interrupting reminder path ran
+    assert [t.element_id for t in case.tasks] == ["periksa"]  # and the task still waits
+    assert db.session.get(TimerIndexEntry, case.id) is None
+    assert fire_due_timers() == 0  # fired exactly once

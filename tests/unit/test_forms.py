@@ -54,7 +54,7 @@ def test_unit_must_be_a_known_unit_when_units_are_given():
         "inti_masalah": "x", "peraturan_terkait": "y", "memo": "z",
         "logis": True, "kewenangan": True, "berkadar_pengawasan": False, "unit_tujuan": "Unit Fiktif",
     }
-    assert _errors("telaah_000", review, unit_codes={"Deputi Bidang Akreditasi"}) == {
+    assert _errors("telaah_000", review, references={"unit": {"Deputi Bidang Akreditasi"}}) == {
         "unit_tujuan": "Unit kerja tidak dikenal."
     }
 
@@ -63,13 +63,19 @@ def test_choices_dates_and_lengths_are_checked():
     assert _errors("tanggapan_kepala_000", {"bentuk_tindak_lanjut": "ditelepon", "laporan_tindak_lanjut": "ok"}) == {
         "bentuk_tindak_lanjut": "Pilih salah satu pilihan yang tersedia."
     }
-    errors = _errors("penyaluran_instansi_000", {"instansi_tujuan": "A" * 300, "nomor_surat": "1", "tanggal_surat": "31-12-2026"})
+    errors = _errors(
+        "penyaluran_instansi_000",
+        {"instansi_tujuan": "antah-berantah", "nomor_surat": "1" * 101, "tanggal_surat": "31-12-2026"},
+        references={"organisation": {"ombudsman", "katingan"}},
+    )
     assert errors == {
-        "instansi_tujuan": "Terlalu panjang (maksimal 255 karakter).",
+        "instansi_tujuan": "Instansi tidak dikenal.",
+        "nomor_surat": "Terlalu panjang (maksimal 100 karakter).",
         "tanggal_surat": "Tanggal tidak valid (format TTTT-BB-HH).",
     }
     cleaned = validate_submission(
-        FORMS["penyaluran_instansi_000"], {"instansi_tujuan": "KemenPUPR", "nomor_surat": "1", "tanggal_surat": "2026-12-31"}
+        FORMS["penyaluran_instansi_000"], {"instansi_tujuan": "ombudsman", "nomor_surat": "1", "tanggal_surat": "2026-12-31"},
+        references={"organisation": {"ombudsman"}},
     )
     assert cleaned["tanggal_surat"] == "2026-12-31"
 

@@ -1,0 +1,117 @@
+"""What happens around the workflow when it reaches certain elements: output documents
+kept as records, cases forwarded to other agencies, reports put on other cases.
+
+Called by the use cases after the engine has moved, inside their transaction."""
+
+from app.engine import HumanTask, Step
+from app.extensions import db
+from app.models import Case, CaseRecord, Complaint, Document, Organisation
+from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.forms import display_value
+from app.services.processes import latest_version
+from app.services.references import FORWARDED
+
+
+def record_output(*, case: Case, task: HumanTask, form: dict | None, data: dict, actor: str) -> CaseRecord | None:
+    """Keep a completed form as the step's output document, if the form names one."""
+    if not form or not form.get("output"):
+        return None
+    record = CaseRecord(
+        case_id=case.id,
+        title=_indonesian(form["output"]),
+        element_id=task.element_id,
+        form_key=form["key"],
+        content=[
+            {"label": _indonesian(field.get("label")), "value": display_value(field, data[field["name"]])}
+            for field in form["fields"]
+            if field["name"] in data
+        ],
+        author=actor,
+    )
+    db.session.add(record)
+    variable = task.properties.get("report_to_cases")
+    if variable:
+        _report_to_cases(source=case, record=record, case_ids=data.get(variable) or [], actor=actor)
+    return record
+
+
+def _report_to_cases(*, source: Case, record: CaseRecord, case_ids: list[int], actor: str) -> None:
+    for case_id in case_ids:
+        target = db.session.get(Case, case_id)
+        if target is None:
+            continue
+        db.session.add(CaseRecord(case_id=target.id, title=record.title, element_id=record.element_id,
+                                  form_key=record.form_key, content=record.content, author=actor,
+                                  origin_case_id=source.id))
+        record_event(case=target, action="case.monitored", actor=actor,
+                     detail=f"{record.title} ({source.tracking_number})",
+                     data_after={"source_case_id": source.id, "source_tracking_number": source.tracking_number})
+
+
+def apply_forwards(*, case: Case, steps: list[Step]) -> None:
+    for step in steps:
+        if step.properties.get("forward"):
+            forward_case(case=case, step=step)
+
+
+def forward_case(*, case: Case, step: Step) -> None:
+    """Hand the case over (an end event) or send a copy (a throw event) to another agency:
+    a linked case in its SOP when it runs here, otherwise an outgoing letter on record."""
+    from app.services.cases import open_case  # a forward starts a case: cases -> here -> cases
+
+    kind = "penerusan" if step.kind == "end" else "tembusan"
+    target = db.session.get(Organisation, step.forward_to) if step.forward_to else None
+    target_name = target.name if target else (step.forward_to or "instansi tidak disebut")
+    linked = None
+    # A receiver that runs its SOP here gets a linked case, unless that SOP is not
+    # deployed (yet): then the letter below is all that can be done.
+    if (target is not None and target.hosted and target.code != case.organisation_code
+            and latest_version(process_key=target.process_key) is not None):
+        linked = open_case(
+            process_key=target.process_key,
+            data=_carried_data(case),
+            title=case.title,
+            actor=SYSTEM_ACTOR,
+            source_case=case,
+        )
+        _copy_complaint(source=case, target=linked)
+    letter = [
+        {"label": "Kepada", "value": target_name},
+        {"label": "Perihal", "value": f"{'Penerusan' if kind == 'penerusan' else 'Tembusan'} pengaduan {case.tracking_number}: {case.title}"},
+        {"label": "Dasar", "value": step.title},
+    ]
+    if linked is not None:
+        letter.append({"label": "Nomor kasus di instansi tujuan", "value": linked.tracking_number})
+    db.session.add(CaseRecord(case_id=case.id, element_id=step.element_id, author=SYSTEM_ACTOR, content=letter,
+                              title=f"Surat {kind} kepada {target_name}"))
+    record_event(
+        case=case, action=FORWARDED, actor=SYSTEM_ACTOR, element_id=step.element_id, lane=step.lane,
+        detail=f"{kind} kepada {target_name}" + (f" ({linked.tracking_number})" if linked else " (surat keluar)"),
+        data_after={"organisation": step.forward_to, "organisation_name": target_name, "kind": kind,
+                    "linked_case_id": linked.id if linked else None},
+    )
+
+
+def _carried_data(case: Case) -> dict:
+    complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).first()
+    data = {"asal_kasus": case.tracking_number}
+    if complaint is not None:
+        data["jenis"] = complaint.jenis
+    return data
+
+
+def _copy_complaint(*, source: Case, target: Case) -> None:
+    """The receiving agency gets the complaint and its files; the complainant keeps the
+    same access code, so both tracking numbers open with it."""
+    complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == source.id)).first()
+    if complaint is not None:
+        columns = {c.key: getattr(complaint, c.key) for c in Complaint.__table__.columns if c.key not in ("id", "case_id", "created_at")}
+        db.session.add(Complaint(case_id=target.id, **columns))
+    for document in db.session.scalars(db.select(Document).where(Document.case_id == source.id)):
+        db.session.add(Document(case_id=target.id, kind=document.kind, filename=document.filename,
+                                content_type=document.content_type, size=document.size, sha256=document.sha256,
+                                content=document.content, uploaded_by=document.uploaded_by))
+
+
+def _indonesian(text) -> str:
+    return (text.get("id") or "") if isinstance(text, dict) else str(text or "")
