@@ -6,15 +6,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  # Playwright drives the system Chromium: its own browser download is not possible here.
+# System packages the tests need: Chromium (Playwright drives it; its own browser
+# download is not possible here) and Node.js with npm (bpmnlint, bpmn-moddle).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium fonts-dejavu-core"
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq $missing >/dev/null
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 .venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
+# bpmnlint and bpmn-moddle for the model checks (tests/models), pinned by package-lock.json.
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
 exec .venv/bin/python -m pytest "$@"
