@@ -1,9 +1,11 @@
 """The staff case page and its documents."""
-from flask import Response, abort, render_template
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.cases import bp
-from app.services.access import NotAllowed, case_for
+from app.services.access import NotAllowed, case_for, startable_processes
+from app.services.cases import start_case
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, document_with_content, documents_for_case, records_for_case
 
@@ -46,3 +48,22 @@ def document(case_id: int, document_id: int):
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@bp.route("/proses", methods=["GET", "POST"])
+@login_required
+def start_process():
+    """Start a case of a staff-started process (e.g. SOP 004's monitoring)."""
+    versions = {v.definition.key: v for v in startable_processes(current_user)}
+    if request.method == "POST":
+        key = request.form.get("proses", "")
+        title = request.form.get("judul", "").strip()
+        if key not in versions:
+            abort(404)
+        if not title:
+            flash(_("Judul wajib diisi."), "error")
+        else:
+            case = start_case(process_key=key, data={}, title=title[:255], actor=current_user.username)
+            flash(_("Kasus %(number)s dimulai.", number=case.tracking_number))
+            return redirect(url_for("cases.show", case_id=case.id)), 303
+    return render_template("cases/start.html", versions=list(versions.values()))

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
@@ -100,6 +101,8 @@ class ParsedModels:
     lanes: tuple[str, ...]
     # Lanes holding a task routed to one organisation unit (a `unit_variable` property).
     unit_scoped_lanes: tuple[str, ...]
+    # The lanes of the start events: who starts a case (a complainant lane, or staff).
+    start_lanes: tuple[str, ...]
     form_keys: tuple[str, ...]
 
 
@@ -146,6 +149,7 @@ class ProcessEngine:
                 sorted({t.lane for t in task_specs if t.lane and (getattr(t, "extensions", None) or {}).get("unit_variable")})
             ),
             form_keys=tuple(sorted({t.form.key for t in task_specs if getattr(getattr(t, "form", None), "key", None)})),
+            start_lanes=tuple(sorted({t.lane for t in task_specs if isinstance(t, StartEvent) and t.lane})),
         )
 
     # -- running -------------------------------------------------------------------

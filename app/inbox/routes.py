@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.i18n import current_language
 from app.inbox import bp
 from app.inbox.forms import build_task_form, help_texts, submitted_values
-from app.services.access import NotAllowed, completed_by, task_for
+from app.services.access import NotAllowed, completed_by, startable_processes, task_for
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
@@ -25,7 +25,9 @@ def index():
         overdue_only=request.args.get("terlambat") == "1",
         page=request.args.get("halaman", 1, type=int),
     )
-    return render_template("inbox/index.html", page=page, processes=deployed_processes())
+    return render_template(
+        "inbox/index.html", page=page, processes=deployed_processes(), startable=startable_processes(current_user)
+    )
 
 
 class _AlreadyDone(Exception):

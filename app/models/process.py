@@ -46,6 +46,9 @@ class ProcessVersion(db.Model):
     # The lanes (roles) of the diagram, and those whose tasks are routed to one unit.
     lanes: Mapped[list] = mapped_column(JSON, default=list)
     unit_scoped_lanes: Mapped[list] = mapped_column(JSON, default=list)
+    # Where the diagram's start event stands: staff in that lane may start a case by hand
+    # (SOP 004's monitoring); a complainant lane starts through the public form.
+    start_lanes: Mapped[list] = mapped_column(JSON, default=list)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(100))
 

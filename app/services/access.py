@@ -8,7 +8,7 @@
   unit-scoped role and the case has been routed to the user's unit.
 """
 from app.extensions import db
-from app.models import AuditEvent, Case, CaseUnit, TaskIndexEntry, User
+from app.models import AuditEvent, Case, CaseUnit, ProcessVersion, TaskIndexEntry, User
 
 
 class NotAllowed(Exception):
@@ -74,3 +74,19 @@ def completed_by(*, user: User, task_id: str) -> str | None:
     if org_unit and org_unit != user.unit_code:
         return None
     return done.actor
+
+
+def startable_processes(user: User) -> list[ProcessVersion]:
+    """The newest versions of processes this user may start by hand: the diagram's start
+    event stands in one of the user's lanes, in the user's organisation."""
+    from app.services.organisations import organisation_running
+    from app.services.processes import deployed_processes
+
+    result = []
+    for version in deployed_processes():
+        if not set(version.start_lanes or []) & user.role_names:
+            continue
+        organisation = organisation_running(version.definition.key)
+        if user.organisation_code is None or (organisation and organisation.code == user.organisation_code):
+            result.append(version)
+    return result

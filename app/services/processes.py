@@ -81,6 +81,7 @@ def deploy_process(
         content_hash=content_hash,
         lanes=list(parsed.lanes),
         unit_scoped_lanes=list(parsed.unit_scoped_lanes),
+        start_lanes=list(parsed.start_lanes),
         deployed_by=deployed_by,
     )
     db.session.add(version)

@@ -3,7 +3,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from app.models import User
+from app.models import Case, User
 from tests.integration.helpers import current_task_id, file_complaint
 
 
@@ -69,3 +69,23 @@ def test_staff_see_an_engine_error_on_the_case_page(client, test_models, auth):
     auth.login("uji")
     html = client.get(f"/kasus/{case.id}").get_data(as_text=True)
     assert "Langkah terakhir gagal" in html and "division by zero" in html
+
+
+def test_staff_start_a_process_whose_start_event_is_in_their_lane(client, test_models, auth):
+    from app.services.accounts import create_user
+
+    create_user(username="uji", password="dumas-demo", roles=["Admin Uji"])
+    create_user(username="unitnya", password="dumas-demo", roles=["Unit Uji"])
+    auth.login("unitnya")
+    assert "Proses uji mini" not in client.get("/proses").get_data(as_text=True)
+    assert client.post("/proses", data={"proses": "uji_mini", "judul": "Coba"}).status_code == 404
+    auth.logout()
+
+    auth.login("uji")
+    assert "Proses uji mini" in client.get("/proses").get_data(as_text=True)
+    assert "Mulai proses" in client.get("/tugas").get_data(as_text=True)
+    response = client.post("/proses", data={"proses": "uji_mini", "judul": "Pemantauan uji"})
+    assert response.status_code == 303
+    case = db.session.scalars(db.select(Case).where(Case.title == "Pemantauan uji")).one()
+    assert response.headers["Location"] == f"/kasus/{case.id}"
+    assert [t.element_id for t in case.tasks] == ["isi_data"]
