@@ -29,13 +29,15 @@ def test_login_with_the_token_from_the_page_works(csrf_client, staff):
     assert response.status_code == 302
 
 
-def test_users_create_and_roles_commands(runner, staff):
+def test_users_create_and_roles_commands(runner, staff, sop_models):
     result = runner.invoke(args=["roles"])
     assert result.exit_code == 0
-    assert result.output.splitlines() == [
+    # One role per lane of every deployed SOP, sorted; SOP 000's among them.
+    assert result.output.splitlines() == sorted({lane for v in sop_models.values() for lane in v.lanes})
+    assert {
         "Admin Inspektorat", "Instansi Lain", "Kepala BSN", "Kepala Inspektorat",
         "Pengadu", "Tata Usaha Inspektorat", "Unit Eselon II",
-    ]
+    } <= set(result.output.splitlines())
     result = runner.invoke(args=[
         "users", "create", "--username", "rina", "--password", "rahasia-panjang",
         "--role", "Unit Eselon II", "--role", "Kepala BSN", "--unit", "bsn-dps",
