@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.celery_app import celery_init_app
 from app.config import load_config
 from app.errors import register_error_pages
 from app.extensions import babel, csrf, db, login_manager, migrate
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.cli import register_commands
 
     register_commands(app)
+    celery_init_app(app)
     return app
 
 

@@ -33,10 +33,29 @@ def _instance_secret(instance_path: Path) -> str:
 def load_config(instance_path: Path) -> dict:
     env = os.environ
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dumas.sqlite'}"
+    redis_url = env.get("REDIS_URL")
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
-        "REDIS_URL": env.get("REDIS_URL"),
+        "REDIS_URL": redis_url,
+        # Who fires due timers: "thread" (the embedded default, in the web process),
+        # "celery" (beat sweeps, workers fire; with REDIS_URL) or "off".
+        "DUMAS_TIMERS": env.get("DUMAS_TIMERS") or ("celery" if redis_url else "thread"),
+        "DUMAS_SWEEP_SECONDS": float(env.get("DUMAS_SWEEP_SECONDS", "1")),
+        "CELERY": {
+            "broker_url": redis_url or "memory://",
+            "result_backend": None,
+            "task_ignore_result": True,
+            # A worker that dies mid-task leaves its message to be redelivered.
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_default_queue": env.get("DUMAS_CELERY_QUEUE", "dumas"),
+            "beat_schedule": {
+                "sweep-due-timers": {"task": "app.tasks.timers.sweep_due_timers", "schedule": 1.0},
+            },
+            "imports": ("app.tasks.timers",),
+        },
         # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
         # WIT) come with the working-day calendar.
         "BABEL_DEFAULT_TIMEZONE": env.get("DUMAS_TIMEZONE", "Asia/Jakarta"),

@@ -12,4 +12,4 @@ export FLASK_APP=app
 .venv/bin/flask db upgrade
 .venv/bin/flask demo seed
 echo "Dumas berjalan di http://127.0.0.1:5000 (hentikan dengan Ctrl+C)"
-exec .venv/bin/gunicorn --bind "${DUMAS_BIND:-127.0.0.1:5000}" --workers 1 --threads 8 "app:create_app()"
+exec .venv/bin/gunicorn --bind "${DUMAS_BIND:-127.0.0.1:5000}" --workers 1 --threads 8 app.wsgi:app

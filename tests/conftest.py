@@ -37,6 +37,8 @@ def _config(database_url: str) -> dict:
         "SECRET_KEY": "test-only",
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Tests fire timers themselves (app.services.timers) or start their own sweepers.
+        "DUMAS_TIMERS": "off",
     }
 
 

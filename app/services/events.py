@@ -1,13 +1,16 @@
 """Things that move a case without a person's form: messages from outside (the
-complainant's answer) and timers (deadlines). Each case is its own transaction."""
-from datetime import datetime, timezone
+complainant's answer) and moved deadlines. Timers firing: app/services/timers.py."""
+from datetime import datetime
 
 from app.engine import EngineError
 from app.extensions import db
-from app.models import Case, TimerIndexEntry
+from app.models import Case
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
+from app.services.timers import fire_due_timers  # re-exported: message-or-timer paths use both
 from app.services.workflow_state import load_instance, save_instance
+
+__all__ = ["deliver_message", "fire_due_timers", "move_deadline"]
 
 
 def deliver_message(*, case_id: int, message: str, payload: dict, actor: str) -> Case:
@@ -54,43 +57,3 @@ def move_deadline(*, case_id: int, element_id: str, due_at: datetime, reason: st
         db.session.commit()
     return case
 
-
-def fire_due_timers(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Fire the timers of every case whose next timer is due; returns how many cases moved.
-
-    Reads only due rows of the timer index. A case someone else changed meanwhile (the
-    lock version moved on) is left for the next sweep."""
-    now = now or datetime.now(timezone.utc)
-    case_ids = list(
-        db.session.scalars(
-            db.select(TimerIndexEntry.case_id).where(TimerIndexEntry.due_at <= now).order_by(TimerIndexEntry.due_at).limit(limit)
-        )
-    )
-    db.session.rollback()
-    fired = 0
-    for case_id in case_ids:
-        try:
-            fired += _fire_case(case_id)
-        except (ConflictError, WorkflowFailed):
-            continue
-    return fired
-
-
-def _fire_case(case_id: int) -> int:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        return 0
-    instance = load_instance(case)
-    due = instance.next_timer()
-    try:
-        steps = instance.fire_timers()
-    except EngineError as exc:
-        db.session.rollback()
-        record_failure(case_id, exc, actor=SYSTEM_ACTOR)
-        raise WorkflowFailed(str(exc)) from exc
-    with refusing_stale_writes():
-        record_event(case=case, action="timer.fired", actor=SYSTEM_ACTOR, element_id=due.element_id if due else None,
-                     data_after={"due_at": due.due_at.isoformat()} if due else None)
-        save_instance(case, instance, steps=steps)
-        db.session.commit()
-    return 1

@@ -139,7 +139,8 @@ def test_a_decision_table_with_no_matching_rule_is_named(test_models):
 
 
 def test_a_moved_deadline_fires_when_due_and_the_move_is_audited(test_models):
-    from app.services.events import fire_due_timers, move_deadline
+    from app.services.events import move_deadline
+    from app.services.timers import fire_due_timers
 
     case = _start()
     complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")

@@ -1,0 +1,74 @@
+"""Firing due timers: each due timer fires exactly once, whoever sweeps.
+
+The sweep reads only due rows of the timer index. Firing one case is one transaction
+that first takes that case's timer row: on PostgreSQL with FOR UPDATE SKIP LOCKED, so a
+second sweeper passes over a case being fired instead of waiting for it; on SQLite the
+database has one writer at a time. Either way the case's optimistic lock refuses a
+second write of the same state, and a crash mid-fire commits nothing, so the row is still
+due at the next sweep.
+"""
+from datetime import datetime, timezone
+
+from app.engine import EngineError
+from app.extensions import db
+from app.models import Case, TimerIndexEntry
+from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.cases import ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
+from app.services.workflow_state import load_instance, save_instance
+
+
+def due_case_ids(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
+    now = now or datetime.now(timezone.utc)
+    ids = list(
+        db.session.scalars(
+            db.select(TimerIndexEntry.case_id)
+            .where(TimerIndexEntry.due_at <= now)
+            .order_by(TimerIndexEntry.due_at)
+            .limit(limit)
+        )
+    )
+    db.session.rollback()  # end the read; each case is fired in its own transaction
+    return ids
+
+
+def fire_due_timers(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Fire every due case (the embedded sweeper and tests); returns how many fired."""
+    return sum(fire_case_timers(case_id=case_id, now=now) for case_id in due_case_ids(now=now, limit=limit))
+
+
+def fire_case_timers(*, case_id: int, now: datetime | None = None) -> bool:
+    """Fire one case's due timers if nobody else is; True when it fired."""
+    now = now or datetime.now(timezone.utc)
+    try:
+        return _fire(case_id, now)
+    except (ConflictError, WorkflowFailed):
+        return False
+
+
+def _fire(case_id: int, now: datetime) -> bool:
+    claim = db.select(TimerIndexEntry).where(TimerIndexEntry.case_id == case_id, TimerIndexEntry.due_at <= now)
+    if db.engine.dialect.name == "postgresql":
+        claim = claim.with_for_update(skip_locked=True)
+    entry = db.session.scalars(claim).first()
+    if entry is None:  # fired already, moved, or another sweeper holds it
+        db.session.rollback()
+        return False
+    case = db.session.get(Case, case_id)
+    instance = load_instance(case)
+    due = instance.next_timer()
+    try:
+        steps = instance.fire_timers()
+    except EngineError as exc:
+        db.session.rollback()
+        record_failure(case_id, exc, actor=SYSTEM_ACTOR)
+        raise WorkflowFailed(str(exc)) from exc
+    with refusing_stale_writes():
+        record_event(
+            case=case, action="timer.fired", actor=SYSTEM_ACTOR,
+            element_id=due.element_id if due else entry.element_id,
+            data_after={"due_at": (due.due_at if due else entry.due_at).isoformat(),
+                        "fired_at": datetime.now(timezone.utc).isoformat()},
+        )
+        save_instance(case, instance, steps=steps)
+        db.session.commit()
+    return True
