@@ -5,7 +5,7 @@ from flask import Flask, current_app
 from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
 from app.extensions import db
 from app.services.demo import seed_demo
-from app.services.organisations import all_organisations, ensure_organisation
+from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
 
 
@@ -102,6 +102,12 @@ def create_organisation_command(code, name, process_key, timezone):
     organisation = ensure_organisation(code=code, name=name, process_key=process_key, timezone=timezone)
     db.session.commit()
     click.echo(f"{organisation.code}\t{organisation.name}")
+
+
+@organisations.command("seed", help="Tambahkan instansi kelima SOP bawaan dan tujuan penerusannya yang belum ada.")
+def seed_organisations_command():
+    ensure_known_organisations()
+    click.echo("Instansi bawaan tersedia.")
 
 
 @organisations.command("list", help="Semua instansi.")

@@ -1,0 +1,18 @@
+# The image behind docker-compose.yml: web (gunicorn), Celery worker and beat share it.
+FROM python:3.11-slim
+# WeasyPrint needs pango; DejaVu fonts for the printed audit trail.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /srv/dumas
+COPY pyproject.toml README.md babel.cfg ./
+COPY app ./app
+COPY migrations ./migrations
+COPY bpmn ./bpmn
+COPY dmn ./dmn
+COPY forms ./forms
+RUN pip install --no-cache-dir . && pybabel compile -d app/translations
+ENV DUMAS_MODELS_DIR=/srv/dumas FLASK_APP=app
+RUN useradd --system --home /srv/dumas dumas && chown -R dumas /srv/dumas
+USER dumas
+EXPOSE 8000
