@@ -21,13 +21,15 @@ def _case_or_404(case_id: int):
 @login_required
 def show(case_id: int):
     case = _case_or_404(case_id)
+    events = case_events(case_id=case.id)
     return render_template(
         "cases/show.html",
         case=case,
+        deadlines=[e for e in events if e.action in ("deadline.met", "deadline.missed")],
         complaint=complaint_for_case(case_id=case.id),
         documents=documents_for_case(case_id=case.id),
         records=records_for_case(case_id=case.id),
-        events=case_events(case_id=case.id),
+        events=events,
     )
 
 

@@ -28,6 +28,8 @@ class HumanTask:
     org_unit: str | None
     data: dict
     properties: dict = field(default_factory=dict)
+    # From the boundary timer marked `deadline` (else the first interrupting one).
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class WorkflowInstance:
                     org_unit=task.data.get(unit_variable) if unit_variable else None,
                     data=dict(task.data),
                     properties=dict(props),
+                    due_at=self._deadline_of(task),
                 )
             )
         return tasks
@@ -143,6 +146,19 @@ class WorkflowInstance:
             if when is not None:
                 due.append(PendingTimer(task.task_spec.bpmn_id or task.task_spec.name, when))
         return min(due, key=lambda t: t.due_at) if due else None
+
+    def _deadline_of(self, task) -> datetime | None:
+        """A user task's due time: its boundary timers wait beside it, as siblings."""
+        timers = [
+            sibling for sibling in (task.parent.children if task.parent else [])
+            if sibling is not task and sibling.state == TaskState.WAITING
+            and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)
+        ]
+        marked = [t for t in timers if _properties(t.task_spec).get("deadline") == "true"]
+        interrupting = [t for t in timers if getattr(t.task_spec, "cancel_activity", False)]
+        dues = [self._timer_due(t) for t in (marked or interrupting)]
+        dues = [d for d in dues if d is not None]
+        return min(dues) if dues else None
 
     @staticmethod
     def _timer_due(task) -> datetime | None:

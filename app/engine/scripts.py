@@ -35,6 +35,18 @@ def add_working_days(start: datetime, days: int, *, zone: ZoneInfo = DEFAULT_ZON
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
 
 
+def working_days_left(due: datetime, *, now: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> int:
+    """Working days from the day after `now` up to and including the due day; 0 when the
+    deadline is today or has passed."""
+    today, due_day = now.astimezone(zone).date(), due.astimezone(zone).date()
+    count, day = 0, today
+    while day < due_day:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
 def tambah_hari_kerja(jumlah: int) -> str:
     """Now plus `jumlah` working days, as an aware ISO timestamp for a timeDate timer."""
     return add_working_days(datetime.now(timezone.utc), jumlah).isoformat()

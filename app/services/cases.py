@@ -135,11 +135,27 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
             data_after=cleaned,
             detail=entry.title,
         )
+        if entry.due_at is not None:
+            _record_deadline_outcome(case, entry, actor=actor)
         if task is not None:
             record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
         db.session.commit()
     return case
+
+
+def _record_deadline_outcome(case: Case, entry: TaskIndexEntry, *, actor: str) -> None:
+    now = datetime.now(timezone.utc)
+    record_event(
+        case=case,
+        action="deadline.met" if now <= entry.due_at else "deadline.missed",
+        actor=actor,
+        engine_task_id=entry.engine_task_id,
+        element_id=entry.element_id,
+        lane=entry.lane,
+        detail=entry.title,
+        data_after={"due_at": entry.due_at.isoformat(), "completed_at": now.isoformat()},
+    )
 
 
 def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:

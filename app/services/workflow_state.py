@@ -75,6 +75,7 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
             case.tasks.remove(entry)
     for task_id, task in ready.items():
         if task_id in indexed:
+            indexed[task_id].due_at = task.due_at  # a moved deadline moves the task's
             continue
         case.tasks.append(
             TaskIndexEntry(
@@ -86,6 +87,7 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
                 org_unit=task.org_unit,
                 form_key=task.form_key,
                 created_at=now,
+                due_at=task.due_at,
             )
         )
         if task.org_unit:
@@ -98,7 +100,8 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
             element_id=task.element_id,
             lane=task.lane,
             detail=task.title,
-            data_after={"org_unit": task.org_unit} if task.org_unit else None,
+            data_after={k: v for k, v in (("org_unit", task.org_unit),
+                                          ("due_at", task.due_at.isoformat() if task.due_at else None)) if v} or None,
         )
 
 

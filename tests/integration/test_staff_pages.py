@@ -136,3 +136,27 @@ def test_documents_download_only_for_those_who_see_the_case(client, staff, auth)
 
     auth.login("unit.dpspk")
     assert client.get(f"{page_path}/dokumen/1").status_code == 404
+
+
+def test_inbox_and_case_page_show_deadlines(client, test_models, auth):
+    from datetime import datetime, timedelta, timezone
+
+    from app.services.accounts import create_user
+    from app.services.cases import complete_task, start_case
+    from app.services.events import move_deadline
+
+    create_user(username="unituji", password="dumas-demo", roles=["Unit Uji"], unit_code="Unit A")
+    case = start_case(process_key="uji_mini", data={}, title="Uji tenggat", actor="pengadu")
+    complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
+    auth.login("unituji")
+    inbox = client.get("/tugas").get_data(as_text=True)
+    assert "hari kerja lagi" in inbox and "badge overdue" not in inbox
+
+    move_deadline(case_id=case.id, element_id="pengingat", due_at=datetime.now(timezone.utc) - timedelta(hours=1),
+                  reason="Uji keterlambatan", actor="ani")
+    assert 'class="badge overdue">terlambat' in client.get("/tugas").get_data(as_text=True)
+    task_id = current_task_id(case.id)
+    assert client.post(f"/tugas/{task_id}", data={}).status_code == 303
+    page = client.get(f"/kasus/{case.id}").get_data(as_text=True)
+    assert "Batas waktu dipindah" in page and "Uji keterlambatan" in page
+    assert 'class="badge overdue">terlewat' in page

@@ -160,3 +160,22 @@ def test_a_moved_deadline_fires_when_due_and_the_move_is_audited(test_models):
     assert [t.element_id for t in case.tasks] == ["periksa"]  # and the task still waits
     assert db.session.get(TimerIndexEntry, case.id) is None
     assert fire_due_timers() == 0  # fired exactly once
+
+
+def test_a_task_carries_its_deadline_and_completion_records_whether_it_was_met(test_models):
+    from app.services.events import move_deadline
+
+    case = _start()
+    complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
+    case = _reload(case.id)
+    [task] = case.tasks
+    assert abs(task.due_at - (datetime.now(timezone.utc) + timedelta(days=3))) < timedelta(minutes=1)
+
+    earlier = datetime.now(timezone.utc) + timedelta(hours=5)
+    move_deadline(case_id=case.id, element_id="pengingat", due_at=earlier, reason="Perpanjangan ditolak", actor="budi")
+    assert _reload(case.id).tasks[0].due_at == earlier  # the inbox follows a moved deadline
+
+    complete_task(task_id=task.engine_task_id, data={}, actor="budi")
+    [outcome] = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action.like("deadline.m%"), AuditEvent.action != "deadline.moved"))
+    assert outcome.action == "deadline.met" and outcome.data_after["due_at"] == earlier.isoformat()
