@@ -1,0 +1,240 @@
+"""SOP 003 (BPS Provinsi Kalimantan Timur, via SP4N-LAPOR!) walked through the service
+layer: every path of the diagram and every rule of its disposition table, on both
+databases; and the standard time of every step, as the diagram declares it."""
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from app.extensions import db
+from app.models import AuditEvent, Case
+from app.services.accounts import ensure_unit
+from app.services.cases import complete_task, start_case
+
+ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"
+PENGHUBUNG, UNIT_KERJA = "Pejabat Penghubung", "Unit Kerja"
+
+UNITS = {
+    "bps-kaltim-umum": "Bagian Umum",
+    "bps-kaltim-statistik-sosial": "Fungsi Statistik Sosial",
+    "bps-kaltim-statistik-produksi": "Fungsi Statistik Produksi",
+    "bps-kaltim-distribusi": "Fungsi Statistik Distribusi",
+    "bps-kaltim-neraca": "Fungsi Neraca Wilayah dan Analisis Statistik",
+    "bps-kaltim-ipds": "Fungsi Integrasi Pengolahan dan Diseminasi Statistik",
+}
+# disposisi_003, rule by rule: the liaison's complaint type -> the unit that answers.
+DISPOSITION = [
+    ("layanan_data", "bps-kaltim-ipds"),
+    ("statistik_sosial", "bps-kaltim-statistik-sosial"),
+    ("statistik_produksi", "bps-kaltim-statistik-produksi"),
+    ("statistik_distribusi", "bps-kaltim-distribusi"),
+    ("neraca_wilayah", "bps-kaltim-neraca"),
+    ("administrasi_umum", "bps-kaltim-umum"),
+    ("lainnya", "bps-kaltim-umum"),  # the catch-all, last
+]
+
+
+@pytest.fixture
+def bps_kaltim(sop_models):
+    """SOP 003 deployed, with the units of BPS Kalimantan Timur its table routes to."""
+    for code, name in UNITS.items():
+        ensure_unit(code=code, name=name, organisation="bps-kaltim")
+    db.session.commit()
+    return sop_models["sop_003"]
+
+
+def _file_report() -> Case:
+    return start_case(
+        process_key="sop_003", data={"jenis": "pengaduan"}, title="Data kemiskinan kabupaten tidak tersedia", actor="pelapor"
+    )
+
+
+def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, status: str, org_unit=None) -> Case:
+    """Assert the case waits at exactly this task, in this lane and with this status, then complete it."""
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    [task] = case.tasks
+    assert (task.element_id, task.lane, task.role, task.org_unit) == (element_id, lane, lane, org_unit)
+    assert case.status == status
+    complete_task(task_id=task.engine_task_id, data=data, actor=actor)
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def _reached(case: Case) -> list[tuple[str, str]]:
+    events = db.session.scalars(
+        db.select(AuditEvent)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action == "event.reached")
+        .order_by(AuditEvent.id)
+    )
+    return [(e.element_id, e.lane) for e in events]
+
+
+def _verified_nationally(case: Case) -> Case:
+    return _work(
+        case,
+        element_id="tugas_verifikasi_nasional",
+        lane=ADMIN_NASIONAL,
+        status="verifikasi",
+        data={"lengkap": True, "catatan_disposisi": "Diteruskan kepada BPS Provinsi Kalimantan Timur."},
+        actor="admin.nasional",
+    )
+
+
+def _to_unit(kategori: str) -> Case:
+    """Steps 1-5: a complete report, BPS Kaltim's authority, disposed to the liaison, typed."""
+    case = _verified_nationally(_file_report())
+    case = _work(
+        case,
+        element_id="tugas_verifikasi_instansi",
+        lane=ADMIN_BPS,
+        status="verifikasi",
+        data={"kewenangan": True, "catatan_verifikasi": "Laporan tentang data statistik BPS."},
+        actor="admin.bps",
+    )
+    case = _work(
+        case,
+        element_id="tugas_disposisi_penghubung",
+        lane=ADMIN_BPS,
+        status="disposisi",
+        data={"catatan_disposisi": "Mohon diteruskan ke unit terkait."},
+        actor="admin.bps",
+    )
+    return _work(
+        case,
+        element_id="tugas_kajian_penghubung",
+        lane=PENGHUBUNG,
+        status="disposisi",
+        data={"kategori": kategori, "kajian": "Pelapor menanyakan ketersediaan data."},
+        actor="penghubung",
+    )
+
+
+def _close(case: Case) -> Case:
+    case = _work(
+        case,
+        element_id="tugas_penyelesaian",
+        lane=ADMIN_BPS,
+        status="penyampaian_hasil",
+        data={
+            "jejak_tindak_lanjut": "Disposisi ke unit, tanggapan unit diunggah, dikonfirmasi ke Admin Nasional.",
+            "ringkasan_untuk_pelapor": "Data kemiskinan kabupaten tersedia di situs BPS Provinsi.",
+        },
+        actor="admin.bps",
+    )
+    assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
+    assert _reached(case)[-1] == ("ev_selesai", ADMIN_BPS)
+    return case
+
+
+def test_incomplete_report_cannot_be_followed_up(bps_kaltim):
+    case = _work(
+        _file_report(),
+        element_id="tugas_verifikasi_nasional",
+        lane=ADMIN_NASIONAL,
+        status="verifikasi",
+        data={"lengkap": False, "catatan_verifikasi": "Tidak ada uraian kejadian maupun lokasi."},
+        actor="admin.nasional",
+    )
+    assert (case.completed, case.status, case.tasks) == (True, "tidak_lengkap", [])
+    assert _reached(case) == [("ev_laporan_masuk", ADMIN_NASIONAL), ("ev_tidak_lengkap", ADMIN_NASIONAL)]
+
+
+def test_report_outside_bps_authority_goes_back_to_admin_nasional_and_on_to_the_competent_agency(bps_kaltim):
+    case = _verified_nationally(_file_report())
+    case = _work(
+        case,
+        element_id="tugas_verifikasi_instansi",
+        lane=ADMIN_BPS,
+        status="verifikasi",
+        data={
+            "kewenangan": False,
+            "catatan_verifikasi": "Laporan tentang pelayanan KTP elektronik.",
+            "alasan_pengembalian": "Administrasi kependudukan adalah kewenangan Dukcapil, bukan BPS.",
+        },
+        actor="admin.bps",
+    )
+    case = _work(
+        case,
+        element_id="tugas_disposisi_ulang",
+        lane=ADMIN_NASIONAL,
+        status="dikembalikan_ke_admin_nasional",
+        data={"instansi_tujuan": "kemendagri", "catatan_disposisi": "Ke Ditjen Dukcapil."},
+        actor="admin.nasional",
+    )
+    assert (case.completed, case.status, case.tasks) == (True, "diteruskan_instansi_lain", [])
+    assert _reached(case)[-1] == ("ev_diteruskan_instansi_lain", ADMIN_NASIONAL)
+    forwarded = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "case.forwarded")
+    ).one()
+    assert (forwarded.element_id, forwarded.data_after["organisation"]) == ("ev_diteruskan_instansi_lain", "kemendagri")
+
+
+def test_the_unit_answers_and_the_admin_closes_the_report(bps_kaltim):
+    case = _to_unit("statistik_sosial")
+    case = _work(
+        case,
+        element_id="tugas_tanggapan_unit",
+        lane=UNIT_KERJA,
+        org_unit="bps-kaltim-statistik-sosial",
+        status="tindak_lanjut",
+        data={"dapat_menanggapi": True, "tanggapan": "Data kemiskinan kabupaten terbit setiap Juli di situs BPS."},
+        actor="unit.sosial",
+    )
+    _close(case)
+
+
+def test_the_admin_answers_when_the_unit_cannot(bps_kaltim):
+    case = _to_unit("neraca_wilayah")
+    case = _work(
+        case,
+        element_id="tugas_tanggapan_unit",
+        lane=UNIT_KERJA,
+        org_unit="bps-kaltim-neraca",
+        status="tindak_lanjut",
+        data={"dapat_menanggapi": False, "alasan_tidak_menanggapi": "Data yang ditanyakan dikelola fungsi lain."},
+        actor="unit.neraca",
+    )
+    case = _work(
+        case,
+        element_id="tugas_intervensi_admin",
+        lane=ADMIN_BPS,
+        status="tindak_lanjut",
+        data={"tanggapan": "Admin menjawab berdasarkan publikasi Provinsi Kalimantan Timur Dalam Angka."},
+        actor="admin.bps",
+    )
+    _close(case)
+
+
+@pytest.mark.parametrize("kategori,unit", DISPOSITION, ids=[k for k, _ in DISPOSITION])
+def test_every_disposition_rule(bps_kaltim, kategori, unit):
+    case = _to_unit(kategori)
+
+    [decision] = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "decision.evaluated")
+    ).all()
+    assert (decision.element_id, decision.lane) == ("tugas_tentukan_unit", PENGHUBUNG)
+    assert (decision.data_before, decision.data_after) == ({"kategori": kategori}, {"unit_tujuan": unit})
+    assert [(t.element_id, t.lane, t.org_unit) for t in case.tasks] == [("tugas_tanggapan_unit", UNIT_KERJA, unit)]
+    assert case.status == "tindak_lanjut"
+
+
+STANDARD_TIMES = {
+    "ev_laporan_masuk": "PT15M",  # 1. 15 menit
+    "tugas_verifikasi_nasional": "P3D",  # 2. 3 hari
+    "tugas_verifikasi_instansi": "P3D",  # 3. 3 hari
+    "tugas_disposisi_penghubung": "P5D",  # 4. 5 hari
+    "tugas_kajian_penghubung": "P5D",  # 5. 5 hari
+    "tugas_tanggapan_unit": "P10D",  # 6. 10 hari
+    "tugas_penyelesaian": "PT1H",  # 7. 1 jam
+}
+
+
+def test_every_step_declares_the_sop_standard_time():
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn"}
+    root = etree.parse(str(Path(__file__).resolve().parents[2] / "bpmn" / "sop_003.bpmn")).getroot()
+    declared = {
+        prop.getparent().getparent().getparent().get("id"): prop.get("value")
+        for prop in root.iterfind(".//camunda:property[@name='standard_time']", ns)
+    }
+    assert declared == STANDARD_TIMES
