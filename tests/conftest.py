@@ -16,8 +16,7 @@ from sqlalchemy import create_engine, make_url, text
 from app import create_app
 from app.extensions import db
 from app.services.accounts import create_user, ensure_unit
-from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, UNITS
-from app.services.organisations import ensure_known_organisations
+from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, other_sop_accounts, seed_reference_data
 from app.services.processes import deploy_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,9 +109,7 @@ def runner(app):
 def sop_models(app_context):
     """The real bpmn/, dmn/ and forms/ of the project, deployed, with the shipped
     organisations and the demo units (app/services/demo.py) that forms refer to."""
-    ensure_known_organisations()
-    for code, name in UNITS:
-        ensure_unit(code=code, name=name, organisation=ORGANISATION)
+    seed_reference_data()
     return {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
 
 
@@ -133,6 +130,16 @@ def staff(sop_models):
                               organisation_code=ORGANISATION)
         for username, role, unit in ACCOUNTS
     }
+
+
+@pytest.fixture
+def every_staff(staff):
+    """Also one demo account per staff lane of every other SOP: `<organisation>.<lane>`,
+    e.g. `katingan.inspektur` (app/services/demo.py)."""
+    for username, role, organisation, unit in other_sop_accounts():
+        staff[username] = create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
+                                      organisation_code=organisation)
+    return staff
 
 
 class AuthActions:

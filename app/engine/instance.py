@@ -5,7 +5,9 @@ from datetime import datetime, timezone
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -136,15 +138,29 @@ class WorkflowInstance:
                 return task.status
         return None
 
+    def _waiting_events(self):
+        """(waiting task, element id, event definition) for everything the workflow waits on.
+
+        An event-based gateway waits for all the events after it at once: SpiffWorkflow
+        moves their definitions onto the gateway (its outputs, in the same order) and keeps
+        a timer's due time in the gateway task. Each is reported under its own event's id."""
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            definition = getattr(spec, "event_definition", None)
+            if isinstance(spec, EventBasedGateway) and isinstance(definition, MultipleEventDefinition):
+                for child, child_definition in zip(spec.outputs, definition.event_definitions):
+                    yield task, child.bpmn_id, child_definition
+            elif definition is not None:
+                yield task, spec.bpmn_id or spec.name, definition
+
     def next_timer(self) -> PendingTimer | None:
         due = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
+        for task, element_id, definition in self._waiting_events():
             if not isinstance(definition, TimerEventDefinition):
                 continue
             when = self._timer_due(task)
             if when is not None:
-                due.append(PendingTimer(task.task_spec.bpmn_id or task.task_spec.name, when))
+                due.append(PendingTimer(element_id, when))
         return min(due, key=lambda t: t.due_at) if due else None
 
     def _deadline_of(self, task) -> datetime | None:
@@ -207,9 +223,9 @@ class WorkflowInstance:
     def waiting_messages(self) -> set[str]:
         """Names of the messages this workflow is waiting for now."""
         return {
-            task.task_spec.event_definition.name
-            for task in self.workflow.get_tasks(state=TaskState.WAITING)
-            if isinstance(getattr(task.task_spec, "event_definition", None), MessageEventDefinition)
+            definition.name
+            for _, _, definition in self._waiting_events()
+            if isinstance(definition, MessageEventDefinition)
         }
 
     def deliver_message(self, name: str, payload: dict) -> list[Step]:
@@ -228,9 +244,8 @@ class WorkflowInstance:
     def move_timer(self, element_id: str, due_at: datetime) -> datetime:
         """Set a waiting timer's due time (an extension, or a test's controlled clock).
         Returns the due time it had."""
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if task.task_spec.bpmn_id == element_id and isinstance(definition, TimerEventDefinition):
+        for task, waiting_id, definition in self._waiting_events():
+            if waiting_id == element_id and isinstance(definition, TimerEventDefinition):
                 previous = self._timer_due(task)
                 value = task.internal_data.get("event_value")
                 if isinstance(value, dict):

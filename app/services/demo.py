@@ -19,8 +19,19 @@ UNITS = [
     ("bsn-dpspk", "Deputi Bidang Penerapan Standar dan Penilaian Kesesuaian"),
     ("bsn-akreditasi", "Deputi Bidang Akreditasi"),
 ]
-# Units of the other SOPs' organisations that their tables and forms route to.
-OTHER_UNITS: list[tuple[str, str, str]] = []
+# Units of the other SOPs' organisations that their tables and forms route to; a demo
+# account of a unit-scoped lane belongs to its organisation's first unit by name.
+OTHER_UNITS: list[tuple[str, str, str]] = [
+    ("katingan-dpmd", "Dinas Pemberdayaan Masyarakat dan Desa", "katingan"),
+    ("dpmdppkb-pemdes", "Bidang Pemerintahan Desa", "dpmdppkb"),
+    ("dpmdppkb-kb", "Bidang Keluarga Berencana", "dpmdppkb"),
+    ("bps-kaltim-umum", "Bagian Umum", "bps-kaltim"),
+    ("bps-kaltim-statistik-sosial", "Fungsi Statistik Sosial", "bps-kaltim"),
+    ("bps-kaltim-statistik-produksi", "Fungsi Statistik Produksi", "bps-kaltim"),
+    ("bps-kaltim-distribusi", "Fungsi Statistik Distribusi", "bps-kaltim"),
+    ("bps-kaltim-neraca", "Fungsi Neraca Wilayah dan Analisis Statistik", "bps-kaltim"),
+    ("bps-kaltim-ipds", "Fungsi Integrasi Pengolahan dan Diseminasi Statistik", "bps-kaltim"),
+]
 # username, role, unit (all of organisation bsn)
 ACCOUNTS = [
     ("admin", "Admin Inspektorat", None),
@@ -97,14 +108,19 @@ def other_sop_accounts() -> list[tuple[str, str, str, str | None]]:
     return accounts
 
 
-def seed_demo(models_dir: Path) -> int:
-    """Deploy the models and, on an empty database, create the demo data. Returns how
-    many demo cases were created."""
+def seed_reference_data() -> None:
+    """The shipped organisations and the demo units their forms and tables route to."""
     ensure_known_organisations()
     for code, name in UNITS:
         ensure_unit(code=code, name=name, organisation=ORGANISATION)
     for code, name, organisation in OTHER_UNITS:
         ensure_unit(code=code, name=name, organisation=organisation)
+
+
+def seed_demo(models_dir: Path) -> int:
+    """Deploy the models and, on an empty database, create the demo data. Returns how
+    many demo cases were created."""
+    seed_reference_data()
     deploy_directory(models_dir, deployed_by=DEMO_ACTOR)
     if db.session.scalar(db.select(db.func.count(User.id))) == 0:
         for username, role, unit in ACCOUNTS:

@@ -279,16 +279,6 @@ def test_no_copy_is_sent_while_the_data_are_incomplete(dpmdppkb):
     assert (task.element_id, task.lane, case.status) == ("tugas_minta_kelengkapan", ADMIN, "menunggu_kelengkapan")
 
 
-# The incomplete path waits at an event-based gateway (step 3 k). SpiffWorkflow keeps the
-# gateway's events on the gateway task, where app/engine/instance.py does not look yet
-# (waiting_messages, next_timer and move_timer read plain catch events only), so the
-# message is refused and the timer is neither indexed nor movable. Remove this marker
-# once the engine reads events waiting inside an event-based gateway.
-ENGINE_READS_EVENT_BASED_GATEWAYS = pytest.mark.xfail(
-    strict=True, reason="app/engine/instance.py does not read events waiting at an event-based gateway yet"
-)
-
-
 def _waiting_for_data() -> Case:
     case = _reviewed(_received(), _review(lengkap=False))
     case = _work(
@@ -302,7 +292,6 @@ def _waiting_for_data() -> Case:
     return case
 
 
-@ENGINE_READS_EVENT_BASED_GATEWAYS
 def test_incomplete_data_are_asked_for_with_a_ten_working_day_deadline(dpmdppkb):
     before = datetime.now(timezone.utc)
     case = _waiting_for_data()
@@ -310,7 +299,6 @@ def test_incomplete_data_are_asked_for_with_a_ten_working_day_deadline(dpmdppkb)
     assert case.timer.due_at.astimezone(timezone.utc) == add_working_days(before, 10).astimezone(timezone.utc)
 
 
-@ENGINE_READS_EVENT_BASED_GATEWAYS
 def test_the_complainant_answers_and_the_admin_reviews_again(dpmdppkb):
     case = _waiting_for_data()
     case = deliver_message(
@@ -329,7 +317,6 @@ def test_the_complainant_answers_and_the_admin_reviews_again(dpmdppkb):
     _closed(case, "selesai", "ev_aspirasi_dijawab")
 
 
-@ENGINE_READS_EVENT_BASED_GATEWAYS
 def test_without_an_answer_in_ten_working_days_the_complaint_is_archived(dpmdppkb):
     case = _waiting_for_data()
     assert fire_due_timers() == 0
