@@ -24,6 +24,21 @@ STATUS_LABELS = {
     "tidak_lengkap": ("Tidak lengkap", "Incomplete"),
     "tidak_ditindaklanjuti": ("Tidak ditindaklanjuti", "Not followed up"),
     "diteruskan_instansi_lain": ("Diteruskan ke instansi lain", "Forwarded to another agency"),
+    "disposisi": ("Disposisi ke unit kerja", "Being assigned to a unit"),
+    "dikembalikan_ke_admin_nasional": ("Dikembalikan ke Admin Nasional", "Returned to the national administrator"),
+    "menunggu_kelengkapan": ("Menunggu kelengkapan data dari Anda", "Waiting for your missing data"),
+    "diarsipkan": ("Diarsipkan", "Archived"),
+    "diteruskan_admin_nasional": ("Diteruskan ke Admin Nasional SP4N-LAPOR!", "Forwarded to the SP4N-LAPOR! national administrator"),
+    "diteruskan_apip": ("Diteruskan ke APIP", "Forwarded to the government internal auditors (APIP)"),
+    # SOP 004's monitoring is internal; these labels only appear on staff pages.
+    "perencanaan": ("Perencanaan pemantauan", "Planning the monitoring"),
+    "pembahasan": ("Pembahasan rencana", "Discussing the plan"),
+    "persetujuan": ("Menunggu persetujuan", "Awaiting approval"),
+    "persiapan": ("Persiapan pemantauan", "Preparing the monitoring"),
+    "koordinasi": ("Koordinasi dengan instansi", "Coordinating with the agencies"),
+    "pelaksanaan": ("Pelaksanaan pemantauan", "Monitoring under way"),
+    "pelaporan": ("Penyusunan laporan", "Writing the report"),
+    "penyampaian_laporan": ("Penyampaian laporan", "Submitting the report"),
 }
 STATUS_DESCRIPTIONS = {
     "diterima": ("Pengaduan Anda sudah tercatat dan menunggu diperiksa petugas.",
@@ -46,6 +61,18 @@ STATUS_DESCRIPTIONS = {
                               "After review, your complaint cannot be followed up."),
     "diteruskan_instansi_lain": ("Pengaduan Anda telah diteruskan ke instansi lain yang berwenang untuk ditindaklanjuti di sana.",
                                  "Your complaint has been forwarded to the competent agency, which will follow it up."),
+    "disposisi": ("Pengaduan Anda sedang diteruskan ke unit kerja yang menangani jenis pengaduan ini.",
+                  "Your complaint is being passed to the unit that handles this kind of complaint."),
+    "dikembalikan_ke_admin_nasional": ("Pengaduan Anda bukan kewenangan instansi ini; Admin Nasional sedang meneruskannya ke instansi yang berwenang.",
+                                       "Your complaint is outside this agency's authority; the national administrator is passing it to the competent agency."),
+    "menunggu_kelengkapan": ("Petugas meminta kelengkapan data. Jawab melalui halaman ini; tanpa jawaban dalam 10 hari kerja pengaduan diarsipkan.",
+                             "An officer has asked for missing data. Answer through this page; without an answer in 10 working days the complaint is archived."),
+    "diarsipkan": ("Pengaduan Anda diarsipkan karena kelengkapan data tidak diterima dalam 10 hari kerja.",
+                   "Your complaint was archived because the missing data did not arrive within 10 working days."),
+    "diteruskan_admin_nasional": ("Pengaduan Anda bukan kewenangan instansi ini dan telah diteruskan ke Admin Nasional SP4N-LAPOR!.",
+                                  "Your complaint is outside this agency's authority and was forwarded to the SP4N-LAPOR! national administrator."),
+    "diteruskan_apip": ("Pengaduan Anda menyangkut dugaan pelanggaran oleh aparatur dan telah diteruskan ke APIP untuk ditindaklanjuti.",
+                        "Your complaint concerns possible misconduct by officials and was forwarded to the internal auditors (APIP)."),
 }
 UNKNOWN_STATUS = ("Sedang diproses", "In progress")
 UNKNOWN_DESCRIPTION = ("Pengaduan Anda sedang diproses.", "Your complaint is being processed.")
