@@ -62,6 +62,7 @@ _COMPLAINT_FIELDS = {
     "no_hp": {"type": "string", "description": "Indonesian phone number, e.g. 081234567890 or +6281234567890."},
     "pekerjaan": {"type": "string", "maxLength": 100},
     "alamat": {"type": "string", "maxLength": 500},
+    "instansi": {"type": "string", "description": "Kode instansi tujuan (default: bsn); lihat formulir /lapor."},
     "jenis": {"type": "string", "enum": list(COMPLAINT_TYPES)},
     "judul": {"type": "string", "maxLength": 200},
     "uraian": {"type": "string", "maxLength": 10000},

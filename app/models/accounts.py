@@ -34,6 +34,8 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     process_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     timezone: Mapped[str] = mapped_column(String(50), default="Asia/Jakarta")
+    # Offered on the public complaint form (SOP 004's monitoring office is not).
+    accepts_complaints: Mapped[bool] = mapped_column(default=False)
 
     @property
     def hosted(self) -> bool:

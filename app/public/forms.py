@@ -10,7 +10,7 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -37,6 +37,8 @@ class ComplaintForm(FlaskForm):
     no_hp = TelField(_l("Nomor HP"), render_kw={"autocomplete": "tel"})
     pekerjaan = StringField(_l("Pekerjaan"), render_kw={"autocomplete": "organization-title"})
     alamat = TextAreaField(_l("Alamat"), render_kw={"autocomplete": "street-address", "rows": 3})
+    # The agency, where more than one takes complaints here (choices set per request).
+    instansi = SelectField(_l("Instansi yang dituju"), choices=[], validate_choice=False)
     # The complaint itself.
     jenis = RadioField(_l("Jenis laporan"), choices=[SelectChoice(code, _TYPE_LABELS[code]) for code in COMPLAINT_TYPES],
                        default="pengaduan", validate_choice=False)
@@ -49,7 +51,7 @@ class ComplaintForm(FlaskForm):
     terlapor = StringField(_l("Pihak yang dilaporkan"))
     lampiran = MultipleFileField(_l("Lampiran (bukti)"), render_kw={"accept": ACCEPTED_FILES})
 
-    TEXT_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "jenis", "judul",
+    TEXT_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "instansi", "jenis", "judul",
                    "uraian", "lokasi_kejadian", "tanggal_kejadian", "terlapor")
 
     def complaint_data(self) -> dict:

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from flask import make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from wtforms.fields.choices import SelectChoice
 
 from app.i18n import current_language
 from app.public import bp
@@ -16,6 +17,7 @@ from app.services.complaints import (
     read_uploads,
     submit_complaint,
 )
+from app.services.organisations import complaint_intakes
 from app.services.processes import deployed_processes
 from app.services.tracking import public_status, public_timeline, status_description
 
@@ -37,6 +39,7 @@ def health():
 @bp.route("/lapor", methods=["GET", "POST"])
 def complaint_form():
     form = ComplaintForm()
+    form.instansi.choices = [SelectChoice(o.code, o.name) for o in complaint_intakes()]
     if form.validate_on_submit():
         try:
             case, access_code = submit_complaint(
@@ -86,6 +89,7 @@ def form_expired(error):
     message = _("Formulir sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi.")
     if request.endpoint == "public.complaint_form":
         form = ComplaintForm()
+        form.instansi.choices = [SelectChoice(o.code, o.name) for o in complaint_intakes()]
         form.form_errors.append(message)
         return _complaint_page(form), 400
     if request.endpoint == "public.track":

@@ -17,9 +17,11 @@ from werkzeug.utils import secure_filename
 from app.extensions import db
 from app.models import Case, Complaint, Document
 from app.services.audit import record_event
-from app.services.cases import open_case
+from app.services.cases import ProcessNotDeployed, open_case
+from app.services.organisations import complaint_intakes
 
-DEFAULT_PROCESS = "sop_000"
+# Where a complaint goes when the complainant names no agency.
+DEFAULT_ORGANISATION = "bsn"
 # The audit actor for whatever the complainant does; the public timeline shows only
 # the documents this actor added.
 COMPLAINANT_ACTOR = "pengadu"
@@ -46,6 +48,7 @@ _MESSAGES = {
     "phone": ("Nomor HP tidak valid; contoh: 081234567890 atau +6281234567890.",
               "Not a valid phone number; e.g. 081234567890 or +6281234567890."),
     "jenis": ("Pilih jenis laporan.", "Choose the type of report."),
+    "instansi": ("Pilih instansi yang dituju dari daftar.", "Choose the agency from the list."),
     "date": ("Tanggal tidak valid.", "Not a valid date."),
     "future": ("Tanggal kejadian tidak boleh di masa depan.", "The date cannot be in the future."),
     "too_long": ("Terlalu panjang (maksimal {n} karakter).", "Too long (at most {n} characters)."),
@@ -129,6 +132,11 @@ def validate_complaint(raw: dict, uploads: list[Upload], *, lang: str = "id", to
             if cleaned_date > today:
                 errors["tanggal_kejadian"] = _msg("future", lang)
     data["tanggal_kejadian"] = cleaned_date
+    intake_codes = {o.code: o.process_key for o in complaint_intakes()}
+    data["instansi"] = str(raw.get("instansi") or DEFAULT_ORGANISATION).strip()
+    if data["instansi"] not in intake_codes:
+        errors["instansi"] = _msg("instansi", lang)
+    data["process_key"] = intake_codes.get(data["instansi"])
     file_errors = _check_uploads(uploads, lang=lang)
     if file_errors:
         errors["lampiran"] = " ".join(file_errors)
@@ -170,17 +178,18 @@ def new_access_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-def submit_complaint(
-    *, raw: dict, uploads: list[Upload], lang: str = "id", process_key: str = DEFAULT_PROCESS, channel: str = "web"
-) -> tuple[Case, str]:
-    """Validate, then store the case, the complaint and its files together; commits.
+def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", channel: str = "web") -> tuple[Case, str]:
+    """Validate, then store the case, the complaint and its files together, as a case of
+    the chosen agency's SOP (`instansi`, default bsn); commits.
 
     Returns the case and the access code, which is stored only as a hash and so can be
     shown to the complainant this once."""
+    if not complaint_intakes():
+        raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
     data = validate_complaint(raw, uploads, lang=lang)
     access_code = new_access_code()
     case = open_case(
-        process_key=process_key,
+        process_key=data["process_key"],
         data={"jenis": data["jenis"]},
         title=data["judul"],
         actor=COMPLAINANT_ACTOR,
