@@ -4,6 +4,7 @@ from flask import Flask, current_app
 
 from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
 from app.extensions import db
+from app.models import User
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
@@ -66,6 +67,13 @@ def create_user_command(username, password, roles, unit_code, full_name, organis
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Akun {user.username} dibuat: {', '.join(sorted(user.role_names))}")
+
+
+@users.command("list", help="Semua akun: nama pengguna, instansi, unit, peran.")
+def list_users_command():
+    for user in db.session.scalars(db.select(User).order_by(User.organisation_code, User.username)):
+        click.echo(f"{user.username}\t{user.organisation_code or '-'}\t{user.unit_code or '-'}\t"
+                   f"{', '.join(sorted(user.role_names))}")
 
 
 @click.group(help="Unit kerja (organisasi).")

@@ -91,3 +91,9 @@ def test_staff_start_a_process_whose_start_event_is_in_their_lane(client, test_m
     case = db.session.scalars(db.select(Case).where(Case.title == "Pemantauan uji")).one()
     assert response.headers["Location"] == f"/kasus/{case.id}"
     assert [t.element_id for t in case.tasks] == ["isi_data"]
+
+
+def test_users_list_shows_each_account_with_its_organisation_unit_and_roles(runner, staff):
+    lines = runner.invoke(args=["users", "list"]).output.splitlines()
+    assert "unit.dpspk\tbsn\tbsn-dpspk\tUnit Eselon II" in lines
+    assert len(lines) == len(staff)
