@@ -31,7 +31,9 @@ def record_output(*, case: Case, task: HumanTask, form: dict | None, data: dict,
     db.session.add(record)
     variable = task.properties.get("report_to_cases")
     if variable:
-        _report_to_cases(source=case, record=record, case_ids=data.get(variable) or [], actor=actor)
+        # The list is usually chosen at an earlier step (SOP 004's plan): workflow data.
+        case_ids = data.get(variable) or task.data.get(variable) or []
+        _report_to_cases(source=case, record=record, case_ids=case_ids, actor=actor)
     return record
 
 

@@ -74,3 +74,47 @@ def test_a_complaint_goes_from_the_public_form_to_its_end_through_the_pages(clie
     assert (case.completed, case.status) == (True, end_status)
     # Each step's output document was kept for the next people to open.
     assert db.session.scalar(db.select(db.func.count(CaseRecord.id)).where(CaseRecord.case_id == case.id)) >= 3
+
+
+def test_a_monitoring_round_of_sop_004_through_the_pages_reports_on_the_forwarded_cases(client, every_staff, auth):
+    from app.services.cases import complete_task
+    from app.services.complaints import Upload, submit_complaint
+    from tests.integration.helpers import PDF
+
+    # A BSN complaint forwarded to the Ombudsman: what SOP 004's planner monitors.
+    forwarded, _ = submit_complaint(raw={**COMPLAINANT, "judul": "Diteruskan ke Ombudsman"}, uploads=[Upload("b.pdf", PDF)])
+    for data in (
+        {"lengkap": True, "lokasi_kasus": "Jakarta"},
+        {"inti_masalah": "x", "peraturan_terkait": "y", "memo": "z", "logis": True, "berkadar_pengawasan": True,
+         "kewenangan": False},
+        {"instansi_tujuan": "ombudsman", "nomor_surat": "1/IT", "tanggal_surat": "2026-11-20"},
+    ):
+        db.session.expire_all()
+        complete_task(task_id=db.session.get(Case, forwarded.id).tasks[0].engine_task_id, data=data, actor="bsn")
+
+    planner = "setneg.perencana-program-dan-penyusun-laporan"
+    auth.login(planner)
+    started = client.post("/proses", data={"proses": "sop_004", "judul": "Pemantauan Semester II"})
+    assert started.status_code == 303
+    auth.logout()
+    case = db.session.scalars(db.select(Case).where(Case.title == "Pemantauan Semester II")).one()
+    answers = {"kasus_dipantau": [str(forwarded.id)]}
+    for _ in range(30):
+        db.session.expire_all()
+        case = db.session.get(Case, case.id)
+        if case.completed:
+            break
+        task = case.tasks[0]
+        assert auth.login(f"setneg.{_slug(task.lane)}").status_code == 302
+        if task.element_id == "tugas_telaah_database":  # the planner chooses from forwarded cases
+            assert "Diteruskan ke Ombudsman" in client.get(f"/tugas/{task.engine_task_id}").get_data(as_text=True)
+        form = version_forms(case.process_version)[task.form_key]
+        data = {f["name"]: _value(f, answers, "setneg") for f in form["fields"]}
+        done = client.post(f"/tugas/{task.engine_task_id}", data=data)
+        assert done.status_code == 303, (task.element_id, done.get_data(as_text=True)[-2000:])
+        auth.logout()
+    assert (case.completed, case.status) == (True, "selesai")
+    # The monitoring report lands on the monitored case's timeline and records.
+    reports = db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == forwarded.id,
+                                                             CaseRecord.origin_case_id == case.id)).all()
+    assert [r.title for r in reports] == ["Laporan hasil pemantauan"]
