@@ -224,9 +224,6 @@ def test_direct_monitoring_at_division_level(sop_models):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app/services/step_effects.py reads the report_to_cases variable from the submitted form only, "
-    "not from the case data that step 1 filled (bpmn/README.md: 'every case whose id is in that data variable')"))
 def test_the_monitoring_report_is_put_on_every_monitored_case(sop_models):
     kasus = _forwarded_case_ids()
     case = _asdep_decides(_plan(_start(), kasus), visit=False, asdep_goes=False)
