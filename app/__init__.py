@@ -52,7 +52,6 @@ def _register_template_filters(app: Flask) -> None:
     from flask_babel import format_datetime
 
     from app.engine.scripts import working_days_left
-
     from app.services.tracking import status_label
 
     app.jinja_env.filters["status_label"] = lambda status: status_label(status, lang=current_language())

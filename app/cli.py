@@ -2,9 +2,9 @@
 import click
 from flask import Flask, current_app
 
-from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
 from app.extensions import db
 from app.models import User
+from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes

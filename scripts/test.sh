@@ -23,4 +23,6 @@ fi
 .venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 # bpmnlint and bpmn-moddle for the model checks (tests/models), pinned by package-lock.json.
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+# Unused imports, undefined names and import order (pyproject.toml [tool.ruff]).
+.venv/bin/ruff check --quiet app tests bench
 exec .venv/bin/python -m pytest "$@"

@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from app.cases import bp
 from app.services.access import NotAllowed, case_for, startable_processes
-from app.services.cases import start_case
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, document_with_content, documents_for_case, records_for_case
+from app.services.cases import start_case
 
 
 def _case_or_404(case_id: int):

@@ -4,7 +4,6 @@ The form definition's rules are checked once, by app.services.forms; these class
 only render the fields and keep what was typed when the service refuses it."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import (
     DateField,
     IntegerField,
@@ -15,6 +14,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -11,9 +11,9 @@ from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError, reference_types
-from app.services.references import reference_choices
 from app.services.inbox import inbox
 from app.services.processes import deployed_processes, version_forms
+from app.services.references import reference_choices
 
 
 @bp.get("/tugas")

@@ -7,11 +7,11 @@ request. The language is passed in, as everywhere below the blueprints.
 from datetime import datetime
 
 from app.extensions import db
-from app.services.forms import reference_types
-from app.services.references import reference_choices
 from app.models import AuditEvent, Case, TaskIndexEntry
 from app.services.case_files import documents_for_case
+from app.services.forms import reference_types
 from app.services.processes import version_forms
+from app.services.references import reference_choices
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # The same limits validate_submission applies when a text field names no max_length

@@ -5,7 +5,7 @@ from datetime import datetime
 from app.engine import EngineError
 from app.extensions import db
 from app.models import Case
-from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.audit import record_event
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
 from app.services.timers import fire_due_timers  # re-exported: message-or-timer paths use both
 from app.services.workflow_state import load_instance, save_instance

@@ -26,7 +26,8 @@ def test_inbox_pages_and_sorts_by_due_time(client, staff, auth):
 
 
 def test_overdue_and_process_filters(client, staff, auth):
-    late, on_time = file_complaint(judul="Terlambat"), file_complaint(judul="Tepat waktu")
+    late = file_complaint(judul="Terlambat")
+    file_complaint(judul="Tepat waktu")
     entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.case_id == late.id)).one()
     entry.due_at = datetime.now(timezone.utc) - timedelta(hours=1)
     db.session.commit()

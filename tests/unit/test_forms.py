@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from app.services.forms import FormDefinitionError, FormValidationError, check_definition, load_form_directory, validate_submission
+from app.services.forms import (
+    FormDefinitionError,
+    FormValidationError,
+    check_definition,
+    load_form_directory,
+    validate_submission,
+)
 
 FORMS = load_form_directory(Path(__file__).resolve().parents[2] / "forms")
 
