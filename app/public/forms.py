@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
 
-from app.services.complaints import COMPLAINT_TYPES
+from app.services.complaints import COMPLAINT_TYPES, DEFAULT_ORGANISATION
 
 # One readable label per type the service accepts; a type added there without a label
 # here fails at import rather than showing a bare code to citizens.
@@ -38,7 +38,7 @@ class ComplaintForm(FlaskForm):
     pekerjaan = StringField(_l("Pekerjaan"), render_kw={"autocomplete": "organization-title"})
     alamat = TextAreaField(_l("Alamat"), render_kw={"autocomplete": "street-address", "rows": 3})
     # The agency, where more than one takes complaints here (choices set per request).
-    instansi = SelectField(_l("Instansi yang dituju"), choices=[], validate_choice=False)
+    instansi = SelectField(_l("Instansi yang dituju"), choices=[], default=DEFAULT_ORGANISATION, validate_choice=False)
     # The complaint itself.
     jenis = RadioField(_l("Jenis laporan"), choices=[SelectChoice(code, _TYPE_LABELS[code]) for code in COMPLAINT_TYPES],
                        default="pengaduan", validate_choice=False)

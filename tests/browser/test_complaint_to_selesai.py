@@ -34,6 +34,7 @@ def test_citizen_files_and_staff_carry_it_to_selesai(page, live_server, staff, s
     base = live_server
 
     page.goto(f"{base}/lapor")
+    assert page.input_value("select[name=instansi]") == "bsn"  # several agencies take complaints here
     for name in ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "judul", "lokasi_kejadian", "terlapor"):
         page.fill(f"[name={name}]", COMPLAINANT[name])
     page.fill("[name=alamat]", COMPLAINANT["alamat"])
