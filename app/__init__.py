@@ -51,13 +51,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_template_filters(app: Flask) -> None:
     from flask_babel import format_datetime
 
-    from app.engine.scripts import working_days_left
+    from app.services.calendar import calendar_for
     from app.services.tracking import status_label
 
     app.jinja_env.filters["status_label"] = lambda status: status_label(status, lang=current_language())
     # Shown in the configured zone (BABEL_DEFAULT_TIMEZONE), stored in UTC.
     app.jinja_env.filters["local_time"] = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else ""
-    app.jinja_env.globals["working_days_left"] = lambda due: working_days_left(due, now=datetime.now(timezone.utc))
+    app.jinja_env.globals["working_days_left"] = lambda due, organisation=None: calendar_for(
+        organisation
+    ).working_days_left(due, now=datetime.now(timezone.utc))
     app.jinja_env.filters["fromiso"] = datetime.fromisoformat
     app.jinja_env.globals["is_overdue"] = lambda due: due is not None and due < datetime.now(timezone.utc)
 

@@ -5,12 +5,14 @@ from flask import Flask, current_app
 from app.extensions import db
 from app.models import User
 from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
+from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(calendar)
     app.cli.add_command(organisations)
     app.cli.add_command(processes)
     app.cli.add_command(demo)
@@ -122,6 +124,52 @@ def seed_organisations_command():
 def list_organisations_command():
     for organisation in all_organisations():
         click.echo(f"{organisation.code}\t{organisation.process_key or '-'}\t{organisation.name}")
+
+
+@click.group(help="Kalender hari kerja: cuti bersama, libur daerah, hari kerja per instansi.")
+def calendar():
+    pass
+
+
+@calendar.command("add", help="Tambah hari libur (libur nasional sudah dari paket holidays).")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--organisation", "organisation_code", default=None, help="Untuk libur daerah: kode instansinya.")
+def calendar_add_command(day, name, kind, organisation_code):
+    try:
+        holiday = add_holiday(day=day.date(), name=name, kind=kind, organisation_code=organisation_code, actor="cli")
+    except CalendarError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{holiday.id}\t{holiday.day}\t{holiday.name}")
+
+
+@calendar.command("list", help="Hari libur tambahan dalam satu tahun.")
+@click.option("--year", type=int, required=True)
+def calendar_list_command(year):
+    for holiday in holidays_in(year):
+        click.echo(f"{holiday.id}\t{holiday.day}\t{holiday.kind}\t{holiday.organisation_code or 'semua'}\t{holiday.name}")
+
+
+@calendar.command("remove", help="Hapus hari libur tambahan (lihat id di `calendar list`).")
+@click.option("--id", "holiday_id", type=int, required=True)
+def calendar_remove_command(holiday_id):
+    try:
+        remove_holiday(holiday_id=holiday_id, actor="cli")
+    except CalendarError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Dihapus.")
+
+
+@calendar.command("working-week", help="Hari kerja satu instansi, mis. --days 0,1,2,3,4 (Senin=0).")
+@click.option("--organisation", "organisation_code", required=True)
+@click.option("--days", required=True)
+def calendar_week_command(organisation_code, days):
+    try:
+        set_working_week(organisation_code=organisation_code, weekdays=[int(d) for d in days.split(",")], actor="cli")
+    except (CalendarError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{organisation_code}: {days}")
 
 
 @click.group(help="Data contoh untuk mencoba sistem.")

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, make_url, text
 from app import create_app
 from app.extensions import db
 from app.services.accounts import create_user, ensure_unit
+from app.services.calendar import forget_cached_calendars
 from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, other_sop_accounts, seed_reference_data
 from app.services.processes import deploy_directory
 
@@ -83,6 +84,7 @@ def _empty_tables() -> None:
 def app(database_url):
     app = create_app(_config(database_url))
     yield app
+    forget_cached_calendars()  # each test starts from an empty database
     with app.app_context():
         db.session.remove()
         _empty_tables()

@@ -7,6 +7,7 @@ values: HumanTask, Step, PendingTimer.
 from app.engine.engine import ParsedModels, ProcessEngine, decision_ids, decision_refs
 from app.engine.errors import EngineError, ModelError
 from app.engine.instance import HumanTask, PendingTimer, Step, WorkflowInstance
+from app.engine.scripts import WorkingCalendar
 
 __all__ = [
     "EngineError",
@@ -19,4 +20,5 @@ __all__ = [
     "ProcessEngine",
     "Step",
     "WorkflowInstance",
+    "WorkingCalendar",
 ]

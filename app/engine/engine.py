@@ -33,7 +33,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from app.engine.errors import ModelError
 from app.engine.instance import WorkflowInstance
-from app.engine.scripts import script_functions
+from app.engine.scripts import WorkingCalendar, script_functions
 
 # Models arrive from process owners' uploads: never resolve entities, never fetch.
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -168,17 +168,27 @@ class ProcessEngine:
                 self._specs.setdefault(cache_key, specs)
         return specs
 
-    def start(self, *, cache_key, load_spec: Callable[[], bytes]) -> WorkflowInstance:
+    def _script_engine_for(self, calendar: WorkingCalendar | None) -> PythonScriptEngine:
+        """The shared environment, or one bound to an organisation's working calendar."""
+        if calendar is None:
+            return self._script_engine
+        return PythonScriptEngine(environment=TaskDataEnvironment(script_functions(calendar)))
+
+    def start(
+        self, *, cache_key, load_spec: Callable[[], bytes], calendar: WorkingCalendar | None = None
+    ) -> WorkflowInstance:
         spec, subprocess_specs = self._specs_for(cache_key, load_spec)
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine_for(calendar))
         return WorkflowInstance(workflow)
 
-    def load(self, *, cache_key, load_spec: Callable[[], bytes], state: bytes) -> WorkflowInstance:
+    def load(
+        self, *, cache_key, load_spec: Callable[[], bytes], state: bytes, calendar: WorkingCalendar | None = None
+    ) -> WorkflowInstance:
         spec, subprocess_specs = self._specs_for(cache_key, load_spec)
         dct = json.loads(zlib.decompress(state))
         self._serializer.migrate(dct)
         workflow = self._registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
-        workflow.script_engine = self._script_engine
+        workflow.script_engine = self._script_engine_for(calendar)
         return WorkflowInstance(workflow)
 
     def dump(self, instance: WorkflowInstance) -> bytes:

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
 by the Alembic migrations in migrations/."""
-from app.models.accounts import Organisation, OrgUnit, Role, User, user_roles
+from app.models.accounts import Holiday, Organisation, OrgUnit, Role, User, user_roles
 from app.models.audit import AuditEvent
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
@@ -13,6 +13,7 @@ __all__ = [
     "CaseUnit",
     "Complaint",
     "Document",
+    "Holiday",
     "OrgUnit",
     "Organisation",
     "Role",

@@ -1,9 +1,9 @@
 """Staff accounts. A role is what a diagram's lane names; an organisation unit scopes
 the tasks a process routes to one unit."""
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -36,10 +36,28 @@ class Organisation(db.Model):
     timezone: Mapped[str] = mapped_column(String(50), default="Asia/Jakarta")
     # Offered on the public complaint form (SOP 004's monitoring office is not).
     accepts_complaints: Mapped[bool] = mapped_column(default=False)
+    # The working week as weekday numbers, Monday = 0: "0,1,2,3,4" is Monday to Friday.
+    working_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
 
     @property
     def hosted(self) -> bool:
         return self.process_key is not None
+
+
+class Holiday(db.Model):
+    """A day off the national calendar does not know: cuti bersama (for every
+    organisation) or a regional holiday (for one). Working-day deadlines skip it."""
+
+    __tablename__ = "holidays"
+    __table_args__ = (UniqueConstraint("day", "organisation_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20))  # "cuti_bersama" or "daerah"
+    organisation_code: Mapped[str | None] = mapped_column(ForeignKey("organisations.code"))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OrgUnit(db.Model):

@@ -15,6 +15,7 @@ from app.engine import EngineError
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskIndexEntry
 from app.services.audit import record_event
+from app.services.calendar import calendar_for
 from app.services.forms import reference_types, validate_submission
 from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
@@ -68,9 +69,13 @@ def open_case(
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
-    instance = process_engine().start(cache_key=version.content_hash, load_spec=lambda: version.spec_json)
-    instance.seed(data)
     organisation = organisation_running(process_key)
+    instance = process_engine().start(
+        cache_key=version.content_hash,
+        load_spec=lambda: version.spec_json,
+        calendar=calendar_for(organisation.code if organisation else None),
+    )
+    instance.seed(data)
     case = Case(
         process_version=version,
         status=RECEIVED_STATUS,

@@ -9,13 +9,19 @@ from app.engine import Step, WorkflowInstance
 from app.extensions import db
 from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.calendar import calendar_for
 from app.services.processes import process_engine
 from app.services.step_effects import apply_forwards
 
 
 def load_instance(case: Case) -> WorkflowInstance:
     version = case.process_version
-    return process_engine().load(cache_key=version.content_hash, load_spec=lambda: version.spec_json, state=case.workflow_state)
+    return process_engine().load(
+        cache_key=version.content_hash,
+        load_spec=lambda: version.spec_json,
+        state=case.workflow_state,
+        calendar=calendar_for(case.organisation_code),
+    )
 
 
 def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) -> None:

@@ -97,3 +97,16 @@ def test_users_list_shows_each_account_with_its_organisation_unit_and_roles(runn
     lines = runner.invoke(args=["users", "list"]).output.splitlines()
     assert "unit.dpspk\tbsn\tbsn-dpspk\tUnit Eselon II" in lines
     assert len(lines) == len(staff)
+
+
+def test_calendar_commands_add_list_and_remove_a_cuti_bersama(runner, staff):
+    added = runner.invoke(args=["calendar", "add", "--date", "2026-12-24", "--name", "Cuti bersama Natal",
+                                "--kind", "cuti_bersama"])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(args=["calendar", "list", "--year", "2026"]).output
+    assert "2026-12-24\tcuti_bersama\tsemua\tCuti bersama Natal" in listed
+    wrong = runner.invoke(args=["calendar", "add", "--date", "2026-12-31", "--name", "x", "--kind", "daerah"])
+    assert wrong.exit_code != 0 and "satu instansi" in wrong.output
+    holiday_id = listed.split("\t")[0]
+    assert runner.invoke(args=["calendar", "remove", "--id", holiday_id]).exit_code == 0
+    assert runner.invoke(args=["calendar", "list", "--year", "2026"]).output == ""
