@@ -1,4 +1,6 @@
 """The staff case page and its documents."""
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,7 +9,8 @@ from app.cases import bp
 from app.services.access import NotAllowed, case_for, startable_processes
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, document_with_content, documents_for_case, records_for_case
-from app.services.cases import start_case
+from app.services.cases import CaseError, start_case
+from app.services.events import extend_task_deadline
 
 
 def _case_or_404(case_id: int):
@@ -69,3 +72,24 @@ def start_process():
             flash(_("Kasus %(number)s dimulai.", number=case.tracking_number))
             return redirect(url_for("cases.show", case_id=case.id)), 303
     return render_template("cases/start.html", versions=list(versions.values()))
+
+
+@bp.post("/kasus/<int:case_id>/tenggat")
+@login_required
+def extend_deadline(case_id: int):
+    case = _case_or_404(case_id)
+    try:
+        until = date.fromisoformat(request.form.get("sampai", ""))
+    except ValueError:
+        flash(_("Tanggal perpanjangan tidak valid."), "error")
+        return redirect(url_for("cases.show", case_id=case.id)), 303
+    try:
+        extend_task_deadline(user=current_user, task_id=request.form.get("tugas", ""), until=until,
+                             reason=request.form.get("alasan", ""))
+    except NotAllowed:
+        abort(404)
+    except CaseError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Batas waktu diperpanjang sampai %(date)s.", date=until.isoformat()))
+    return redirect(url_for("cases.show", case_id=case.id)), 303

@@ -30,8 +30,11 @@ class HumanTask:
     org_unit: str | None
     data: dict
     properties: dict = field(default_factory=dict)
-    # From the boundary timer marked `deadline` (else the first interrupting one).
+    # From the boundary timer marked `deadline` (else the first interrupting one): its due
+    # time, its element id (what an extension moves) and the lane that may extend it.
     due_at: datetime | None = None
+    deadline_element: str | None = None
+    extend_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ class WorkflowInstance:
                     org_unit=task.data.get(unit_variable) if unit_variable else None,
                     data=dict(task.data),
                     properties=dict(props),
-                    due_at=self._deadline_of(task),
+                    **self._deadline_of(task),
                 )
             )
         return tasks
@@ -163,8 +166,8 @@ class WorkflowInstance:
                 due.append(PendingTimer(element_id, when))
         return min(due, key=lambda t: t.due_at) if due else None
 
-    def _deadline_of(self, task) -> datetime | None:
-        """A user task's due time: its boundary timers wait beside it, as siblings."""
+    def _deadline_of(self, task) -> dict:
+        """A user task's deadline: its boundary timers wait beside it, as siblings."""
         timers = [
             sibling for sibling in (task.parent.children if task.parent else [])
             if sibling is not task and sibling.state == TaskState.WAITING
@@ -172,9 +175,13 @@ class WorkflowInstance:
         ]
         marked = [t for t in timers if _properties(t.task_spec).get("deadline") == "true"]
         interrupting = [t for t in timers if getattr(t.task_spec, "cancel_activity", False)]
-        dues = [self._timer_due(t) for t in (marked or interrupting)]
-        dues = [d for d in dues if d is not None]
-        return min(dues) if dues else None
+        dues = [(self._timer_due(t), t) for t in (marked or interrupting)]
+        dues = [(due, t) for due, t in dues if due is not None]
+        if not dues:
+            return {}
+        due, timer = min(dues, key=lambda pair: pair[0])
+        return {"due_at": due, "deadline_element": timer.task_spec.bpmn_id,
+                "extend_role": _properties(timer.task_spec).get("extend_role")}
 
     @staticmethod
     def _timer_due(task) -> datetime | None:

@@ -65,6 +65,9 @@ class TaskIndexEntry(db.Model):
     form_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The timer that sets due_at, and the lane whose members may extend it.
+    deadline_element: Mapped[str | None] = mapped_column(String(100))
+    extend_role: Mapped[str | None] = mapped_column(String(100))
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

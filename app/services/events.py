@@ -1,16 +1,18 @@
 """Things that move a case without a person's form: messages from outside (the
 complainant's answer) and moved deadlines. Timers firing: app/services/timers.py."""
-from datetime import datetime
+from datetime import date, datetime, time
 
 from app.engine import EngineError
 from app.extensions import db
-from app.models import Case
+from app.models import Case, TaskIndexEntry, User
+from app.services.access import NotAllowed, same_organisation
 from app.services.audit import record_event
+from app.services.calendar import calendar_for
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
 from app.services.timers import fire_due_timers  # re-exported: message-or-timer paths use both
 from app.services.workflow_state import load_instance, save_instance
 
-__all__ = ["deliver_message", "fire_due_timers", "move_deadline"]
+__all__ = ["deliver_message", "extend_task_deadline", "fire_due_timers", "move_deadline"]
 
 
 def deliver_message(*, case_id: int, message: str, payload: dict, actor: str) -> Case:
@@ -57,3 +59,18 @@ def move_deadline(*, case_id: int, element_id: str, due_at: datetime, reason: st
         db.session.commit()
     return case
 
+
+
+def extend_task_deadline(*, user: User, task_id: str, until: date, reason: str) -> Case:
+    """A supervisor accepts a reason for delay ("kecuali ada alasan yang dapat diterima"):
+    the task's deadline moves to the end of `until` in the organisation's zone."""
+    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).first()
+    if (entry is None or not entry.deadline_element or entry.extend_role not in user.role_names
+            or not same_organisation(user, entry.case)):
+        raise NotAllowed("Anda tidak dapat memperpanjang batas waktu tugas ini.")
+    zone = calendar_for(entry.case.organisation_code).zone
+    due_at = datetime.combine(until, time(23, 59, 59), tzinfo=zone)
+    if entry.due_at is not None and due_at <= entry.due_at:
+        raise CaseError("Perpanjangan harus setelah batas waktu yang berlaku sekarang.")
+    return move_deadline(case_id=entry.case_id, element_id=entry.deadline_element, due_at=due_at, reason=reason,
+                         actor=user.username)

@@ -80,8 +80,9 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
         if task_id not in ready:
             case.tasks.remove(entry)
     for task_id, task in ready.items():
-        if task_id in indexed:
-            indexed[task_id].due_at = task.due_at  # a moved deadline moves the task's
+        if task_id in indexed:  # a moved deadline moves the task's
+            entry = indexed[task_id]
+            entry.due_at, entry.deadline_element, entry.extend_role = task.due_at, task.deadline_element, task.extend_role
             continue
         case.tasks.append(
             TaskIndexEntry(
@@ -94,6 +95,8 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
                 form_key=task.form_key,
                 created_at=now,
                 due_at=task.due_at,
+                deadline_element=task.deadline_element,
+                extend_role=task.extend_role,
             )
         )
         if task.org_unit:

@@ -160,3 +160,39 @@ def test_inbox_and_case_page_show_deadlines(client, test_models, auth):
     page = client.get(f"/kasus/{case.id}").get_data(as_text=True)
     assert "Batas waktu dipindah" in page and "Uji keterlambatan" in page
     assert 'class="badge overdue">terlewat' in page
+
+
+def test_the_supervising_role_extends_a_deadline_with_a_reason(client, test_models, auth):
+    from datetime import date, timedelta
+
+    from app.models import AuditEvent, TaskIndexEntry
+    from app.services.accounts import create_user
+    from app.services.cases import complete_task, start_case
+
+    create_user(username="unituji", password="dumas-demo", roles=["Unit Uji"], unit_code="Unit A")
+    create_user(username="adminuji", password="dumas-demo", roles=["Admin Uji"])
+    case = start_case(process_key="uji_mini", data={}, title="Uji perpanjangan", actor="pengadu")
+    complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
+    task_id = current_task_id(case.id)
+    later = date.today() + timedelta(days=20)
+    form = {"tugas": task_id, "sampai": later.isoformat(), "alasan": "Menunggu dokumen dari pihak ketiga"}
+
+    auth.login("unituji")  # works on the task, may not extend it
+    assert "Perpanjang sampai" not in client.get(f"/kasus/{case.id}").get_data(as_text=True)
+    assert client.post(f"/kasus/{case.id}/tenggat", data=form).status_code == 404
+    auth.logout()
+
+    auth.login("adminuji")
+    assert "Perpanjang sampai" in client.get(f"/kasus/{case.id}").get_data(as_text=True)
+    page = client.post(f"/kasus/{case.id}/tenggat", data=form, follow_redirects=True).get_data(as_text=True)
+    assert f"Batas waktu diperpanjang sampai {later.isoformat()}." in page
+    assert "Menunggu dokumen dari pihak ketiga" in page  # the reason is on the timeline
+    db.session.expire_all()
+    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).one()
+    assert entry.due_at.astimezone().date() >= later - timedelta(days=1)
+    moved = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "deadline.moved")).one()
+    assert (moved.actor, moved.detail) == ("adminuji", "Menunggu dokumen dari pihak ketiga")
+
+    earlier = {**form, "sampai": date.today().isoformat()}
+    refused = client.post(f"/kasus/{case.id}/tenggat", data=earlier, follow_redirects=True).get_data(as_text=True)
+    assert "Perpanjangan harus setelah batas waktu yang berlaku sekarang." in refused
