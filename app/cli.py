@@ -4,7 +4,7 @@ from flask import Flask, current_app
 
 from app.extensions import db
 from app.models import User
-from app.services.accounts import AccountError, all_units, create_user, ensure_unit, lane_roles
+from app.services.accounts import AccountError, all_units, create_user, ensure_system_roles, ensure_unit, lane_roles
 from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
@@ -117,6 +117,7 @@ def create_organisation_command(code, name, process_key, timezone):
 @organisations.command("seed", help="Tambahkan instansi kelima SOP bawaan dan tujuan penerusannya yang belum ada.")
 def seed_organisations_command():
     ensure_known_organisations()
+    ensure_system_roles()
     click.echo("Instansi bawaan tersedia.")
 
 

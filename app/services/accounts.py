@@ -7,6 +7,8 @@ from app.extensions import db
 from app.models import Organisation, OrgUnit, ProcessVersion, Role, User
 
 TOKEN_MAX_AGE_SECONDS = 12 * 3600
+# Not a lane: administers the working-day calendar.
+SYSTEM_ADMIN_ROLE = "Administrator Sistem"
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -50,6 +52,13 @@ def create_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def ensure_system_roles() -> None:
+    """Roles the application itself needs besides the lanes; commits."""
+    if db.session.get(Role, SYSTEM_ADMIN_ROLE) is None:
+        db.session.add(Role(name=SYSTEM_ADMIN_ROLE, description="Kalender hari kerja"))
+        db.session.commit()
 
 
 def ensure_unit(*, code: str, name: str, organisation: str = "") -> OrgUnit:

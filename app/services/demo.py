@@ -4,7 +4,7 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import Case, User
-from app.services.accounts import all_units, create_user, ensure_unit
+from app.services.accounts import SYSTEM_ADMIN_ROLE, all_units, create_user, ensure_system_roles, ensure_unit
 from app.services.cases import complete_task
 from app.services.complaints import Upload, submit_complaint
 from app.services.organisations import all_organisations, ensure_known_organisations
@@ -126,6 +126,8 @@ def seed_demo(models_dir: Path) -> int:
         for username, role, unit in ACCOUNTS:
             create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
                         full_name=username, organisation_code=ORGANISATION)
+        ensure_system_roles()
+        create_user(username="sysadmin", password=DEMO_PASSWORD, roles=[SYSTEM_ADMIN_ROLE], full_name="sysadmin")
         for username, role, organisation, unit in other_sop_accounts():
             create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
                         full_name=username, organisation_code=organisation)
