@@ -80,6 +80,7 @@ def _bulk_waiting(count: int) -> None:
 def run(label: str, url: str, args) -> None:
     from app.extensions import db
     from app.models import AuditEvent
+    from app.services.events import move_deadline
     from app.services.timers import due_case_ids, fire_due_timers
     from app.timer_thread import start_timer_thread
 
@@ -103,14 +104,20 @@ def run(label: str, url: str, args) -> None:
         print(f"  read of due rows       median {statistics.median(reads):7.2f} ms")
         print(f"  firing the due cases   {firing:7.2f} s  ({fired} fired, {firing / max(fired, 1) * 1000:.2f} ms each)")
 
-        soon = datetime.now(timezone.utc) + timedelta(seconds=3)
-        dues = {_case_waiting_on_timer(soon + timedelta(seconds=random.uniform(0, 8))): None for _ in range(args.lateness)}
+        # Cases first (their timers far off), then, with the sweeper running, each timer
+        # moved to a moment a few seconds ahead: lateness is then the sweeper's alone.
+        later = datetime.now(timezone.utc) + timedelta(days=1)
+        dues = [_case_waiting_on_timer(later) for _ in range(args.lateness)]
         db.session.remove()
         stop = start_timer_thread(app, interval=1.0)
+        for case_id in dues:
+            move_deadline(case_id=case_id, element_id="pengingat", reason="bench", actor="bench",
+                          due_at=datetime.now(timezone.utc) + timedelta(seconds=random.uniform(1, 6)))
+        db.session.remove()
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             done = db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
-                AuditEvent.action == "timer.fired", AuditEvent.case_id.in_(list(dues))))
+                AuditEvent.action == "timer.fired", AuditEvent.case_id.in_(dues)))
             db.session.remove()
             if done == len(dues):
                 break
@@ -119,7 +126,7 @@ def run(label: str, url: str, args) -> None:
         late = sorted(
             (datetime.fromisoformat(e.data_after["fired_at"]) - datetime.fromisoformat(e.data_after["due_at"])).total_seconds()
             for e in db.session.scalars(db.select(AuditEvent).where(
-                AuditEvent.action == "timer.fired", AuditEvent.case_id.in_(list(dues)))))
+                AuditEvent.action == "timer.fired", AuditEvent.case_id.in_(dues))))
         p99 = late[max(0, int(len(late) * 0.99) - 1)] if late else float("nan")
         print(f"  lateness ({len(late)}/{len(dues)} fired, 1 s sweep)  p50 {statistics.median(late):.2f} s"
               f"  p99 {p99:.2f} s  max {late[-1]:.2f} s")
