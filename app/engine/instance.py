@@ -166,16 +166,30 @@ class WorkflowInstance:
                 due.append(PendingTimer(element_id, when))
         return min(due, key=lambda t: t.due_at) if due else None
 
-    def _deadline_of(self, task) -> dict:
-        """A user task's deadline: its boundary timers wait beside it, as siblings."""
-        timers = [
+    @staticmethod
+    def _boundary_timers(task) -> list:
+        """The timers on a user task's border: they wait beside it, as siblings."""
+        return [
             sibling for sibling in (task.parent.children if task.parent else [])
-            if sibling is not task and sibling.state == TaskState.WAITING
+            if sibling is not task
             and isinstance(getattr(sibling.task_spec, "event_definition", None), TimerEventDefinition)
         ]
-        marked = [t for t in timers if _properties(t.task_spec).get("deadline") == "true"]
-        interrupting = [t for t in timers if getattr(t.task_spec, "cancel_activity", False)]
-        dues = [(self._timer_due(t), t) for t in (marked or interrupting)]
+
+    def _deadline_timers(self, task) -> list:
+        """The timers marked `deadline` on a task, waiting or already fired: a fired
+        deadline stays the task's due time (it was missed, or extended afterwards)."""
+        return [t for t in self._boundary_timers(task)
+                if _properties(t.task_spec).get("deadline") == "true"
+                and t.state in (TaskState.WAITING, TaskState.COMPLETED)]
+
+    def _deadline_of(self, task) -> dict:
+        """A user task's deadline: the timer marked `deadline`, else the first waiting
+        interrupting one."""
+        timers = self._deadline_timers(task) or [
+            t for t in self._boundary_timers(task)
+            if t.state == TaskState.WAITING and getattr(t.task_spec, "cancel_activity", False)
+        ]
+        dues = [(self._timer_due(t), t) for t in timers]
         dues = [(due, t) for due, t in dues if due is not None]
         if not dues:
             return {}
@@ -249,18 +263,28 @@ class WorkflowInstance:
         return self.run()
 
     def move_timer(self, element_id: str, due_at: datetime) -> datetime:
-        """Set a waiting timer's due time (an extension, or a test's controlled clock).
-        Returns the due time it had."""
+        """Set a timer's due time (an extension, or a test's controlled clock) and return
+        the one it had. A waiting timer fires at the new time; a task's deadline that has
+        already fired (and escalated) keeps the new time as the task's due time, so that
+        an accepted reason for delay decides whether the task met its deadline."""
         for task, waiting_id, definition in self._waiting_events():
             if waiting_id == element_id and isinstance(definition, TimerEventDefinition):
-                previous = self._timer_due(task)
-                value = task.internal_data.get("event_value")
-                if isinstance(value, dict):
-                    value["next"] = due_at.isoformat()
-                else:
-                    task.internal_data["event_value"] = due_at.isoformat()
-                return previous
+                return self._set_timer_due(task, due_at)
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            for timer in self._deadline_timers(task):
+                if timer.task_spec.bpmn_id == element_id:
+                    self._ready = None
+                    return self._set_timer_due(timer, due_at)
         raise EngineError(f"Tidak ada batas waktu '{element_id}' yang sedang berjalan pada kasus ini.")
+
+    def _set_timer_due(self, task, due_at: datetime) -> datetime | None:
+        previous = self._timer_due(task)
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):
+            value["next"] = due_at.isoformat()
+        else:
+            task.internal_data["event_value"] = due_at.isoformat()
+        return previous
 
     def fire_timers(self) -> list[Step]:
         try:

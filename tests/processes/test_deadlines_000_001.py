@@ -300,13 +300,19 @@ def test_completing_after_the_deadline_records_it_missed(models, span):
     assert fire_due_timers() == 0  # completing the task cancelled its timers
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Once the non-interrupting deadline timer has fired it no longer waits, and "
-    "WorkflowInstance._deadline_of (app/engine/instance.py) reads only waiting timers: the task "
-    "index loses due_at, so completing the late task records neither deadline.met nor "
-    "deadline.missed. Remove this mark when the application keeps a fired deadline."))
 def test_a_task_completed_after_its_escalation_records_the_deadline_missed(models):
     span = SPANS[1]  # SOP 000, the unit's 14 working days
     case = _fire(_to_task(span), span.deadline)
     case = _complete(case, span.task, span.task_data)
     assert [e.element_id for e in _events(case, "deadline.missed")] == [span.task]
+
+
+def test_a_deadline_extended_after_it_fired_counts_the_late_task_as_on_time(models):
+    """The escalation accepted the reason for delay; the supervisor then extends."""
+    span = SPANS[1]
+    case = _fire(_to_task(span), span.deadline)
+    later = datetime.now(timezone.utc) + timedelta(days=3)
+    move_deadline(case_id=case.id, element_id=span.deadline, due_at=later, reason="Alasan diterima", actor="kepala")
+    case = _complete(case, span.task, span.task_data)
+    assert [e.element_id for e in _events(case, "deadline.met")] == [span.task]
+    assert fire_due_timers() == 0  # a fired deadline does not fire again
