@@ -3,15 +3,16 @@ the diagram to its end, and every rule of its two tables (klasifikasi_002, tengg
 on both databases."""
 import itertools
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.accounts import ensure_unit
+from app.services.accounts import create_user, ensure_unit
 from app.services.cases import complete_task, start_case
-from app.services.events import deliver_message, fire_due_timers, move_deadline
+from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
 
 PEJABAT_PENGELOLA = "Pejabat Pengelola Pengaduan"
 ADMIN = "Admin Instansi"
@@ -310,7 +311,11 @@ def test_the_complainant_answers_and_the_admin_reviews_again(dpmdppkb):
     db.session.expire_all()
     case = db.session.get(Case, case.id)
     [task] = case.tasks
-    assert (task.element_id, task.lane, case.status, case.timer) == ("tugas_telaah_admin", ADMIN, "penelaahan", None)
+    assert (task.element_id, task.lane, case.status) == ("tugas_telaah_admin", ADMIN, "penelaahan")
+    # The ten working days stopped; the new review's own three working days run.
+    now = datetime.now(timezone.utc)
+    assert task.due_at == add_working_days(now, 3)
+    assert case.timer.due_at == add_working_days(now, 2)  # its reminder
     assert "ev_kelengkapan_diterima" in _reached(case)
     case = _reviewed(case, _review(jenis="aspirasi", direspon_admin=True))
     case = _work(case, element_id="tugas_jawab_aspirasi", lane=ADMIN, data={"respon_admin": "Dijawab."}, actor="admin")
@@ -418,7 +423,9 @@ def expected_deadline(jenis, normatif, berkadar_pengawasan, pemeriksaan_lapangan
 )
 def test_every_deadline_rule(dpmdppkb, jenis, normatif, berkadar, lapangan):
     days = expected_deadline(jenis, normatif, berkadar, lapangan)
-    case = _reviewed(_received(jenis), _review(jenis=jenis, direspon_admin=False if jenis == "aspirasi" else None))
+    case = _received(jenis)
+    received_by_liaison = datetime.now(timezone.utc)
+    case = _reviewed(case, _review(jenis=jenis, direspon_admin=False if jenis == "aspirasi" else None))
     case = _work(
         case,
         element_id="tugas_verifikasi_penghubung",
@@ -437,3 +444,184 @@ def test_every_deadline_rule(dpmdppkb, jenis, normatif, berkadar, lapangan):
     assert decision.data_after == {"kelas_tenggat": f"{days}_hari_kerja", "tenggat_hari_kerja": days}
     [task] = case.tasks
     assert (task.element_id, task.lane, task.org_unit) == ("tugas_respon_penghubung", PENGHUBUNG, UNIT_PEMDES)
+    # The class's working days, counted from the receipt by the liaison (before verification).
+    assert _due_in_working_days(task, received_by_liaison, days)
+    assert (task.deadline_element, task.extend_role) == ("tenggat_respon_penghubung", ADMIN)
+    assert case.timer.due_at in {add_working_days(received_by_liaison, days - 2),
+                                 add_working_days(datetime.now(timezone.utc), days - 2)}
+
+
+# -- deadlines: timers, reminders, escalations, extensions ---------------------------------
+
+ADMIN_NASIONAL = "Admin Nasional"
+ESCALATED = {"tindakan_eskalasi": "teguran", "catatan_eskalasi": "Mohon segera diselesaikan."}
+
+
+def _reload(case: Case) -> Case:
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def _waiting(case: Case) -> list[tuple[str, str, str | None]]:
+    return sorted((t.element_id, t.lane, t.form_key) for t in _reload(case).tasks)
+
+
+def _fire(case: Case, timer: str) -> Case:
+    """Let one timer come due (a controlled clock) and fire it."""
+    move_deadline(
+        case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(seconds=1),
+        reason="Uji: waktunya telah lewat.", actor="test",
+    )
+    assert fire_due_timers() == 1
+    return _reload(case)
+
+
+def _task(case: Case, element_id: str):
+    [task] = [t for t in _reload(case).tasks if t.element_id == element_id]
+    return task
+
+
+def _due_in_working_days(task, before: datetime, days: int) -> bool:
+    """The task is due at the end of the `days`-th working day after it was created (the
+    test brackets the creation by `before` and now, in case midnight passes)."""
+    after = datetime.now(timezone.utc)
+    return task.due_at in {add_working_days(before, days), add_working_days(after, days)}
+
+
+def test_the_admin_review_is_due_in_three_working_days(dpmdppkb):
+    before = datetime.now(timezone.utc)
+    case = _received()
+    task = _task(case, "tugas_telaah_admin")
+    assert _due_in_working_days(task, before, 3)
+    assert (task.deadline_element, task.extend_role) == ("tenggat_telaah_admin", ADMIN_NASIONAL)
+    # The case's next timer is the reminder, a working day earlier.
+    assert case.timer.due_at in {add_working_days(before, 2), add_working_days(datetime.now(timezone.utc), 2)}
+
+
+def test_the_admin_is_reminded_and_the_review_still_waits(dpmdppkb):
+    case = _received()
+    due = _task(case, "tugas_telaah_admin").due_at
+    case = _fire(case, "pengingat_telaah_admin")
+    assert _reached(case)[-2:] == ["ev_pengingat_telaah_admin", "ev_pengingat_telaah_admin_terkirim"]
+    [event] = [e for e in _audit(case, "event.reached") if e.element_id == "ev_pengingat_telaah_admin"]
+    assert event.lane == ADMIN
+    assert _waiting(case) == [("tugas_telaah_admin", ADMIN, "telaah_002")]
+    assert (_task(case, "tugas_telaah_admin").due_at, case.status, case.completed) == (due, "penelaahan", False)
+
+
+def test_a_late_review_is_escalated_to_admin_nasional_and_the_case_goes_on(dpmdppkb):
+    case = _fire(_received(), "tenggat_telaah_admin")
+    assert _waiting(case) == [
+        ("tugas_eskalasi_telaah_admin", ADMIN_NASIONAL, "eskalasi_tenggat"),
+        ("tugas_telaah_admin", ADMIN, "telaah_002"),
+    ]
+    assert case.status == "penelaahan"  # the escalation carries no status of its own
+    escalation = _task(case, "tugas_eskalasi_telaah_admin")
+    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin.nasional")
+    case = _reload(case)
+    assert _reached(case)[-1] == "ev_eskalasi_telaah_admin_dicatat"
+    assert _waiting(case) == [("tugas_telaah_admin", ADMIN, "telaah_002")]
+    # The review was not taken away: the admin finishes it and the case ends as before.
+    case = _reviewed(case, _review(jenis="aspirasi", direspon_admin=True))
+    case = _work(case, element_id="tugas_jawab_aspirasi", lane=ADMIN, data={"respon_admin": "Dijawab."}, actor="admin")
+    _closed(case, "selesai", "ev_aspirasi_dijawab")
+
+
+def test_an_escalated_review_stays_overdue_and_its_late_completion_is_recorded(dpmdppkb):
+    case = _fire(_received(), "tenggat_telaah_admin")
+    task = _task(case, "tugas_telaah_admin")
+    assert task.due_at < datetime.now(timezone.utc)
+    assert (task.deadline_element, task.extend_role) == ("tenggat_telaah_admin", ADMIN_NASIONAL)
+    complete_task(task_id=task.engine_task_id, data=_review(kewenangan=False), actor="admin")
+    [missed] = _audit(case, "deadline.missed")
+    assert missed.element_id == "tugas_telaah_admin"
+
+
+def test_admin_nasional_accepts_a_reason_after_the_escalation_and_extends_the_review(dpmdppkb):
+    case = _fire(_received(), "tenggat_telaah_admin")
+    supervisor = create_user(username="admin.nasional", password="rahasia-uji-123", roles=[ADMIN_NASIONAL])
+    escalation = _task(case, "tugas_eskalasi_telaah_admin")
+    complete_task(task_id=escalation.engine_task_id, actor=supervisor.username,
+                  data={"tindakan_eskalasi": "alasan_diterima", "catatan_eskalasi": "Pengadu sulit dihubungi."})
+    until = (datetime.now(timezone.utc) + timedelta(days=7)).date()
+    extend_task_deadline(user=supervisor, task_id=_task(case, "tugas_telaah_admin").engine_task_id, until=until,
+                         reason="Pengadu sulit dihubungi.")
+    case = _reload(case)
+    task = _task(case, "tugas_telaah_admin")
+    assert task.due_at.astimezone(ZoneInfo("Asia/Jakarta")).date() == until
+    moved = _audit(case, "deadline.moved")[-1]  # the first is the test's clock
+    assert (moved.element_id, moved.actor, moved.detail) == ("tenggat_telaah_admin", "admin.nasional",
+                                                             "Pengadu sulit dihubungi.")
+    complete_task(task_id=task.engine_task_id, data=_review(kewenangan=False), actor="admin")
+    assert [e.action for e in _audit(case, "deadline.met")] == ["deadline.met"]
+    _closed(_reload(case), "diteruskan_admin_nasional", "ev_diteruskan_admin_nasional")
+
+
+def test_the_case_ends_once_the_main_path_and_the_escalation_are_both_done(dpmdppkb):
+    case = _fire(_received(), "tenggat_telaah_admin")
+    review = _task(case, "tugas_telaah_admin")
+    complete_task(task_id=review.engine_task_id, data=_review(kewenangan=False), actor="admin")
+    case = _reload(case)
+    # Handed to Admin Nasional, but the escalation still waits for its note.
+    assert (case.completed, _waiting(case)) == (False, [("tugas_eskalasi_telaah_admin", ADMIN_NASIONAL, "eskalasi_tenggat")])
+    escalation = _task(case, "tugas_eskalasi_telaah_admin")
+    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin.nasional")
+    case = _reload(case)
+    assert (case.completed, case.status, case.tasks) == (True, "diteruskan_admin_nasional", [])
+
+
+def test_an_extension_moves_the_review_deadline_and_is_audited(dpmdppkb):
+    case = _received()
+    later = add_working_days(datetime.now(timezone.utc), 5)
+    move_deadline(case_id=case.id, element_id="tenggat_telaah_admin", due_at=later,
+                  reason="Pengadu sedang dihubungi untuk klarifikasi.", actor="admin.nasional")
+    case = _reload(case)
+    assert _task(case, "tugas_telaah_admin").due_at == later
+    [moved] = _audit(case, "deadline.moved")
+    assert (moved.element_id, moved.actor, moved.detail) == (
+        "tenggat_telaah_admin", "admin.nasional", "Pengadu sedang dihubungi untuk klarifikasi."
+    )
+    assert moved.data_after == {"due_at": later.isoformat()}
+    assert fire_due_timers() == 0
+
+
+def _with_liaison(**answers) -> tuple[Case, datetime]:
+    """A complaint received by the PEMDES liaison (the clock starts) and verified by them."""
+    case = _received()
+    before = datetime.now(timezone.utc)
+    case = _reviewed(case, _review())
+    assert _task(case, "tugas_verifikasi_penghubung").due_at is None  # the class is not known yet
+    case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
+                 data=_liaison(**answers), actor="penghubung.pemdes")
+    return case, before
+
+
+def test_the_liaison_is_reminded_then_escalated_to_the_admin_who_sent_it(dpmdppkb):
+    case, _ = _with_liaison(normatif=True)
+    case = _fire(case, "pengingat_respon_penghubung")
+    assert _reached(case)[-2:] == ["ev_pengingat_respon_penghubung", "ev_pengingat_respon_penghubung_terkirim"]
+    assert _waiting(case) == [("tugas_respon_penghubung", PENGHUBUNG, "respon_penghubung_002")]
+    case = _fire(case, "tenggat_respon_penghubung")
+    assert _waiting(case) == [
+        ("tugas_eskalasi_respon_penghubung", ADMIN, "eskalasi_tenggat"),
+        ("tugas_respon_penghubung", PENGHUBUNG, "respon_penghubung_002"),
+    ]
+    assert _task(case, "tugas_respon_penghubung").org_unit == UNIT_PEMDES
+    assert _task(case, "tugas_eskalasi_respon_penghubung").org_unit is None
+    escalation = _task(case, "tugas_eskalasi_respon_penghubung")
+    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin")
+    response = _task(case, "tugas_respon_penghubung")
+    complete_task(task_id=response.engine_task_id, data={"respon": "Dijawab dengan Permendes."}, actor="penghubung.pemdes")
+    _closed(_reload(case), "selesai", "ev_selesai")
+
+
+def test_a_liaison_returning_the_complaint_stops_its_clock_and_the_next_liaison_gets_a_new_one(dpmdppkb):
+    case = _reviewed(_received(), _review(unit=UNIT_KB))
+    case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_KB,
+                 data=_liaison(kewenangan=False), actor="penghubung.kb")
+    assert case.timer.element_id == "pengingat_telaah_admin"  # only the admin's new review runs
+    before = datetime.now(timezone.utc)
+    case = _reviewed(case, _review(unit=UNIT_PEMDES))
+    case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
+                 data=_liaison(), actor="penghubung.pemdes")
+    assert _due_in_working_days(_task(case, "tugas_respon_penghubung"), before, 14)
