@@ -4,6 +4,8 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from app.extensions import db
 from app.models import AuditEvent, TimerIndexEntry
 from app.services.cases import complete_task, start_case
@@ -64,3 +66,24 @@ def test_two_sweepers_at_once_fire_each_timer_once(app, test_models):
         t.join(timeout=60)
     assert sum(results) == len(case_ids)
     assert [len(fired_timers(case_id)) for case_id in case_ids] == [1] * len(case_ids)
+
+
+def test_a_crash_mid_fire_leaves_the_timer_due_for_the_next_sweep(app, test_models, monkeypatch):
+    """Fault injection: the process dies between firing in memory and committing."""
+    import app.services.timers as timers
+
+    case_id = case_with_due_timer()
+    real_save = timers.save_instance
+
+    def crash(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(timers, "save_instance", crash)
+    with pytest.raises(SystemExit):
+        fire_due_timers()
+    db.session.rollback()
+    assert fired_timers(case_id) == [] and db.session.get(TimerIndexEntry, case_id) is not None
+
+    monkeypatch.setattr(timers, "save_instance", real_save)
+    assert fire_due_timers() == 1
+    assert len(fired_timers(case_id)) == 1
