@@ -1,6 +1,7 @@
 """SOP 003 (BPS Provinsi Kalimantan Timur, via SP4N-LAPOR!) walked through the service
 layer: every path of the diagram and every rule of its disposition table, on both
 databases; and the standard time of every step, as the diagram declares it."""
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case
 from app.services.accounts import ensure_unit
 from app.services.cases import complete_task, start_case
+from app.services.events import fire_due_timers, move_deadline
 
 ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"
 PENGHUBUNG, UNIT_KERJA = "Pejabat Penghubung", "Unit Kerja"
@@ -238,3 +240,167 @@ def test_every_step_declares_the_sop_standard_time():
         for prop in root.iterfind(".//camunda:property[@name='standard_time']", ns)
     }
     assert declared == STANDARD_TIMES
+
+
+# -- deadlines: timers, reminders, escalations, the admin's intervention --------------------
+
+ESCALATED = {"tindakan_eskalasi": "teguran", "catatan_eskalasi": "Mohon segera diselesaikan."}
+# The main path's forms, step by step (a complete report, BPS's authority, a unit that answers).
+MAIN_PATH = {
+    "tugas_verifikasi_nasional": {"lengkap": True, "catatan_disposisi": "Diteruskan kepada BPS Kaltim."},
+    "tugas_verifikasi_instansi": {"kewenangan": True, "catatan_verifikasi": "Laporan tentang data BPS."},
+    "tugas_disposisi_penghubung": {"catatan_disposisi": "Mohon diteruskan ke unit terkait."},
+    "tugas_kajian_penghubung": {"kategori": "statistik_sosial", "kajian": "Pelapor menanyakan data."},
+    "tugas_tanggapan_unit": {"dapat_menanggapi": True, "tanggapan": "Data terbit setiap Juli."},
+    "tugas_intervensi_admin": {"tanggapan": "Admin menjawab berdasarkan publikasi BPS."},
+    "tugas_penyelesaian": {"jejak_tindak_lanjut": "Dijawab dan dicatat.", "ringkasan_untuk_pelapor": "Data tersedia."},
+}
+# Each step's deadline timer: (task, timer, days or hours, the lane that may extend it).
+DEADLINES = [
+    ("tugas_verifikasi_nasional", "tenggat_verifikasi_nasional", timedelta(days=3), None),
+    ("tugas_verifikasi_instansi", "tenggat_verifikasi_instansi", timedelta(days=3), ADMIN_NASIONAL),
+    ("tugas_disposisi_penghubung", "tenggat_disposisi_penghubung", timedelta(days=5), ADMIN_NASIONAL),
+    ("tugas_kajian_penghubung", "tenggat_kajian_penghubung", timedelta(days=5), ADMIN_BPS),
+    ("tugas_tanggapan_unit", "tenggat_tanggapan_unit", timedelta(days=10), ADMIN_BPS),
+    ("tugas_penyelesaian", "tenggat_penyelesaian", timedelta(hours=1), None),
+]
+# Reminders: (task, timer, time before the deadline, event, its lane).
+REMINDERS = [
+    ("tugas_verifikasi_nasional", "pengingat_verifikasi_nasional", timedelta(days=1), ADMIN_NASIONAL),
+    ("tugas_verifikasi_instansi", "pengingat_verifikasi_instansi", timedelta(days=1), ADMIN_BPS),
+    ("tugas_disposisi_penghubung", "pengingat_disposisi_penghubung", timedelta(days=2), ADMIN_BPS),
+    ("tugas_kajian_penghubung", "pengingat_kajian_penghubung", timedelta(days=2), PENGHUBUNG),
+    ("tugas_tanggapan_unit", "pengingat_tanggapan_unit", timedelta(days=2), UNIT_KERJA),
+]
+# Non-interrupting deadlines with a supervisor: (task, timer, escalation task, its lane).
+ESCALATIONS = [
+    ("tugas_verifikasi_instansi", "tenggat_verifikasi_instansi", "tugas_eskalasi_verifikasi_instansi", ADMIN_NASIONAL),
+    ("tugas_disposisi_penghubung", "tenggat_disposisi_penghubung", "tugas_eskalasi_disposisi_penghubung", ADMIN_NASIONAL),
+    ("tugas_kajian_penghubung", "tenggat_kajian_penghubung", "tugas_eskalasi_kajian_penghubung", ADMIN_BPS),
+]
+
+
+def _reload(case: Case) -> Case:
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def _task(case: Case, element_id: str):
+    [task] = [t for t in _reload(case).tasks if t.element_id == element_id]
+    return task
+
+
+def _waiting(case: Case) -> list[tuple[str, str, str | None]]:
+    return sorted((t.element_id, t.lane, t.form_key) for t in _reload(case).tasks)
+
+
+def _until(element_id: str) -> Case:
+    """A report walked along the main path until `element_id` waits."""
+    case = _file_report()
+    while True:
+        [task] = _reload(case).tasks
+        if task.element_id == element_id:
+            return _reload(case)
+        complete_task(task_id=task.engine_task_id, data=MAIN_PATH[task.element_id], actor="petugas")
+
+
+def _finish(case: Case) -> Case:
+    """Complete whatever waits (escalations with a note, steps with their forms) until the end."""
+    while _reload(case).tasks:
+        task = _reload(case).tasks[0]
+        data = ESCALATED if task.form_key == "eskalasi_tenggat" else MAIN_PATH[task.element_id]
+        complete_task(task_id=task.engine_task_id, data=data, actor="petugas")
+    case = _reload(case)
+    assert (case.completed, case.status) == (True, "selesai")
+    return case
+
+
+def _fire(case: Case, timer: str) -> Case:
+    move_deadline(case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(seconds=1),
+                  reason="Uji: waktunya telah lewat.", actor="test")
+    assert fire_due_timers() == 1
+    return _reload(case)
+
+
+@pytest.mark.parametrize("element_id,timer,period,extend_role", DEADLINES, ids=[d[0] for d in DEADLINES])
+def test_every_step_is_due_at_its_standard_time(bps_kaltim, element_id, timer, period, extend_role):
+    # "hari" are calendar days here (ambiguity 3): a plain period from the task's creation.
+    before = datetime.now(timezone.utc)
+    case = _until(element_id)
+    task = _task(case, element_id)
+    assert before + period <= task.due_at <= datetime.now(timezone.utc) + period
+    assert (task.deadline_element, task.extend_role) == (timer, extend_role)
+
+
+@pytest.mark.parametrize("element_id,timer,before_deadline,lane", REMINDERS, ids=[r[0] for r in REMINDERS])
+def test_a_reminder_tells_the_step_s_own_lane_and_the_step_still_waits(bps_kaltim, element_id, timer,
+                                                                       before_deadline, lane):
+    case = _until(element_id)
+    task = _task(case, element_id)
+    assert abs(case.timer.due_at - (task.due_at - before_deadline)) < timedelta(seconds=5)
+    case = _fire(case, timer)
+    event = f"ev_{timer}"
+    assert _reached(case)[-2:] == [(event, lane), (f"{event}_terkirim", lane)]
+    assert [t.element_id for t in case.tasks] == [element_id]
+    assert _task(case, element_id).due_at == task.due_at
+    _finish(case)
+
+
+@pytest.mark.parametrize("element_id,timer,escalation,lane", ESCALATIONS, ids=[e[0] for e in ESCALATIONS])
+def test_a_missed_step_is_escalated_and_the_report_still_closes(bps_kaltim, element_id, timer, escalation, lane):
+    case = _until(element_id)
+    status = case.status
+    case = _fire(case, timer)
+    step = _task(case, element_id)
+    assert _waiting(case) == sorted([(element_id, step.lane, step.form_key), (escalation, lane, "eskalasi_tenggat")])
+    assert case.status == status
+    complete_task(task_id=_task(case, escalation).engine_task_id, data=ESCALATED, actor="atasan")
+    assert _reached(_reload(case))[-1] == (f"ev_eskalasi_{escalation.removeprefix('tugas_eskalasi_')}_dicatat", lane)
+    _finish(case)
+
+
+@pytest.mark.parametrize("element_id,timer,lane", [
+    ("tugas_verifikasi_nasional", "tenggat_verifikasi_nasional", ADMIN_NASIONAL),
+    ("tugas_penyelesaian", "tenggat_penyelesaian", ADMIN_BPS),
+])
+def test_a_missed_step_without_a_supervisor_is_recorded(bps_kaltim, element_id, timer, lane):
+    # Nobody above Admin Nasional in this SOP; an hour late closing needs nobody's action.
+    case = _fire(_until(element_id), timer)
+    assert _reached(case)[-1] == (f"ev_{timer}_terlewat", lane)
+    assert [t.element_id for t in case.tasks] == [element_id]
+    case = _finish(case)
+    missed = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.missed")).all()
+    assert [e.element_id for e in missed] == [element_id]
+
+
+def test_after_ten_days_without_an_answer_the_admin_answers_instead_of_the_unit(bps_kaltim):
+    case = _until("tugas_tanggapan_unit")
+    case = _fire(case, "pengingat_tanggapan_unit")
+    case = _fire(case, "tenggat_tanggapan_unit")
+    # Interrupting: the unit's task is closed and the admin's answer replaces it.
+    assert _waiting(case) == [("tugas_intervensi_admin", ADMIN_BPS, "intervensi_admin_003")]
+    assert case.status == "tindak_lanjut"
+    assert _reached(case)[-4:] == [(e, UNIT_KERJA) for e in (
+        "pengingat_tanggapan_unit", "ev_pengingat_tanggapan_unit", "ev_pengingat_tanggapan_unit_terkirim",
+        "tenggat_tanggapan_unit")]
+    case = _work(case, element_id="tugas_intervensi_admin", lane=ADMIN_BPS, status="tindak_lanjut",
+                 data=MAIN_PATH["tugas_intervensi_admin"], actor="admin.bps")
+    _close(case)
+
+
+def test_the_admin_can_give_the_unit_more_time_before_the_ten_days_pass(bps_kaltim):
+    case = _until("tugas_tanggapan_unit")
+    later = datetime.now(timezone.utc) + timedelta(days=14)
+    move_deadline(case_id=case.id, element_id="tenggat_tanggapan_unit", due_at=later,
+                  reason="Unit menunggu data dari kabupaten.", actor="admin.bps")
+    case = _reload(case)
+    assert _task(case, "tugas_tanggapan_unit").due_at == later
+    moved = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.moved")).one()
+    assert (moved.element_id, moved.actor, moved.detail) == (
+        "tenggat_tanggapan_unit", "admin.bps", "Unit menunggu data dari kabupaten.")
+    assert moved.data_after == {"due_at": later.isoformat()}
+    # The reminder (8 days) is still due first; nothing is due now.
+    assert fire_due_timers() == 0
+    _finish(case)
