@@ -8,6 +8,7 @@ complaints and uses their ids."""
 import itertools
 import json
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,11 @@ from lxml import etree
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
+from app.services.access import NotAllowed
+from app.services.accounts import create_user
+from app.services.calendar import calendar_for
 from app.services.cases import complete_task, start_case
+from app.services.events import extend_task_deadline, fire_due_timers, move_deadline
 from app.services.forms import FormValidationError
 from app.services.workflow_state import load_instance
 
@@ -87,14 +92,56 @@ def _start() -> Case:
     return start_case(process_key="sop_004", data={}, title="Pemantauan Semester I", actor="perencana")
 
 
+# Each step's deadline timer: (its standard time in working days, or a timedelta for the
+# Asdep's 20 minutes; the reminder's working days, or None; the supervising lane that gets
+# the escalation and may extend, or None when the miss is only recorded). The Deputi's
+# approval inside step 3 has no time of its own and no timer.
+DEADLINES = {
+    "tugas_telaah_database": (1, 0, KASUBBID),
+    "tugas_pembahasan_kasubbid": (1, 0, KABID),
+    "tugas_usulan_tim_kabid": (1, 0, ASDEP),
+    "tugas_persetujuan_asdep": (timedelta(minutes=20), None, DEPUTI),
+    "tugas_siapkan_berkas": (1, 0, ASDEP),
+    "tugas_siapkan_memorandum": (1, 0, ASDEP),
+    "tugas_tandatangan_asdep": (1, 0, DEPUTI),
+    "tugas_tandatangan_ppk": (1, 0, DEPUTI),
+    "tugas_permohonan_fasilitas": (1, 0, DEPUTI),
+    "tugas_terbitkan_fasilitas": (1, 0, None),
+    "tugas_koordinasi_instansi": (1, 0, ASDEP),
+    "tugas_pemantauan_langsung": (4, 3, ASDEP),  # "3-4 hari": the deadline at 4, the reminder at 3
+    "tugas_hubungi_instansi": (1, 0, ASDEP),
+    "tugas_surat_resmi_asdep": (1, 0, DEPUTI),
+    "tugas_susun_laporan": (2, 1, ASDEP),
+    "tugas_terima_laporan_asdep": (1, 0, DEPUTI),
+    "tugas_terima_laporan_deputi": (1, 0, None),
+    "tugas_terima_pertanggungjawaban": (1, 0, DEPUTI),
+}
+
+
+def _assert_due(case: Case, task) -> None:
+    """The task is due at its step's standard time from its creation: working days in the
+    organisation's calendar (the end of the nth working day), or 20 minutes."""
+    if task.element_id not in DEADLINES:
+        assert (task.due_at, task.deadline_element) == (None, None), task.element_id
+        return
+    period, _, supervisor = DEADLINES[task.element_id]
+    if isinstance(period, timedelta):
+        assert abs(task.due_at - (task.created_at + period)) < timedelta(seconds=30), task.element_id
+    else:
+        assert task.due_at == calendar_for(case.organisation_code).add_working_days(task.created_at, period), task.element_id
+    assert task.deadline_element == "tenggat_" + task.element_id.removeprefix("tugas_")
+    assert task.extend_role == supervisor
+
+
 def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, beside: tuple[str, ...] = ()) -> Case:
     """Assert the case waits at this task in this lane (and, on a parallel branch, at the
-    tasks `beside` it), then complete it."""
+    tasks `beside` it) with its step's deadline, then complete it."""
     case = _reload(case)
     waiting = {t.element_id: t for t in case.tasks}
     assert sorted(waiting) == sorted((element_id, *beside))
     task = waiting[element_id]
     assert (task.lane, task.role, task.org_unit) == (lane, lane, None)
+    _assert_due(case, task)
     complete_task(task_id=task.engine_task_id, data=data, actor=actor)
     return _reload(case)
 
@@ -335,6 +382,9 @@ def test_every_user_task_has_a_form_a_status_and_a_standard_time():
     for task in _model().iterfind(".//bpmn:userTask", NS):
         props = _properties(task)
         form_key = task.get(f"{{{NS['camunda']}}}formKey")
+        if form_key == "eskalasi_tenggat":  # the escalations' shared form: no status, no time
+            assert not props and task.get("id").startswith("tugas_eskalasi_"), task.get("id")
+            continue
         form = json.loads((ROOT / "forms" / f"{form_key}.json").read_text(encoding="utf-8"))
         assert form["key"] == form_key and form_key.endswith("_004")
         assert {"id", "en"} <= form["output"].keys(), form_key
@@ -362,3 +412,183 @@ def test_every_task_and_event_has_one_incoming_flow():
     for tag in ("userTask", "businessRuleTask", "intermediateThrowEvent", "endEvent"):
         for element in _model().iterfind(f".//bpmn:{tag}", NS):
             assert len(element.findall("bpmn:incoming", NS)) == 1, element.get("id")
+
+
+# -- deadlines: reminders, escalations, extensions -------------------------------------------
+
+ESCALATED = {"tindakan_eskalasi": "teguran", "catatan_eskalasi": "Mohon segera diselesaikan."}
+LANES = {
+    "tugas_telaah_database": PERENCANA, "tugas_pembahasan_kasubbid": KASUBBID, "tugas_usulan_tim_kabid": KABID,
+    "tugas_persetujuan_asdep": ASDEP, "tugas_siapkan_berkas": TIM, "tugas_siapkan_memorandum": TIM,
+    "tugas_tandatangan_asdep": ASDEP, "tugas_tandatangan_ppk": PPK, "tugas_permohonan_fasilitas": PPK,
+    "tugas_terbitkan_fasilitas": BIRO_KEUANGAN, "tugas_koordinasi_instansi": TIM, "tugas_pemantauan_langsung": TIM,
+    "tugas_hubungi_instansi": TIM, "tugas_surat_resmi_asdep": ASDEP, "tugas_susun_laporan": TIM,
+    "tugas_terima_laporan_asdep": ASDEP, "tugas_terima_laporan_deputi": DEPUTI,
+    "tugas_terima_pertanggungjawaban": PPK,
+}
+# The path that reaches each task: (perlu_kunjungan_kerja, asdep_ikut).
+ROUTE = {
+    "tugas_siapkan_berkas": (False, False), "tugas_hubungi_instansi": (False, False),
+    "tugas_surat_resmi_asdep": (False, False), "tugas_tandatangan_ppk": (True, True),
+    "tugas_terima_laporan_deputi": (False, True),
+}
+
+
+def _forms(kasus: list[int], visit: bool, asdep_goes: bool) -> dict:
+    """Every step's form on the path chosen by the Asdep's two answers."""
+    return {
+        "tugas_telaah_database": {"dasar_pemantauan": "telaahan_database", "kasus_dipantau": kasus,
+                                  "ringkasan_telaahan": "Dua pengaduan belum ditanggapi.", "matriks_rencana": "Matriks."},
+        "tugas_pembahasan_kasubbid": DISCUSSION,
+        "tugas_usulan_tim_kabid": PROPOSAL,
+        "tugas_persetujuan_asdep": {"tim_disetujui": True, "arahan_asdep": "Lanjutkan.",
+                                    "perlu_kunjungan_kerja": visit, "asdep_ikut": asdep_goes},
+        "tugas_persetujuan_deputi": {"deputi_setuju": True, "arahan_deputi": "Setuju."},
+        "tugas_siapkan_memorandum": MEMORANDUM, "tugas_tandatangan_asdep": SIGNED, "tugas_tandatangan_ppk": SIGNED,
+        "tugas_permohonan_fasilitas": FUNDING_MEMO, "tugas_terbitkan_fasilitas": FACILITIES,
+        "tugas_siapkan_berkas": CASE_FILES,
+        "tugas_koordinasi_instansi": COORDINATION | ({"surat_tugas_disampaikan": True} if visit else {}),
+        "tugas_pemantauan_langsung": DIRECT, "tugas_hubungi_instansi": ELECTRONIC, "tugas_surat_resmi_asdep": LETTER,
+        "tugas_susun_laporan": REPORT, "tugas_terima_laporan_asdep": RECEIVED, "tugas_terima_laporan_deputi": RECEIVED,
+        "tugas_terima_pertanggungjawaban": ACCOUNTED,
+    }
+
+
+def _until(element_id: str) -> tuple[Case, dict]:
+    """A monitoring walked along the path through `element_id` until that task waits."""
+    forms = _forms(_forwarded_case_ids(1), *ROUTE.get(element_id, (True, False)))
+    case = _start()
+    while element_id not in {t.element_id for t in _reload(case).tasks}:
+        task = _reload(case).tasks[0]
+        complete_task(task_id=task.engine_task_id, data=forms[task.element_id], actor="petugas")
+    return _reload(case), forms
+
+
+def _finish(case: Case, forms: dict) -> Case:
+    """Complete whatever waits, escalations with a note, until the monitoring ends."""
+    while _reload(case).tasks:
+        task = _reload(case).tasks[0]
+        data = ESCALATED if task.form_key == "eskalasi_tenggat" else forms[task.element_id]
+        complete_task(task_id=task.engine_task_id, data=data, actor="petugas")
+    case = _reload(case)
+    assert (case.completed, case.status) == (True, "selesai")
+    return case
+
+
+def _fire(case: Case, timer: str) -> Case:
+    move_deadline(case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(seconds=1),
+                  reason="Uji: waktunya telah lewat.", actor="test")
+    assert fire_due_timers() == 1
+    return _reload(case)
+
+
+def _reached(case: Case) -> list[tuple[str, str]]:
+    return [(e.element_id, e.lane) for e in db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "event.reached").order_by(AuditEvent.id))]
+
+
+def _waiting(case: Case) -> list[tuple[str, str, str]]:
+    return sorted((t.element_id, t.lane, t.form_key) for t in _reload(case).tasks)
+
+
+REMINDED = [task for task, (_, reminder, _) in DEADLINES.items() if reminder is not None]
+
+
+@pytest.mark.parametrize("element_id", REMINDED)
+def test_a_reminder_tells_the_step_s_own_lane_and_the_step_still_waits(sop_models, element_id):
+    case, forms = _until(element_id)
+    key = element_id.removeprefix("tugas_")
+    [task] = [t for t in case.tasks if t.element_id == element_id]
+    _, days, _ = DEADLINES[element_id]
+    # Due a working day (at 6a: the SOP's lower bound, 3 days) before the deadline.
+    assert case.timer.due_at == calendar_for(case.organisation_code).add_working_days(task.created_at, days)
+    before = _waiting(case)
+    case = _fire(case, f"pengingat_{key}")
+    lane = LANES[element_id]
+    assert _reached(case)[-3:] == [(f"pengingat_{key}", lane), (f"ev_pengingat_{key}", lane),
+                                   (f"ev_pengingat_{key}_terkirim", lane)]
+    assert _waiting(case) == before
+    _finish(case, forms)
+
+
+ESCALATED_STEPS = [task for task, (_, _, supervisor) in DEADLINES.items() if supervisor is not None]
+
+
+@pytest.mark.parametrize("element_id", ESCALATED_STEPS)
+def test_a_missed_step_is_escalated_to_its_supervisor_and_the_monitoring_still_ends(sop_models, element_id):
+    case, forms = _until(element_id)
+    key = element_id.removeprefix("tugas_")
+    before = _waiting(case)
+    status = case.status
+    case = _fire(case, f"tenggat_{key}")
+    supervisor = DEADLINES[element_id][2]
+    assert _waiting(case) == sorted([*before, (f"tugas_eskalasi_{key}", supervisor, "eskalasi_tenggat")])
+    assert case.status == status
+    [escalation] = [t for t in case.tasks if t.element_id == f"tugas_eskalasi_{key}"]
+    assert (escalation.due_at, escalation.org_unit) == (None, None)
+    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="atasan")
+    assert _reached(_reload(case))[-1] == (f"ev_eskalasi_{key}_dicatat", supervisor)
+    case = _finish(case, forms)
+    missed = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.missed")).all()
+    assert [e.element_id for e in missed] == [element_id]
+
+
+@pytest.mark.parametrize("element_id", [t for t, (_, _, s) in DEADLINES.items() if s is None])
+def test_a_missed_step_without_a_supervisor_in_the_sop_is_recorded(sop_models, element_id):
+    # The Kepala Biro Keuangan and the Deputi have no superior in this SOP.
+    case, forms = _until(element_id)
+    key = element_id.removeprefix("tugas_")
+    before = _waiting(case)
+    case = _fire(case, f"tenggat_{key}")
+    assert _reached(case)[-2:] == [(f"tenggat_{key}", LANES[element_id]),
+                                   (f"ev_tenggat_{key}_terlewat", LANES[element_id])]
+    assert _waiting(case) == before
+    case = _finish(case, forms)
+    missed = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.missed")).all()
+    assert [e.element_id for e in missed] == [element_id]
+
+
+def test_the_asdep_extends_the_team_s_direct_monitoring_with_a_reason(sop_models):
+    case, forms = _until("tugas_pemantauan_langsung")
+    [task] = case.tasks
+    asdep = create_user(username="asdep.dumas", password="rahasia-uji-123", roles=[ASDEP], organisation_code="setneg")
+    until = (task.due_at + timedelta(days=7)).date()
+    extend_task_deadline(user=asdep, task_id=task.engine_task_id, until=until,
+                         reason="Instansi menjadwalkan ulang rapat koordinasi.")
+    case = _reload(case)
+    [task] = case.tasks
+    assert task.due_at.astimezone(calendar_for("setneg").zone).date() == until
+    [moved] = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.moved")).all()
+    assert (moved.element_id, moved.actor, moved.detail) == (
+        "tenggat_pemantauan_langsung", "asdep.dumas", "Instansi menjadwalkan ulang rapat koordinasi.")
+    assert datetime.fromisoformat(moved.data_after["due_at"]) == task.due_at
+    assert fire_due_timers() == 0
+    _finish(case, forms)
+
+
+def test_only_the_supervising_lane_may_extend(sop_models):
+    case, _ = _until("tugas_pemantauan_langsung")
+    [task] = case.tasks
+    team = create_user(username="tim.pemantauan", password="rahasia-uji-123", roles=[TIM], organisation_code="setneg")
+    with pytest.raises(NotAllowed):
+        extend_task_deadline(user=team, task_id=task.engine_task_id, until=(task.due_at + timedelta(days=7)).date(),
+                             reason="Kami butuh waktu.")
+
+
+def test_every_escalation_is_in_the_supervising_lane_of_its_step():
+    model = _model()
+    lanes = {ref.text: lane.get("name") for lane in model.iterfind(".//bpmn:lane", NS)
+             for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
+    for task, (_, reminder, supervisor) in DEADLINES.items():
+        key = task.removeprefix("tugas_")
+        deadline = model.find(f".//bpmn:boundaryEvent[@id='tenggat_{key}']", NS)
+        assert deadline.get("attachedToRef") == task and deadline.get("cancelActivity") == "false"
+        assert _properties(deadline).get("deadline") == "true"
+        assert _properties(deadline).get("extend_role") == supervisor
+        assert (model.find(f".//bpmn:userTask[@id='tugas_eskalasi_{key}']", NS) is not None) == (supervisor is not None)
+        if supervisor:
+            assert lanes[f"tugas_eskalasi_{key}"] == supervisor
+        assert (model.find(f".//bpmn:boundaryEvent[@id='pengingat_{key}']", NS) is not None) == (reminder is not None)
