@@ -6,7 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.cases import complete_task, start_case
+from app.services.cases import start_case
+from tests.processes.walk import work as _work
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW_TEXT = {
@@ -31,17 +32,6 @@ def _file_complaint() -> Case:
         title="Dugaan pungutan liar",
         actor="pengadu",
     )
-
-
-def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_unit=None) -> Case:
-    """Assert the case waits at exactly this task in this lane, then complete it."""
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    [task] = case.tasks
-    assert (task.element_id, task.lane, task.role, task.org_unit) == (element_id, lane, lane, org_unit)
-    complete_task(task_id=task.engine_task_id, data=data, actor=actor)
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
 
 
 def _actions(case: Case) -> list[str]:

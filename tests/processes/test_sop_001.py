@@ -9,6 +9,7 @@ from app.models import AuditEvent, Case, CaseRecord
 from app.services.accounts import ensure_unit
 from app.services.cases import complete_task, start_case
 from app.services.forms import FormValidationError
+from tests.processes.walk import work as _work
 
 PELAPOR, INSPEKTORAT, INSPEKTUR = "Pelapor", "Inspektorat", "Inspektur"
 SEKRETARIAT = "Sekretariat Inspektorat"
@@ -38,17 +39,6 @@ def _review(logis, berkadar_pengawasan, kewenangan):
 
 def _file_complaint() -> Case:
     return start_case(process_key="sop_001", data={"jenis": "pengaduan"}, title="Pemotongan BLT dana desa", actor="pelapor")
-
-
-def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_unit=None) -> Case:
-    """Assert the case waits at exactly this task in this lane, then complete it."""
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    [task] = case.tasks
-    assert (task.element_id, task.lane, task.role, task.org_unit) == (element_id, lane, lane, org_unit)
-    complete_task(task_id=task.engine_task_id, data=data, actor=actor)
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
 
 
 def _reached(case: Case) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from app.models import AuditEvent, Case, CaseRecord
 from app.services.accounts import create_user, ensure_unit
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
+from tests.processes.walk import work as _work
 
 PEJABAT_PENGELOLA = "Pejabat Pengelola Pengaduan"
 ADMIN = "Admin Instansi"
@@ -88,17 +89,6 @@ def _liaison(*, kewenangan=True, normatif=False, berkadar_pengawasan=False, peme
         "berkadar_pengawasan": berkadar_pengawasan,
         "pemeriksaan_lapangan": pemeriksaan_lapangan,
     }
-
-
-def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_unit=None) -> Case:
-    """Assert the case waits at exactly this task in this lane, then complete it."""
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    [task] = case.tasks
-    assert (task.element_id, task.lane, task.role, task.org_unit) == (element_id, lane, lane, org_unit)
-    complete_task(task_id=task.engine_task_id, data=data, actor=actor)
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
 
 
 def _file(jenis="pengaduan") -> Case:

@@ -12,6 +12,7 @@ from app.models import AuditEvent, Case
 from app.services.accounts import ensure_unit
 from app.services.cases import complete_task, start_case
 from app.services.events import fire_due_timers, move_deadline
+from tests.processes.walk import work as _work
 
 ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"
 PENGHUBUNG, UNIT_KERJA = "Pejabat Penghubung", "Unit Kerja"
@@ -49,18 +50,6 @@ def _file_report() -> Case:
     return start_case(
         process_key="sop_003", data={"jenis": "pengaduan"}, title="Data kemiskinan kabupaten tidak tersedia", actor="pelapor"
     )
-
-
-def _work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, status: str, org_unit=None) -> Case:
-    """Assert the case waits at exactly this task, in this lane and with this status, then complete it."""
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    [task] = case.tasks
-    assert (task.element_id, task.lane, task.role, task.org_unit) == (element_id, lane, lane, org_unit)
-    assert case.status == status
-    complete_task(task_id=task.engine_task_id, data=data, actor=actor)
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
 
 
 def _reached(case: Case) -> list[tuple[str, str]]:
