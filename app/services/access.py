@@ -9,6 +9,8 @@
 """
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, ProcessVersion, TaskIndexEntry, User
+from app.services.organisations import organisation_running
+from app.services.processes import deployed_processes
 
 
 class NotAllowed(Exception):
@@ -79,9 +81,6 @@ def completed_by(*, user: User, task_id: str) -> str | None:
 def startable_processes(user: User) -> list[ProcessVersion]:
     """The newest versions of processes this user may start by hand: the diagram's start
     event stands in one of the user's lanes, in the user's organisation."""
-    from app.services.organisations import organisation_running
-    from app.services.processes import deployed_processes
-
     result = []
     for version in deployed_processes():
         if not set(version.start_lanes or []) & user.role_names:

@@ -1,6 +1,7 @@
 """Agencies in one deployment: those that run their SOP here, and those we only write to."""
 from app.extensions import db
 from app.models import Case, Organisation
+from app.services.processes import latest_version
 
 # The agencies of the five SOPs shipped in bpmn/, and the ones they forward to that do not
 # run here (their cases leave as outgoing letters). A deployment adds its own with
@@ -41,8 +42,6 @@ def ensure_known_organisations() -> None:
 
 def complaint_intakes() -> list[Organisation]:
     """Organisations a citizen can file with here: hosted, offered, SOP deployed."""
-    from app.services.processes import latest_version
-
     offered = db.session.scalars(
         db.select(Organisation).where(Organisation.accepts_complaints.is_(True), Organisation.process_key.is_not(None))
         .order_by(Organisation.name)
