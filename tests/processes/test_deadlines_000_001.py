@@ -1,11 +1,12 @@
 """The deadlines of SOP 000 and SOP 001 (bpmn/README.md, "Deadlines in the diagrams"),
 walked through the service layer on both databases.
 
-Four deadlines, each a non-interrupting boundary timer marked `deadline` with a reminder
+Six deadlines, each a non-interrupting boundary timer marked `deadline` with a reminder
 beside it:
-- SOP 000 step 5: 90 days from receipt by the Tata Usaha, on step 4's task (the clock
-  starts there and covers steps 4-5); SOP 001 step 5: 60 days from receipt by the
-  Sekretariat, likewise;
+- SOP 000 step 5: 90 days from receipt by the Tata Usaha, on step 4's task and again on
+  step 5's task: a script task (`tugas_mulai_batas_pengawasan`) computes the due time and
+  reminder once, at receipt, so both tasks are due at the same instant; SOP 001 step 5: 60
+  days from receipt by the Sekretariat, likewise;
 - SOP 000 and 001 step 6: 14 working days from receipt by the unit, "kecuali ada alasan
   yang dapat diterima" (an extension by the supervising lane).
 A passed deadline gives the supervising lane an escalation task; the late task stays
@@ -44,10 +45,11 @@ class Span:
     to_task: tuple  # (element id, data) completed in order to reach the task
     task_data: dict
     after_task: tuple  # (element id, data) completed after the task, to the end
+    worker: str | None = None  # a role that works on the task but may not extend (default: the lane)
 
     @property
     def short(self) -> str:
-        return self.task.removeprefix("tugas_tindak_lanjut_")
+        return self.task.removeprefix("tugas_tindak_lanjut_").removeprefix("tugas_")
 
     @property
     def deadline(self) -> str:
@@ -100,15 +102,17 @@ CLOSE_000 = ("tugas_penyelesaian", {"ringkasan_untuk_pengadu": "Pengaduan telah 
 CLOSE_001 = ("tugas_penyampaian", {"ringkasan_untuk_pelapor": "Pengaduan telah ditindaklanjuti."})
 FOLLOW_UP = {"kegiatan": ["klarifikasi", "pemeriksaan"], "hasil_tindak_lanjut": "Terbukti sebagian."}
 UNIT_REPORT = {"laporan_tindak_lanjut": "Pelaksana telah diberi pembinaan."}
+ANSWER_000 = ("tugas_tanggapan_kepala", {"bentuk_tindak_lanjut": "audit_investigasi",
+                                         "laporan_tindak_lanjut": "Audit investigasi dilaksanakan."})
+ANSWER_001 = ("tugas_tanggapan_inspektur", {"bentuk_tindak_lanjut": "audit_tujuan_tertentu",
+                                            "laporan_tindak_lanjut": "Audit dengan tujuan tertentu."})
 
 SPANS = [
     Span(
         sop="sop_000", organisation="bsn", task="tugas_tindak_lanjut_pengawasan", lane="Tata Usaha Inspektorat",
         org_unit=None, days=90, working_days=False, supervisor="Kepala Inspektorat",
         to_task=(VERIFIED_000, ("tugas_telaah", _review_000(True))), task_data=FOLLOW_UP,
-        after_task=(("tugas_tanggapan_kepala", {"bentuk_tindak_lanjut": "audit_investigasi",
-                                                "laporan_tindak_lanjut": "Audit investigasi dilaksanakan."}),
-                    CLOSE_000),
+        after_task=(ANSWER_000, CLOSE_000),
     ),
     Span(
         sop="sop_000", organisation="bsn", task="tugas_tindak_lanjut_unit", lane="Unit Eselon II",
@@ -120,9 +124,7 @@ SPANS = [
         sop="sop_001", organisation="katingan", task="tugas_tindak_lanjut_pengawasan", lane="Sekretariat Inspektorat",
         org_unit=None, days=60, working_days=False, supervisor="Inspektur",
         to_task=(VERIFIED_001, ("tugas_telaah", _review_001(True))), task_data=FOLLOW_UP,
-        after_task=(("tugas_tanggapan_inspektur", {"bentuk_tindak_lanjut": "audit_tujuan_tertentu",
-                                                   "laporan_tindak_lanjut": "Audit dengan tujuan tertentu."}),
-                    CLOSE_001),
+        after_task=(ANSWER_001, CLOSE_001),
     ),
     Span(
         sop="sop_001", organisation="katingan", task="tugas_tindak_lanjut_unit",
@@ -131,6 +133,19 @@ SPANS = [
         to_task=(VERIFIED_001, ("tugas_telaah", _review_001(False)),
                  ("tugas_salurkan_unit", {"unit_tujuan": "katingan-dpmd", "memo": "Mohon ditindaklanjuti."})),
         task_data=UNIT_REPORT, after_task=(CLOSE_001,),
+    ),
+    # Step 5 (the answer): the same 90 / 60 days from receipt, carried over from step 4.
+    Span(
+        sop="sop_000", organisation="bsn", task="tugas_tanggapan_kepala", lane="Kepala Inspektorat",
+        org_unit=None, days=90, working_days=False, supervisor="Kepala Inspektorat",
+        to_task=(VERIFIED_000, ("tugas_telaah", _review_000(True)), ("tugas_tindak_lanjut_pengawasan", FOLLOW_UP)),
+        task_data=ANSWER_000[1], after_task=(CLOSE_000,), worker="Tata Usaha Inspektorat",
+    ),
+    Span(
+        sop="sop_001", organisation="katingan", task="tugas_tanggapan_inspektur", lane="Inspektur",
+        org_unit=None, days=60, working_days=False, supervisor="Inspektur",
+        to_task=(VERIFIED_001, ("tugas_telaah", _review_001(True)), ("tugas_tindak_lanjut_pengawasan", FOLLOW_UP)),
+        task_data=ANSWER_001[1], after_task=(CLOSE_001,), worker="Sekretariat Inspektorat",
     ),
 ]
 SPAN_IDS = [f"{s.sop}-{s.short}" for s in SPANS]
@@ -264,7 +279,7 @@ def test_only_the_supervising_lane_may_extend(models, span):
     """"kecuali ada alasan yang dapat diterima": the supervisor accepts the reason."""
     case = _to_task(span)
     [task] = case.tasks
-    worker = create_user(username="pelaksana", password=PASSWORD, roles=[span.lane], unit_code=span.org_unit,
+    worker = create_user(username="pelaksana", password=PASSWORD, roles=[span.worker or span.lane], unit_code=span.org_unit,
                          organisation_code=span.organisation)
     with pytest.raises(NotAllowed):
         extend_task_deadline(user=worker, task_id=task.engine_task_id, until=task.due_at.date() + timedelta(days=5),
@@ -296,7 +311,7 @@ def test_completing_after_the_deadline_records_it_missed(models, span):
     case = _complete(case, span.task, span.task_data)
     [outcome] = [e for e in _events(case, "deadline.missed") if e.element_id == span.task]
     assert outcome.data_after["due_at"] == past.isoformat()
-    assert not _events(case, "deadline.met")
+    assert span.task not in [e.element_id for e in _events(case, "deadline.met")]
     assert fire_due_timers() == 0  # completing the task cancelled its timers
 
 
@@ -316,3 +331,40 @@ def test_a_deadline_extended_after_it_fired_counts_the_late_task_as_on_time(mode
     case = _complete(case, span.task, span.task_data)
     assert [e.element_id for e in _events(case, "deadline.met")] == [span.task]
     assert fire_due_timers() == 0  # a fired deadline does not fire again
+
+
+STEP_4_TO_5 = [(SPANS[0], SPANS[4]), (SPANS[2], SPANS[5])]
+
+
+@pytest.mark.parametrize(("step_4", "step_5"), STEP_4_TO_5, ids=["sop_000", "sop_001"])
+def test_the_answer_is_due_at_the_same_instant_as_step_4_counted_from_receipt(models, step_4, step_5):
+    """The SOP's 90 / 60 days run from receipt by the Tata Usaha / Sekretariat and cover
+    steps 4 and 5: step 5 inherits step 4's due time and reminder, it does not restart them."""
+    case = _to_task(step_4)
+    [task] = case.tasks
+    due_4, reminder_4 = task.due_at, case.timer.due_at
+    assert case.timer.element_id == step_4.reminder
+    case = _complete(case, step_4.task, step_4.task_data)
+    [task] = case.tasks
+    assert (task.element_id, task.lane) == (step_5.task, step_5.lane)
+    assert (task.deadline_element, task.extend_role) == (step_5.deadline, step_5.supervisor)
+    assert task.due_at == due_4
+    assert (case.timer.element_id, case.timer.due_at) == (step_5.reminder, reminder_4)
+    assert abs(reminder_4 - (due_4 - timedelta(days=2))) < timedelta(seconds=5)
+
+
+@pytest.mark.parametrize(("step_4", "step_5"), STEP_4_TO_5, ids=["sop_000", "sop_001"])
+def test_a_late_step_4_escalates_and_step_5_is_watched_again(models, step_4, step_5):
+    """Step 4's escalation is recorded; the answer that follows has its own timers, routed
+    like step 4's (reminder in the task's lane, escalation to the same supervising lane)."""
+    case = _fire(_to_task(step_4), step_4.deadline)
+    case = _complete(case, step_4.escalation, ESCALATION_DATA, actor="atasan")
+    case = _complete(case, step_4.task, step_4.task_data)
+    assert [t.element_id for t in case.tasks] == [step_5.task]
+    case = _fire(case, step_5.deadline)
+    waiting = {t.element_id: t for t in case.tasks}
+    assert set(waiting) == {step_5.task, step_5.escalation}
+    assert waiting[step_5.escalation].lane == step_5.supervisor == step_4.supervisor
+    case = _complete(case, step_5.escalation, ESCALATION_DATA, actor="atasan")
+    case = _finish(case, step_5)
+    assert (case.completed, case.status, case.tasks, case.timer) == (True, "selesai", [], None)
