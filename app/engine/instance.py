@@ -79,14 +79,6 @@ class WorkflowInstance:
     def completed(self) -> bool:
         return self.workflow.is_completed()
 
-    @property
-    def data(self) -> dict:
-        """The case's data as the workflow holds it (the latest completed task's view)."""
-        if self.workflow.is_completed():
-            return dict(self.workflow.data)
-        last = self.workflow.last_task
-        return dict(last.data) if last is not None else {}
-
     def ready_tasks(self) -> list[HumanTask]:
         if self._ready is None:
             self._ready = self._find_ready_tasks()

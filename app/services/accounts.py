@@ -77,20 +77,11 @@ def authenticate(*, username: str, password: str) -> User | None:
     return user
 
 
-def all_roles() -> list[str]:
-    """Every role the newest deployed diagrams' lanes name, sorted."""
-    return sorted(db.session.scalars(db.select(Role.name)))
-
-
 def lane_roles() -> list[str]:
     lanes: set[str] = set()
     for version_lanes in db.session.scalars(db.select(ProcessVersion.lanes)):
         lanes.update(version_lanes or [])
     return sorted(lanes)
-
-
-def unit_codes() -> set[str]:
-    return set(db.session.scalars(db.select(OrgUnit.code)))
 
 
 def all_units() -> list[OrgUnit]:

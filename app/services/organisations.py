@@ -1,6 +1,6 @@
 """Agencies in one deployment: those that run their SOP here, and those we only write to."""
 from app.extensions import db
-from app.models import Case, Organisation
+from app.models import Organisation
 from app.services.processes import latest_version
 
 # The agencies of the five SOPs shipped in bpmn/, and the ones they forward to that do not
@@ -55,11 +55,3 @@ def organisation_running(process_key: str) -> Organisation | None:
 
 def all_organisations() -> list[Organisation]:
     return list(db.session.scalars(db.select(Organisation).order_by(Organisation.name)))
-
-
-def organisation_codes() -> set[str]:
-    return set(db.session.scalars(db.select(Organisation.code)))
-
-
-def organisation_of(case: Case) -> Organisation | None:
-    return db.session.get(Organisation, case.organisation_code) if case.organisation_code else None

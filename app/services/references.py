@@ -20,21 +20,19 @@ def forwarded_cases() -> list[ForwardedCase]:
     events = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.action == FORWARDED).order_by(AuditEvent.id.desc())
     ).all()
-    seen, result = set(), []
+    latest = {}  # case id -> its newest forward
     for event in events:
-        if event.case_id in seen:
-            continue
-        seen.add(event.case_id)
-        linked_id = (event.data_after or {}).get("linked_case_id")
-        linked = db.session.get(Case, linked_id) if linked_id else None
-        result.append(
-            ForwardedCase(
-                case=db.session.get(Case, event.case_id),
-                organisation=(event.data_after or {}).get("organisation_name", ""),
-                answered=bool(linked and linked.completed),
-            )
+        latest.setdefault(event.case_id, event)
+    linked_ids = {(e.data_after or {}).get("linked_case_id") for e in latest.values()} - {None}
+    cases = {c.id: c for c in db.session.scalars(db.select(Case).where(Case.id.in_(set(latest) | linked_ids)))}
+    return [
+        ForwardedCase(
+            case=cases[case_id],
+            organisation=(event.data_after or {}).get("organisation_name", ""),
+            answered=bool((linked := cases.get((event.data_after or {}).get("linked_case_id"))) and linked.completed),
         )
-    return result
+        for case_id, event in latest.items()
+    ]
 
 
 def reference_values(types: set[str]) -> dict[str, set]:
