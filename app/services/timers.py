@@ -2,8 +2,9 @@
 
 The sweep reads only due rows of the timer index. Firing one case is one transaction
 that first takes that case's timer row: on PostgreSQL with FOR UPDATE SKIP LOCKED, so a
-second sweeper passes over a case being fired instead of waiting for it; on SQLite the
-database has one writer at a time. Either way the case's optimistic lock refuses a
+second sweeper passes over a case being fired instead of waiting for it; on SQLite with a
+no-op UPDATE of the due row, which takes the database's single write lock before anything
+is read, so the second sweeper waits and then finds the row gone. Either way the case's optimistic lock refuses a
 second write of the same state, and a crash mid-fire commits nothing, so the row is still
 due at the next sweep.
 """
@@ -46,9 +47,20 @@ def fire_case_timers(*, case_id: int, now: datetime | None = None) -> bool:
 
 
 def _fire(case_id: int, now: datetime) -> bool:
-    claim = db.select(TimerIndexEntry).where(TimerIndexEntry.case_id == case_id, TimerIndexEntry.due_at <= now)
+    due_row = (TimerIndexEntry.case_id == case_id, TimerIndexEntry.due_at <= now)
+    claim = db.select(TimerIndexEntry).where(*due_row)
     if db.engine.dialect.name == "postgresql":
         claim = claim.with_for_update(skip_locked=True)
+    else:
+        # SQLite reads outside a transaction: without taking the write lock first, a
+        # sweeper could read the row, wait while another fires the case, then record a
+        # second firing of a timer that is no longer there.
+        taken = db.session.execute(
+            db.update(TimerIndexEntry).where(*due_row).values(due_at=TimerIndexEntry.due_at)
+            .execution_options(synchronize_session=False))
+        if taken.rowcount == 0:
+            db.session.rollback()
+            return False
     entry = db.session.scalars(claim).first()
     if entry is None:  # fired already, moved, or another sweeper holds it
         db.session.rollback()
@@ -56,6 +68,11 @@ def _fire(case_id: int, now: datetime) -> bool:
     case = db.session.get(Case, case_id)
     instance = load_instance(case)
     due = instance.next_timer()
+    if due is None or due.due_at > now:  # the index was behind the case: correct it, fire nothing
+        with refusing_stale_writes():
+            save_instance(case, instance, steps=[])
+            db.session.commit()
+        return False
     try:
         steps = instance.fire_timers()
     except EngineError as exc:
