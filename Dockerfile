@@ -11,6 +11,10 @@ COPY migrations ./migrations
 COPY bpmn ./bpmn
 COPY dmn ./dmn
 COPY forms ./forms
+# The editors' libraries, installed by `npm ci` on the build machine, served by Flask.
+COPY node_modules/bpmn-js/dist ./node_modules/bpmn-js/dist
+COPY node_modules/camunda-bpmn-js/dist ./node_modules/camunda-bpmn-js/dist
+COPY node_modules/dmn-js/dist ./node_modules/dmn-js/dist
 RUN pip install --no-cache-dir . && pybabel compile -d app/translations
 ENV DUMAS_MODELS_DIR=/srv/dumas FLASK_APP=app
 RUN useradd --system --home /srv/dumas dumas && chown -R dumas /srv/dumas

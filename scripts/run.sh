@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Install Dumas (first run) and start the whole system on the embedded default:
 # a SQLite file in instance/, the models in bpmn/ dmn/ forms/ deployed, demo data,
-# served on http://127.0.0.1:5000. Needs only Python 3.11+.
+# served on http://127.0.0.1:5000. Needs Python 3.11+; installs Node.js/npm (for the
+# diagram editors' libraries, from the npm registry) if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
+  $apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
