@@ -9,6 +9,7 @@ from app.models import Organisation, OrgUnit, ProcessVersion, Role, User
 TOKEN_MAX_AGE_SECONDS = 12 * 3600
 # Not a lane: administers the working-day calendar.
 SYSTEM_ADMIN_ROLE = "Administrator Sistem"
+PROCESS_OWNER_ROLE = "Pemilik Proses"
 MIN_PASSWORD_LENGTH = 8
 
 
