@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.inbox import bp as inbox_bp
     from app.public import bp as public_bp
     from app.vendor import bp as vendor_bp
+    from app.versions import bp as versions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(vendor_bp)
+    app.register_blueprint(versions_bp)
 
 
 def _tune_sqlite(app: Flask) -> None:
