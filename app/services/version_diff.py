@@ -20,6 +20,7 @@ _NAMESPACES = {
     "http://camunda.org/schema/1.0/dmn": "camunda",
     "https://www.omg.org/spec/DMN/20191111/MODEL/": "dmn",
     "http://www.omg.org/spec/DMN/20180521/MODEL/": "dmn",
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi",
 }
 _LAYOUT_NAMESPACES = (
     "http://www.omg.org/spec/BPMN/20100524/DI",
