@@ -41,6 +41,7 @@ class TableRevision:
     first_deployed_at: datetime
     first_deployed_by: str
     used_by: list[tuple[str, int]] = field(default_factory=list)  # (process key, version number)
+    running_cases: int = 0  # on the process versions that use this content
 
 
 @dataclass
@@ -99,6 +100,7 @@ def decision_table_histories() -> list[DecisionTableHistory]:
     versions = db.session.scalars(
         db.select(ProcessVersion).join(ProcessDefinition).order_by(ProcessVersion.deployed_at, ProcessVersion.id)
     )
+    counts = _case_counts()
     by_file: dict[str, dict[str, TableRevision]] = {}
     for version in versions:
         for filename, xml in sorted((version.decision_files or {}).items()):
@@ -113,6 +115,7 @@ def decision_table_histories() -> list[DecisionTableHistory]:
                     first_deployed_by=version.deployed_by,
                 )
             revision.used_by.append((version.definition.key, version.number))
+            revision.running_cases += counts.get(version.id, (0, 0))[0]
     return [
         DecisionTableHistory(filename, sorted(revisions.values(), key=lambda r: r.number, reverse=True))
         for filename, revisions in sorted(by_file.items())
