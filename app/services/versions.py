@@ -5,6 +5,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from app.extensions import db
 from app.models import Case, ProcessDefinition, ProcessVersion
 from app.services.audit import record_event
@@ -20,6 +22,8 @@ class VersionRow:
     version: ProcessVersion
     running_cases: int
     total_cases: int
+    # The earliest older version with the same content (what a rollback restored).
+    same_as: int | None = None
 
 
 @dataclass
@@ -68,9 +72,14 @@ def process_histories() -> list[ProcessHistory]:
     definitions = db.session.scalars(db.select(ProcessDefinition).order_by(ProcessDefinition.key))
     histories = []
     for definition in definitions:
-        versions = sorted(definition.versions, key=lambda v: v.number, reverse=True)
-        if versions:
-            histories.append(ProcessHistory(definition, [VersionRow(v, *counts.get(v.id, (0, 0))) for v in versions]))
+        versions = sorted(definition.versions, key=lambda v: v.number)
+        first_with: dict[str, int] = {}
+        rows = []
+        for v in versions:
+            same_as = first_with.setdefault(v.content_hash, v.number)
+            rows.append(VersionRow(v, *counts.get(v.id, (0, 0)), same_as=same_as if same_as != v.number else None))
+        if rows:
+            histories.append(ProcessHistory(definition, rows[::-1]))
     return histories
 
 
@@ -150,9 +159,19 @@ def rollback_process(*, process_key: str, number: int, actor: str) -> ProcessVer
             forms=dict(old.forms or {}),
             deployed_by=actor,
         )
+        _record_rollback(newest=newest, restored=restored, number=number, actor=actor)
+        db.session.commit()
     except DeploymentError as exc:
         db.session.rollback()
         raise VersionError(f"Versi {number} tidak dapat dideploy lagi: {exc}") from exc
+    except IntegrityError as exc:  # another deployment took the same number first
+        db.session.rollback()
+        raise VersionError("Proses ini baru saja dideploy oleh orang lain; muat ulang lalu coba lagi.") from exc
+    return restored
+
+
+def _record_rollback(*, newest: ProcessVersion, restored: ProcessVersion, number: int, actor: str) -> None:
+    process_key = restored.definition.key
     record_event(
         case=None,
         action="process.rolled_back",
@@ -162,5 +181,3 @@ def rollback_process(*, process_key: str, number: int, actor: str) -> ProcessVer
                     "content_hash": restored.content_hash},
         detail=f"{process_key}: versi {restored.number} memulihkan versi {number} (menggantikan versi {newest.number})",
     )
-    db.session.commit()
-    return restored

@@ -157,6 +157,9 @@ def test_rollback_deploys_the_old_content_as_a_new_version(owner, client):
     assert (event.actor, event.case_id) == (OWNER, None)
     assert event.data_after["restored_from"] == 1 and event.data_after["version"] == 3
     assert "versi 3 memulihkan versi 1" in event.detail
+    history = client.get("/admin/model/proses/uji_mini").get_data(as_text=True)
+    [row_3] = re.findall(r'<tr data-version="3">(.*?)</tr>', history, re.S)
+    assert "isi sama dengan versi 1" in row_3 and OWNER in row_3
 
     assert _to_second_task(_start()).tasks[0].title == "Periksa hasil"
     assert _to_second_task(db.session.get(Case, running_on_v2.id)).tasks[0].title == "Periksa ulang hasil"
