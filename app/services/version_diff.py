@@ -105,8 +105,8 @@ def _text(element) -> str:
     return " ".join((element.text or "").split())
 
 
-def _attributes(element, prefix: str = "") -> dict[str, str]:
-    return {f"{prefix}{_qname(k)}": v for k, v in sorted(element.attrib.items()) if k not in ("id", "name")}
+def _attributes(element) -> dict[str, str]:
+    return {_qname(k): v for k, v in sorted(element.attrib.items()) if k not in ("id", "name")}
 
 
 def _held_facts(element, path: str, facts: dict[str, str], *, all_children: bool = False) -> None:
@@ -182,8 +182,8 @@ def _compare(old: dict, new: dict) -> list[ElementChange]:
     changes = []
     for element_id in sorted(old.keys() | new.keys()):
         if element_id not in new:
-            kind, (type_, name, _facts) = "removed", old[element_id]
-            changes.append(ElementChange(element_id, kind, type_, name))
+            type_, name, _facts = old[element_id]
+            changes.append(ElementChange(element_id, "removed", type_, name))
         elif element_id not in old:
             type_, name, _facts = new[element_id]
             changes.append(ElementChange(element_id, "added", type_, name))
