@@ -5,13 +5,17 @@ record, from any logger and to any handler, has NIKs, email addresses and Indone
 phone numbers replaced before it is formatted, its traceback included. Names cannot be
 recognised by shape, so the database engine is also told never to put statement
 parameters (the values being stored) into its errors (config: SQLALCHEMY_ENGINE_OPTIONS
-hide_parameters), which is where a failed insert would otherwise carry them.
+hide_parameters), which is where a failed insert would otherwise carry them, and the
+row PostgreSQL quotes in a constraint error is cut out.
 """
 import logging
 import re
 import traceback
 
 _PATTERNS = (
+    # PostgreSQL's own error details quote the row or key being written.
+    (re.compile(r"(Failing row contains )\(.*\)"), r"\1(…)"),
+    (re.compile(r"(Key \([^)]*\)=)\(.*?\)( already exists| is not present)"), r"\1(…)\2"),
     (re.compile(r"(?<!\d)\d{16}(?!\d)"), "[NIK]"),
     (re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}"), "[email]"),
     (re.compile(r"(?<![\d+])(?:\+62|62|0)[1-9]\d{7,12}(?!\d)"), "[no. HP]"),
