@@ -42,7 +42,8 @@ def offline_complaint():
         try:
             case, access_code = enter_offline_complaint(
                 user=current_user,
-                raw=form.complaint_data(),
+                # Not the citizen form's default agency: only what was chosen, if any.
+                raw={**form.complaint_data(), "instansi": request.form.get("instansi", "")},
                 uploads=read_uploads(form.chosen_files()),
                 letter=read_uploads([letter])[0] if letter else None,
                 channel=form.kanal.data or "",
