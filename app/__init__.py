@@ -9,9 +9,11 @@ from app.config import load_config
 from app.errors import register_error_pages
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import current_language, select_locale
+from app.log_redaction import install_log_redaction
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    install_log_redaction()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(Path(app.instance_path)))
     if test_config:
@@ -31,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = None
     app.jinja_env.globals["current_language"] = current_language
     _register_template_filters(app)
+    from app.identity_view import register_identity_helpers
+
+    register_identity_helpers(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
 

@@ -37,6 +37,9 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
+        # A failed statement's error (and so its log line) never carries the values, such
+        # as a complainant's identity (app/log_redaction.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "REDIS_URL": redis_url,
         # Who fires due timers: "thread" (the embedded default, in the web process),
         # "celery" (beat sweeps, workers fire; with REDIS_URL) or "off".

@@ -3,8 +3,9 @@ routes promise, not what a generator guessed. tests/integration/test_api_openapi
 checks it against the application's URL map."""
 from app.api import bp
 from app.services.accounts import TOKEN_MAX_AGE_SECONDS
-from app.services.complaints import COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
+from app.services.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
 from app.services.forms import FIELD_TYPES
+from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
 from app.services.inbox import PER_PAGE
 
 
@@ -56,6 +57,10 @@ _CASE_TASK = {k: _TASK_PROPERTIES[k] for k in
               ("id", "title", "element_id", "lane", "org_unit", "form_key", "created_at", "due_at", "claimed_by")}
 
 _COMPLAINT_FIELDS = {
+    "kerahasiaan": {"type": "string", "enum": list(CONFIDENTIALITY_LEVELS), "default": "biasa", "description": (
+        "biasa: staff handling the case see the identity; rahasia: only the admin role does, and the report "
+        "is kept out of anything public; anonim: nobody does, the identity fields are not required and are "
+        "dropped, and the complainant follows the case only with the tracking number and access code.")},
     "nama_lengkap": {"type": "string", "maxLength": 200},
     "nik": {"type": "string", "pattern": "^[0-9]{16}$", "description": "Nomor Induk Kependudukan."},
     "email": {"type": "string", "format": "email", "maxLength": 255},
@@ -70,7 +75,12 @@ _COMPLAINT_FIELDS = {
     "terlapor": {"type": "string", "maxLength": 255},
     "tanggal_kejadian": {"type": "string", "format": "date", "description": "Not in the future."},
 }
-_COMPLAINT_REQUIRED = ["nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "jenis", "judul", "uraian"]
+_COMPLAINT_REQUIRED = ["jenis", "judul", "uraian"]
+# The identity (SOP 000 step 1) is required unless the report is anonymous.
+_IDENTITY_UNLESS_ANONYMOUS = {
+    "if": {"properties": {"kerahasiaan": {"const": "anonim"}}, "required": ["kerahasiaan"]},
+    "else": {"required": list(IDENTITY_FIELDS)},
+}
 
 SCHEMAS = {
     "Error": _object({"message": {"type": "string", "description": "In the caller's language."}},
@@ -82,13 +92,13 @@ SCHEMAS = {
     "TokenRequest": _object({"username": {"type": "string"}, "password": {"type": "string"}}),
     "Token": _object({"token": {"type": "string"}, "token_type": {"const": "Bearer"},
                       "expires_in": {"type": "integer", "description": f"Seconds ({TOKEN_MAX_AGE_SECONDS})."}}),
-    "ComplaintInput": _object(_COMPLAINT_FIELDS, required=_COMPLAINT_REQUIRED),
+    "ComplaintInput": _object(_COMPLAINT_FIELDS, required=_COMPLAINT_REQUIRED, **_IDENTITY_UNLESS_ANONYMOUS),
     "ComplaintMultipart": _object(
         {**_COMPLAINT_FIELDS,
          "lampiran": {"type": "array", "maxItems": MAX_FILES,
                       "items": {"type": "string", "contentMediaType": "application/octet-stream"},
                       "description": f"PDF, JPEG or PNG, at most {MAX_FILE_BYTES // (1024 * 1024)} MB each."}},
-        required=_COMPLAINT_REQUIRED),
+        required=_COMPLAINT_REQUIRED, **_IDENTITY_UNLESS_ANONYMOUS),
     "ComplaintCreated": _object({"tracking_number": {"type": "string"},
                                  "access_code": {"type": "string", "description": "Shown only this once."},
                                  "status": {"type": "string"}}),
@@ -124,6 +134,19 @@ SCHEMAS = {
         "last_error_at": _NULLABLE_TIME,
         "tasks": {"type": "array", "items": _object(_CASE_TASK)},
         "documents": {"type": "array", "items": _ref("Document")},
+        "complaint": {"oneOf": [_ref("CaseComplaint"), {"type": "null"}],
+                      "description": "What the complainant filed; null for a staff-started case."},
+    }),
+    "CaseComplaint": _object({
+        **{name: {"type": "string"} for name in ("jenis", "judul", "uraian", "lokasi_kejadian", "terlapor")},
+        "tanggal_kejadian": {"type": ["string", "null"], "format": "date"},
+        "channel": {"type": "string", "enum": list(CHANNELS)},
+        "kerahasiaan": {"type": "string", "enum": list(CONFIDENTIALITY_LEVELS)},
+        "identity_visible": {"type": "boolean", "description": (
+            "Whether the caller may see who filed it: never for anonim, only the admin role for rahasia.")},
+        "reporter": _object({name: {"type": "string"} for name in IDENTITY_FIELDS}, description=(
+            "The identity, or, where hidden, the label \"Anonim\" / \"Identitas dirahasiakan\" in nama_lengkap "
+            "and empty strings elsewhere.")),
     }),
     "CaseCompleted": _object({"case": _ref("Case")}),
     "Event": _object({

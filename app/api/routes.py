@@ -124,7 +124,7 @@ def complete(task_id: str):
     except WorkflowFailed as exc:
         message = _("Langkah gagal dijalankan; kasus tetap seperti semula. Kesalahan: %(error)s", error=str(exc))
         raise ApiError(500, message, case_id=case_id) from None
-    return {"case": api_views.case_detail(case)}
+    return {"case": api_views.case_detail(case, viewer=api_user())}
 
 
 def _visible_case(case_id: int):
@@ -137,11 +137,11 @@ def _visible_case(case_id: int):
 @bp.get("/cases/<int:case_id>")
 @token_required
 def get_case(case_id: int):
-    return api_views.case_detail(_visible_case(case_id))
+    return api_views.case_detail(_visible_case(case_id), viewer=api_user())
 
 
 @bp.get("/cases/<int:case_id>/events")
 @token_required
 def list_case_events(case_id: int):
     case = _visible_case(case_id)
-    return {"items": [api_views.event_item(event) for event in case_events(case_id=case.id)]}
+    return {"items": api_views.event_items(case_events(case_id=case.id), case=case, viewer=api_user())}

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
 
 from app.services.complaints import COMPLAINT_TYPES, DEFAULT_ORGANISATION
+from app.services.identity import CONFIDENTIALITY_LEVELS
 
 # One readable label per type the service accepts; a type added there without a label
 # here fails at import rather than showing a bare code to citizens.
@@ -25,11 +26,20 @@ _TYPE_LABELS = {
     "aspirasi": _l("Aspirasi — menyampaikan saran atau masukan"),
     "permintaan_informasi": _l("Permintaan informasi — meminta informasi publik"),
 }
+# The complainant's choice of SP4N-LAPOR!'s anonymous and confidential options.
+_CONFIDENTIALITY_LABELS = {
+    "biasa": _l("Biasa — identitas Anda terlihat oleh petugas yang menangani"),
+    "rahasia": _l("Rahasia — identitas Anda hanya terlihat oleh Admin, dan laporan tidak ditampilkan untuk umum"),
+    "anonim": _l("Anonim — tanpa identitas: tidak seorang pun, termasuk petugas, mengetahui siapa pelapornya"),
+}
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 class ComplaintForm(FlaskForm):
-    # Identity, as SOP 000 step 1 requires it.
+    kerahasiaan = RadioField(_l("Kerahasiaan laporan"),
+                             choices=[SelectChoice(code, _CONFIDENTIALITY_LABELS[code]) for code in CONFIDENTIALITY_LEVELS],
+                             default="biasa", validate_choice=False)
+    # Identity, as SOP 000 step 1 requires it (none for an anonymous report).
     nama_lengkap = StringField(_l("Nama lengkap"), render_kw={"autocomplete": "name"})
     nik = StringField(_l("NIK (Nomor Induk Kependudukan)"),
                       render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16})
@@ -51,7 +61,7 @@ class ComplaintForm(FlaskForm):
     terlapor = StringField(_l("Pihak yang dilaporkan"))
     lampiran = MultipleFileField(_l("Lampiran (bukti)"), render_kw={"accept": ACCEPTED_FILES})
 
-    TEXT_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "instansi", "jenis", "judul",
+    TEXT_FIELDS = ("kerahasiaan", "nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "instansi", "jenis", "judul",
                    "uraian", "lokasi_kejadian", "tanggal_kejadian", "terlapor")
 
     def complaint_data(self) -> dict:

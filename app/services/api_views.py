@@ -7,9 +7,10 @@ request. The language is passed in, as everywhere below the blueprints.
 from datetime import datetime
 
 from app.extensions import db
-from app.models import AuditEvent, Case, TaskIndexEntry
-from app.services.case_files import documents_for_case
+from app.models import AuditEvent, Case, TaskIndexEntry, User
+from app.services.case_files import complaint_for_case, documents_for_case
 from app.services.forms import reference_types
+from app.services.identity import identity_visible, redact_identity, reporter_identity
 from app.services.processes import version_forms
 from app.services.references import reference_choices
 
@@ -85,7 +86,9 @@ def task_claimant(*, task_id: str) -> str | None:
 # --- cases ---------------------------------------------------------------------------
 
 
-def case_detail(case: Case) -> dict:
+def case_detail(case: Case, *, viewer: User | None) -> dict:
+    """The case as `viewer` may see it: the complainant's identity only through
+    app.services.identity."""
     version = case.process_version
     tasks = sorted(case.tasks, key=lambda t: (t.created_at, t.id))
     return {
@@ -114,6 +117,21 @@ def case_detail(case: Case) -> dict:
             for t in tasks
         ],
         "documents": case_documents(case_id=case.id),
+        "complaint": case_complaint(case, viewer=viewer),
+    }
+
+
+def case_complaint(case: Case, *, viewer: User | None) -> dict | None:
+    complaint = complaint_for_case(case_id=case.id)
+    if complaint is None:
+        return None
+    return {
+        **{name: getattr(complaint, name) or "" for name in ("jenis", "judul", "uraian", "lokasi_kejadian", "terlapor")},
+        "tanggal_kejadian": complaint.tanggal_kejadian.isoformat() if complaint.tanggal_kejadian else None,
+        "channel": complaint.channel,
+        "kerahasiaan": complaint.confidentiality,
+        "identity_visible": identity_visible(complaint=complaint, viewer=viewer),
+        "reporter": reporter_identity(complaint=complaint, viewer=viewer),
     }
 
 
@@ -131,6 +149,13 @@ def case_documents(*, case_id: int) -> list[dict]:
         }
         for d in documents_for_case(case_id=case_id)
     ]
+
+
+def event_items(events: list[AuditEvent], *, case: Case, viewer: User | None) -> list[dict]:
+    """The audit trail as `viewer` may read it: any identity value a staff note or form
+    carried is blanked where the viewer may not see who filed the complaint."""
+    complaint = complaint_for_case(case_id=case.id)
+    return [redact_identity(event_item(event), complaint=complaint, viewer=viewer) for event in events]
 
 
 def event_item(event: AuditEvent) -> dict:

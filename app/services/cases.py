@@ -20,7 +20,7 @@ from app.services.forms import reference_types, validate_submission
 from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
 from app.services.references import reference_values
-from app.services.step_effects import record_output
+from app.services.step_effects import apply_confidentiality, record_output
 from app.services.workflow_state import load_instance, save_instance
 
 RECEIVED_STATUS = "diterima"
@@ -144,6 +144,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
             _record_deadline_outcome(case, entry, actor=actor)
         if task is not None:
             record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
+            apply_confidentiality(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
         db.session.commit()
     return case

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Case, Complaint, Document
 from app.services.audit import record_event
 from app.services.cases import ProcessNotDeployed, open_case
+from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
 from app.services.organisations import complaint_intakes
 
 # Where a complaint goes when the complainant names no agency.
@@ -56,13 +57,23 @@ _MESSAGES = {
     "file_type": ("{name}: hanya PDF, JPG atau PNG yang diterima.", "{name}: only PDF, JPG or PNG files are accepted."),
     "file_size": ("{name}: ukuran maksimal {mb} MB.", "{name}: at most {mb} MB."),
     "file_empty": ("{name}: berkas kosong.", "{name}: the file is empty."),
+    "kerahasiaan": ("Pilih laporan biasa, rahasia atau anonim.", "Choose a normal, confidential or anonymous report."),
+    "contact": ("Isi paling sedikit satu cara menghubungi pengadu: alamat, email atau nomor HP.",
+                "Give at least one way to reach the complainant: address, email or phone number."),
 }
 
 _TEXT_LIMITS = {
     "nama_lengkap": 200, "pekerjaan": 100, "alamat": 500, "judul": 200, "uraian": 10000,
     "lokasi_kejadian": 255, "terlapor": 255, "email": 255,
 }
-REQUIRED_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat", "jenis", "judul", "uraian")
+REPORT_FIELDS = ("jenis", "judul", "uraian")
+# What a named complaint filed on the web or through the API must carry (SOP 000 step 1).
+REQUIRED_FIELDS = (*IDENTITY_FIELDS, *REPORT_FIELDS)
+_OPTIONAL_FIELDS = ("lokasi_kejadian", "terlapor", "tanggal_kejadian")
+# How a complaint arrived: online, or entered by an officer from a letter, a phone call,
+# a visit or the complaint box (SOP 002 step n).
+OFFLINE_CHANNELS = ("surat", "telepon", "tatap_muka", "kotak_pengaduan")
+CHANNELS = ("web", "api", *OFFLINE_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -98,14 +109,33 @@ def sniff_type(content: bytes) -> str | None:
     return None
 
 
-def validate_complaint(raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None) -> dict:
-    """Clean a submission or raise ComplaintInvalid with one message per bad field."""
+def validate_complaint(
+    raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None, offline: bool = False
+) -> dict:
+    """Clean a submission or raise ComplaintInvalid with one message per bad field.
+
+    `kerahasiaan` is the complainant's choice: "biasa", "rahasia" or "anonim". An
+    anonymous report needs no identity and keeps none: whatever was typed in the identity
+    fields is dropped here, so it can never be shown, exported or logged. A named report
+    entered by an officer from a letter, call, visit or the complaint box (`offline`)
+    needs the name and one way to reach the complainant (a letter seldom carries a NIK);
+    online, SOP 000 step 1's full identity is required. What is given is checked either way."""
     today = today or date.today()
     errors: dict[str, str] = {}
-    data = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, "lokasi_kejadian", "terlapor", "tanggal_kejadian")}
-    for key in REQUIRED_FIELDS:
+    data = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)}
+    data["confidentiality"] = str(raw.get("kerahasiaan") or "biasa").strip()
+    if data["confidentiality"] not in CONFIDENTIALITY_LEVELS:
+        errors["kerahasiaan"] = _msg("kerahasiaan", lang)
+    if data["confidentiality"] == "anonim":
+        data.update(dict.fromkeys(IDENTITY_FIELDS, ""))
+    required = REPORT_FIELDS if data["confidentiality"] == "anonim" else (
+        ("nama_lengkap", *REPORT_FIELDS) if offline else REQUIRED_FIELDS)
+    for key in required:
         if not data[key]:
             errors[key] = _msg("required", lang)
+    if (offline and data["confidentiality"] != "anonim" and not errors.get("kerahasiaan")
+            and not (data["alamat"] or data["email"] or data["no_hp"])):
+        errors["alamat"] = _msg("contact", lang)
     for key, limit in _TEXT_LIMITS.items():
         if len(data[key]) > limit:
             errors[key] = _msg("too_long", lang, n=limit)
@@ -137,7 +167,7 @@ def validate_complaint(raw: dict, uploads: list[Upload], *, lang: str = "id", to
     if data["instansi"] not in intake_codes:
         errors["instansi"] = _msg("instansi", lang)
     data["process_key"] = intake_codes.get(data["instansi"])
-    file_errors = _check_uploads(uploads, lang=lang)
+    file_errors = check_uploads(uploads, lang=lang)
     if file_errors:
         errors["lampiran"] = " ".join(file_errors)
     if errors:
@@ -145,7 +175,7 @@ def validate_complaint(raw: dict, uploads: list[Upload], *, lang: str = "id", to
     return data
 
 
-def _check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
+def check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
     if len(uploads) > MAX_FILES:
         return [_msg("too_many_files", lang, n=MAX_FILES)]
     problems = []
@@ -187,24 +217,34 @@ def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", chan
     if not complaint_intakes():
         raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
     data = validate_complaint(raw, uploads, lang=lang)
+    case, access_code = store_complaint(data=data, uploads=uploads, lang=lang, channel=channel, actor=COMPLAINANT_ACTOR)
+    db.session.commit()
+    return case, access_code
+
+
+def store_complaint(*, data: dict, uploads: list[Upload], lang: str, channel: str, actor: str) -> tuple[Case, str]:
+    """Open the case and store the validated complaint and its files, without committing.
+
+    Only the type of report enters the workflow and the audit trail; the identity stays in
+    the complaints table, where app.services.identity decides who sees it."""
     access_code = new_access_code()
     case = open_case(
         process_key=data["process_key"],
         data={"jenis": data["jenis"]},
         title=data["judul"],
-        actor=COMPLAINANT_ACTOR,
+        actor=actor,
     )
     complaint = Complaint(
         case_id=case.id,
         access_code_hash=generate_password_hash(access_code),
         channel=channel,
         language=lang,
-        **{key: data[key] for key in (*REQUIRED_FIELDS, "lokasi_kejadian", "terlapor", "tanggal_kejadian")},
+        confidentiality=data["confidentiality"],
+        **{key: data[key] for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)},
     )
     db.session.add(complaint)
     for upload in uploads:
-        add_document(case=case, upload=upload, kind="bukti", uploaded_by=COMPLAINANT_ACTOR)
-    db.session.commit()
+        add_document(case=case, upload=upload, kind="bukti", uploaded_by=actor)
     return case, access_code
 
 

@@ -66,6 +66,9 @@ def check_definition(form: dict, *, source: str) -> dict:
         seen.add(name)
         if kind in {"choice", "multichoice"} and not field.get("options"):
             raise FormDefinitionError(f"{source}: isian pilihan {name!r} tidak punya 'options'.")
+        if "sets_confidentiality" in field and (kind != "boolean" or field["sets_confidentiality"] not in ("rahasia", "anonim")):
+            raise FormDefinitionError(f"{source}: isian {name!r}: 'sets_confidentiality' hanya untuk isian Ya/Tidak, "
+                                      "bernilai 'rahasia' atau 'anonim'.")
     return form
 
 

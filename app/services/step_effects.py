@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Case, CaseRecord, Complaint, Document, Organisation
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.forms import display_value
+from app.services.identity import CONFIDENTIALITY_LEVELS, raise_confidentiality
 from app.services.processes import latest_version
 from app.services.references import FORWARDED
 
@@ -35,6 +36,20 @@ def record_output(*, case: Case, task: HumanTask, form: dict | None, data: dict,
         case_ids = data.get(variable) or task.data.get(variable) or []
         _report_to_cases(source=case, record=record, case_ids=case_ids, actor=actor)
     return record
+
+
+def apply_confidentiality(*, case: Case, task: HumanTask, form: dict | None, data: dict, actor: str) -> None:
+    """SOP 002 step e ("memastikan perlu atau tidaknya penggunaan fitur anonim dan rahasia")
+    and the liaison's point 2: a boolean field marked `sets_confidentiality` answered Yes
+    makes the complaint that confidential (or anonymous). Never less protected."""
+    levels = [field["sets_confidentiality"] for field in (form or {}).get("fields", [])
+              if field.get("sets_confidentiality") and data.get(field["name"]) is True]
+    if not levels:
+        return
+    complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).first()
+    if complaint is not None:
+        level = max(levels, key=CONFIDENTIALITY_LEVELS.index)
+        raise_confidentiality(complaint=complaint, level=level, actor=actor, element_id=task.element_id)
 
 
 def _report_to_cases(*, source: Case, record: CaseRecord, case_ids: list[int], actor: str) -> None:

@@ -1,0 +1,126 @@
+"""Complaints received offline: a letter, a phone call, a visit or the complaint box
+(SOP 002 step n, "melakukan input pengaduan secara langsung ... ke dalam aplikasi"; the
+other SOPs' admins record what reaches them the same way). An officer enters it; from
+then on it is a complaint like any filed on the web: the same case path, and a tracking
+number and access code the officer hands to the complainant.
+"""
+from datetime import date
+
+from app.extensions import db
+from app.models import Case, Organisation, ProcessVersion, User
+from app.services.access import NotAllowed
+from app.services.audit import record_event
+from app.services.complaints import (
+    OFFLINE_CHANNELS,
+    ComplaintInvalid,
+    Upload,
+    add_document,
+    check_uploads,
+    store_complaint,
+    validate_complaint,
+)
+from app.services.demo import COMPLAINANT_LANES
+from app.services.identity import IDENTITY_ADMIN_ROLES
+from app.services.organisations import complaint_intakes
+from app.services.processes import latest_version
+
+OFFLINE_ENTERED = "complaint.entered_offline"
+LETTER_KIND = "surat_pengaduan"
+
+_MESSAGES = {
+    "kanal": ("Pilih kanal penerimaan: surat, telepon, tatap muka atau kotak pengaduan.",
+              "Choose how it was received: letter, phone, in person or complaint box."),
+    "letter_required": ("Unggah pindaian surat pengaduan (PDF, JPG atau PNG).",
+                        "Upload the scanned complaint letter (PDF, JPG or PNG)."),
+    "instansi": ("Pilih instansi yang menerima pengaduan ini.", "Choose the agency that received this complaint."),
+    "received_date": ("Tanggal diterima tidak valid atau di masa depan.", "The date received is invalid or in the future."),
+}
+
+
+def _msg(code: str, lang: str) -> str:
+    indonesian, english = _MESSAGES[code]
+    return english if lang == "en" else indonesian
+
+
+def receiving_roles(version: ProcessVersion) -> set[str]:
+    """The lanes of an SOP that take in complaints: its admin lanes (who receive and
+    verify) and a staff lane where its start event stands (SOP 002's Pejabat Pengelola
+    Pengaduan, who receives complaints in person; SOP 003's Admin Nasional)."""
+    lanes = set(version.lanes or [])
+    return (lanes & IDENTITY_ADMIN_ROLES) | (set(version.start_lanes or []) - COMPLAINANT_LANES)
+
+
+def offline_intakes(*, user: User) -> list[Organisation]:
+    """The agencies `user` may enter offline complaints for: those taking complaints here,
+    in the user's organisation (any, for a national account), whose SOP has one of the
+    user's roles among its receiving lanes."""
+    result = []
+    for organisation in complaint_intakes():
+        if user.organisation_code not in (None, organisation.code):
+            continue
+        version = latest_version(process_key=organisation.process_key)
+        if version is not None and receiving_roles(version) & user.role_names:
+            result.append(organisation)
+    return result
+
+
+def enter_offline_complaint(
+    *, user: User, raw: dict, uploads: list[Upload], letter: Upload | None, channel: str,
+    received_on: str = "", lang: str = "id", today: date | None = None,
+) -> tuple[Case, str]:
+    """Validate and store a complaint an officer received offline, with the scanned letter
+    (required for a letter); commits. Raises NotAllowed when the user may not enter
+    complaints for the chosen agency, ComplaintInvalid with every bad field otherwise.
+
+    The complainant's choice of a confidential or anonymous report applies as online.
+    Returns the case and the access code, shown once to the officer to hand over."""
+    allowed = {organisation.code: organisation for organisation in offline_intakes(user=user)}
+    if not allowed:
+        raise NotAllowed("Anda tidak dapat mencatat pengaduan luring.")
+    raw = dict(raw)
+    raw["instansi"] = raw.get("instansi") or (next(iter(allowed)) if len(allowed) == 1 else "")
+    if raw["instansi"] and raw["instansi"] not in allowed:
+        raise NotAllowed("Anda tidak dapat mencatat pengaduan untuk instansi ini.")
+    errors: dict[str, str] = {}
+    if not raw["instansi"]:
+        errors["instansi"] = _msg("instansi", lang)
+    if channel not in OFFLINE_CHANNELS:
+        errors["kanal"] = _msg("kanal", lang)
+    if channel == "surat" and letter is None:
+        errors["surat"] = _msg("letter_required", lang)
+    elif letter is not None and (problems := check_uploads([letter], lang=lang)):
+        errors["surat"] = " ".join(problems)
+    received = _received_date(received_on, today=today or date.today())
+    if received is False:
+        errors["tanggal_diterima"] = _msg("received_date", lang)
+    data = None
+    try:
+        data = validate_complaint(raw, uploads, lang=lang, today=today, offline=True)
+    except ComplaintInvalid as exc:
+        errors = {**exc.errors, **errors}
+    if errors or data is None:
+        raise ComplaintInvalid(errors)
+    # Stored in Indonesian: the language emails to the complainant would use.
+    case, access_code = store_complaint(data=data, uploads=uploads, lang="id", channel=channel, actor=user.username)
+    if letter is not None:
+        add_document(case=case, upload=letter, kind=LETTER_KIND, uploaded_by=user.username)
+    # The channel and the dates only: the identity stays in the complaints table.
+    record_event(
+        case=case, action=OFFLINE_ENTERED, actor=user.username,
+        data_after={"channel": channel, "confidentiality": data["confidentiality"],
+                    "received_on": received.isoformat() if received else None},
+        detail=channel,
+    )
+    db.session.commit()
+    return case, access_code
+
+
+def _received_date(text: str, *, today: date) -> date | None | bool:
+    """The date the complaint reached the office (None if not given; False if invalid)."""
+    if not text.strip():
+        return None
+    try:
+        received = date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return False if received > today else received
