@@ -183,7 +183,7 @@ def _count_cases(data: ReportData, organisation_code: str, period: Period) -> No
     for event in _events(ids, ("decision.evaluated", FORWARDED)):
         routing[event.case_id].append(event)
     units = defaultdict(list)
-    names = dict(db.session.execute(db.select(OrgUnit.code, OrgUnit.name)).tuples())
+    names = {code: name for code, name in db.session.execute(db.select(OrgUnit.code, OrgUnit.name))}
     for row in db.session.scalars(db.select(CaseUnit).where(CaseUnit.case_id.in_(ids))):
         units[row.case_id].append(names.get(row.unit_code, row.unit_code))
 
@@ -271,7 +271,7 @@ def open_tasks_with_deadline(*, case_filter, now: datetime) -> list[tuple[TaskIn
 
 def _open_tasks(data: ReportData, organisation_code: str, now: datetime, calendar: WorkingCalendar,
                 at_risk_days: int) -> None:
-    names = dict(db.session.execute(db.select(OrgUnit.code, OrgUnit.name)).tuples())
+    names = {code: name for code, name in db.session.execute(db.select(OrgUnit.code, OrgUnit.name))}
     for entry, case in open_tasks_with_deadline(case_filter=Case.organisation_code == organisation_code, now=now):
         left = calendar.working_days_left(entry.due_at, now=now)
         task = OpenTask(tracking_number=case.tracking_number, step=entry.title, lane=entry.lane,

@@ -92,7 +92,7 @@ def generate_report(*, organisation_code: str, year: int, semester: int, actor: 
 def previous_semester(now: datetime, *, organisation_code: str) -> tuple[int, int]:
     """The last semester that has ended at `now` in the organisation's zone."""
     local = now.astimezone(calendar_for(organisation_code).zone)
-    return (local.year, 2) if local.month <= 6 else (local.year, 1)
+    return (local.year - 1, 2) if local.month <= 6 else (local.year, 1)
 
 
 def generate_due_reports(*, now: datetime | None = None) -> list[PeriodicReport]:

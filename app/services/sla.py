@@ -77,7 +77,7 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
              .where(Case.completed.is_(False)).order_by(TaskIndexEntry.due_at))
     if user.organisation_code is not None:
         query = query.where(Case.organisation_code == user.organisation_code)
-    names = dict(db.session.execute(db.select(Organisation.code, Organisation.name)).tuples())
+    names = {code: name for code, name in db.session.execute(db.select(Organisation.code, Organisation.name))}
     admin = SYSTEM_ADMIN_ROLE in user.role_names
     visible: dict[int, bool] = {}
     rows: dict[tuple, StepRow] = {}
