@@ -4,6 +4,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.reports import bp
 from app.reports.forms import ReportForm
@@ -43,7 +44,7 @@ def _organisations_or_404():
 def index():
     organisations = _organisations_or_404()
     form = ReportForm()
-    form.organisation.choices = [(o.code, o.name) for o in organisations]
+    form.organisation.choices = [SelectChoice(o.code, o.name) for o in organisations]
     chosen = request.args.get("instansi") or form.organisation.data or organisations[0].code
     if request.method == "GET":
         today = date.today()
