@@ -46,6 +46,13 @@ ROUTE_LABELS = {
     "tidak_ditindaklanjuti": "Tidak ditindaklanjuti",
     "belum_diputuskan": "Belum diputuskan",
 }
+# Who receives the report, as each SOP says (000/001 step 9, 004 step 8); 002 and 003 name
+# nobody, so their reports go to the organisation's head.
+RECIPIENTS = {
+    "sop_000": "Kepala BSN",
+    "sop_001": "Inspektur",
+    "sop_004": "Menteri Sekretaris Negara dan Presiden/Wakil Presiden (melalui Asdep Dumas/Deputi Hublemmas)",
+}
 _FORWARDING_ROUTES = {"instansi_lain": "diteruskan", "apip": "diteruskan", "admin_nasional": "diteruskan"}
 
 
@@ -94,6 +101,7 @@ class OpenTask:
 class ReportData:
     organisation_code: str
     organisation_name: str
+    recipient: str
     period: Period
     generated_at: datetime
     zone: str
@@ -166,6 +174,7 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
     if period.start > now:
         raise ReportError(f"{period.label} belum dimulai.")
     data = ReportData(organisation_code=organisation.code, organisation_name=organisation.name, period=period,
+                      recipient=RECIPIENTS.get(organisation.process_key, "Pimpinan instansi"),
                       generated_at=now, zone=organisation.timezone, at_risk_days=at_risk_days)
     _count_cases(data, organisation_code, period)
     _count_steps(data, organisation_code, period, calendar)

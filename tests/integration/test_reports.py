@@ -109,6 +109,7 @@ def test_the_pdf_states_the_headline_numbers_and_no_identity(report):
     assert "Di antaranya laporan rahasia 1" in text
     assert "Batas waktu terpenuhi 1" in text and "Batas waktu terlewati 1" in text
     assert scenario.unit_overdue.tracking_number in text and scenario.unit_at_risk.tracking_number in text
+    assert "Disampaikan kepada: Kepala BSN" in text
     assert "Halaman 1 dari" in text
     for content in (text, stored.csv.decode("utf-8-sig")):
         for secret in (COMPLAINANT["nama_lengkap"], COMPLAINANT["nik"], COMPLAINANT["email"], COMPLAINANT["judul"]):

@@ -1,10 +1,12 @@
 """The report pages: who may make and download an organisation's half-yearly report."""
 import io
+import re
 from datetime import datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
 
+from app import create_app
 from app.extensions import db
 from app.models import PeriodicReport
 from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
@@ -82,3 +84,14 @@ def test_the_system_administrator_reads_every_organisations_reports(every_staff,
     page = client.get("/laporan?instansi=katingan").get_data(as_text=True)
     assert "Inspektorat Badan Standardisasi Nasional" in page  # the organisation switcher
     assert f"/laporan/{report.id}.xlsx" in page
+
+
+def test_making_a_report_needs_the_csrf_token(app, every_staff):
+    protected = create_app({**app.config, "WTF_CSRF_ENABLED": True}).test_client()
+    page = protected.get("/masuk").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    protected.post("/masuk", data={"username": "kepalabsn", "password": DEMO_PASSWORD, "csrf_token": token})
+    year, semester = _this_semester()
+    response = protected.post("/laporan", data={"organisation": "bsn", "year": year, "semester": semester})
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(PeriodicReport.id))) == 0
