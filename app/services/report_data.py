@@ -124,13 +124,22 @@ class ReportData:
         """The count that may be published: confidential reports stay out of anything public."""
         return self.total - self.confidential
 
+    @property
+    def at_risk_cases(self) -> int:
+        """Cases with a task at risk and none overdue: a case counts once, by its most urgent task."""
+        return len({t.tracking_number for t in self.at_risk} - {t.tracking_number for t in self.overdue})
+
+    @property
+    def overdue_cases(self) -> int:
+        return len({t.tracking_number for t in self.overdue})
+
     def summary(self) -> dict:
         """The headline numbers, kept with the stored report."""
         return {
             "period": self.period.label, "total": self.total, "confidential": self.confidential,
             "public_total": self.public_total, "deadlines_met": self.deadlines_met,
             "deadlines_missed": self.deadlines_missed, "escalations": self.escalations,
-            "at_risk": len(self.at_risk), "overdue": len(self.overdue),
+            "at_risk": self.at_risk_cases, "overdue": self.overdue_cases,
         }
 
 
@@ -250,6 +259,7 @@ def _count_steps(data: ReportData, organisation_code: str, period: Period, calen
             continue
         hours[done.element_id].append((done.occurred_at - start.occurred_at).total_seconds() / 3600)
         working[done.element_id].append(working_days_between(start.occurred_at, done.occurred_at, calendar=calendar))
+    done_count = Counter(e.element_id for e in completed)
     met, missed = Counter(), Counter()
     for event in events:
         if event.action in ("deadline.met", "deadline.missed"):
@@ -260,7 +270,7 @@ def _count_steps(data: ReportData, organisation_code: str, period: Period, calen
     data.deadlines_met, data.deadlines_missed = sum(met.values()), sum(missed.values())
     data.steps = sorted(
         (StepFigures(element_id=element, title=title, lane=lane,
-                     completed=sum(1 for e in completed if e.element_id == element),
+                     completed=done_count[element],
                      median_hours=round(median(hours[element]), 1) if hours[element] else None,
                      median_working_days=round(median(working[element]), 2) if working[element] else None,
                      met=met[element], missed=missed[element])

@@ -45,8 +45,8 @@ def tables(data: ReportData) -> list[Table]:
             ("Batas waktu terpenuhi", data.deadlines_met),
             ("Batas waktu terlewati", data.deadlines_missed),
             ("Eskalasi karena batas waktu lewat", data.escalations),
-            (f"Kasus terbuka berisiko (jatuh tempo dalam {data.at_risk_days} hari kerja)", len(data.at_risk)),
-            ("Kasus terbuka melewati batas waktu", len(data.overdue)),
+            (f"Kasus terbuka berisiko (jatuh tempo dalam {data.at_risk_days} hari kerja)", data.at_risk_cases),
+            ("Kasus terbuka melewati batas waktu", data.overdue_cases),
         ]),
         Table("Jenis", "Menurut jenis laporan", counts, data.by_type),
         Table("Rute", "Menurut rute penanganan", counts, data.by_route),
@@ -56,9 +56,9 @@ def tables(data: ReportData) -> list[Table]:
               ("Langkah", "Lajur", "Selesai", "Median (jam)", "Median (hari kerja)", "Tepat waktu", "Terlambat"),
               [(s.title, s.lane, s.completed, _hari(s.median_hours), _hari(s.median_working_days), s.met, s.missed)
                for s in data.steps]),
-        Table("Berisiko", f"Kasus terbuka berisiko (jatuh tempo dalam {data.at_risk_days} hari kerja)", open_headers,
+        Table("Berisiko", f"Tugas terbuka berisiko (jatuh tempo dalam {data.at_risk_days} hari kerja)", open_headers,
               [(t.tracking_number, t.step, t.lane, t.unit, local(t.due_at), t.working_days_left) for t in data.at_risk]),
-        Table("Terlambat", "Kasus terbuka melewati batas waktu", open_headers,
+        Table("Terlambat", "Tugas terbuka melewati batas waktu", open_headers,
               [(t.tracking_number, t.step, t.lane, t.unit, local(t.due_at), t.working_days_left) for t in data.overdue]),
     ]
 

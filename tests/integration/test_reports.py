@@ -81,8 +81,8 @@ def test_the_csv_counts_what_happened_in_the_semester(report):
     assert verification[2] == "6"  # completed six times
     unit = next(row for row in steps.values() if row[1] == "Unit Eselon II")
     assert (unit[5], unit[6]) == ("0", "1")  # B: late
-    at_risk = sections["Kasus terbuka berisiko (jatuh tempo dalam 3 hari kerja)"]
-    overdue = sections["Kasus terbuka melewati batas waktu"]
+    at_risk = sections["Tugas terbuka berisiko (jatuh tempo dalam 3 hari kerja)"]
+    overdue = sections["Tugas terbuka melewati batas waktu"]
     assert set(at_risk) - {"Nomor pelacakan"} == {scenario.unit_at_risk.tracking_number}
     assert set(overdue) - {"Nomor pelacakan"} == {scenario.unit_overdue.tracking_number}
 
