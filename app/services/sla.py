@@ -35,10 +35,22 @@ class StepRow:
     overdue: int = 0
 
 
+@dataclass(frozen=True)
+class UrgentTask:
+    case_id: int
+    tracking_number: str
+    lane: str
+    step: str
+    due_at: datetime
+    overdue: bool
+
+
 @dataclass
 class Dashboard:
     at_risk_days: int
     rows: list[StepRow] = field(default_factory=list)
+    # The tasks past or near their deadline, most urgent first: what a head follows up.
+    urgent: list[UrgentTask] = field(default_factory=list)
     open_cases: int = 0
     at_risk_cases: int = 0
     overdue_cases: int = 0
@@ -101,6 +113,9 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
             elif calendar_for(case.organisation_code).working_days_left(entry.due_at, now=now) <= at_risk_days:
                 row.at_risk += 1
                 level = 1
+        if level:
+            result.urgent.append(UrgentTask(case_id=case.id, tracking_number=case.tracking_number, lane=entry.lane,
+                                            step=entry.title, due_at=entry.due_at, overdue=level == 2))
         urgency[case.id] = max(urgency.get(case.id, 0), level)
     result.rows = sorted(rows.values(), key=lambda r: (r.organisation, r.lane, r.step))
     result.open_cases = len(urgency)

@@ -40,6 +40,8 @@ def test_a_unit_head_sees_only_their_units_cases(scenario, client, auth):
     auth.login("unit.akreditasi")
     html = client.get("/dasbor-sla").get_data(as_text=True)
     assert _figures(html) == (1, 1, 0)  # E only
+    assert f'<a href="/kasus/{scenario.unit_at_risk.id}">{scenario.unit_at_risk.tracking_number}</a>' in html
+    assert scenario.unit_overdue.tracking_number not in html
     assert _row(html, "tugas_tindak_lanjut_unit")[3:] == ["1", "1", "0"]
     auth.logout()
 
@@ -47,6 +49,7 @@ def test_a_unit_head_sees_only_their_units_cases(scenario, client, auth):
     html = client.get("/dasbor-sla").get_data(as_text=True)
     assert _figures(html) == (2, 0, 1)  # B (now closing) and F (overdue, escalated)
     assert _row(html, "tugas_tindak_lanjut_unit")[3:] == ["1", "0", "1"]
+    assert scenario.unit_overdue.tracking_number in html and scenario.unit_at_risk.tracking_number not in html
 
 
 def test_the_service_counts_a_case_once_by_its_most_urgent_task(scenario, every_staff):
