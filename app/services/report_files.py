@@ -98,5 +98,6 @@ def report_xlsx(data: ReportData) -> bytes:
 def report_pdf(data: ReportData) -> bytes:
     from weasyprint import HTML  # heavy; loaded only when a PDF is made
 
-    html = render_template("pdf/report_semester.html", data=data, tables=tables(data))
+    printed = data.generated_at.astimezone(ZoneInfo(data.zone)).strftime("%Y-%m-%d %H:%M")
+    html = render_template("pdf/report_semester.html", data=data, tables=tables(data), printed=printed)
     return HTML(string=html).write_pdf()
