@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.cases import bp as cases_bp
     from app.inbox import bp as inbox_bp
     from app.public import bp as public_bp
+    from app.reports import bp as reports_bp
     from app.vendor import bp as vendor_bp
     from app.versions import bp as versions_bp
 
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(vendor_bp)
     app.register_blueprint(versions_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -56,8 +56,10 @@ def load_config(instance_path: Path) -> dict:
             "task_default_queue": env.get("DUMAS_CELERY_QUEUE", "dumas"),
             "beat_schedule": {
                 "sweep-due-timers": {"task": "app.tasks.timers.sweep_due_timers", "schedule": 1.0},
+                # Makes last semester's reports once; a cheap no-op the rest of the time.
+                "semester-reports": {"task": "app.tasks.reports.generate_semester_reports", "schedule": 3600.0},
             },
-            "imports": ("app.tasks.timers",),
+            "imports": ("app.tasks.timers", "app.tasks.reports"),
         },
         # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
         # WIT) come with the working-day calendar.

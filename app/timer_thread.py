@@ -37,3 +37,31 @@ def start_timer_thread(app: Flask, *, interval: float) -> Callable[[], None]:
         thread.join(timeout=10)
 
     return stop
+
+
+def start_report_thread(app: Flask, *, interval: float) -> Callable[[], None]:
+    """The embedded default's stand-in for beat's "semester-reports" entry: a sibling of
+    the sweeper (a report takes seconds to render; timers must not wait for it) that makes
+    last semester's reports once, checking every `interval` seconds."""
+    stopping = threading.Event()
+
+    def check_forever():
+        from app.services.reports import generate_due_reports
+
+        while not stopping.is_set():
+            try:
+                with app.app_context():
+                    generate_due_reports()
+                    db.session.remove()
+            except Exception:  # a failed report is tried again at the next check
+                log.exception("semester report generation failed")
+            stopping.wait(interval)
+
+    thread = threading.Thread(target=check_forever, name="dumas-reports", daemon=True)
+    thread.start()
+
+    def stop():
+        stopping.set()
+        thread.join(timeout=30)
+
+    return stop

@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
 from app.models.process import ProcessDefinition, ProcessVersion
+from app.models.report import PeriodicReport
 
 __all__ = [
     "AuditEvent",
@@ -15,6 +16,7 @@ __all__ = [
     "Document",
     "Holiday",
     "OrgUnit",
+    "PeriodicReport",
     "Organisation",
     "Role",
     "User",
