@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_template_filters(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
+    from app.services.outbox import install as install_outbox
+
+    install_outbox()  # audit events that concern the complainant queue their emails
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -1,8 +1,11 @@
 """The web server's entry point (`gunicorn app.wsgi:app`). In the embedded default it
 also starts the timer sweeper thread; CLI commands and tests build apps without one."""
 from app import create_app
+from app.notification_thread import start_notification_thread
 from app.timer_thread import start_timer_thread
 
 app = create_app()
 if app.config["DUMAS_TIMERS"] == "thread":
     start_timer_thread(app, interval=app.config["DUMAS_SWEEP_SECONDS"])
+if app.config["DUMAS_NOTIFICATIONS"] == "thread":
+    start_notification_thread(app, interval=app.config["DUMAS_NOTIFY_SECONDS"])
