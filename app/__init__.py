@@ -36,6 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.services.outbox import install as install_outbox
 
     install_outbox()  # audit events that concern the complainant queue their emails
+    from app.limits import install as install_limits
+
+    install_limits(app)  # spam_guard() for the public forms
 
     @login_manager.user_loader
     def load_user(user_id: str):
