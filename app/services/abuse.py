@@ -143,10 +143,12 @@ def namespace_for(database_uri: str) -> str:
 
 HONEYPOT_FIELD = "situs_web"  # hidden from people; a bot filling every field fills it
 STARTED_FIELD = "formulir_dibuka"
+MAX_FORM_AGE = 24 * 3600  # a token kept to be replayed by a script stops working
 MAX_LINKS = 3
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _MARKUP_LINK = re.compile(r"\[url[=\]]|<a\s+href", re.IGNORECASE)
-_RUN = re.compile(r"(.)\1{29,}", re.DOTALL)
+# Thirty of one character; not spaces or the usual separator lines of pasted text.
+_RUN = re.compile(r"([^\s\-=_.*#])\1{29,}")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -167,7 +169,7 @@ def check_form(*, fields: dict[str, str], secret_key: str, min_seconds: float, n
         started = URLSafeSerializer(secret_key, salt="dumas-form-started").loads(fields.get(STARTED_FIELD) or "")
     except BadSignature:
         started = None
-    if not isinstance(started, int) or now - started < min_seconds:
+    if not isinstance(started, int) or not min_seconds <= now - started <= MAX_FORM_AGE:
         raise SpamSuspected(
             "Formulir dikirim terlalu cepat atau tidak dibuka dari halaman ini. Buka formulir, isi, lalu kirim lagi.",
             "The form was sent too quickly or not from this page. Open the form, fill it in and send it again.",
@@ -195,19 +197,22 @@ def check_content(texts: list[str]) -> None:
 
 # --- Uploads: the name must say what the content is ---------------------------------------
 
-_EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+_DOCUMENT_EXTENSIONS = (".pdf",)
+_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 
 
 def check_upload_name(*, filename: str, content_type: str | None) -> None:
     """`content_type` is what the first bytes say (complaints.sniff_type); the size and
     the type itself are checked by the complaint service. A file named .exe or .html
-    that starts like a PDF is refused, so no download ever carries a misleading name."""
+    that starts like a PDF, or a PDF named as a picture, is refused, so no download
+    carries a misleading name. A PNG named .jpg (a renamed screenshot) is let through:
+    both are pictures, and the stored type comes from the content."""
     if content_type is None:
         return  # not PDF/JPG/PNG at all: the service refuses it beside its field
-    name = filename.lower()
-    if not name.endswith(_EXTENSIONS[content_type]):
-        allowed = " / ".join(_EXTENSIONS[content_type])
+    allowed = _DOCUMENT_EXTENSIONS if content_type == "application/pdf" else _IMAGE_EXTENSIONS
+    if not filename.lower().endswith(allowed):
+        names = " / ".join(allowed)
         raise UploadRefused(
-            f"{filename}: nama berkas harus sesuai isinya ({allowed}). Ganti nama berkas lalu kirim lagi.",
-            f"{filename}: the file name must match its content ({allowed}). Rename the file and send it again.",
+            f"{filename}: nama berkas harus sesuai isinya ({names}). Ganti nama berkas lalu kirim lagi.",
+            f"{filename}: the file name must match its content ({names}). Rename the file and send it again.",
         )

@@ -14,6 +14,7 @@ from app.services.abuse import started_token
 from tests.integration.helpers import COMPLAINANT, PDF
 
 API = "/api/v1"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 
 
 def _counts() -> tuple[int, ...]:
@@ -140,6 +141,8 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(app, client, st
     assert client.post("/lapor", data=_form()).status_code == 400  # no opening time at all
     forged = started_token(secret_key="not-ours", now=time.time() - 60)
     assert client.post("/lapor", data=_form(formulir_dibuka=forged)).status_code == 400
+    kept_for_days = started_token(secret_key=app.config["SECRET_KEY"], now=time.time() - 3 * 86400)
+    assert client.post("/lapor", data=_form(formulir_dibuka=kept_for_days)).status_code == 400
     assert _counts() == (0, 0, 0, 0)
     opened_a_minute_ago = started_token(secret_key=app.config["SECRET_KEY"], now=time.time() - 60)
     assert client.post("/lapor", data=_form(formulir_dibuka=opened_a_minute_ago)).status_code == 302
@@ -163,7 +166,8 @@ def test_spam_like_content_is_refused_with_its_reason(client, staff, uraian, rea
 
 def test_a_real_complaint_with_a_link_and_numbers_goes_through(client, staff):
     uraian = ("Pada 3 Maret pukul 10.15 petugas loket 2 meminta Rp 150.000 tanpa kuitansi. Bukti rekaman ada di "
-              "https://drive.example/rekaman; nomor antrean saya A-017, A-018 dan A-019 untuk tiga berkas.")
+              "https://drive.example/rekaman; nomor antrean saya A-017, A-018 dan A-019 untuk tiga berkas.\n"
+              + "=" * 40 + "\nKutipan pesan petugas:" + " " * 40 + "\"bayar dulu baru diproses\"")
     assert client.post("/lapor", data=_form(uraian=uraian)).status_code == 302
     assert _counts()[:2] == (1, 1)
 
@@ -181,5 +185,12 @@ def test_an_upload_whose_name_does_not_match_its_content_is_refused(client, staf
     fake = client.post(f"{API}/complaints", data={**COMPLAINANT, "lampiran": (io.BytesIO(b"MZ\x90\x00"), "bukti.pdf")},
                        content_type="multipart/form-data")
     assert fake.status_code == 422 and _counts() == (0, 0, 0, 0)
-    ok = client.post("/lapor", data=_form(lampiran=[(io.BytesIO(PDF), "BUKTI.PDF")]), content_type="multipart/form-data")
-    assert ok.status_code == 302 and _counts()[:3] == (1, 1, 1)
+    pdf_as_picture = client.post("/lapor", data=_form(lampiran=[(io.BytesIO(PDF), "foto.png")]),
+                                 content_type="multipart/form-data")
+    assert "foto.png: nama berkas harus sesuai isinya (.pdf)." in pdf_as_picture.get_data(as_text=True)
+    assert _counts() == (0, 0, 0, 0)
+    # A picture named as another kind of picture (a renamed screenshot) is let through.
+    ok = client.post("/lapor", data=_form(lampiran=[(io.BytesIO(PDF), "BUKTI.PDF"), (io.BytesIO(PNG), "layar.jpg")]),
+                     content_type="multipart/form-data")
+    assert ok.status_code == 302 and _counts()[:3] == (1, 1, 2)
+    assert {d.content_type for d in db.session.scalars(db.select(Document))} == {"application/pdf", "image/png"}
