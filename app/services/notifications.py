@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Case, Complaint, Notification, User
 from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.calendar import calendar_for
 from app.services.identity import identity_visible
 from app.services.inbox import inbox
 from app.services.outbox import render_email
@@ -154,22 +155,23 @@ class DigestLine:
 
 
 def queue_staff_digests(*, now: datetime | None = None) -> int:
-    """Once a day, from DUMAS_DIGEST_HOUR (local time) on, queue each active staff member
-    with an email a digest of their new and due tasks; returns how many were queued.
-    Idempotent per user and day (a unique key), whichever process gets there first."""
+    """On each working day of a staff member's organisation, from DUMAS_DIGEST_HOUR in
+    its time zone, queue a digest of their new and due tasks to each active user with
+    an email; returns how many were queued. Once per user and day (a unique key),
+    whichever process gets there first."""
     now = now or datetime.now(timezone.utc)
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    local = now.astimezone(zone)
-    if local.hour < current_app.config["DUMAS_DIGEST_HOUR"]:
-        return 0
-    day = local.date().isoformat()
-    done = set(db.session.scalars(db.select(Notification.dedupe_key).where(Notification.dedupe_key.like(f"digest:%:{day}"))))
     users = db.session.scalars(
         db.select(User).where(User.active.is_(True), User.email.is_not(None), User.email != "").order_by(User.id)
     ).all()
-    queued = 0
+    due_now = {}
     for user in users:
-        key = f"digest:{user.id}:{day}"
+        calendar = calendar_for(user.organisation_code)
+        local = now.astimezone(calendar.zone)
+        if local.hour >= current_app.config["DUMAS_DIGEST_HOUR"] and calendar.is_working_day(local.date()):
+            due_now[f"digest:{user.id}:{local.date().isoformat()}"] = (user, calendar.zone, local.date().isoformat())
+    done = set(db.session.scalars(db.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(due_now))))
+    queued = 0
+    for key, (user, zone, day) in due_now.items():
         if key in done:
             continue
         db.session.add(_digest(user, key=key, day=day, now=now, zone=zone))

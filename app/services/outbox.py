@@ -72,7 +72,9 @@ def _write_outbox(session: Session) -> None:
     events = session.info.pop(_PENDING, [])
     if not events:
         return
-    events = list(dict.fromkeys(events))  # one per event, in order
+    # One per event, in order, and only those still in the session (a savepoint rolled
+    # back expunges what was added inside it).
+    events = [e for e in dict.fromkeys(events) if e in session]
     for audit_event in _without_repeats(events):
         complaint = _complaint_of(session, audit_event)
         if complaint is None or not may_contact(complaint):

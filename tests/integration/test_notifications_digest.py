@@ -10,6 +10,9 @@ from app.services.notifications import queue_staff_digests, send_due_notificatio
 from tests.integration.helpers import file_complaint
 from tests.integration.smtp_server import LocalSmtpServer, body
 
+WIB = timezone(timedelta(hours=7))
+MONDAY_8 = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)  # a working day at bsn
+
 
 @pytest.fixture
 def smtp(app):
@@ -24,13 +27,14 @@ def test_an_officer_gets_one_digest_a_day_of_new_and_overdue_tasks(staff, smtp):
     staff["kepala"].email = "kepala@inspektorat.example"
     fresh = file_complaint(judul="Laporan baru")
     late = file_complaint(judul="Laporan lama")
-    [task] = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.case_id == late.id)).all()
-    task.created_at = datetime.now(timezone.utc) - timedelta(days=5)
-    task.due_at = datetime.now(timezone.utc) - timedelta(days=1)
+    for case, created, due in ((fresh, MONDAY_8 - timedelta(hours=3), MONDAY_8 + timedelta(days=9)),
+                               (late, MONDAY_8 - timedelta(days=5), MONDAY_8 - timedelta(days=1))):
+        [task] = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.case_id == case.id)).all()
+        task.created_at, task.due_at = created, due
     db.session.commit()
 
-    assert queue_staff_digests() == 2
-    assert queue_staff_digests() == 0  # once a day
+    assert queue_staff_digests(now=MONDAY_8) == 2
+    assert queue_staff_digests(now=MONDAY_8 + timedelta(hours=5)) == 0  # once a day
     send_due_notifications()
     # The head of the inspectorate has no task: nothing sent to them.
     [digest] = [m for m in smtp.received if "Ringkasan tugas" in m["Subject"]]
@@ -44,13 +48,13 @@ def test_an_officer_gets_one_digest_a_day_of_new_and_overdue_tasks(staff, smtp):
     assert kinds == {"admin@inspektorat.example": "sent", "kepala@inspektorat.example": "skipped"}
 
 
-def test_no_digest_before_its_hour(app, staff, smtp):
+def test_no_digest_before_its_hour_nor_on_a_day_off(app, staff, smtp):
     app.config["DUMAS_DIGEST_HOUR"] = 7
     staff["admin"].email = "admin@inspektorat.example"
     file_complaint()
-    six_local = datetime(2026, 11, 23, 6, 0, tzinfo=timezone(timedelta(hours=7)))
-    assert queue_staff_digests(now=six_local) == 0
-    assert queue_staff_digests(now=six_local + timedelta(hours=1)) == 1
+    assert queue_staff_digests(now=MONDAY_8 - timedelta(days=1)) == 0  # Sunday
+    assert queue_staff_digests(now=MONDAY_8 - timedelta(hours=2)) == 0  # 06:00
+    assert queue_staff_digests(now=MONDAY_8 - timedelta(hours=1)) == 1  # 07:00
 
 
 def test_the_embedded_thread_sends_without_celery(app, sop_models, smtp):
