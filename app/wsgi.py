@@ -1,5 +1,5 @@
 """The web server's entry point (`gunicorn app.wsgi:app`). In the embedded default it
-also starts the timer sweeper thread; CLI commands and tests build apps without one."""
+also starts the timer sweeper and mail sender threads; CLI commands and tests build apps without them."""
 from app import create_app
 from app.notification_thread import start_notification_thread
 from app.timer_thread import start_timer_thread
