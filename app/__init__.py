@@ -38,6 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_identity_helpers(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
+    from app.services.outbox import install as install_outbox
+
+    install_outbox()  # audit events that concern the complainant queue their emails
+    from app.limits import install as install_limits
+
+    install_limits(app)  # spam_guard() for the public forms
 
     @login_manager.user_loader
     def load_user(user_id: str):

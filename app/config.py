@@ -58,8 +58,9 @@ def load_config(instance_path: Path) -> dict:
                 "sweep-due-timers": {"task": "app.tasks.timers.sweep_due_timers", "schedule": 1.0},
                 # Makes last semester's reports once; a cheap no-op the rest of the time.
                 "semester-reports": {"task": "app.tasks.reports.generate_semester_reports", "schedule": 3600.0},
+                "send-notifications": {"task": "app.tasks.notifications.send_notifications", "schedule": 5.0},
             },
-            "imports": ("app.tasks.timers", "app.tasks.reports"),
+            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications"),
         },
         # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
         # WIT) come with the working-day calendar.
@@ -78,4 +79,23 @@ def load_config(instance_path: Path) -> dict:
         # Behind HTTPS (docker-compose.yml) cookies travel only over TLS; the embedded
         # default serves plain http://127.0.0.1, where a secure cookie would never return.
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Email (app/services/notifications.py). Without DUMAS_SMTP_HOST messages stay
+        # queued, readable by the system administrator at /admin/kotak-keluar.
+        "DUMAS_SMTP_HOST": env.get("DUMAS_SMTP_HOST", ""),
+        "DUMAS_SMTP_PORT": int(env.get("DUMAS_SMTP_PORT", "25")),
+        "DUMAS_SMTP_USER": env.get("DUMAS_SMTP_USER", ""),
+        "DUMAS_SMTP_PASSWORD": env.get("DUMAS_SMTP_PASSWORD", ""),
+        "DUMAS_SMTP_STARTTLS": env.get("DUMAS_SMTP_STARTTLS", "0") == "1",
+        "DUMAS_MAIL_FROM": env.get("DUMAS_MAIL_FROM", "dumas@localhost"),
+        # Where citizens reach the public pages, for links in emails (none when unset).
+        "DUMAS_PUBLIC_URL": env.get("DUMAS_PUBLIC_URL", "").rstrip("/"),
+        # Who sends: "thread" (embedded default), "celery" (beat, with REDIS_URL) or "off".
+        "DUMAS_NOTIFICATIONS": env.get("DUMAS_NOTIFICATIONS") or ("celery" if redis_url else "thread"),
+        "DUMAS_NOTIFY_SECONDS": float(env.get("DUMAS_NOTIFY_SECONDS", "5")),
+        "DUMAS_DIGEST_HOUR": int(env.get("DUMAS_DIGEST_HOUR", "7")),  # staff digest, local time
+        # Abuse resistance (app/services/abuse.py): X-Forwarded-For is believed only from
+        # this many proxies in front of the app; "scope=hits/seconds,..." overrides limits.
+        "DUMAS_TRUSTED_PROXIES": int(env.get("DUMAS_TRUSTED_PROXIES", "0")),
+        "DUMAS_RATE_LIMITS": env.get("DUMAS_RATE_LIMITS", ""),
+        "DUMAS_MIN_FILL_SECONDS": float(env.get("DUMAS_MIN_FILL_SECONDS", "3")),
     }

@@ -1,9 +1,12 @@
 """The web server's entry point (`gunicorn app.wsgi:app`). In the embedded default it
-also starts the timer sweeper thread; CLI commands and tests build apps without one."""
+also starts the timer sweeper and mail sender threads; CLI commands and tests build apps without them."""
 from app import create_app
+from app.notification_thread import start_notification_thread
 from app.timer_thread import start_report_thread, start_timer_thread
 
 app = create_app()
 if app.config["DUMAS_TIMERS"] == "thread":
     start_timer_thread(app, interval=app.config["DUMAS_SWEEP_SECONDS"])
     start_report_thread(app, interval=3600.0)
+if app.config["DUMAS_NOTIFICATIONS"] == "thread":
+    start_notification_thread(app, interval=app.config["DUMAS_NOTIFY_SECONDS"])

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language
+from app.limits import public_endpoint
 from app.services.cases import ProcessNotDeployed
 from app.services.complaints import ComplaintInvalid, Upload, find_complaint, read_uploads, submit_complaint
 from app.services.tracking import public_status, public_timeline
@@ -27,6 +28,7 @@ def _submission() -> tuple[dict, list[Upload]]:
 
 
 @bp.post("/complaints")
+@public_endpoint("complaint", content=True)
 def file_complaint():
     raw, uploads = _submission()
     try:
@@ -44,6 +46,7 @@ def file_complaint():
 
 
 @bp.get("/complaints/<tracking_number>")
+@public_endpoint("track", methods=("GET",))
 def complaint_status(tracking_number: str):
     access_code = request.headers.get("X-Access-Code") or request.args.get("access_code") or ""
     complaint = find_complaint(tracking_number=tracking_number, access_code=access_code) if access_code else None

@@ -4,6 +4,7 @@ from app.models.accounts import Holiday, Organisation, OrgUnit, Role, User, user
 from app.models.audit import AuditEvent
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
+from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
 
@@ -15,9 +16,11 @@ __all__ = [
     "Complaint",
     "Document",
     "Holiday",
+    "Notification",
     "OrgUnit",
     "PeriodicReport",
     "Organisation",
+    "RateLimitCounter",
     "Role",
     "User",
     "user_roles",

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
 from app.i18n import current_language
+from app.limits import public_endpoint
 from app.public import bp
 from app.public.forms import ComplaintForm, TrackForm
 from app.services.cases import ProcessNotDeployed
@@ -37,6 +38,7 @@ def health():
 
 
 @bp.route("/lapor", methods=["GET", "POST"])
+@public_endpoint("complaint", form=True)
 def complaint_form():
     form = ComplaintForm()
     form.instansi.choices = [SelectChoice(o.code, o.name) for o in complaint_intakes()]
@@ -67,6 +69,7 @@ def complaint_submitted():
 
 
 @bp.route("/lacak", methods=["GET", "POST"])
+@public_endpoint("track")
 def track():
     form = TrackForm()
     if form.validate_on_submit():

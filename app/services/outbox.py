@@ -1,0 +1,148 @@
+"""Messages to the complainant, derived from the audit trail as it is written.
+
+Every audit event added to a session is noted; just before that session commits, the
+events that concern the complainant (RULES: action -> template) become rows of the
+notification outbox, in the same transaction. A rolled-back use case therefore leaves
+no message behind, and a committed one always has its message, whatever happens to
+Redis or a worker afterwards. A helper adding a new complainant-facing action adds one
+line to RULES and one template per language in app/templates/email/.
+
+What is never put in a message: the access code (whoever reads a forwarded or leaked
+email could open the case with it; the complainant got it once, on screen), the
+complainant's name or other identity fields, staff names or internal notes.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent, Complaint, Notification
+
+_PENDING = "dumas_outbox_pending_events"
+
+
+@dataclass(frozen=True)
+class Rule:
+    template: str
+    # Whether this event is worth a message, given its data_after (None: always).
+    wanted: Callable[[dict], bool] | None = None
+
+
+def _public_status_change(data: dict) -> bool:
+    from app.services.tracking import STATUS_DESCRIPTIONS
+
+    # Only statuses explained to complainants (SOP 004's internal monitoring ones are
+    # not), and not "diterima", which the receipt message already says.
+    return data.get("status") in STATUS_DESCRIPTIONS and data.get("status") != "diterima"
+
+
+RULES: dict[str, Rule] = {
+    "case.started": Rule("received"),
+    "case.status_changed": Rule("status", _public_status_change),
+    "case.closed": Rule("closed"),
+    "complainant.info_requested": Rule("info_requested"),
+    "complainant.answered": Rule("answer_received"),
+    "complainant.objected": Rule("objection_received"),
+    "complainant.rated": Rule("rating_received"),
+}
+
+
+def install() -> None:
+    """Listen to every session of the process (idempotent: create_app calls it per app)."""
+    if not event.contains(Session, "before_flush", _note_new_events):
+        event.listen(Session, "before_flush", _note_new_events)
+        event.listen(Session, "before_commit", _write_outbox)
+        event.listen(Session, "after_rollback", _forget)
+        event.listen(Session, "after_commit", _forget)
+
+
+def _note_new_events(session: Session, _context, _instances) -> None:
+    pending = session.info.setdefault(_PENDING, [])
+    pending.extend(obj for obj in session.new if isinstance(obj, AuditEvent) and obj.action in RULES)
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _write_outbox(session: Session) -> None:
+    session.flush()  # events added since the last flush pass through before_flush now
+    events = session.info.pop(_PENDING, [])
+    if not events:
+        return
+    # One per event, in order, and only those still in the session (a savepoint rolled
+    # back expunges what was added inside it).
+    events = [e for e in dict.fromkeys(events) if e in session]
+    for audit_event in _without_repeats(events):
+        complaint = _complaint_of(session, audit_event)
+        if complaint is None or not may_contact(complaint):
+            continue
+        session.add(_message(complaint, audit_event))
+
+
+def _without_repeats(events: list[AuditEvent]) -> list[AuditEvent]:
+    """One message per thing that happened: a new case's first status is part of its
+    receipt, a case closing as it reaches its final status says so once (the closing
+    message names the status), and a request for missing data is not also announced as
+    the status "menunggu_kelengkapan"."""
+    wanted = [e for e in events if RULES[e.action].wanted is None or RULES[e.action].wanted(e.data_after or {})]
+    closed = {(e.case_id, (e.data_after or {}).get("status")) for e in wanted if e.action == "case.closed"}
+    asked = {e.case_id for e in wanted if e.action == "complainant.info_requested"}
+    started = {e.case_id for e in wanted if e.action == "case.started"}
+    kept = []
+    for e in wanted:
+        status = (e.data_after or {}).get("status")
+        if e.action == "case.status_changed" and (
+            e.case_id in started or (e.case_id, status) in closed
+            or (status == "menunggu_kelengkapan" and e.case_id in asked)
+        ):
+            continue
+        kept.append(e)
+    return kept
+
+
+def _complaint_of(session: Session, audit_event: AuditEvent) -> Complaint | None:
+    if audit_event.case_id is None:
+        return None
+    return session.scalars(select(Complaint).where(Complaint.case_id == audit_event.case_id)).first()
+
+
+def may_contact(complaint: Complaint) -> bool:
+    """A complainant is written to when they left an email address. That holds for an
+    anonymous or confidential report too: the message goes to the address they gave and
+    shows no one else who they are (the outbox page masks the address, the audit trail
+    and the logs never carry it)."""
+    return bool((complaint.email or "").strip())
+
+
+def _message(complaint: Complaint, audit_event: AuditEvent) -> Notification:
+    from app.services.tracking import status_description, status_label
+
+    lang = "en" if complaint.language == "en" else "id"
+    case = complaint.case
+    data = audit_event.data_after or {}
+    status = data.get("status") or case.status
+    base_url = current_app.config.get("DUMAS_PUBLIC_URL", "")
+    subject, body = render_email(
+        RULES[audit_event.action].template, lang=lang,
+        tracking_number=case.tracking_number,
+        title=case.title,
+        status_label=status_label(status, lang=lang),
+        status_description=status_description(status, lang=lang),
+        final_status=status,
+        missing=str(data.get("missing") or ""),
+        track_url=f"{base_url}/lacak?nomor={case.tracking_number}" if base_url else "",
+    )
+    return Notification(
+        case_id=case.id, kind=RULES[audit_event.action].template, source_action=audit_event.action,
+        recipient=complaint.email.strip(), language=lang, subject=subject, body=body,
+    )
+
+
+def render_email(template: str, *, lang: str, **context) -> tuple[str, str]:
+    """Subject (the template's first line, after "Subject:") and plain-text body."""
+    text = current_app.jinja_env.get_template(f"email/{lang}/{template}.txt").render(**context)
+    first, _, rest = text.partition("\n")
+    return first.removeprefix("Subject:").strip()[:255], rest.strip() + "\n"
