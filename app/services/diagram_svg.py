@@ -19,6 +19,7 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 BPMNDI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
 DC = "{http://www.omg.org/spec/DD/20100524/DC}"
 DI = "{http://www.omg.org/spec/DD/20100524/DI}"
+CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 
 TASKS = {"task", "userTask", "scriptTask", "serviceTask", "businessRuleTask", "manualTask", "sendTask",
          "receiveTask", "callActivity", "subProcess"}
@@ -59,6 +60,10 @@ class Diagram:
     edges: dict[str, list[tuple[float, float]]]
     lanes: dict[str, str]  # lane or pool id -> name
     horizontal: set[str] = field(default_factory=set)
+    lane_of: dict[str, str] = field(default_factory=dict)  # element id -> lane name
+    # Task id -> the name of its deadline timer, which the diagrams give as the SOP's
+    # standard time ("14 hari kerja", "90 hari (langkah 4–5)"): bpmn/README.md.
+    standard_times: dict[str, str] = field(default_factory=dict)
 
 
 def parse_diagram(bpmn_xml: str) -> Diagram:
@@ -71,6 +76,8 @@ def parse_diagram(bpmn_xml: str) -> Diagram:
     nodes: dict[str, Node] = {}
     flows: dict[str, tuple[str, str]] = {}
     lanes: dict[str, str] = {}
+    lane_of: dict[str, str] = {}
+    standard_times: dict[str, str] = {}
     for element in root.iter():
         kind = element.tag.removeprefix(BPMN)
         if kind == element.tag or "id" not in element.attrib:
@@ -80,15 +87,19 @@ def parse_diagram(bpmn_xml: str) -> Diagram:
             flows[ident] = (element.get("sourceRef"), element.get("targetRef"))
         elif kind in ("lane", "participant"):
             lanes[ident] = element.get("name", "")
+            for ref in element.findall(f"{BPMN}flowNodeRef"):
+                lane_of[(ref.text or "").strip()] = element.get("name", "")
         elif kind in TASKS | EVENTS | GATEWAYS:
             nodes[ident] = Node(ident, kind, element.get("name", ""), attached_to=element.get("attachedToRef"),
                                 interrupting=element.get("cancelActivity", "true") != "false")
+            if kind == "boundaryEvent" and _property(element, "deadline") == "true":
+                standard_times[element.get("attachedToRef")] = element.get("name", "")
     for ident, (source, target) in flows.items():
         if source in nodes:
             nodes[source].outgoing.append(ident)
         if target in nodes:
             nodes[target].incoming.append(ident)
-    diagram = Diagram(nodes, flows, {}, {}, {}, lanes)
+    diagram = Diagram(nodes, flows, {}, {}, {}, lanes, lane_of=lane_of, standard_times=standard_times)
     for shape in root.iter(f"{BPMNDI}BPMNShape"):
         ref, bounds = shape.get("bpmnElement"), shape.find(f"{DC}Bounds")
         if ref is None or bounds is None:
@@ -106,6 +117,13 @@ def parse_diagram(bpmn_xml: str) -> Diagram:
     if not diagram.shapes:
         raise DiagramError("the diagram has no diagram interchange (BPMNDI) to draw")
     return diagram
+
+
+def _property(element, name: str) -> str | None:
+    for prop in element.iter(f"{CAMUNDA}property"):
+        if prop.get("name") == name:
+            return prop.get("value")
+    return None
 
 
 def _bounds(element) -> tuple[float, float, float, float]:
