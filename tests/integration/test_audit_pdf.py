@@ -111,3 +111,16 @@ def test_the_pdf_is_served_to_those_who_see_the_case_only(client, staff, auth):
     assert client.get(f"/kasus/{case_id}/pdf").status_code == 404
     auth.logout()
     assert client.get(f"/kasus/{case_id}/pdf").status_code in (302, 401)
+
+
+def test_the_api_serves_the_pdf_per_object_and_in_english_on_request(client, staff):
+    from tests.integration.test_api import API, bearer
+
+    case_id = build_case(close=False)
+    tracking = db.session.get(Case, case_id).tracking_number
+    response = client.get(f"{API}/cases/{case_id}/pdf?lang=en", headers=bearer(client, "admin"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert tracking in text and "Case file" in text and "INTACT" in text
+    assert client.get(f"{API}/cases/{case_id}/pdf", headers=bearer(client, "unit.akreditasi")).status_code == 404
+    assert client.get(f"{API}/cases/{case_id}/pdf").status_code == 401
