@@ -5,8 +5,9 @@ nothing.
     .venv/bin/python bench/pdf_bench.py [--runs 5] [--events 100]
 
 The case (tests/integration/audit_case.py) goes through verification, review, the
-unit's follow-up with claims, a reminder, an escalation, extensions and closing; claims
-and extensions are repeated until the trail has about --events events. Times: building
+unit's follow-up with claims, a reminder, an escalation and extensions (left open, so the
+extensions can go on); claims and extensions are repeated until the trail has --events
+events. Times: building
 the template's data alone (audit trail, chain verification, diagram SVG), and the whole
 PDF; the median of --runs runs after one warm-up.
 """
@@ -15,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ def main() -> None:
     from app.extensions import db
     from app.models import AuditEvent, Case, User
     from app.services.case_pdf import case_file, render_case_pdf
+    from app.services.events import move_deadline
     from tests.integration.audit_case import build_case
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +62,11 @@ def main() -> None:
         with app.app_context():
             # A plain case has ~40 events; each claim/unclaim adds 2, each extension 1.
             extra = max(args.events - 40, 0)
-            case_id = build_case(claims=1 + extra // 3, extensions=1 + extra // 3)
+            case_id = build_case(claims=1 + extra // 3, extensions=1 + extra // 3, close=False)
+            events = db.session.scalar(db.select(db.func.count()).where(AuditEvent.case_id == case_id))
+            for n in range(args.events - events):  # top up with extensions, one event each
+                move_deadline(case_id=case_id, element_id="tenggat_tugas_tindak_lanjut_unit", actor="kepala",
+                              due_at=datetime.now(timezone.utc) + timedelta(days=30 + n), reason="Tambahan waktu")
             events = db.session.scalar(db.select(db.func.count()).where(AuditEvent.case_id == case_id))
             case = db.session.get(Case, case_id)
             reader = db.session.scalars(db.select(User).where(User.username == "admin")).one()
