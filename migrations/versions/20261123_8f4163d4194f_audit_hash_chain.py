@@ -1,5 +1,7 @@
-"""audit hash chain: chain, seq, prev_hash and hash on audit events; on PostgreSQL a
-trigger that refuses UPDATE and DELETE on them
+"""audit hash chain and, on PostgreSQL, an append-only trigger
+
+Adds chain, seq, prev_hash and hash to audit_events (existing events are linked into their
+chains, oldest first) and, on PostgreSQL, a trigger that refuses UPDATE and DELETE on them.
 
 Revision ID: 8f4163d4194f
 Revises: a86a63b3f270
