@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from app.extensions import db
 from app.models import User
 from app.services.accounts import AccountError, all_units, create_user, ensure_system_roles, ensure_unit, lane_roles
+from app.services.audit_chain import case_id_for, verify_chains
 from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(units)
     app.cli.add_command(roles_command)
+    app.cli.add_command(audit)
 
 
 @click.group(help="Diagram proses (BPMN) beserta tabel keputusan dan formulirnya.")
@@ -182,3 +184,30 @@ def demo():
 def seed_command():
     created = seed_demo(current_app.config["DUMAS_MODELS_DIR"])
     click.echo(f"{created} kasus contoh dibuat." if created else "Data contoh sudah ada; tidak ada yang diubah.")
+
+
+@click.group(help="Jejak audit: rantai hash per kasus.")
+def audit():
+    pass
+
+
+@audit.command("verify", help="Periksa rantai hash jejak audit satu kasus (id atau nomor pelacakan), atau semuanya.")
+@click.argument("case", required=False)
+def audit_verify_command(case):
+    if case is None:
+        reports = verify_chains(everything=True)
+    else:
+        case_id = case_id_for(case)
+        if case_id is None:
+            raise click.ClickException(f"Kasus {case} tidak ditemukan.")
+        reports = verify_chains(case_id=case_id)
+    for report in reports:
+        if report.ok:
+            click.echo(f"UTUH\t{report.chain}\t{report.events} kejadian\tkepala {report.head_hash or '-'}")
+        else:
+            click.echo(f"RUSAK\t{report.chain}\tkejadian #{report.broken_event_id} (urutan {report.broken_seq}): "
+                       f"{report.problem}", err=True)
+    broken = [r for r in reports if not r.ok]
+    click.echo(f"{len(reports)} rantai diperiksa, {len(broken)} rusak.")
+    if broken:
+        raise SystemExit(1)

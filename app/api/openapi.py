@@ -153,6 +153,7 @@ SCHEMAS = {
         "id": {"type": "integer"}, "at": _TIME, "actor": {"type": "string"}, "action": {"type": "string"},
         "element_id": _NULLABLE_STRING, "lane": _NULLABLE_STRING, "detail": _NULLABLE_STRING,
         "data_before": {"type": ["object", "null"]}, "data_after": {"type": ["object", "null"]},
+        "seq": {"type": "integer"}, "hash": {"type": "string"}, "prev_hash": _NULLABLE_STRING,
     }),
     "EventList": _object({"items": {"type": "array", "items": _ref("Event")}}),
 }
@@ -253,6 +254,13 @@ PATHS = {
         "parameters": [_CASE_ID, _LANG],
         "responses": {"200": _json(_ref("EventList"), "The audit events."), "401": _UNAUTHORISED,
                       "404": _error("No such case, or not one the caller may see.")},
+    }},
+    "/cases/{case_id}/pdf": {"get": {
+        "summary": "The printable case file (PDF): timeline, decisions, documents, the SOP diagram with the "
+                   "path taken, and the audit chain's head hash with its verification.", "tags": ["cases"],
+        "security": _STAFF, "parameters": [_CASE_ID, _LANG],
+        "responses": {"200": {"description": "The PDF.", "content": {"application/pdf": {}}},
+                      "401": _UNAUTHORISED, "404": _error("No such case, or not one the caller may see.")},
     }},
 }
 

@@ -1,7 +1,7 @@
 """Staff routes: the inbox, one task with its form, claiming and completing it, a case
 and its audit trail. Each checks per object through app.services.access; what a user
 may not see answers 404 exactly as what does not exist."""
-from flask import request
+from flask import Response, request
 from flask_babel import gettext as _
 
 from app.api import bp
@@ -11,6 +11,7 @@ from app.api.parsing import json_body, language, query_bool, query_page
 from app.services import api_views
 from app.services.access import NotAllowed, case_for, completed_by, task_for
 from app.services.audit import case_events
+from app.services.case_pdf import render_case_pdf
 from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError
 from app.services.inbox import PER_PAGE, inbox
@@ -145,3 +146,12 @@ def get_case(case_id: int):
 def list_case_events(case_id: int):
     case = _visible_case(case_id)
     return {"items": api_views.event_items(case_events(case_id=case.id), case=case, viewer=api_user())}
+
+
+@bp.get("/cases/<int:case_id>/pdf")
+@token_required
+def case_pdf(case_id: int):
+    case = _visible_case(case_id)
+    return Response(render_case_pdf(case=case, viewer=api_user(), lang=language()), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{case.tracking_number}.pdf"',
+                             "Cache-Control": "private, no-store"})

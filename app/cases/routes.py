@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.cases import bp
+from app.i18n import current_language
 from app.services.access import NotAllowed, case_for, startable_processes
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, document_with_content, documents_for_case, records_for_case
+from app.services.case_pdf import render_case_pdf
 from app.services.cases import CaseError, start_case
 from app.services.events import extend_task_deadline
 
@@ -33,6 +35,19 @@ def show(case_id: int):
         documents=documents_for_case(case_id=case.id),
         records=records_for_case(case_id=case.id),
         events=events,
+    )
+
+
+@bp.get("/kasus/<int:case_id>/pdf")
+@login_required
+def pdf(case_id: int):
+    """The printable case file, authorised exactly as the case page."""
+    case = _case_or_404(case_id)
+    return Response(
+        render_case_pdf(case=case, viewer=current_user, lang=current_language()),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{case.tracking_number}.pdf"',
+                 "Cache-Control": "private, no-store"},
     )
 
 

@@ -1,7 +1,13 @@
-"""The append-only audit trail: who did what to which case, when, with which data."""
+"""The append-only audit trail: who did what to which case, when, with which data.
+
+Each event is a link of a hash chain (one chain per case, one for events without a
+case): `hash` covers the event's content and the previous event's hash, and `seq`
+numbers the chain's links. The unique (chain, seq) constraint makes two transactions
+that appended to the same chain at once fail rather than fork it. See
+app/services/audit_chain.py for exactly what is hashed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -10,7 +16,10 @@ from app.models.types import UTCDateTime, utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_case_id_id", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_events_case_id_id", "case_id", "id"),
+        UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
@@ -25,6 +34,11 @@ class AuditEvent(db.Model):
     data_before: Mapped[dict | None] = mapped_column(JSON)
     data_after: Mapped[dict | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(Text)
+    # "case:<id>", or "global" for events without a case; 1, 2, 3 ... within it.
+    chain: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -169,6 +169,9 @@ def event_item(event: AuditEvent) -> dict:
         "detail": event.detail,
         "data_before": event.data_before,
         "data_after": event.data_after,
+        "seq": event.seq,
+        "hash": event.hash,
+        "prev_hash": event.prev_hash,
     }
 
 

@@ -17,6 +17,7 @@ EXPECTED = {
     ("/tasks/{task_id}/complete", "post"),
     ("/cases/{case_id}", "get"),
     ("/cases/{case_id}/events", "get"),
+    ("/cases/{case_id}/pdf", "get"),
 }
 PUBLIC = {("/openapi.json", "get"), ("/auth/token", "post"), ("/complaints", "post"),
           ("/complaints/{tracking_number}", "get")}

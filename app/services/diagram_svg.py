@@ -1,0 +1,274 @@
+"""An SOP diagram drawn as SVG from its BPMN diagram interchange (BPMNDI), with the path
+a case took highlighted: what the printed case file (app/services/case_pdf.py) shows.
+
+Only what the diagrams use is drawn: pools and lanes, tasks, events (boundary timers
+included), gateways and sequence flows, with the hand-placed layout of the BPMNDI
+shapes and edges. Arrowheads and text lines are plain polygons and <text> elements so
+that any SVG renderer (WeasyPrint's included) draws the same picture.
+
+The XML comes from our own deployed versions, but it is parsed as untrusted anyway: a
+document type declaration (where entity expansion attacks live) is refused outright.
+"""
+import math
+import re
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+BPMNDI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
+DC = "{http://www.omg.org/spec/DD/20100524/DC}"
+DI = "{http://www.omg.org/spec/DD/20100524/DI}"
+CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
+
+TASKS = {"task", "userTask", "scriptTask", "serviceTask", "businessRuleTask", "manualTask", "sendTask",
+         "receiveTask", "callActivity", "subProcess"}
+EVENTS = {"startEvent", "endEvent", "intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent"}
+GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
+# Recorded in the audit trail when reached; the others (gateways, script tasks, unnamed
+# events) are inferred from their neighbours.
+RECORDED = {"userTask", "businessRuleTask", "endEvent", "intermediateThrowEvent", "intermediateCatchEvent",
+            "boundaryEvent"}
+
+INK, PAPER = "#333333", "#ffffff"
+DONE_INK, DONE_FILL = "#1b7f3b", "#d9f2e1"
+CURRENT_INK, CURRENT_FILL = "#b36b00", "#fff1cc"
+FONT = "DejaVu Sans, sans-serif"
+
+
+class DiagramError(ValueError):
+    """The XML is not a diagram we can draw."""
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str
+    name: str = ""
+    incoming: list[str] = field(default_factory=list)
+    outgoing: list[str] = field(default_factory=list)
+    attached_to: str | None = None
+    interrupting: bool = True
+
+
+@dataclass
+class Diagram:
+    nodes: dict[str, Node]
+    flows: dict[str, tuple[str, str]]
+    shapes: dict[str, tuple[float, float, float, float]]
+    labels: dict[str, tuple[float, float, float, float]]
+    edges: dict[str, list[tuple[float, float]]]
+    lanes: dict[str, str]  # lane or pool id -> name
+    horizontal: set[str] = field(default_factory=set)
+    lane_of: dict[str, str] = field(default_factory=dict)  # element id -> lane name
+    # Task id -> the name of its deadline timer, which the diagrams give as the SOP's
+    # standard time ("14 hari kerja", "90 hari (langkah 4–5)"): bpmn/README.md.
+    standard_times: dict[str, str] = field(default_factory=dict)
+
+
+def parse_diagram(bpmn_xml: str) -> Diagram:
+    if re.search(r"<!DOCTYPE|<!ENTITY", bpmn_xml, re.IGNORECASE):
+        raise DiagramError("diagram XML with a document type declaration is refused")
+    try:
+        root = ElementTree.fromstring(bpmn_xml)
+    except ElementTree.ParseError as exc:
+        raise DiagramError(f"diagram XML does not parse: {exc}") from exc
+    nodes: dict[str, Node] = {}
+    flows: dict[str, tuple[str, str]] = {}
+    lanes: dict[str, str] = {}
+    lane_of: dict[str, str] = {}
+    standard_times: dict[str, str] = {}
+    for element in root.iter():
+        kind = element.tag.removeprefix(BPMN)
+        if kind == element.tag or "id" not in element.attrib:
+            continue
+        ident = element.get("id")
+        if kind == "sequenceFlow":
+            flows[ident] = (element.get("sourceRef"), element.get("targetRef"))
+        elif kind in ("lane", "participant"):
+            lanes[ident] = element.get("name", "")
+            for ref in element.findall(f"{BPMN}flowNodeRef"):
+                lane_of[(ref.text or "").strip()] = element.get("name", "")
+        elif kind in TASKS | EVENTS | GATEWAYS:
+            nodes[ident] = Node(ident, kind, element.get("name", ""), attached_to=element.get("attachedToRef"),
+                                interrupting=element.get("cancelActivity", "true") != "false")
+            if kind == "boundaryEvent" and _property(element, "deadline") == "true":
+                standard_times[element.get("attachedToRef")] = element.get("name", "")
+    for ident, (source, target) in flows.items():
+        if source in nodes:
+            nodes[source].outgoing.append(ident)
+        if target in nodes:
+            nodes[target].incoming.append(ident)
+    diagram = Diagram(nodes, flows, {}, {}, {}, lanes, lane_of=lane_of, standard_times=standard_times)
+    for shape in root.iter(f"{BPMNDI}BPMNShape"):
+        ref, bounds = shape.get("bpmnElement"), shape.find(f"{DC}Bounds")
+        if ref is None or bounds is None:
+            continue
+        diagram.shapes[ref] = _bounds(bounds)
+        if shape.get("isHorizontal") == "true":
+            diagram.horizontal.add(ref)
+        label = shape.find(f"{BPMNDI}BPMNLabel/{DC}Bounds")
+        if label is not None:
+            diagram.labels[ref] = _bounds(label)
+    for edge in root.iter(f"{BPMNDI}BPMNEdge"):
+        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.findall(f"{DI}waypoint")]
+        if edge.get("bpmnElement") and len(points) >= 2:
+            diagram.edges[edge.get("bpmnElement")] = points
+    if not diagram.shapes:
+        raise DiagramError("the diagram has no diagram interchange (BPMNDI) to draw")
+    return diagram
+
+
+def _property(element, name: str) -> str | None:
+    for prop in element.iter(f"{CAMUNDA}property"):
+        if prop.get("name") == name:
+            return prop.get("value")
+    return None
+
+
+def _bounds(element) -> tuple[float, float, float, float]:
+    return tuple(float(element.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def taken_path(diagram: Diagram, reached: set[str]) -> tuple[set[str], set[str]]:
+    """The elements and flows the case went through: the recorded elements, plus the
+    unrecorded ones (gateways, script tasks, start events) that stand between reached
+    elements; a flow counts when both its ends were reached. An approximation from the
+    trail, not the engine's own history."""
+    elements = {e for e in reached if e in diagram.nodes}
+
+    def sources(node):
+        return {diagram.flows[f][0] for f in node.incoming}
+
+    def targets(node):
+        return {diagram.flows[f][1] for f in node.outgoing}
+
+    changed = True
+    while changed:
+        changed = False
+        for node in diagram.nodes.values():
+            if node.id in elements or node.kind in RECORDED:
+                continue
+            came = node.kind == "startEvent" or bool(sources(node) & elements)
+            if came and targets(node) & elements:
+                elements.add(node.id)
+                changed = True
+    flows = {f for f, (s, t) in diagram.flows.items() if s in elements and t in elements}
+    return elements, flows
+
+
+def render_svg(diagram: Diagram, *, done: set[str] = frozenset(), current: set[str] = frozenset(),
+               flows: set[str] = frozenset()) -> str:
+    """The diagram as a standalone SVG document; `done` elements and `flows` in green,
+    `current` (waiting) elements in amber."""
+    xs, ys = [], []
+    for x, y, w, h in list(diagram.shapes.values()) + list(diagram.labels.values()):
+        xs += [x, x + w]
+        ys += [y, y + h]
+    for points in diagram.edges.values():
+        xs += [p[0] for p in points]
+        ys += [p[1] for p in points]
+    left, top = min(xs) - 10, min(ys) - 10
+    width, height = max(xs) - left + 10, max(ys) - top + 10
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:g} {top:g} {width:g} {height:g}" '
+           f'width="{width:g}" height="{height:g}" font-family="{FONT}">']
+    for ident in diagram.shapes:
+        if ident in diagram.lanes:
+            out.append(_lane(ident, diagram))
+    for ident, points in diagram.edges.items():
+        if ident in diagram.flows:
+            out.append(_flow(ident, points, ident in flows))
+    for ident in diagram.shapes:
+        node = diagram.nodes.get(ident)
+        if node is not None:
+            state = "current" if ident in current else "done" if ident in done else "idle"
+            out.append(_node(node, diagram, state))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _lane(ident: str, diagram: Diagram) -> str:
+    x, y, w, h = diagram.shapes[ident]
+    name = escape(diagram.lanes[ident])
+    cx, cy = x + 15, y + h / 2
+    return (f'<g class="lane" data-id="{escape(ident)}"><rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" '
+            f'fill="none" stroke="{INK}" stroke-width="1"/>'
+            f'<line x1="{x + 30:g}" y1="{y:g}" x2="{x + 30:g}" y2="{y + h:g}" stroke="{INK}" stroke-width="1"/>'
+            f'<text x="{cx:g}" y="{cy:g}" font-size="13" text-anchor="middle" dominant-baseline="middle" '
+            f'transform="rotate(-90 {cx:g} {cy:g})">{name}</text></g>')
+
+
+def _flow(ident: str, points: list[tuple[float, float]], taken: bool) -> str:
+    ink, width = (DONE_INK, 3) if taken else (INK, 1.2)
+    path = " ".join(f"{x:g},{y:g}" for x, y in points)
+    (x1, y1), (x2, y2) = points[-2], points[-1]
+    angle = math.atan2(y2 - y1, x2 - x1)
+    head = [(x2, y2)] + [(x2 - 10 * math.cos(angle + s), y2 - 10 * math.sin(angle + s)) for s in (0.4, -0.4)]
+    head_points = " ".join(f"{x:.1f},{y:.1f}" for x, y in head)
+    return (f'<g class="flow{" taken" if taken else ""}" data-id="{escape(ident)}">'
+            f'<polyline points="{path}" fill="none" stroke="{ink}" stroke-width="{width}"/>'
+            f'<polygon points="{head_points}" fill="{ink}"/></g>')
+
+
+def _node(node: Node, diagram: Diagram, state: str) -> str:
+    x, y, w, h = diagram.shapes[node.id]
+    ink, fill = {"done": (DONE_INK, DONE_FILL), "current": (CURRENT_INK, CURRENT_FILL)}.get(state, (INK, PAPER))
+    stroke = 2.5 if state != "idle" else 1.2
+    parts = [f'<g class="node {node.kind} {state}" data-id="{escape(node.id)}">']
+    if node.kind in TASKS:
+        parts.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="10" fill="{fill}" '
+                     f'stroke="{ink}" stroke-width="{stroke}"/>')
+        parts += _text(node.name, x + w / 2, y + h / 2, w - 8, size=11, middle=True)
+    elif node.kind in EVENTS:
+        parts += _event(node, x, y, w, h, ink, fill, stroke)
+    else:
+        cx, cy = x + w / 2, y + h / 2
+        parts.append(f'<polygon points="{cx:g},{y:g} {x + w:g},{cy:g} {cx:g},{y + h:g} {x:g},{cy:g}" '
+                     f'fill="{fill}" stroke="{ink}" stroke-width="{stroke}"/>')
+        parts.append(_gateway_marker(node.kind, cx, cy, ink))
+    if node.kind not in TASKS and node.name:
+        lx, ly, lw, lh = diagram.labels.get(node.id, (x - 30, y + h + 4, w + 60, 28))
+        parts += _text(node.name, lx + lw / 2, ly + 9, max(lw, 60), size=10, middle=False)
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _event(node: Node, x, y, w, h, ink, fill, stroke) -> list[str]:
+    cx, cy, r = x + w / 2, y + h / 2, min(w, h) / 2
+    dash = ' stroke-dasharray="4 3"' if node.kind == "boundaryEvent" and not node.interrupting else ""
+    width = stroke + 2 if node.kind == "endEvent" else stroke
+    shapes = [f'<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="{fill}" stroke="{ink}" stroke-width="{width}"{dash}/>']
+    if node.kind in ("intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent"):
+        shapes.append(f'<circle cx="{cx:g}" cy="{cy:g}" r="{r - 3:g}" fill="none" stroke="{ink}" '
+                      f'stroke-width="1"{dash}/>')
+    return shapes
+
+
+def _gateway_marker(kind: str, cx: float, cy: float, ink: str) -> str:
+    if kind == "parallelGateway":
+        return (f'<path d="M{cx - 9:g},{cy:g} H{cx + 9:g} M{cx:g},{cy - 9:g} V{cy + 9:g}" stroke="{ink}" '
+                f'stroke-width="3"/>')
+    if kind == "exclusiveGateway":
+        return (f'<path d="M{cx - 7:g},{cy - 7:g} L{cx + 7:g},{cy + 7:g} M{cx + 7:g},{cy - 7:g} L{cx - 7:g},{cy + 7:g}" '
+                f'stroke="{ink}" stroke-width="3"/>')
+    return f'<circle cx="{cx:g}" cy="{cy:g}" r="9" fill="none" stroke="{ink}" stroke-width="1.5"/>'
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Greedy line breaking by an average glyph width (no font metrics at hand)."""
+    per_line = max(int(width / (size * 0.56)), 4)
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _text(text: str, cx: float, y: float, width: float, *, size: float, middle: bool) -> list[str]:
+    lines = wrap(text, width, size)
+    step = size * 1.15
+    first = y - step * (len(lines) - 1) / 2 + size * 0.35 if middle else y
+    return [f'<text x="{cx:g}" y="{first + i * step:.1f}" font-size="{size:g}" text-anchor="middle">'
+            f'{escape(line)}</text>' for i, line in enumerate(lines)]
