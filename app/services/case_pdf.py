@@ -17,7 +17,13 @@ from app.services.audit import case_events
 from app.services.audit_chain import verify_chains
 from app.services.case_files import complaint_for_case, documents_for_case
 from app.services.diagram_svg import DiagramError, parse_diagram, render_svg, taken_path
-from app.services.identity import IDENTITY_FIELDS, hidden_identity_label, identity_visible, reporter_identity
+from app.services.identity import (
+    IDENTITY_FIELDS,
+    hidden_identity_label,
+    identity_visible,
+    redact_identity,
+    reporter_identity,
+)
 
 # Actions whose element_id marks an element of the diagram as reached.
 _REACHING = {"task.created", "task.completed", "decision.evaluated", "event.reached", "timer.fired",
@@ -46,10 +52,11 @@ class TimelineRow:
         return self.ended_at - self.started_at if self.ended_at else None
 
 
-def _shown(data: dict | None, *, visible: bool, label: str) -> list[tuple[str, object]]:
+def _shown(data: dict | None, *, visible: bool, label: str, redact=lambda value: value) -> list[tuple[str, object]]:
     """Form or event data as (key, value) pairs, identity fields masked for a reader who
-    may not see the complainant's identity."""
-    return [(key, value if visible or key not in IDENTITY_FIELDS else label) for key, value in (data or {}).items()]
+    may not see the complainant's identity, and identity values copied into free text
+    (a staff note quoting the name) blanked by `redact`."""
+    return [(key, redact(value) if visible or key not in IDENTITY_FIELDS else label) for key, value in (data or {}).items()]
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -57,7 +64,7 @@ def _iso(value: str | None) -> datetime | None:
 
 
 def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict[str, str], visible: bool,
-                   label: str, now: datetime) -> list[TimelineRow]:
+                   label: str, now: datetime, redact=lambda value: value) -> list[TimelineRow]:
     rows: dict[str, TimelineRow] = {}
     for event in events:
         row = rows.get(event.engine_task_id or "")
@@ -73,7 +80,7 @@ def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict
             row.actor = event.actor
         elif event.action == "task.completed":
             row.actor, row.ended_at = event.actor, event.occurred_at
-            row.form_data = _shown(event.data_after, visible=visible, label=label)
+            row.form_data = _shown(event.data_after, visible=visible, label=label, redact=redact)
         elif event.action in ("deadline.met", "deadline.missed"):
             row.outcome = "met" if event.action == "deadline.met" else "missed"
             row.due_at = _iso((event.data_after or {}).get("due_at")) or row.due_at
@@ -97,6 +104,10 @@ def case_file(*, case: Case, viewer: User | None, now: datetime | None = None) -
     complaint = complaint_for_case(case_id=case.id)
     visible = complaint is not None and identity_visible(complaint=complaint, viewer=viewer)
     label = hidden_identity_label(complaint) if complaint is not None else ""
+
+    def redact(value):
+        return redact_identity(value, complaint=complaint, viewer=viewer)
+
     try:
         diagram = parse_diagram(version.bpmn_xml)
     except DiagramError:
@@ -115,11 +126,12 @@ def case_file(*, case: Case, viewer: User | None, now: datetime | None = None) -
         "complaint": complaint,
         "identity": reporter_identity(complaint=complaint, viewer=viewer) if complaint is not None else None,
         "timeline": build_timeline(case=case, events=events, standard_times=standard_times, visible=visible,
-                                   label=label, now=now),
+                                   label=label, now=now, redact=redact),
         "decisions": [e for e in events if e.action == "decision.evaluated"],
         "events": events,
-        "event_data": {e.id: (_shown(e.data_before, visible=visible, label=label),
-                              _shown(e.data_after, visible=visible, label=label)) for e in events},
+        "event_data": {e.id: (_shown(e.data_before, visible=visible, label=label, redact=redact),
+                              _shown(e.data_after, visible=visible, label=label, redact=redact)) for e in events},
+        "redact": redact,
         "element_names": {n.id: n.name for n in diagram.nodes.values()} if diagram else {},
         "documents": documents_for_case(case_id=case.id),
         "diagram_src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else None,

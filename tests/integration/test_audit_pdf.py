@@ -2,6 +2,7 @@
 checked for what must be on it and for identities that must not."""
 import io
 import os
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pypdf import PdfReader
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import AuditEvent, Case, Document, User
 from app.services.case_pdf import render_case_pdf
+from app.services.events import move_deadline
 from tests.integration.audit_case import EXTENSION_REASON, build_case
 from tests.integration.helpers import COMPLAINANT
 
@@ -70,6 +72,15 @@ def test_a_hidden_identity_stays_off_the_page(staff, confidentiality):
             assert (COMPLAINANT[field] in text) is may_see, (reader, field)
         if not may_see:
             assert ("Anonim" if confidentiality == "anonim" else "Identitas dirahasiakan") in text
+
+
+def test_a_confidential_name_quoted_in_a_staff_note_is_blanked_for_other_readers(staff):
+    case_id = build_case(confidentiality="rahasia", close=False)
+    move_deadline(case_id=case_id, element_id="tenggat_tugas_tindak_lanjut_unit",
+                  due_at=datetime.now(timezone.utc) + timedelta(days=30),
+                  reason=f"Menunggu keterangan {COMPLAINANT['nama_lengkap']}", actor="kepala")
+    assert COMPLAINANT["nama_lengkap"] in _render(case_id, "admin").replace("\n", " ")
+    assert COMPLAINANT["nama_lengkap"] not in _render(case_id, "kepala").replace("\n", " ")
 
 
 def test_a_tampered_trail_shows_as_broken_on_the_page(staff):
