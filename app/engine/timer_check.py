@@ -54,5 +54,5 @@ def check_timer_expression(
         else:
             TimerEventDefinition.parse_iso_recurring_interval(value)
     except Exception:  # SpiffWorkflow raises bare Exception and ValueError alike
-        return TimerFault("bad_value", value[:80])
+        return TimerFault("bad_value", repr(value)[:80])
     return None

@@ -33,7 +33,7 @@
     if (result.missing_roles && result.missing_roles.length) {
       const roles = document.createElement('p');
       roles.className = 'missing-roles';
-      roles.textContent = texts.missing_roles.replace('%(roles)s', result.missing_roles.join(', '));
+      roles.textContent = texts.missing_roles.replace('{roles}', result.missing_roles.join(', '));
       box.appendChild(roles);
     }
     if (result.warnings && result.warnings.length) {
