@@ -172,3 +172,34 @@ def test_messages_follow_the_language(client, owner):
     client.get("/?lang=en")
     response = deploy_bpmn(client, SOP_000.replace('camunda:decisionRef="rute_000"', 'camunda:decisionRef="rute_lama"'))
     assert "uses the decision table \u201crute_lama\u201d, which does not exist" in messages(response)[0]
+
+
+def test_an_older_version_opens_in_the_editor(client, owner):
+    deploy_bpmn(client, SOP_000.replace(TELAAH, 'name="3. Menelaah"'))
+    page = client.get("/admin/model/proses/sop_000/ubah?versi=1")
+    assert "Dibuka dari versi 1" in page.text and "Versi terbaru adalah 2" in page.text
+    assert TELAAH in client.get("/admin/model/proses/sop_000/bpmn?versi=1").text
+    assert 'name="3. Menelaah"' in client.get("/admin/model/proses/sop_000/bpmn").text
+
+
+def test_a_desktop_file_upload_deploys(client, owner):
+    from io import BytesIO
+
+    edited = SOP_000.replace(TELAAH, 'name="3. Menelaah"').encode("utf-8")
+    response = client.post("/admin/model/proses/sop_000/terapkan", data={"berkas": (BytesIO(edited), "sop_000.bpmn")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and response.get_json()["version"] == 2
+    latin = client.post("/admin/model/proses/sop_000/terapkan",
+                        data={"berkas": (BytesIO("Pengaduan \u00e9".encode("utf-16")), "x.bpmn")},
+                        content_type="multipart/form-data")
+    assert latin.status_code == 422 and "x.bpmn bukan teks UTF-8" in messages(latin)[0]
+
+
+def test_deploy_refuses_a_post_without_the_csrf_token(app, sop_000):
+    from app import create_app
+
+    csrf_app = create_app({**app.config, "WTF_CSRF_ENABLED": True})
+    client = csrf_app.test_client()
+    response = client.post("/admin/model/proses/sop_000/terapkan", json={"bpmn_xml": SOP_000})
+    assert response.status_code == 400
+    assert version_numbers() == [1]
