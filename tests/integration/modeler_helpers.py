@@ -1,4 +1,5 @@
-"""Shared by the deploy gate tests: SOP 000 alone, deployed, and a process owner."""
+"""Shared by the deploy gate tests: SOP 000 alone, deployed, and a process owner.
+A test module imports the fixtures (`sop_000_fixture`, `owner_fixture`) to use them."""
 import shutil
 from pathlib import Path
 
@@ -15,8 +16,8 @@ SOP_000 = (ROOT / "bpmn" / "sop_000.bpmn").read_text(encoding="utf-8")
 RUTE_000 = (ROOT / "dmn" / "rute_000.dmn").read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def sop_000(app_context, tmp_path):
+@pytest.fixture(name="sop_000")
+def sop_000_fixture(app_context, tmp_path):
     """Only SOP 000 with its table and all forms, deployed: quicker than every SOP."""
     (tmp_path / "bpmn").mkdir()
     (tmp_path / "dmn").mkdir()
@@ -28,8 +29,8 @@ def sop_000(app_context, tmp_path):
     return version
 
 
-@pytest.fixture
-def owner(sop_000, auth):
+@pytest.fixture(name="owner")
+def owner_fixture(sop_000, auth):
     ensure_system_roles()
     create_user(username="pemilik", password=DEMO_PASSWORD, roles=[PROCESS_OWNER_ROLE])
     auth.login("pemilik")

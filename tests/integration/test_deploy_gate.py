@@ -2,14 +2,11 @@
 is wrong in a process owner's words and creates no version."""
 from app.extensions import db
 from app.models import AuditEvent, ProcessVersion, Role
-from tests.integration.modeler_helpers import (  # noqa: F401  (fixtures)
-    SOP_000,
-    deploy_bpmn,
-    messages,
-    owner,
-    sop_000,
-    version_numbers,
-)
+from tests.integration import modeler_helpers
+from tests.integration.modeler_helpers import SOP_000, deploy_bpmn, messages, version_numbers
+
+# Fixtures live in modeler_helpers; pytest finds them by the names they are bound to here.
+sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture
 
 TELAAH = 'name="3. Menelaah pengaduan (inti masalah, dokumen, peraturan)"'
 

@@ -3,7 +3,11 @@ same gate; and the form preview renders a form as the task page does."""
 from app.extensions import db
 from app.models import AuditEvent, ProcessVersion
 from app.services.processes import latest_version
-from tests.integration.modeler_helpers import RUTE_000, messages, owner, sop_000, version_numbers  # noqa: F401
+from tests.integration import modeler_helpers
+from tests.integration.modeler_helpers import RUTE_000, messages, version_numbers
+
+# Fixtures live in modeler_helpers; pytest finds them by the names they are bound to here.
+sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture
 
 RULE_8 = '<outputEntry id="aturan_8_rute">\n          <text>"unit_kerja"</text>'
 
