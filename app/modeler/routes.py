@@ -16,6 +16,7 @@ from app.services.model_editor import (
     ModelNotFound,
     available_forms,
     decision_for_editing,
+    decisions_of,
     save_decision,
     save_diagram,
     version_for_editing,
@@ -67,7 +68,7 @@ def _download(text: str, filename: str) -> Response:
 def edit_process(key: str):
     version = version_for_editing(process_key=key, number=request.args.get("versi", type=int))
     return render_template("modeler/process.html", version=version, key=key,
-                           newest=version_for_editing(process_key=key))
+                           newest=version_for_editing(process_key=key), decisions=decisions_of(version))
 
 
 @bp.get("/proses/<key>/bpmn")

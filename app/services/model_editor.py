@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessVersion, Role
@@ -88,6 +89,23 @@ def _checked_forms(edited: dict) -> dict[str, dict]:
     return forms
 
 
+def decisions_of(version: ProcessVersion) -> list[str]:
+    """The decision ids of the tables a version uses, for links to their editor."""
+    return sorted(d for name, xml in (version.decision_files or {}).items()
+                  for d in decision_ids_in(parse_safely(xml, filename=name)))
+
+
+def _commit() -> None:
+    """Two owners deploying the same process at once: the second gets the same version
+    number, which the database refuses; nothing of theirs is kept."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise refused(_l("Orang lain baru saja menerapkan versi baru proses ini. Buka ulang editor, lalu terapkan "
+                         "lagi bila perubahan Anda masih diperlukan.")) from None
+
+
 def _create_roles(names: list[str], *, actor: str, process_key: str) -> None:
     for name in names:
         db.session.add(Role(name=name, description=f"Jalur pada {process_key}"))
@@ -127,7 +145,7 @@ def save_diagram(*, process_key: str, bpmn_xml: str, edited_forms: dict | None, 
         _create_roles(report.missing_roles, actor=actor, process_key=process_key)
     deployment = _deploy(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files, forms=forms,
                          actor=actor, report=report)
-    db.session.commit()
+    _commit()
     return deployment
 
 
@@ -161,7 +179,7 @@ def save_decision(*, decision_id: str, dmn_xml: str, actor: str) -> list[Deploym
                 detail=f"{version.definition.key}: tabel {decision_id} diubah")
         for version, decision_files, report in plans
     ]
-    db.session.commit()
+    _commit()
     return deployments
 
 

@@ -21,6 +21,7 @@ def test_editor_page_serves_the_version_and_its_xml(client, owner):
     page = client.get("/admin/model/proses/sop_000/ubah")
     assert page.status_code == 200
     assert "camunda-platform-modeler.production.min.js" in page.text
+    assert 'href="/admin/model/keputusan/rute_000/ubah"' in page.text  # the table it uses
     download = client.get("/admin/model/proses/sop_000/bpmn?versi=1")
     assert download.headers["Content-Disposition"] == 'attachment; filename="sop_000.bpmn"'
     assert download.text == SOP_000
