@@ -2,6 +2,8 @@
 a task's name, and a reminder timer on that task; each is deployed through the gate as a
 new version. A case filed afterwards follows the new version; one filed before stays on
 its own. Screenshots in test-artifacts/."""
+from pathlib import Path
+
 from app.extensions import db
 from app.models import Case, TimerIndexEntry
 from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
@@ -101,6 +103,12 @@ def _rename_task_and_add_reminder(page, base, screenshot):
     assert page.evaluate("""dumasModeler.get('elementRegistry').get('pengingat_tugas_verifikasi')
                            .businessObject.eventDefinitions[0].timeDate.body""") == "tambah_hari_kerja(1)"
     screenshot("reminder-added")
+    # Export for the desktop Camunda Modeler: the file holds what is on the canvas.
+    with page.expect_download() as download:
+        page.click("#download")
+    assert download.value.suggested_filename == "sop_000.bpmn"
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert NEW_NAME in exported and "tambah_hari_kerja(1)" in exported
     assert "sebagai versi 3" in _deploy(page)
     screenshot("deployed")
 

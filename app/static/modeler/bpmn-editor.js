@@ -31,16 +31,20 @@
     .then(open)
     .catch(function (error) { gate.show({ ok: false, message: gate.texts.open_failed + ' ' + error.message }); });
 
-  document.getElementById('deploy').addEventListener('click', async function () {
+  const createRoles = document.getElementById('create-roles');
+
+  async function deploy() {
     const saved = await modeler.saveXML({ format: true });
     const result = await gate.post(page.dataset.deployUrl, {
       bpmn_xml: saved.xml,
       forms: window.DumasForms ? window.DumasForms.edited() : {},
-      create_missing_roles: document.getElementById('create-roles').checked
+      create_missing_roles: createRoles.checked
     });
-    gate.show(result, selectElement);
+    gate.show(result, selectElement, function () { createRoles.checked = true; deploy(); });
     if (result.ok && window.DumasForms) window.DumasForms.deployed();
-  });
+  }
+
+  document.getElementById('deploy').addEventListener('click', deploy);
 
   document.getElementById('download').addEventListener('click', async function () {
     const saved = await modeler.saveXML({ format: true });

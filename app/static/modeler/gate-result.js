@@ -22,7 +22,7 @@
     return list;
   }
 
-  function show(result, onElement) {
+  function show(result, onElement, onCreateRoles) {
     const box = document.getElementById('gate-result');
     box.replaceChildren();
     box.className = 'gate-result ' + (result.ok ? 'ok' : 'refused');
@@ -33,7 +33,15 @@
     if (result.missing_roles && result.missing_roles.length) {
       const roles = document.createElement('p');
       roles.className = 'missing-roles';
-      roles.textContent = texts.missing_roles.replace('{roles}', result.missing_roles.join(', '));
+      roles.textContent = texts.missing_roles.replace('{roles}', result.missing_roles.join(', ')) + ' ';
+      if (onCreateRoles) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.id = 'create-roles-and-deploy';
+        button.textContent = texts.create_roles;
+        button.addEventListener('click', onCreateRoles);
+        roles.appendChild(button);
+      }
       box.appendChild(roles);
     }
     if (result.warnings && result.warnings.length) {
