@@ -114,17 +114,12 @@ def _create_roles(names: list[str], *, actor: str, process_key: str) -> None:
 
 
 def _deploy(*, process_key: str, bpmn_xml: str, decision_files: dict, forms: dict, actor: str,
-            report: GateReport, detail: str | None = None) -> Deployment:
+            report: GateReport, reason: str | None = None) -> Deployment:
+    """deploy_process records `process.deployed` (who, which version, content hash)."""
     before = latest_version(process_key=process_key)
     version = deploy_process(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files,
-                             forms=forms, deployed_by=actor)
-    changed = before is None or version.id != before.id
-    if changed:
-        record_event(case=None, action="process.deployed", actor=actor, detail=detail or f"{process_key} v{version.number}",
-                     data_before={"version": before.number} if before else None,
-                     data_after={"process": process_key, "version": version.number,
-                                 "content_hash": version.content_hash})
-    return Deployment(version=version, changed=changed, report=report)
+                             forms=forms, deployed_by=actor, reason=reason)
+    return Deployment(version=version, changed=before is None or version.id != before.id, report=report)
 
 
 def save_diagram(*, process_key: str, bpmn_xml: str, edited_forms: dict | None, actor: str,
@@ -176,7 +171,7 @@ def save_decision(*, decision_id: str, dmn_xml: str, actor: str) -> list[Deploym
     deployments = [
         _deploy(process_key=version.definition.key, bpmn_xml=version.bpmn_xml, decision_files=decision_files,
                 forms=version.forms, actor=actor, report=report,
-                detail=f"{version.definition.key}: tabel {decision_id} diubah")
+                reason=f"{version.definition.key}: tabel {decision_id} diubah")
         for version, decision_files, report in plans
     ]
     _commit()

@@ -33,6 +33,8 @@ def test_unchanged_diagram_makes_no_version(client, owner):
     assert response.status_code == 200 and response.get_json()["changed"] is False
     assert "Tidak ada perubahan" in response.get_json()["message"]
     assert version_numbers() == [1]
+    deployed = db.session.scalars(db.select(AuditEvent.actor).where(AuditEvent.action == "process.deployed")).all()
+    assert deployed == ["test"]  # only the first deployment
 
 
 def test_renamed_task_deploys_version_2_and_is_audited(client, owner):
@@ -43,9 +45,14 @@ def test_renamed_task_deploys_version_2_and_is_audited(client, owner):
     assert version_numbers() == [1, 2]
     newest = db.session.scalars(db.select(ProcessVersion).where(ProcessVersion.number == 2)).one()
     assert newest.deployed_by == "pemilik" and "3. Menelaah dan menilai pengaduan" in newest.bpmn_xml
-    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "process.deployed")).one()
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "process.deployed",
+                                                          AuditEvent.actor == "pemilik")).one()
     assert event.actor == "pemilik"
     assert event.data_after == {"process": "sop_000", "version": 2, "content_hash": newest.content_hash}
+    assert event.data_before == {"version": 1}
+    first = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "process.deployed",
+                                                          AuditEvent.actor == "test")).one()
+    assert first.data_after["version"] == 1  # deploying from the directory (CLI, demo) is recorded too
 
 
 def test_bad_xml_is_refused(client, owner):
