@@ -7,7 +7,8 @@
   const modeler = new window.BpmnModeler({
     container: '#canvas',
     propertiesPanel: { parent: '#properties' },
-    keyboard: { bindTo: document }
+    keyboard: { bindTo: document },
+    additionalModules: page.dataset.lang === 'id' ? [window.DumasTranslateModule] : []
   });
   window.dumasModeler = modeler;  // for the console and the browser tests
 

@@ -4,7 +4,13 @@
   'use strict';
   const gate = window.DumasGate;
   const page = gate.page;
-  const editor = new window.DmnJS({ container: '#canvas', common: { keyboard: { bindTo: window } } });
+  const editor = new window.DmnJS({
+    container: '#canvas',
+    common: {
+      keyboard: { bindTo: window },
+      additionalModules: page.dataset.lang === 'id' ? [window.DumasTranslateModule] : []
+    }
+  });
   window.dumasDmn = editor;  // for the console and the browser tests
 
   async function open(xml) {

@@ -47,7 +47,8 @@
       return;
     }
     select.value = keys[current] ? current : select.options[0].value;
-    show(select.value);
+    // A diagram edit only renames the options; what is being typed is left alone.
+    if (select.value !== current || !textarea.value) show(select.value);
   }
 
   function show(key) {
