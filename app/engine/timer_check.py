@@ -13,6 +13,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from app.engine.scripts import WorkingCalendar, script_functions
 
+# Evaluated in the web process at deploy time, before anyone has accepted the model: only
+# the calendar functions and these harmless builtins, and no dunder attributes.
+_SAFE_BUILTINS = {name: getattr(builtins, name) for name in ("int", "float", "str", "round", "min", "max", "abs", "len")}
+
 
 @dataclass(frozen=True)
 class TimerFault:
@@ -34,14 +38,14 @@ def check_timer_expression(
         return TimerFault("syntax", exc.msg)
     functions = script_functions(calendar)
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    unknown = sorted(names - functions.keys() - variables - set(dir(builtins)))
+    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr.startswith("_")}
+    unknown = sorted(names - functions.keys() - variables - _SAFE_BUILTINS.keys())
     if unknown:
         return TimerFault("unknown_name", unknown[0])
     if names & variables:
         return None  # depends on data a case sets while it runs
     try:
-        # Models are trusted code (only process owners deploy them), as in the engine itself.
-        value = eval(compile(tree, "<timer>", "eval"), {"__builtins__": builtins}, dict(functions))
+        value = eval(compile(tree, "<timer>", "eval"), {"__builtins__": _SAFE_BUILTINS}, dict(functions))
     except Exception as exc:  # any error here is one the running case would hit
         return TimerFault("failed", f"{type(exc).__name__}: {exc}")
     if not isinstance(value, str):
