@@ -1,5 +1,7 @@
 """Saving a diagram deploys a new version only through the gate; each refusal says what
 is wrong in a process owner's words and creates no version."""
+import pytest
+
 from app.extensions import db
 from app.models import AuditEvent, ProcessVersion, Role
 from tests.integration import modeler_helpers
@@ -208,3 +210,16 @@ def test_deploy_refuses_a_post_without_the_csrf_token(app, sop_000):
     response = client.post("/admin/model/proses/sop_000/terapkan", json={"bpmn_xml": SOP_000})
     assert response.status_code == 400
     assert version_numbers() == [1]
+
+
+def test_every_shipped_sop_passes_the_gate(app, sop_models):
+    from app.services.deploy_gate import GateRefused
+    from app.services.model_editor import save_diagram
+
+    with app.test_request_context():
+        for key, version in sop_models.items():
+            try:
+                deployment = save_diagram(process_key=key, bpmn_xml=version.bpmn_xml, edited_forms=None, actor="uji")
+            except GateRefused as exc:
+                pytest.fail(f"{key}: {[str(p.message) for p in exc.report.problems]}")
+            assert deployment.changed is False and deployment.version.id == version.id
