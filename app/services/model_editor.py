@@ -20,7 +20,7 @@ from app.services.deploy_gate import (
     refused,
 )
 from app.services.forms import FormDefinitionError, check_definition
-from app.services.processes import deploy_process, deployed_processes, latest_version
+from app.services.processes import DeploymentError, deploy_process, deployed_processes, latest_version
 
 
 class ModelNotFound(LookupError):
@@ -117,8 +117,12 @@ def _deploy(*, process_key: str, bpmn_xml: str, decision_files: dict, forms: dic
             report: GateReport, reason: str | None = None) -> Deployment:
     """deploy_process records `process.deployed` (who, which version, content hash)."""
     before = latest_version(process_key=process_key)
-    version = deploy_process(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files,
-                             forms=forms, deployed_by=actor, reason=reason)
+    try:
+        version = deploy_process(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files,
+                                 forms=forms, deployed_by=actor, reason=reason)
+    except DeploymentError as exc:  # the gate checks the same things first; kept as a last guard
+        db.session.rollback()
+        raise refused(_l("Mesin proses tidak dapat membaca diagram: %(detail)s", detail=str(exc))) from None
     return Deployment(version=version, changed=before is None or version.id != before.id, report=report)
 
 
@@ -161,18 +165,19 @@ def save_decision(*, decision_id: str, dmn_xml: str, actor: str) -> list[Deploym
     combined = GateReport()
     for version in users:
         decision_files = {**version.decision_files, filename: dmn_xml}
+        version_forms = {**forms, **version.forms}
         report = check_process(process_key=version.definition.key, bpmn_xml=version.bpmn_xml,
-                               decision_files=decision_files, forms={**forms, **version.forms})
+                               decision_files=decision_files, forms=version_forms)
         combined.problems += [Problem(_l("%(process)s: %(problem)s", process=version.definition.name,
                                          problem=p.message), p.element_id) for p in report.problems]
-        plans.append((version, decision_files, report))
+        plans.append((version, decision_files, version_forms, report))
     if combined.problems:
         raise GateRefused(combined)
     deployments = [
         _deploy(process_key=version.definition.key, bpmn_xml=version.bpmn_xml, decision_files=decision_files,
-                forms=version.forms, actor=actor, report=report,
+                forms=version_forms, actor=actor, report=report,
                 reason=f"{version.definition.key}: tabel {decision_id} diubah")
-        for version, decision_files, report in plans
+        for version, decision_files, version_forms, report in plans
     ]
     _commit()
     return deployments
