@@ -96,6 +96,7 @@ def deploy_process(key: str):
             process_key=key, bpmn_xml=bpmn_xml, edited_forms=payload.get("forms") or {},
             actor=current_user.username,
             create_missing_roles=bool(payload.get("create_missing_roles") or request.form.get("create_missing_roles")),
+            expected_newest=payload.get("expected_newest") if isinstance(payload.get("expected_newest"), int) else None,
         )
     except GateRefused as exc:
         return _refusal(exc)

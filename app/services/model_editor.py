@@ -127,10 +127,16 @@ def _deploy(*, process_key: str, bpmn_xml: str, decision_files: dict, forms: dic
 
 
 def save_diagram(*, process_key: str, bpmn_xml: str, edited_forms: dict | None, actor: str,
-                 create_missing_roles: bool = False) -> Deployment:
+                 create_missing_roles: bool = False, expected_newest: int | None = None) -> Deployment:
     """Deploy an edited diagram (and the forms edited beside it) as the process's next
-    version; raises GateRefused, deploying nothing, when the gate finds a problem. Commits."""
-    version_for_editing(process_key=process_key)  # only processes that exist are edited here
+    version; raises GateRefused, deploying nothing, when the gate finds a problem. Commits.
+
+    `expected_newest`: the newest version when the editor was opened; if someone has
+    deployed since, saving would silently undo their change, so it is refused."""
+    newest = version_for_editing(process_key=process_key)  # only processes that exist are edited here
+    if expected_newest is not None and newest.number != expected_newest:
+        raise refused(_l("Versi %(number)d diterapkan oleh %(who)s setelah editor ini dibuka. Unduh diagram Anda, "
+                         "buka ulang editor, lalu gabungkan perubahannya.", number=newest.number, who=newest.deployed_by))
     forms = {**available_forms(), **_checked_forms(edited_forms or {})}
     tables = available_decisions()
     # The gate parses the diagram safely first; the tables it uses are picked after.

@@ -223,3 +223,11 @@ def test_every_shipped_sop_passes_the_gate(app, sop_models):
             except GateRefused as exc:
                 pytest.fail(f"{key}: {[str(p.message) for p in exc.report.problems]}")
             assert deployment.changed is False and deployment.version.id == version.id
+
+
+def test_a_deploy_made_since_the_editor_opened_is_not_overwritten(client, owner):
+    assert deploy_bpmn(client, SOP_000.replace(TELAAH, 'name="3. Menelaah"'), expected_newest=1).status_code == 200
+    stale = deploy_bpmn(client, SOP_000.replace(TELAAH, 'name="3. Telaah"'), expected_newest=1)
+    assert stale.status_code == 422
+    assert "Versi 2 diterapkan oleh pemilik setelah editor ini dibuka" in messages(stale)[0]
+    assert version_numbers() == [1, 2]

@@ -39,8 +39,10 @@
     const result = await gate.post(page.dataset.deployUrl, {
       bpmn_xml: saved.xml,
       forms: window.DumasForms ? window.DumasForms.edited() : {},
-      create_missing_roles: createRoles.checked
+      create_missing_roles: createRoles.checked,
+      expected_newest: Number(page.dataset.newest)
     });
+    if (result.ok) page.dataset.newest = String(result.version);  // the next save builds on this one
     gate.show(result, selectElement, function () { createRoles.checked = true; deploy(); });
     if (result.ok && window.DumasForms) window.DumasForms.deployed();
   }
