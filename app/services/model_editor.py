@@ -1,6 +1,5 @@
 """Process owners' edits: open a version in the editor, save a diagram or a decision
 table through the deploy gate as a new version, with the forms edited beside it."""
-import json
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -188,7 +187,3 @@ def save_decision(*, decision_id: str, dmn_xml: str, actor: str) -> list[Deploym
     _commit()
     return deployments
 
-
-def forms_of(version: ProcessVersion) -> str:
-    """The version's forms as pretty JSON for the form editor."""
-    return json.dumps(version.forms or {}, ensure_ascii=False, indent=2)
