@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.cases import bp as cases_bp
     from app.inbox import bp as inbox_bp
+    from app.modeler import bp as modeler_bp
     from app.public import bp as public_bp
     from app.reports import bp as reports_bp
     from app.vendor import bp as vendor_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
     app.register_blueprint(versions_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(modeler_bp)
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -9,6 +9,7 @@ from app.models import Organisation, OrgUnit, ProcessVersion, Role, User
 TOKEN_MAX_AGE_SECONDS = 12 * 3600
 # Not a lane: administers the working-day calendar.
 SYSTEM_ADMIN_ROLE = "Administrator Sistem"
+# Not a lane either: edits and deploys the diagrams, decision tables and forms.
 PROCESS_OWNER_ROLE = "Pemilik Proses"
 MIN_PASSWORD_LENGTH = 8
 
@@ -59,6 +60,9 @@ def ensure_system_roles() -> None:
     """Roles the application itself needs besides the lanes; commits."""
     if db.session.get(Role, SYSTEM_ADMIN_ROLE) is None:
         db.session.add(Role(name=SYSTEM_ADMIN_ROLE, description="Kalender hari kerja"))
+        db.session.commit()
+    if db.session.get(Role, PROCESS_OWNER_ROLE) is None:
+        db.session.add(Role(name=PROCESS_OWNER_ROLE, description="Mengubah dan menerapkan diagram SOP"))
         db.session.commit()
 
 

@@ -4,7 +4,14 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import Case, User
-from app.services.accounts import SYSTEM_ADMIN_ROLE, all_units, create_user, ensure_system_roles, ensure_unit
+from app.services.accounts import (
+    PROCESS_OWNER_ROLE,
+    SYSTEM_ADMIN_ROLE,
+    all_units,
+    create_user,
+    ensure_system_roles,
+    ensure_unit,
+)
 from app.services.cases import complete_task
 from app.services.complaints import Upload, submit_complaint
 from app.services.organisations import all_organisations, ensure_known_organisations
@@ -128,6 +135,7 @@ def seed_demo(models_dir: Path) -> int:
                         full_name=username, organisation_code=ORGANISATION)
         ensure_system_roles()
         create_user(username="sysadmin", password=DEMO_PASSWORD, roles=[SYSTEM_ADMIN_ROLE], full_name="sysadmin")
+        create_user(username="pemilik", password=DEMO_PASSWORD, roles=[PROCESS_OWNER_ROLE], full_name="pemilik")
         for username, role, organisation, unit in other_sop_accounts():
             create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
                         full_name=username, organisation_code=organisation)

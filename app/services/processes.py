@@ -7,6 +7,7 @@ from pathlib import Path
 from app.engine import ModelError, ProcessEngine, decision_ids, decision_refs
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessVersion, Role
+from app.services.audit import record_event
 from app.services.forms import load_form_directory
 
 
@@ -47,7 +48,8 @@ def latest_version(*, process_key: str) -> ProcessVersion | None:
 
 
 def deploy_process(
-    *, process_key: str, bpmn_xml: str, decision_files: dict[str, str], forms: dict[str, dict], deployed_by: str
+    *, process_key: str, bpmn_xml: str, decision_files: dict[str, str], forms: dict[str, dict], deployed_by: str,
+    reason: str | None = None,
 ) -> ProcessVersion:
     """Parse and store a new version, or return the latest one if nothing changed.
 
@@ -87,6 +89,9 @@ def deploy_process(
     db.session.add(version)
     _ensure_roles(parsed.lanes)
     db.session.flush()
+    record_event(case=None, action="process.deployed", actor=deployed_by, detail=reason or f"{process_key} v{version.number}",
+                 data_before={"version": latest.number} if latest else None,
+                 data_after={"process": process_key, "version": version.number, "content_hash": content_hash})
     return version
 
 

@@ -36,6 +36,13 @@ def owner_required(view):
     return wrapped
 
 
+@bp.context_processor
+def _editor_links():
+    """Only process owners edit (the modeler answers 404 to anyone else), so only they
+    are shown the links to it."""
+    return {"may_edit": current_user.is_authenticated and PROCESS_OWNER_ROLE in current_user.role_names}
+
+
 def _or_404(call, **kwargs):
     try:
         return call(**kwargs)

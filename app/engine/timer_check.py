@@ -1,0 +1,62 @@
+"""Trying a timer expression before it is deployed, the way the engine will evaluate it.
+
+A timer's expression is Python, evaluated when the timer starts waiting (ENGINE-NOTES):
+a `timeDate` must give an ISO timestamp, a `timeDuration` an ISO duration ("P14D"), a
+`timeCycle` an ISO repetition ("R3/P2D"). An expression that reads process data
+(`batas_pengawasan`) can only be checked for its syntax and its names here.
+"""
+import ast
+import builtins
+from dataclasses import dataclass
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from app.engine.scripts import WorkingCalendar, script_functions
+
+# Evaluated in the web process at deploy time, before anyone has accepted the model: only
+# the calendar functions and these harmless builtins, and no dunder attributes.
+_SAFE_BUILTINS = {name: getattr(builtins, name) for name in ("int", "float", "str", "round", "min", "max", "abs", "len")}
+
+
+@dataclass(frozen=True)
+class TimerFault:
+    """Why an expression fails: `kind` is one of syntax, unknown_name, failed, not_text,
+    bad_value; `detail` is the offending name, value or the error's own words."""
+
+    kind: str
+    detail: str
+
+
+def check_timer_expression(
+    *, timer_kind: str, expression: str, calendar: WorkingCalendar, variables: set[str]
+) -> TimerFault | None:
+    """None when the expression would give a valid due time (or depends on process data
+    the diagram sets); otherwise what is wrong. `timer_kind`: timeDate, timeDuration, timeCycle."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as exc:
+        return TimerFault("syntax", exc.msg)
+    functions = script_functions(calendar)
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr.startswith("_")}
+    unknown = sorted(names - functions.keys() - variables - _SAFE_BUILTINS.keys())
+    if unknown:
+        return TimerFault("unknown_name", unknown[0])
+    if names & variables:
+        return None  # depends on data a case sets while it runs
+    try:
+        value = eval(compile(tree, "<timer>", "eval"), {"__builtins__": _SAFE_BUILTINS}, dict(functions))
+    except Exception as exc:  # any error here is one the running case would hit
+        return TimerFault("failed", f"{type(exc).__name__}: {exc}")
+    if not isinstance(value, str):
+        return TimerFault("not_text", repr(value)[:80])
+    try:
+        if timer_kind == "timeDate":
+            TimerEventDefinition.get_datetime(value)
+        elif timer_kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(value)
+        else:
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+    except Exception:  # SpiffWorkflow raises bare Exception and ValueError alike
+        return TimerFault("bad_value", repr(value)[:80])
+    return None

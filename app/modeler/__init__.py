@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("modeler", __name__, url_prefix="/admin/model")
+
+from app.modeler import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,261 @@
+"""The gate a diagram or decision table passes before it becomes a new version.
+
+Every problem is said in a process owner's words, with the name of the element it is
+about: the file is safe XML (no DOCTYPE or entity, checked before any parser sees it);
+it holds the process it claims to; every lane is a role; every formKey has a form;
+every decisionRef has a table; every timer expression evaluates (with the
+organisation's working calendar); the engine parses it; bpmnlint finds no error.
+Messages are lazy strings: they are translated where they are shown.
+"""
+import ast
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from lxml import etree
+
+from app.engine import ModelError
+from app.engine.engine import parse_model_xml
+from app.engine.timer_check import check_timer_expression
+from app.extensions import db
+from app.models import Organisation, Role
+from app.services.bpmnlint import LintUnavailable, lint_bpmn, plain_words
+from app.services.calendar import calendar_for
+from app.services.forms import FormDefinitionError, check_definition
+from app.services.processes import process_engine
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+DMN_SUFFIX = "}decision"
+CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
+TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: object  # a lazy string: str() it where it is shown
+    element_id: str | None = None
+
+
+@dataclass
+class GateReport:
+    problems: list[Problem] = field(default_factory=list)
+    missing_roles: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    decision_refs: set[str] = field(default_factory=set)
+    form_keys: set[str] = field(default_factory=set)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+class GateRefused(Exception):
+    """The gate found problems; nothing was deployed."""
+
+    def __init__(self, report: GateReport):
+        super().__init__("; ".join(str(p.message) for p in report.problems))
+        self.report = report
+
+
+def refused(message, element_id: str | None = None) -> GateRefused:
+    return GateRefused(GateReport(problems=[Problem(message, element_id)]))
+
+
+def read_upload(raw: bytes, *, filename: str) -> str:
+    """An uploaded model as text; raises GateRefused when it is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refused(_l("Berkas %(file)s bukan teks UTF-8; simpan ulang dari Camunda Modeler.", file=filename)) from None
+
+
+def parse_safely(text: str, *, filename: str) -> etree._Element:
+    """Parse a model only after refusing DOCTYPE/ENTITY (external entities, entity bombs);
+    the engine's parser applies the same check again."""
+    upper = text.upper()
+    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+        raise refused(_l(
+            "Berkas %(file)s ditolak: memuat deklarasi DOCTYPE/ENTITY, yang dapat dipakai untuk membaca berkas "
+            "server atau membuat server kehabisan memori. Simpan ulang diagram dari Camunda Modeler.", file=filename))
+    try:
+        return parse_model_xml(text, filename=filename)
+    except ModelError as exc:
+        raise refused(_l("Berkas %(file)s bukan XML yang sah: %(detail)s", file=filename, detail=str(exc))) from None
+
+
+def _label(element) -> str:
+    name = " ".join((element.get("name") or "").split())
+    return f"\u201c{name}\u201d ({element.get('id')})" if name else str(element.get("id"))
+
+
+def _labels(root) -> dict[str, str]:
+    return {el.get("id"): _label(el) for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+
+
+def decision_ids_in(root) -> list[str]:
+    return [el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.tag.endswith(DMN_SUFFIX)]
+
+
+def _data_variables(root, decision_roots, forms: dict) -> set[str]:
+    """Names a case's data can hold: set by script tasks, decision outputs, forms, messages."""
+    names: set[str] = set()
+    for script in root.iter(f"{BPMN}script"):
+        try:
+            tree = ast.parse(script.text or "")
+        except SyntaxError:
+            continue
+        names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for dmn in decision_roots:
+        names |= {el.get("name") for el in dmn.iter() if isinstance(el.tag, str) and el.tag.endswith("}output")}
+    for form in forms.values():
+        names |= {f.get("name") for f in form.get("fields", [])}
+    names |= {el.get("name") for el in root.iter(f"{BPMN}message")}
+    return {n for n in names if n}
+
+
+def _check_timers(root, labels, *, variables: set[str], calendar) -> list[Problem]:
+    problems = []
+    for definition in root.iter(f"{BPMN}timerEventDefinition"):
+        event = definition.getparent()
+        label = labels.get(event.get("id"), event.get("id"))
+        expressions = [(child.tag.split("}")[1], (child.text or "").strip()) for child in definition
+                       if isinstance(child.tag, str) and child.tag.split("}")[1] in TIMER_KINDS]
+        if not expressions or not expressions[0][1]:
+            problems.append(Problem(_l("Timer %(timer)s belum punya ekspresi waktu. Contoh: tambah_hari_kerja(5).",
+                                       timer=label), event.get("id")))
+            continue
+        kind, expression = expressions[0]
+        fault = check_timer_expression(timer_kind=kind, expression=expression, calendar=calendar, variables=variables)
+        if fault is None:
+            continue
+        if fault.kind == "syntax":
+            message = _l("Timer %(timer)s: ekspresi \u201c%(expr)s\u201d tidak dapat dibaca (%(detail)s).",
+                         timer=label, expr=expression, detail=fault.detail)
+        elif fault.kind == "unknown_name":
+            message = _l("Timer %(timer)s: nama \u201c%(name)s\u201d tidak dikenal. Gunakan tambah_hari_kerja(n), "
+                         "tambah_hari(n), tambah_jam(n) atau variabel yang diisi proses.", timer=label, name=fault.detail)
+        elif fault.kind == "failed":
+            message = _l("Timer %(timer)s: ekspresi \u201c%(expr)s\u201d gagal dihitung: %(detail)s",
+                         timer=label, expr=expression, detail=fault.detail)
+        elif kind == "timeDate":
+            message = _l("Timer %(timer)s: ekspresi menghasilkan %(value)s, bukan tanggal dan jam ISO. "
+                         "Contoh: tambah_hari_kerja(5).", timer=label, value=fault.detail)
+        elif kind == "timeDuration":
+            message = _l("Timer %(timer)s: ekspresi menghasilkan %(value)s, bukan durasi ISO. Contoh: \"P14D\".",
+                         timer=label, value=fault.detail)
+        else:
+            message = _l("Timer %(timer)s: ekspresi menghasilkan %(value)s, bukan siklus ISO. Contoh: \"R3/P2D\".",
+                         timer=label, value=fault.detail)
+        problems.append(Problem(message, event.get("id")))
+    return problems
+
+
+def _organisation_code(process_key: str) -> str | None:
+    return db.session.scalar(db.select(Organisation.code).where(Organisation.process_key == process_key))
+
+
+def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, str], forms: dict[str, dict],
+                  create_missing_roles: bool = False) -> GateReport:
+    """Everything wrong with deploying this diagram with these tables and forms.
+
+    `decision_files` may hold more tables than the diagram uses; `forms` is every form
+    available (the report names the ones the diagram uses)."""
+    report = GateReport()
+    filename = f"{process_key}.bpmn"
+    root = parse_safely(bpmn_xml, filename=filename)
+    process_ids = [p.get("id") for p in root.iter(f"{BPMN}process")]
+    if process_key not in process_ids:
+        raise refused(_l("Diagram ini memuat proses %(found)s, bukan %(expected)s. Id proses harus tetap %(expected)s.",
+                         found=", ".join(process_ids) or "-", expected=process_key))
+    labels = _labels(root)
+    decision_roots = {name: parse_safely(xml, filename=name) for name, xml in decision_files.items()}
+    decisions = {d for dmn in decision_roots.values() for d in decision_ids_in(dmn)}
+
+    lanes = {}
+    for lane in root.iter(f"{BPMN}lane"):
+        name = (lane.get("name") or "").strip()
+        if not name:
+            report.problems.append(Problem(_l("Jalur (lane) %(lane)s belum diberi nama; nama jalur adalah peran "
+                                              "petugas yang mengerjakannya.", lane=lane.get("id")), lane.get("id")))
+        else:
+            lanes[name] = lane.get("id")
+    known_roles = set(db.session.scalars(db.select(Role.name).where(Role.name.in_(list(lanes)))))
+    report.missing_roles = sorted(set(lanes) - known_roles)
+    if not create_missing_roles:
+        for role in report.missing_roles:
+            report.problems.append(Problem(_l(
+                "Jalur \u201c%(lane)s\u201d belum menjadi peran petugas. Pilih \u201cBuat peran yang belum ada\u201d "
+                "lalu simpan lagi, atau ganti nama jalur dengan peran yang sudah ada.", lane=role), lanes[role]))
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        form_key, decision_ref = element.get(f"{CAMUNDA}formKey"), element.get(f"{CAMUNDA}decisionRef")
+        if form_key:
+            report.form_keys.add(form_key)
+            if form_key not in forms:
+                report.problems.append(Problem(_l(
+                    "Tugas %(task)s memakai formulir \u201c%(key)s\u201d yang belum ada. Buat formulirnya di samping "
+                    "diagram, atau perbaiki Form key tugas ini.", task=_label(element), key=form_key), element.get("id")))
+        if decision_ref:
+            report.decision_refs.add(decision_ref)
+            if decision_ref not in decisions:
+                report.problems.append(Problem(_l(
+                    "Tugas %(task)s memakai tabel keputusan \u201c%(ref)s\u201d yang belum ada. Perbaiki Decision "
+                    "reference tugas ini atau buat tabelnya dulu.", task=_label(element), ref=decision_ref),
+                    element.get("id")))
+    for key in sorted(report.form_keys & forms.keys()):
+        try:
+            check_definition(forms[key], source=f"{key}.json")
+        except FormDefinitionError as exc:
+            report.problems.append(Problem(_l("Formulir %(key)s tidak dapat dipakai: %(detail)s", key=key,
+                                              detail=str(exc))))
+
+    used_forms = {key: forms[key] for key in report.form_keys if key in forms}
+    variables = _data_variables(root, decision_roots.values(), used_forms)
+    report.problems += _check_timers(root, labels, variables=variables,
+                                     calendar=calendar_for(_organisation_code(process_key)))
+
+    if not report.problems:
+        try:
+            process_engine().parse(process_id=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files)
+        except ModelError as exc:
+            report.problems.append(Problem(_l("Mesin proses tidak dapat membaca diagram: %(detail)s", detail=str(exc))))
+    try:
+        findings = lint_bpmn(bpmn_xml)
+    except LintUnavailable as exc:
+        report.problems.append(Problem(_l("Pemeriksa diagram (bpmnlint) tidak dapat dijalankan: %(detail)s",
+                                          detail=str(exc))))
+        findings = []
+    for finding in findings:
+        target = labels.get(finding.element_id, finding.element_id)
+        problem = Problem(_l("%(element)s: %(words)s", element=target, words=plain_words(finding)), finding.element_id)
+        (report.problems if finding.level == "error" else report.warnings).append(problem)
+    return report
+
+
+def check_decision_entries(root, *, filename: str) -> list[Problem]:
+    """DMN entries are Python here, not FEEL (ENGINE-NOTES): catch what would fail when a case runs."""
+    problems = []
+    labels = _labels(root)
+    for entry in root.iter():
+        if not isinstance(entry.tag, str) or not entry.tag.endswith(("}inputEntry", "}outputEntry")):
+            continue
+        text = next((c.text or "" for c in entry if isinstance(c.tag, str) and c.tag.endswith("}text")), "").strip()
+        if not text or text == "-":
+            continue
+        rule = entry.getparent()
+        where = labels.get(rule.get("id"), rule.get("id"))
+        names = set()
+        try:
+            names = {n.id for n in ast.walk(ast.parse(text, mode="eval")) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            if entry.tag.endswith("}outputEntry"):
+                problems.append(Problem(_l("Tabel %(file)s, aturan %(rule)s: keluaran %(text)s tidak dapat dibaca; "
+                                           "tulis teks dengan tanda kutip ganda, mis. \"pengawasan\".",
+                                           file=filename, rule=where, text=text), rule.get("id")))
+        wrong = names & {"true", "false", "null"}
+        if wrong:
+            problems.append(Problem(_l("Tabel %(file)s, aturan %(rule)s: tulis True/False/None (huruf besar), "
+                                       "bukan %(text)s.", file=filename, rule=where, text=", ".join(sorted(wrong))),
+                                    rule.get("id")))
+    return problems
