@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
 from app.services.cases import start_case
+from tests.processes.walk import let_objection_period_pass
 from tests.processes.walk import work as _work
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
@@ -82,6 +83,8 @@ def test_supervisory_complaint_goes_through_tata_usaha_and_the_head(sop_models):
         data={"ringkasan_untuk_pengadu": "Pengaduan terbukti; sanksi dijatuhkan."},
         actor="admin",
     )
+    assert (case.completed, case.status, case.tasks) == (False, "jawaban_disampaikan", [])
+    case = let_objection_period_pass(case)
     assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
     reached = {e.element_id for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "event.reached"))}
     assert {"ev_selesai", "ev_rekap_semesteran"} <= reached
@@ -104,6 +107,8 @@ def test_non_supervisory_complaint_goes_to_the_chosen_unit(sop_models):
         data={"ringkasan_untuk_pengadu": "Ditindaklanjuti unit kerja."},
         actor="admin",
     )
+    assert (case.completed, case.status) == (False, "jawaban_disampaikan")
+    case = let_objection_period_pass(case)
     assert (case.completed, case.status) == (True, "selesai")
 
 

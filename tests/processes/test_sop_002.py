@@ -13,6 +13,7 @@ from app.models import AuditEvent, Case, CaseRecord
 from app.services.accounts import create_user, ensure_unit
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
+from tests.processes.walk import let_objection_period_pass
 from tests.processes.walk import work as _work
 
 PEJABAT_PENGELOLA = "Pejabat Pengelola Pengaduan"
@@ -185,7 +186,7 @@ def test_a_complete_complaint_is_verified_and_answered_by_the_liaison(dpmdppkb):
         data={"respon": "Dana tahap II cair setelah laporan realisasi tahap I diterima."},
         actor="penghubung.pemdes",
     )
-    _closed(case, "selesai", "ev_selesai")
+    _closed(let_objection_period_pass(case), "selesai", "ev_selesai")
 
 
 def test_a_liaison_returns_what_is_not_theirs_and_the_admin_routes_it_again(dpmdppkb):
@@ -218,7 +219,7 @@ def test_a_liaison_returns_what_is_not_theirs_and_the_admin_routes_it_again(dpmd
         data={"respon": "Dijawab dengan ketentuan Permendes."},
         actor="penghubung.pemdes",
     )
-    _closed(case, "selesai", "ev_selesai")
+    _closed(let_objection_period_pass(case), "selesai", "ev_selesai")
     assert [d.data_after["rute"] for d in _decisions(case, "tugas_klasifikasi")] == ["penghubung", "penghubung"]
 
 
@@ -602,7 +603,7 @@ def test_the_liaison_is_reminded_then_escalated_to_the_admin_who_sent_it(dpmdppk
     complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin")
     response = _task(case, "tugas_respon_penghubung")
     complete_task(task_id=response.engine_task_id, data={"respon": "Dijawab dengan Permendes."}, actor="penghubung.pemdes")
-    _closed(_reload(case), "selesai", "ev_selesai")
+    _closed(let_objection_period_pass(case), "selesai", "ev_selesai")
 
 
 def test_a_liaison_returning_the_complaint_stops_its_clock_and_the_next_liaison_gets_a_new_one(dpmdppkb):
