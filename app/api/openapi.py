@@ -95,7 +95,16 @@ SCHEMAS = {
     "TimelineEntry": _object({"at": _TIME, "event": {"type": "string"}, "label": {"type": "string"}}),
     "PublicStatus": _object({"tracking_number": {"type": "string"}, "status": {"type": "string"},
                              "status_label": {"type": "string"}, "closed": {"type": "boolean"},
-                             "timeline": {"type": "array", "items": _ref("TimelineEntry")}}),
+                             "timeline": {"type": "array", "items": _ref("TimelineEntry")},
+                             "status_description": {"type": "string"},
+                             "current_step": {"type": ["object", "null"], "description":
+                                              "unit (a unit's name, never a person), due_at, working_days_left"},
+                             "reports": {"type": "array", "items": {"type": "object"}, "description":
+                                         "Reports to the complainant: title, at, content [{label, value}]."},
+                             "missing_data_request": {"type": ["object", "null"],
+                                                      "description": "missing, answer_until"},
+                             "rating": {"type": ["object", "null"]}, "can_rate": {"type": "boolean"},
+                             "objection": {"type": "object", "description": "open, until, submitted"}}),
     "Task": _object(_TASK_PROPERTIES),
     "TaskPage": _object({"items": {"type": "array", "items": _ref("Task")}, "page": {"type": "integer"},
                          "pages": {"type": "integer"}, "total": {"type": "integer"},

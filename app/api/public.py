@@ -8,7 +8,7 @@ from app.api.errors import ApiError
 from app.api.parsing import json_body, language
 from app.services.cases import ProcessNotDeployed
 from app.services.complaints import ComplaintInvalid, Upload, find_complaint, read_uploads, submit_complaint
-from app.services.tracking import public_status, public_timeline
+from app.services.tracking import tracking_view
 
 _NO_STORE = {"Cache-Control": "no-store"}
 _FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
@@ -50,6 +50,6 @@ def complaint_status(tracking_number: str):
     if complaint is None:
         # One answer for a wrong number and a wrong code: nothing says which was wrong.
         raise ApiError(404, _("Nomor pelacakan atau kode akses tidak cocok."), headers=_NO_STORE)
-    lang = language()
-    status = public_status(case=complaint.case, lang=lang)
-    return {**status, "timeline": public_timeline(case=complaint.case, lang=lang)}, 200, _NO_STORE
+    # The same view as the web tracking page: status, timeline, current unit and
+    # deadline, reports to the complainant, and what they may do now.
+    return tracking_view(case=complaint.case, lang=language()), 200, _NO_STORE

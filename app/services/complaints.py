@@ -160,6 +160,11 @@ def _check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
     return problems
 
 
+def upload_problems(uploads: list[Upload], *, lang: str = "id") -> list[str]:
+    """What is wrong with files sent through any public form (count, size, type)."""
+    return _check_uploads(uploads, lang=lang)
+
+
 def read_uploads(files: list[tuple[str, BinaryIO, str]]) -> list[Upload]:
     """Uploads from open streams (filename, stream, declared type), reading no more than
     validation needs: one byte past MAX_FILE_BYTES shows a file is too big, and past
