@@ -616,3 +616,36 @@ def test_a_liaison_returning_the_complaint_stops_its_clock_and_the_next_liaison_
     case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
                  data=_liaison(), actor="penghubung.pemdes")
     assert _due_in_working_days(_task(case, "tugas_respon_penghubung"), before, 14)
+
+
+# -- 4a) the complainant objects to the liaison's response (keberatan) ----------------------
+
+
+def _responded() -> Case:
+    case, _ = _with_liaison(normatif=True)
+    return _work(case, element_id="tugas_respon_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
+                 data={"respon": "Dijawab dengan Permendes."}, actor="penghubung.pemdes")
+
+
+def test_the_response_waits_ten_working_days_for_an_objection(dpmdppkb):
+    before = datetime.now(timezone.utc)
+    case = _responded()
+    assert (case.completed, case.status, case.tasks) == (False, "jawaban_disampaikan", [])
+    assert case.timer.element_id == "ev_batas_keberatan"
+    assert case.timer.due_at == add_working_days(before, 10)
+
+
+def test_an_objection_goes_to_the_admin_instansi_and_a_late_answer_to_admin_nasional(dpmdppkb):
+    case = deliver_message(case_id=_responded().id, message="keberatan_diajukan",
+                           payload={"alasan": "Dana tetap belum cair."}, actor="pengadu")
+    task = _task(case, "tugas_keberatan")
+    assert (task.lane, task.org_unit, _reload(case).status) == (ADMIN, None, "keberatan")
+    assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", "Admin Nasional")
+    assert _due_in_working_days(task, datetime.now(timezone.utc), 10)
+    case = _fire(_fire(case, "pengingat_tugas_keberatan"), "tenggat_tugas_keberatan")
+    assert _waiting(case) == [("tugas_eskalasi_keberatan", "Admin Nasional", "eskalasi_tenggat"),
+                              ("tugas_keberatan", ADMIN, "penanganan_keberatan_002")]
+    complete_task(task_id=_task(case, "tugas_eskalasi_keberatan").engine_task_id, data=ESCALATED, actor="nasional")
+    complete_task(task_id=_task(case, "tugas_keberatan").engine_task_id, actor="admin",
+                  data={"keberatan_diterima": True, "tanggapan_keberatan": "Pencairan dipercepat."})
+    _closed(_reload(case), "selesai", "ev_keberatan_ditanggapi")
