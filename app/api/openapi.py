@@ -98,7 +98,7 @@ SCHEMAS = {
                              "timeline": {"type": "array", "items": _ref("TimelineEntry")},
                              "status_description": {"type": "string"},
                              "current_step": {"type": ["object", "null"], "description":
-                                              "unit (a unit's name, never a person), due_at, working_days_left"},
+                                              "unit (a unit's name, never a person), due_at, working_days_left, overdue"},
                              "reports": {"type": "array", "items": {"type": "object"}, "description":
                                          "Reports to the complainant: title, at, content [{label, value}]."},
                              "missing_data_request": {"type": ["object", "null"],

@@ -266,10 +266,11 @@ def _current_step(case: Case, *, now: datetime) -> dict | None:
     unit = db.session.get(OrgUnit, task.org_unit) if task.org_unit else None
     organisation = db.session.get(Organisation, case.organisation_code) if case.organisation_code else None
     step = {"unit": unit.name if unit else (organisation.name if organisation else None),
-            "due_at": None, "working_days_left": None}
+            "due_at": None, "working_days_left": None, "overdue": False}
     if task.due_at is not None:
         step["due_at"] = task.due_at.isoformat()
         step["working_days_left"] = calendar_for(case.organisation_code).working_days_left(task.due_at, now=now)
+        step["overdue"] = task.due_at < now
     return step
 
 

@@ -189,3 +189,13 @@ def test_the_api_tells_what_the_page_tells(client, sop_models):
     events = [e["event"] for e in body["timeline"]]
     assert {"status:jawaban_disampaikan", "report:penyelesaian_000"} <= set(events) and events[-1] == "rated"
     _assert_nothing_internal(str(body))
+
+
+def test_a_passed_deadline_is_said_plainly(client, sop_models):
+    number, code = _file(client)
+    case = _to_unit(number)
+    move_deadline(case_id=case.id, element_id="tenggat_tugas_tindak_lanjut_unit",
+                  due_at=datetime.now(timezone.utc) - timedelta(minutes=1), reason="Uji", actor="test")
+    html = _page(client, number, code)
+    assert "sudah lewat; atasan petugas telah diberi tahu" in html and "hari kerja lagi" not in html
+    _assert_nothing_internal(html)
