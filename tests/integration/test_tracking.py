@@ -13,6 +13,7 @@ from app.services.events import move_deadline
 from app.services.timers import fire_case_timers
 from app.services.tracking import tracking_view
 from tests.integration.helpers import COMPLAINANT, PDF
+from tests.integration.test_api import in_english
 
 UNIT = "bsn-dpspk"
 INTERNAL_NOTE = "Catatan internal: pelapor pernah mengadu tiga kali"
@@ -199,3 +200,24 @@ def test_a_passed_deadline_is_said_plainly(client, sop_models):
     html = _page(client, number, code)
     assert "sudah lewat; atasan petugas telah diberi tahu" in html and "hari kerja lagi" not in html
     _assert_nothing_internal(html)
+
+
+def test_the_api_takes_the_same_replies(client, sop_models):
+    number, code = _file(client)
+    headers = {"X-Access-Code": code}
+    assert client.post(f"{API}/complaints/{number}/rating", json={"rating": 5}, headers={"X-Access-Code": "X"}
+                       ).status_code == 404
+    early = client.post(f"{API}/complaints/{number}/rating", json={"rating": 5}, headers=headers)
+    assert early.status_code == 409 and early.json["message"].startswith("Penilaian dapat diberikan setelah")
+    _answered(number)
+    bad = in_english(client.post, f"{API}/complaints/{number}/rating", json={"rating": 0}, headers=headers)
+    assert bad.status_code == 422 and bad.json["errors"] == {"rating": "Choose a rating from 1 to 5."}
+    rated = client.post(f"{API}/complaints/{number}/rating", json={"rating": "3", "comment": "Lumayan."}, headers=headers)
+    assert rated.status_code == 200 and rated.json["rating"] == {"rating": 3, "comment": "Lumayan."}
+    assert client.post(f"{API}/complaints/{number}/rating", json={"rating": 4}, headers=headers).status_code == 409
+
+    objected = client.post(f"{API}/complaints/{number}/objection", headers=headers, data={
+        "text": "Belum tuntas.", "lampiran": [(io.BytesIO(PDF), "foto.pdf", "application/pdf")]})
+    assert objected.status_code == 200 and objected.json["status"] == "keberatan"
+    assert objected.json["objection"] == {"open": False, "until": None, "submitted": True}
+    assert client.post(f"{API}/complaints/{number}/missing-data", json={"text": "x"}, headers=headers).status_code == 409
