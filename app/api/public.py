@@ -7,9 +7,11 @@ from app.api import bp
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language
 from app.limits import public_endpoint
-from app.services.cases import ProcessNotDeployed
+from app.models import Complaint
+from app.services.cases import CaseError, ProcessNotDeployed
+from app.services.complainant_replies import ReplyRefused, answer_missing_data, object_to_outcome, rate_outcome
 from app.services.complaints import ComplaintInvalid, Upload, find_complaint, read_uploads, submit_complaint
-from app.services.tracking import public_status, public_timeline
+from app.services.tracking import tracking_view
 
 _NO_STORE = {"Cache-Control": "no-store"}
 _FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
@@ -45,14 +47,56 @@ def file_complaint():
     )
 
 
-@bp.get("/complaints/<tracking_number>")
-@public_endpoint("track", methods=("GET",))
-def complaint_status(tracking_number: str):
+def _complaint(tracking_number: str) -> Complaint:
     access_code = request.headers.get("X-Access-Code") or request.args.get("access_code") or ""
     complaint = find_complaint(tracking_number=tracking_number, access_code=access_code) if access_code else None
     if complaint is None:
         # One answer for a wrong number and a wrong code: nothing says which was wrong.
         raise ApiError(404, _("Nomor pelacakan atau kode akses tidak cocok."), headers=_NO_STORE)
-    lang = language()
-    status = public_status(case=complaint.case, lang=lang)
-    return {**status, "timeline": public_timeline(case=complaint.case, lang=lang)}, 200, _NO_STORE
+    return complaint
+
+
+@bp.get("/complaints/<tracking_number>")
+@public_endpoint("track", methods=("GET",))
+def complaint_status(tracking_number: str):
+    # The same view as the web tracking page: status, timeline, current unit and
+    # deadline, reports to the complainant, and what they may do now.
+    return tracking_view(case=_complaint(tracking_number).case, lang=language()), 200, _NO_STORE
+
+
+def _reply(tracking_number: str, act):
+    """Run one of the complainant's replies; the body is JSON or form fields with files
+    under `lampiran` (multipart). Answers with the tracking view, as the GET does."""
+    complaint = _complaint(tracking_number)
+    raw, uploads = _submission()
+    try:
+        act(complaint, raw, uploads)
+    except ReplyRefused as exc:
+        if "" in exc.errors:  # the case is not in a state to take it
+            raise ApiError(409, exc.errors[""], headers=_NO_STORE) from None
+        raise ApiError(422, _("Periksa isian yang ditandai."), errors=exc.errors, headers=_NO_STORE) from None
+    except CaseError:
+        raise ApiError(409, _("Pengaduan ini baru saja berubah. Muat ulang lalu periksa statusnya."),
+                       headers=_NO_STORE) from None
+    return tracking_view(case=complaint.case, lang=language()), 200, _NO_STORE
+
+
+@bp.post("/complaints/<tracking_number>/missing-data")
+@public_endpoint("public", content=True)
+def answer_request(tracking_number: str):
+    return _reply(tracking_number, lambda complaint, raw, uploads: answer_missing_data(
+        complaint=complaint, text=str(raw.get("text") or ""), uploads=uploads, lang=language()))
+
+
+@bp.post("/complaints/<tracking_number>/rating")
+@public_endpoint("public", content=True)
+def rate(tracking_number: str):
+    return _reply(tracking_number, lambda complaint, raw, uploads: rate_outcome(
+        complaint=complaint, rating=raw.get("rating", ""), comment=str(raw.get("comment") or ""), lang=language()))
+
+
+@bp.post("/complaints/<tracking_number>/objection")
+@public_endpoint("public", content=True)
+def object_to(tracking_number: str):
+    return _reply(tracking_number, lambda complaint, raw, uploads: object_to_outcome(
+        complaint=complaint, reason=str(raw.get("text") or ""), uploads=uploads, lang=language()))

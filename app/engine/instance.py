@@ -115,7 +115,8 @@ class WorkflowInstance:
         """The case status the model declares (a `status` property) where it now stands.
 
         Finished: the status of the end event reached last. Running: that of the first
-        ready task. Waiting on a timer or message alone: None (status unchanged)."""
+        ready task. Waiting on a timer or message alone: that
+        of a waiting catch event that declares one, else None (status unchanged)."""
         if self.workflow.is_completed():
             ends = [
                 t
@@ -131,6 +132,15 @@ class WorkflowInstance:
         for task in self.ready_tasks():
             if task.status:
                 return task.status
+        # A catch event may declare the status of the wait itself (the objection period
+        # after the answer reached the complainant); an event-based gateway's waits are
+        # its following events.
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            for candidate in (spec.outputs if isinstance(spec, EventBasedGateway) else [spec]):
+                status = _properties(candidate).get("status")
+                if status:
+                    return status
         return None
 
     def _waiting_events(self):

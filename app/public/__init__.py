@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.public import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from app.public import routes, tracking  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date
 
 from flask import make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -9,6 +9,7 @@ from app.i18n import current_language
 from app.limits import public_endpoint
 from app.public import bp
 from app.public.forms import ComplaintForm, TrackForm
+from app.public.tracking import remember_tracked, render_tracking
 from app.services.cases import ProcessNotDeployed
 from app.services.complaints import (
     MAX_FILE_BYTES,
@@ -20,7 +21,6 @@ from app.services.complaints import (
 )
 from app.services.organisations import complaint_intakes
 from app.services.processes import deployed_processes
-from app.services.tracking import public_status, public_timeline, status_description
 
 # The session key of the receipt (tracking number and access code) between the POST
 # that filed a complaint and the one GET that shows it.
@@ -75,7 +75,8 @@ def track():
     if form.validate_on_submit():
         complaint = find_complaint(tracking_number=form.tracking_number.data, access_code=form.access_code.data)
         if complaint is not None:
-            return _tracking_result(complaint.case)
+            remember_tracked(complaint.case_id)
+            return render_tracking(complaint.case)
         # One message for an unknown number and a wrong code alike.
         form.form_errors.append(_("Nomor pelacakan atau kode akses salah."))
         form.access_code.data = ""  # not echoed back, as with a password
@@ -112,17 +113,3 @@ def _complaint_page(form: ComplaintForm) -> str:
         max_files=MAX_FILES,
         max_mb=MAX_FILE_BYTES // (1024 * 1024),
     )
-
-
-def _tracking_result(case):
-    lang = current_language()
-    status = public_status(case=case, lang=lang)
-    response = make_response(render_template(
-        "public/track_result.html",
-        status=status,
-        description=status_description(status["status"], lang=lang),
-        timeline=[{**entry, "when": datetime.fromisoformat(entry["at"])}
-                  for entry in public_timeline(case=case, lang=lang)],
-    ))
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -176,6 +176,7 @@ def validate_complaint(
 
 
 def check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
+    """What is wrong with files sent through any form (count, size, type by content)."""
     if len(uploads) > MAX_FILES:
         return [_msg("too_many_files", lang, n=MAX_FILES)]
     problems = []

@@ -30,6 +30,12 @@ def record_output(*, case: Case, task: HumanTask, form: dict | None, data: dict,
         author=actor,
     )
     db.session.add(record)
+    if form.get("public_kind") == "request":
+        # A question for the complainant (SOP 002's request for missing data): the
+        # tracking page shows it and notifications are sent on this action's name.
+        missing = "\n".join(str(data[name]) for name in form.get("public_fields", []) if data.get(name))
+        record_event(case=case, action="complainant.info_requested", actor=actor, element_id=task.element_id,
+                     data_after={"missing": missing})
     variable = task.properties.get("report_to_cases")
     if variable:
         # The list is usually chosen at an earlier step (SOP 004's plan): workflow data.

@@ -86,8 +86,7 @@ def test_citizen_files_and_staff_carry_it_to_selesai(page, live_server, staff, s
     page.fill("[name=ringkasan_untuk_pengadu]", "Pengaduan Anda telah ditindaklanjuti oleh unit kerja.")
     _finish(page, base)
     page.goto(f"{base}/kasus/1")
-    assert "Selesai: Selesai" in page.inner_text("main")
-    screenshot("case-closed")
+    assert "Hasil disampaikan" in page.inner_text("main")  # the objection period runs
     _log_out(page)
 
     page.goto(f"{base}/lacak")
@@ -95,8 +94,37 @@ def test_citizen_files_and_staff_carry_it_to_selesai(page, live_server, staff, s
     page.fill("[name=access_code]", access_code)
     page.click("main button[type=submit]")
     tracked = page.inner_text("main")
-    assert "Selesai" in tracked
+    assert "Hasil disampaikan" in tracked and "Pengaduan Anda telah ditindaklanjuti oleh unit kerja." in tracked
     assert COMPLAINANT["nik"] not in tracked and "unit.dpspk" not in tracked
+    assert "Petugas loket telah dibina" not in tracked  # the unit's own report stays internal
+    screenshot("tracking-outcome")
+    page.check("input[name=nilai][value='4']")
+    page.fill("[name=komentar]", "Cepat ditangani.")
+    page.click("button:has-text('Kirim penilaian')")
+    assert "Penilaian Anda: 4 dari 5." in page.inner_text("main")
+    page.fill("[name=alasan]", "Uang saya belum dikembalikan seluruhnya.")
+    page.click("button:has-text('Kirim keberatan')")
+    assert "Keberatan sedang ditangani" in page.inner_text("main")
+    screenshot("tracking-objected")
+
+    _log_in(page, base, "kepala")
+    _open_only_task(page, base)
+    objection = page.locator("details.record", has_text="Keberatan pengadu")
+    objection.locator("summary").click()
+    assert "Uang saya belum dikembalikan seluruhnya." in objection.inner_text()
+    page.check("input[name=keberatan_diterima][value=ya]")
+    page.fill("[name=tanggapan_keberatan]", "Sisa uang dikembalikan minggu ini.")
+    page.fill("[name=catatan_internal_keberatan]", "Tegur kepala loket.")
+    _finish(page, base)
+    page.goto(f"{base}/kasus/1")
+    assert "Selesai: Selesai" in page.inner_text("main")
+    screenshot("case-closed")
+    _log_out(page)
+
+    page.goto(f"{base}/lacak/pengaduan")
+    tracked = page.inner_text("main")
+    assert "Selesai" in tracked and "Sisa uang dikembalikan minggu ini." in tracked
+    assert "Tegur kepala loket." not in tracked
     screenshot("tracking")
 
 

@@ -34,3 +34,17 @@ def current_task_id(case_id: int) -> str:
 
 def task_links(html: str) -> list[str]:
     return re.findall(r'href="/tugas/([0-9a-f-]{36})"', html)
+
+
+def let_objection_period_pass(case_id: int) -> Case:
+    """Nobody objects to the outcome (SOP 000, 002): the objection period runs out."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.services.events import move_deadline
+    from app.services.timers import fire_case_timers
+
+    move_deadline(case_id=case_id, element_id="ev_batas_keberatan", due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
+                  reason="Uji: masa keberatan lewat.", actor="uji")
+    assert fire_case_timers(case_id=case_id)
+    db.session.expire_all()
+    return db.session.get(Case, case_id)

@@ -10,7 +10,7 @@ from app.models import TaskIndexEntry, User
 from app.services.accounts import create_user
 from app.services.cases import complete_task
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import COMPLAINANT, PDF, current_task_id, file_complaint
+from tests.integration.helpers import COMPLAINANT, PDF, current_task_id, file_complaint, let_objection_period_pass
 
 API = "/api/v1"
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
@@ -172,6 +172,8 @@ def test_sop_000_from_complaint_to_selesai_through_the_api(client, staff):
     assert task["element_id"] == "tugas_penyelesaian"
     done = complete(client, admin, task["id"], {"ringkasan_untuk_pengadu": "Ditindaklanjuti oleh unit kerja."})
     assert done.status_code == 200
+    assert _public_status(client, tracking, code) == "jawaban_disampaikan"  # the objection period runs
+    let_objection_period_pass(case_id)
     case = _case(client, admin, case_id)
     assert (case["status"], case["completed"], case["tasks"]) == ("selesai", True, [])
     assert case["closed_at"] is not None and case["process"]["key"] == "sop_000"

@@ -10,6 +10,9 @@ EXPECTED = {
     ("/auth/token", "post"),
     ("/complaints", "post"),
     ("/complaints/{tracking_number}", "get"),
+    ("/complaints/{tracking_number}/missing-data", "post"),
+    ("/complaints/{tracking_number}/rating", "post"),
+    ("/complaints/{tracking_number}/objection", "post"),
     ("/tasks", "get"),
     ("/tasks/{task_id}", "get"),
     ("/tasks/{task_id}/claim", "post"),
@@ -20,7 +23,8 @@ EXPECTED = {
     ("/cases/{case_id}/pdf", "get"),
 }
 PUBLIC = {("/openapi.json", "get"), ("/auth/token", "post"), ("/complaints", "post"),
-          ("/complaints/{tracking_number}", "get")}
+          ("/complaints/{tracking_number}", "get"), ("/complaints/{tracking_number}/missing-data", "post"),
+          ("/complaints/{tracking_number}/rating", "post"), ("/complaints/{tracking_number}/objection", "post")}
 
 
 def _document(client) -> dict:

@@ -26,7 +26,8 @@ def test_a_json_complaint_is_accepted_and_can_be_followed(client, staff):
     by_query = client.get(f"{API}/complaints/{body['tracking_number']}?access_code={body['access_code'].lower()}")
     assert by_query.status_code == 200 and by_query.json == by_header.json
     status = by_header.json
-    assert set(status) == {"tracking_number", "status", "status_label", "closed", "timeline"}
+    assert set(status) == {"tracking_number", "status", "status_label", "closed", "timeline", "status_description",
+                           "current_step", "reports", "missing_data_request", "rating", "can_rate", "objection"}
     assert (status["tracking_number"], status["status"], status["closed"]) == (
         body["tracking_number"], "verifikasi", False)
     assert [entry["event"] for entry in status["timeline"]] == ["received", "status:verifikasi"]

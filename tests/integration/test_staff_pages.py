@@ -1,7 +1,7 @@
 """The staff side through the Flask test client: login, inbox, task pages, case pages."""
 from app.extensions import db
 from app.models import Case
-from tests.integration.helpers import PDF, current_task_id, file_complaint, task_links
+from tests.integration.helpers import PDF, current_task_id, file_complaint, let_objection_period_pass, task_links
 
 
 def test_login_refuses_a_wrong_password_and_never_redirects_off_site(client, staff, auth):
@@ -90,7 +90,8 @@ def test_sop_000_from_complaint_to_selesai_through_the_pages(client, staff, auth
         assert output in page
     assert "Petugas telah dibina." in page
     db.session.expire_all()
-    assert db.session.get(Case, case.id).status == "selesai"
+    assert db.session.get(Case, case.id).status == "jawaban_disampaikan"
+    assert let_objection_period_pass(case.id).status == "selesai"
 
 
 def test_second_person_completing_a_task_is_told_who_finished_it(client, app, staff, auth):

@@ -184,6 +184,8 @@ def _finish(case: Case, span: Span) -> Case:
     case = _complete(case, span.task, span.task_data)
     for element_id, data in span.after_task:
         case = _complete(case, element_id, data)
+    if case.timer is not None and case.timer.element_id == "ev_batas_keberatan":
+        case = _fire(case, "ev_batas_keberatan")  # SOP 000: nobody objects to the outcome
     return case
 
 

@@ -1,12 +1,17 @@
 """SOP 000 (Inspektorat BSN) walked through the service layer: every path of the
 diagram and every rule of its routing table, on both databases."""
 import itertools
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.cases import start_case
+from app.services.cases import complete_task, start_case
+from app.services.events import deliver_message, move_deadline
+from app.services.timers import fire_case_timers
+from tests.processes.walk import let_objection_period_pass
 from tests.processes.walk import work as _work
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
@@ -36,6 +41,11 @@ def _file_complaint() -> Case:
 
 def _actions(case: Case) -> list[str]:
     return [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))]
+
+
+def _reached(case: Case) -> list[str]:
+    return [e.element_id for e in db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "event.reached").order_by(AuditEvent.id))]
 
 
 def _to_routing(case: Case, review: dict) -> Case:
@@ -82,6 +92,8 @@ def test_supervisory_complaint_goes_through_tata_usaha_and_the_head(sop_models):
         data={"ringkasan_untuk_pengadu": "Pengaduan terbukti; sanksi dijatuhkan."},
         actor="admin",
     )
+    assert (case.completed, case.status, case.tasks) == (False, "jawaban_disampaikan", [])
+    case = let_objection_period_pass(case)
     assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
     reached = {e.element_id for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "event.reached"))}
     assert {"ev_selesai", "ev_rekap_semesteran"} <= reached
@@ -104,6 +116,8 @@ def test_non_supervisory_complaint_goes_to_the_chosen_unit(sop_models):
         data={"ringkasan_untuk_pengadu": "Ditindaklanjuti unit kerja."},
         actor="admin",
     )
+    assert (case.completed, case.status) == (False, "jawaban_disampaikan")
+    case = let_objection_period_pass(case)
     assert (case.completed, case.status) == (True, "selesai")
 
 
@@ -203,3 +217,62 @@ def test_the_audit_trail_tells_the_whole_story(sop_models):
     assert [(e.actor, e.lane) for e in completed] == [("admin", "Admin Inspektorat"), ("kepala", "Kepala Inspektorat")]
     assert completed[0].data_after == VERIFIED
     assert completed[0].data_before == {"lengkap": None, "lokasi_kasus": None}
+
+
+# -- 7a: the complainant objects (keberatan) -------------------------------------------
+
+
+def _answered_by_the_unit() -> Case:
+    case = _to_routing(_file_complaint(), _review(True, False, True))
+    case = _work(case, element_id="tugas_tindak_lanjut_unit", lane="Unit Eselon II", org_unit=UNIT,
+                 data={"laporan_tindak_lanjut": "Petugas loket telah dibina."}, actor="unit")
+    return _work(case, element_id="tugas_penyelesaian", lane="Admin Inspektorat",
+                 data={"ringkasan_untuk_pengadu": "Ditindaklanjuti unit kerja."}, actor="admin")
+
+
+def _objected(case: Case) -> Case:
+    deliver_message(case_id=case.id, message="keberatan_diajukan", payload={"alasan": "Belum selesai."}, actor="pengadu")
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def test_the_outcome_waits_ten_working_days_for_an_objection(sop_models):
+    before = datetime.now(timezone.utc)
+    case = _answered_by_the_unit()
+    assert (case.completed, case.status, case.tasks) == (False, "jawaban_disampaikan", [])
+    assert case.timer.element_id == "ev_batas_keberatan"
+    assert case.timer.due_at == add_working_days(before, 10)
+    assert "ev_rekap_semesteran" in _reached(case)  # the half-yearly report does not wait
+
+
+def test_an_objection_goes_to_the_kepala_inspektorat_with_its_own_deadline(sop_models):
+    case = _objected(_answered_by_the_unit())
+    [task] = case.tasks
+    assert (task.element_id, task.lane, case.status) == ("tugas_keberatan", "Kepala Inspektorat", "keberatan")
+    assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", "Kepala Inspektorat")
+    assert task.due_at == add_working_days(datetime.now(timezone.utc), 10)
+    assert case.timer.element_id == "pengingat_tugas_keberatan"
+    case = _work(case, element_id="tugas_keberatan", lane="Kepala Inspektorat", actor="kepala",
+                 data={"keberatan_diterima": False, "tanggapan_keberatan": "Tindak lanjut sudah sesuai ketentuan."})
+    assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
+    assert _reached(case)[-1] == "ev_keberatan_ditanggapi"
+    assert "ev_selesai" not in _reached(case)
+
+
+def test_a_late_answer_to_an_objection_is_escalated_and_the_case_still_ends(sop_models):
+    case = _objected(_answered_by_the_unit())
+    for timer in ("pengingat_tugas_keberatan", "tenggat_tugas_keberatan"):
+        move_deadline(case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
+                      reason="Uji", actor="uji")
+        assert fire_case_timers(case_id=case.id)
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert "ev_pengingat_keberatan" in _reached(case)
+    assert {(t.element_id, t.lane) for t in case.tasks} == {
+        ("tugas_keberatan", "Kepala Inspektorat"), ("tugas_eskalasi_keberatan", "Kepala Inspektorat")}
+    escalation = next(t for t in case.tasks if t.element_id == "tugas_eskalasi_keberatan")
+    complete_task(task_id=escalation.engine_task_id, actor="kepala",
+                  data={"tindakan_eskalasi": "ambil_alih", "catatan_eskalasi": "Diambil alih."})
+    case = _work(case, element_id="tugas_keberatan", lane="Kepala Inspektorat", actor="kepala",
+                 data={"keberatan_diterima": True, "tanggapan_keberatan": "Keberatan diterima; diperiksa ulang."})
+    assert (case.completed, case.status) == (True, "selesai")

@@ -13,6 +13,7 @@ from app.models import AuditEvent, Case, CaseRecord
 from app.services.accounts import create_user, ensure_unit
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
+from tests.processes.walk import let_objection_period_pass
 from tests.processes.walk import work as _work
 
 PEJABAT_PENGELOLA = "Pejabat Pengelola Pengaduan"
@@ -185,7 +186,7 @@ def test_a_complete_complaint_is_verified_and_answered_by_the_liaison(dpmdppkb):
         data={"respon": "Dana tahap II cair setelah laporan realisasi tahap I diterima."},
         actor="penghubung.pemdes",
     )
-    _closed(case, "selesai", "ev_selesai")
+    _closed(let_objection_period_pass(case), "selesai", "ev_selesai")
 
 
 def test_a_liaison_returns_what_is_not_theirs_and_the_admin_routes_it_again(dpmdppkb):
@@ -218,7 +219,7 @@ def test_a_liaison_returns_what_is_not_theirs_and_the_admin_routes_it_again(dpmd
         data={"respon": "Dijawab dengan ketentuan Permendes."},
         actor="penghubung.pemdes",
     )
-    _closed(case, "selesai", "ev_selesai")
+    _closed(let_objection_period_pass(case), "selesai", "ev_selesai")
     assert [d.data_after["rute"] for d in _decisions(case, "tugas_klasifikasi")] == ["penghubung", "penghubung"]
 
 
@@ -602,7 +603,7 @@ def test_the_liaison_is_reminded_then_escalated_to_the_admin_who_sent_it(dpmdppk
     complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin")
     response = _task(case, "tugas_respon_penghubung")
     complete_task(task_id=response.engine_task_id, data={"respon": "Dijawab dengan Permendes."}, actor="penghubung.pemdes")
-    _closed(_reload(case), "selesai", "ev_selesai")
+    _closed(let_objection_period_pass(case), "selesai", "ev_selesai")
 
 
 def test_a_liaison_returning_the_complaint_stops_its_clock_and_the_next_liaison_gets_a_new_one(dpmdppkb):
@@ -615,3 +616,36 @@ def test_a_liaison_returning_the_complaint_stops_its_clock_and_the_next_liaison_
     case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
                  data=_liaison(), actor="penghubung.pemdes")
     assert _due_in_working_days(_task(case, "tugas_respon_penghubung"), before, 14)
+
+
+# -- 4a) the complainant objects to the liaison's response (keberatan) ----------------------
+
+
+def _responded() -> Case:
+    case, _ = _with_liaison(normatif=True)
+    return _work(case, element_id="tugas_respon_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
+                 data={"respon": "Dijawab dengan Permendes."}, actor="penghubung.pemdes")
+
+
+def test_the_response_waits_ten_working_days_for_an_objection(dpmdppkb):
+    before = datetime.now(timezone.utc)
+    case = _responded()
+    assert (case.completed, case.status, case.tasks) == (False, "jawaban_disampaikan", [])
+    assert case.timer.element_id == "ev_batas_keberatan"
+    assert case.timer.due_at == add_working_days(before, 10)
+
+
+def test_an_objection_goes_to_the_admin_instansi_and_a_late_answer_to_admin_nasional(dpmdppkb):
+    case = deliver_message(case_id=_responded().id, message="keberatan_diajukan",
+                           payload={"alasan": "Dana tetap belum cair."}, actor="pengadu")
+    task = _task(case, "tugas_keberatan")
+    assert (task.lane, task.org_unit, _reload(case).status) == (ADMIN, None, "keberatan")
+    assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", "Admin Nasional")
+    assert _due_in_working_days(task, datetime.now(timezone.utc), 10)
+    case = _fire(_fire(case, "pengingat_tugas_keberatan"), "tenggat_tugas_keberatan")
+    assert _waiting(case) == [("tugas_eskalasi_keberatan", "Admin Nasional", "eskalasi_tenggat"),
+                              ("tugas_keberatan", ADMIN, "penanganan_keberatan_002")]
+    complete_task(task_id=_task(case, "tugas_eskalasi_keberatan").engine_task_id, data=ESCALATED, actor="nasional")
+    complete_task(task_id=_task(case, "tugas_keberatan").engine_task_id, actor="admin",
+                  data={"keberatan_diterima": True, "tanggapan_keberatan": "Pencairan dipercepat."})
+    _closed(_reload(case), "selesai", "ev_keberatan_ditanggapi")

@@ -1,7 +1,11 @@
 """The step every SOP walk repeats: check where the case waits, then complete that task."""
+from datetime import datetime, timedelta, timezone
+
 from app.extensions import db
 from app.models import Case
 from app.services.cases import complete_task
+from app.services.events import move_deadline
+from app.services.timers import fire_case_timers
 
 
 def work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_unit=None,
@@ -15,5 +19,18 @@ def work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_
     if status is not None:
         assert case.status == status
     complete_task(task_id=task.engine_task_id, data=data, actor=actor)
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def let_objection_period_pass(case: Case) -> Case:
+    """The outcome reached the complainant, who neither objects nor needs to: the
+    objection period (timer ev_batas_keberatan) runs out and the case ends `selesai`."""
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert (case.status, case.tasks, case.timer.element_id) == ("jawaban_disampaikan", [], "ev_batas_keberatan")
+    move_deadline(case_id=case.id, element_id="ev_batas_keberatan", due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
+                  reason="Uji: masa keberatan lewat.", actor="test")
+    assert fire_case_timers(case_id=case.id)
     db.session.expire_all()
     return db.session.get(Case, case.id)
