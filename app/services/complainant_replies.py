@@ -112,6 +112,7 @@ def rate_outcome(*, complaint: Complaint, rating, comment: str, lang: str = "id"
         db.select(AuditEvent.id).where(AuditEvent.case_id == case.id, AuditEvent.action == RATED)
     ).first()
     if already is not None:
+        db.session.rollback()  # release the lock taken above before answering
         raise ReplyRefused({"": _msg("already_rated", lang)})
     _record(case, "Penilaian pengadu atas hasil tindak lanjut", [("Nilai", f"{value} dari 5"), ("Komentar", comment or "-")])
     record_event(case=case, action=RATED, actor=COMPLAINANT_ACTOR, data_after={"rating": value, "comment": comment})

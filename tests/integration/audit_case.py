@@ -9,7 +9,7 @@ from app.models import Case, Complaint
 from app.services.cases import claim_task, complete_task, unclaim_task
 from app.services.events import move_deadline
 from app.services.timers import fire_due_timers
-from tests.integration.helpers import file_complaint
+from tests.integration.helpers import file_complaint, let_objection_period_pass
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW = {
@@ -60,4 +60,5 @@ def build_case(*, confidentiality: str = "biasa", extensions: int = 1, claims: i
     if close:
         complete_task(task_id=unit_task, data=UNIT_REPORT, actor="unit.dpspk")
         complete_task(task_id=task_of(case_id, "tugas_penyelesaian"), data=CLOSING, actor="admin")
+        let_objection_period_pass(case_id)  # nobody objects: the case closes
     return case_id
