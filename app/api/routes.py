@@ -59,7 +59,7 @@ def list_tasks():
         page=query_page(),
     )
     return {
-        "items": api_views.task_items(page.entries),
+        "items": api_views.task_items(page.entries, viewer=api_user()),
         "page": page.page,
         "pages": page.pages,
         "total": page.total,
@@ -74,7 +74,7 @@ def get_task(task_id: str):
         entry = task_for(api_user(), task_id)
     except NotAllowed:
         raise _task_not_found() from None
-    return api_views.task_detail(entry, lang=language())
+    return api_views.task_detail(entry, lang=language(), viewer=api_user())
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -87,7 +87,7 @@ def claim(task_id: str):
         raise _conflict(task_id, fallback=_stale()) from None
     except TaskNotFound:
         raise _task_not_found() from None
-    return api_views.task_item(entry)
+    return api_views.task_item(entry, viewer=api_user())
 
 
 @bp.post("/tasks/<task_id>/unclaim")
@@ -100,7 +100,7 @@ def unclaim(task_id: str):
         raise _conflict(task_id, fallback=_("Hanya yang mengambil tugas ini yang dapat melepaskannya.")) from None
     except TaskNotFound:
         raise _task_not_found() from None
-    return api_views.task_item(entry)
+    return api_views.task_item(entry, viewer=api_user())
 
 
 @bp.post("/tasks/<task_id>/complete")

@@ -7,8 +7,8 @@ request. The language is passed in, as everywhere below the blueprints.
 from datetime import datetime
 
 from app.extensions import db
-from app.models import AuditEvent, Case, TaskIndexEntry, User
-from app.services.case_files import complaint_for_case, documents_for_case
+from app.models import AuditEvent, Case, Complaint, TaskIndexEntry, User
+from app.services.case_files import complaint_for_case, complaints_by_case, documents_for_case
 from app.services.forms import reference_types
 from app.services.identity import identity_visible, redact_identity, reporter_identity
 from app.services.processes import version_forms
@@ -34,13 +34,16 @@ def _text(value, lang: str) -> str:
 # --- tasks -------------------------------------------------------------------------
 
 
-def task_item(entry: TaskIndexEntry) -> dict:
+def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: Complaint | None = None) -> dict:
+    """The task as `viewer` may see it: a complainant's identity typed into the case title
+    is blanked where the viewer may not see who filed it."""
     case = entry.case
+    complaint = complaint or complaint_for_case(case_id=case.id)
     return {
         "id": entry.engine_task_id,
         "case_id": entry.case_id,
         "tracking_number": case.tracking_number,
-        "case_title": case.title,
+        "case_title": redact_identity(case.title, complaint=complaint, viewer=viewer),
         "process_key": case.process_version.definition.key,
         "title": entry.title,
         "element_id": entry.element_id,
@@ -53,19 +56,20 @@ def task_item(entry: TaskIndexEntry) -> dict:
     }
 
 
-def task_items(entries: list[TaskIndexEntry]) -> list[dict]:
-    """Serialise a page of tasks, loading their cases in one query instead of one each."""
+def task_items(entries: list[TaskIndexEntry], *, viewer: User | None) -> list[dict]:
+    """Serialise a page of tasks, loading their cases and complaints in one query each."""
     case_ids = {entry.case_id for entry in entries}
     if case_ids:
         db.session.scalars(db.select(Case).where(Case.id.in_(case_ids))).all()
-    return [task_item(entry) for entry in entries]
+    complaints = complaints_by_case(case_ids)
+    return [task_item(entry, viewer=viewer, complaint=complaints.get(entry.case_id)) for entry in entries]
 
 
-def task_detail(entry: TaskIndexEntry, *, lang: str) -> dict:
+def task_detail(entry: TaskIndexEntry, *, lang: str, viewer: User | None) -> dict:
     """The task with its form (title, description and JSON Schema), or form None."""
     form = version_forms(entry.case.process_version).get(entry.form_key) if entry.form_key else None
     return {
-        **task_item(entry),
+        **task_item(entry, viewer=viewer),
         "case_status": entry.case.status,
         "form": None if form is None else {
             "key": form["key"],
@@ -94,7 +98,7 @@ def case_detail(case: Case, *, viewer: User | None) -> dict:
     return {
         "id": case.id,
         "tracking_number": case.tracking_number,
-        "title": case.title,
+        "title": redact_identity(case.title, complaint=complaint_for_case(case_id=case.id), viewer=viewer),
         "status": case.status,
         "completed": case.completed,
         "created_at": _iso(case.created_at),
@@ -126,7 +130,10 @@ def case_complaint(case: Case, *, viewer: User | None) -> dict | None:
     if complaint is None:
         return None
     return {
-        **{name: getattr(complaint, name) or "" for name in ("jenis", "judul", "uraian", "lokasi_kejadian", "terlapor")},
+        # What the complainant wrote may name them: blanked where the viewer may not see who filed it.
+        **redact_identity({name: getattr(complaint, name) or "" for name in ("jenis", "judul", "uraian", "lokasi_kejadian",
+                                                                             "terlapor")},
+                          complaint=complaint, viewer=viewer),
         "tanggal_kejadian": complaint.tanggal_kejadian.isoformat() if complaint.tanggal_kejadian else None,
         "channel": complaint.channel,
         "kerahasiaan": complaint.confidentiality,

@@ -9,6 +9,13 @@ def complaint_for_case(*, case_id: int) -> Complaint | None:
     return db.session.scalars(db.select(Complaint).where(Complaint.case_id == case_id)).first()
 
 
+def complaints_by_case(case_ids) -> dict[int, Complaint]:
+    """The complaints of several cases in one query (lists of tasks and cases)."""
+    if not case_ids:
+        return {}
+    return {c.case_id: c for c in db.session.scalars(db.select(Complaint).where(Complaint.case_id.in_(case_ids)))}
+
+
 def documents_for_case(*, case_id: int) -> list[Document]:
     return list(db.session.scalars(db.select(Document).where(Document.case_id == case_id).order_by(Document.id)))
 

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from sqlalchemy import or_
 
 from app.extensions import db
-from app.models import Case, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+from app.models import Case, Complaint, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+from app.services.case_files import complaints_by_case
 
 PER_PAGE = 20
 
@@ -13,6 +14,8 @@ PER_PAGE = 20
 @dataclass(frozen=True)
 class InboxPage:
     entries: list[TaskIndexEntry]
+    # The complaint behind each case on the page, so the page can mask a hidden identity.
+    complaints: dict[int, Complaint]
     page: int
     pages: int
     total: int
@@ -47,4 +50,5 @@ def inbox(
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return InboxPage(entries=list(entries), page=page, pages=pages, total=total)
+    complaints = complaints_by_case({entry.case_id for entry in entries})
+    return InboxPage(entries=list(entries), complaints=complaints, page=page, pages=pages, total=total)

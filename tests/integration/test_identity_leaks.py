@@ -73,9 +73,10 @@ def test_a_normal_report_shows_its_reporter_to_staff_and_not_the_public(client, 
 
 @pytest.mark.parametrize("level", ["rahasia", "anonim"])
 def test_staff_typed_identity_is_blanked_for_those_who_may_not_see_it(client, auth, staff, level):
-    """The admin copies the name and NIK into the verification report: the next lane reads
-    the report with them blanked; the admin of a confidential report still reads them."""
-    case, _ = file_by_api(client, kerahasiaan="biasa")
+    """The admin copies the name and NIK into the verification report (and the complainant
+    put their name in the title): the next lane reads the report, the case page and its
+    inbox with them blanked; the admin of a confidential report still reads them."""
+    case, _ = file_by_api(client, kerahasiaan="biasa", judul=f"Pungutan liar, lapor {IDENTITY['nama_lengkap']}")
     auth.login(ADMIN)
     note = f"Pelapor {IDENTITY['nama_lengkap']} (NIK {IDENTITY['nik']}) dikonfirmasi lewat {IDENTITY['email']}."
     response = client.post(f"/tugas/{current_task_id(case.id)}",
