@@ -72,7 +72,7 @@ def test_the_request_is_recorded_and_shown_on_the_tracking_page(client, sop_mode
     assert "Catatan telaah rahasia admin" not in html and "admin.dpmdppkb" not in html
 
 
-def test_the_answer_with_files_reaches_the_waiting_workflow(client, sop_models):
+def test_the_answer_with_files_reaches_the_waiting_workflow(client, auth, every_staff, sop_models):
     number, _ = _asked(client)
     response = client.post("/lacak/pengaduan/kelengkapan", data={
         "jawaban": "KTP dan bukti pengajuan terlampir.",
@@ -95,6 +95,11 @@ def test_the_answer_with_files_reaches_the_waiting_workflow(client, sop_models):
     assert "Jawaban Anda sudah diterima" in html and "Kelengkapan data Anda diterima" in html
     assert 'action="/lacak/pengaduan/kelengkapan"' not in html
     assert tracking_view(case=case, lang="id")["missing_data_request"] is None
+    # The admin reads the request and the answer in words on the case page.
+    assert auth.login("dpmdppkb.admin-instansi").status_code == 302
+    staff_page = client.get(f"/kasus/{case.id}").get_data(as_text=True)
+    assert f"Kelengkapan data diminta dari pengadu: {MISSING}" in staff_page
+    assert "Pengadu mengirim kelengkapan data: KTP dan bukti pengajuan terlampir." in staff_page
 
 
 def test_a_bad_file_refuses_the_whole_answer(client, sop_models):
