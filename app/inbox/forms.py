@@ -28,9 +28,11 @@ def _text(value, lang: str) -> str:
     return value or ""
 
 
-def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]], formdata=None) -> FlaskForm:
+def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]], formdata=None,
+                    defaults: dict | None = None) -> FlaskForm:
     """A FlaskForm instance for one task form definition; `choices` holds the options of
-    the database-backed field types (unit, organisation, forwarded_cases)."""
+    the database-backed field types (unit, organisation, forwarded_cases); `defaults` the
+    values it starts with (ignored once something was submitted)."""
 
     class TaskForm(FlaskForm):
         pass
@@ -60,7 +62,7 @@ def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tupl
         else:
             field = StringField(label)
         setattr(TaskForm, spec["name"], field)
-    return TaskForm(formdata=formdata)
+    return TaskForm(formdata=formdata, data=None if formdata is not None else defaults)
 
 
 def help_texts(definition: dict, *, lang: str) -> dict[str, str]:

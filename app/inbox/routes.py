@@ -10,7 +10,7 @@ from app.services.access import NotAllowed, completed_by, startable_processes, t
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
-from app.services.forms import FormValidationError, reference_types
+from app.services.forms import FormValidationError, default_values, reference_types
 from app.services.inbox import inbox
 from app.services.processes import deployed_processes, version_forms
 from app.services.references import reference_choices
@@ -61,7 +61,9 @@ def task(task_id: str):
     definition = definition or {"key": "", "fields": []}
     choices = reference_choices(reference_types(definition))
     formdata = request.form if request.method == "POST" else None
-    form = build_task_form(definition, lang=lang, choices=choices, formdata=formdata)
+    complaint = complaint_for_case(case_id=entry.case_id)
+    form = build_task_form(definition, lang=lang, choices=choices, formdata=formdata,
+                           defaults=default_values(definition, complaint=complaint))
     status = 200
     # CSRFProtect has already checked the token; the service checks the fields, so the
     # WTForms instance only renders them and keeps what was typed.
@@ -97,7 +99,7 @@ def task(task_id: str):
         form=form,
         help=help_texts(definition, lang=lang),
         events=case_events(case_id=entry.case_id),
-        complaint=complaint_for_case(case_id=entry.case_id),
+        complaint=complaint,
         documents=documents_for_case(case_id=entry.case_id),
         records=records_for_case(case_id=entry.case_id),
         lang=lang,

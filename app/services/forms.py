@@ -16,6 +16,10 @@ FIELD_TYPES = {
     "unit", "organisation", "forwarded_cases",
 }
 REFERENCE_TYPES = ("unit", "organisation", "forwarded_cases")
+# What a field's `default_from` may name: facts of the case the form is filled for, so the
+# officer confirms them instead of typing them again (SOP 002's receiving step asks for the
+# channel the complaint came through, which the complaint already records).
+DEFAULT_SOURCES = {"complaint.channel": lambda complaint: complaint.channel}
 _TRUE = {True, "true", "True", "1", "ya", "on", "yes"}
 _FALSE = {False, "false", "False", "0", "tidak", "no", "off"}
 
@@ -66,6 +70,9 @@ def check_definition(form: dict, *, source: str) -> dict:
         seen.add(name)
         if kind in {"choice", "multichoice"} and not field.get("options"):
             raise FormDefinitionError(f"{source}: isian pilihan {name!r} tidak punya 'options'.")
+        if "default_from" in field and field["default_from"] not in DEFAULT_SOURCES:
+            raise FormDefinitionError(f"{source}: isian {name!r}: 'default_from' harus salah satu dari "
+                                      f"{', '.join(sorted(DEFAULT_SOURCES))}.")
         if "sets_confidentiality" in field and (kind != "boolean" or field["sets_confidentiality"] not in ("rahasia", "anonim")):
             raise FormDefinitionError(f"{source}: isian {name!r}: 'sets_confidentiality' hanya untuk isian Ya/Tidak, "
                                       "bernilai 'rahasia' atau 'anonim'.")
@@ -140,6 +147,22 @@ def _clean(field: dict, raw, *, lang: str, references: dict[str, set]):
 
 def _is_empty(raw) -> bool:
     return raw is None or (isinstance(raw, (str, list)) and not (raw.strip() if isinstance(raw, str) else raw))
+
+
+def default_values(form: dict, *, complaint) -> dict:
+    """The values a task form starts with, from its fields' `default_from`; a value that is
+    not one of a choice field's options is left out rather than shown as a wrong choice."""
+    values = {}
+    for field in form["fields"]:
+        source = DEFAULT_SOURCES.get(field.get("default_from"))
+        if source is None or complaint is None:
+            continue
+        value = source(complaint)
+        if field["type"] == "choice" and value not in {o["value"] for o in field["options"]}:
+            continue
+        if value not in (None, ""):
+            values[field["name"]] = value
+    return values
 
 
 def reference_types(form: dict) -> set[str]:

@@ -37,7 +37,7 @@ def task_links(html: str) -> list[str]:
 
 
 def let_objection_period_pass(case_id: int) -> Case:
-    """Nobody objects to the outcome (SOP 000, 002): the objection period runs out."""
+    """Nobody objects to the outcome (SOP 000, 001, 002): the objection period runs out."""
     from datetime import datetime, timedelta, timezone
 
     from app.services.events import move_deadline

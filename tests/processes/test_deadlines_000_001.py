@@ -185,7 +185,7 @@ def _finish(case: Case, span: Span) -> Case:
     for element_id, data in span.after_task:
         case = _complete(case, element_id, data)
     if case.timer is not None and case.timer.element_id == "ev_batas_keberatan":
-        case = _fire(case, "ev_batas_keberatan")  # SOP 000: nobody objects to the outcome
+        case = _fire(case, "ev_batas_keberatan")  # nobody objects to the outcome (7a)
     return case
 
 

@@ -1,14 +1,19 @@
 """SOP 001 (Inspektorat Kabupaten Katingan) walked through the service layer: every path
 of the diagram and every rule of its routing table, on both databases."""
 import itertools
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
 from app.services.accounts import ensure_unit
 from app.services.cases import complete_task, start_case
+from app.services.events import deliver_message, move_deadline
 from app.services.forms import FormValidationError
+from app.services.timers import fire_case_timers
+from tests.processes.walk import let_objection_period_pass
 from tests.processes.walk import work as _work
 
 PELAPOR, INSPEKTORAT, INSPEKTUR = "Pelapor", "Inspektorat", "Inspektur"
@@ -58,8 +63,9 @@ def _to_routing(case: Case, review: dict) -> Case:
     return _work(case, element_id="tugas_telaah", lane=INSPEKTUR, data=review, actor="inspektur")
 
 
-def _close(case: Case) -> Case:
-    """Step 7: the Inspektorat sends the follow-up report; step 9: the half-yearly report."""
+def _deliver(case: Case) -> Case:
+    """Step 7: the Inspektorat sends the follow-up report; step 9: the half-yearly report
+    does not wait for the objection period (7a)."""
     assert case.status == "penyampaian_hasil"
     case = _work(
         case,
@@ -68,6 +74,14 @@ def _close(case: Case) -> Case:
         data={"ringkasan_untuk_pelapor": "Pengaduan terbukti; kepala desa diberi sanksi dan dana dikembalikan."},
         actor="inspektorat",
     )
+    assert (case.completed, case.status, case.tasks) == (False, "jawaban_disampaikan", [])
+    assert ("ev_rekap_semesteran", INSPEKTUR) in _reached(case)
+    return case
+
+
+def _close(case: Case) -> Case:
+    """Step 7, then nobody objects within the 10 working days of 7a."""
+    case = let_objection_period_pass(_deliver(case))
     assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
     assert {("ev_selesai", PELAPOR), ("ev_rekap_semesteran", INSPEKTUR)} <= set(_reached(case))
     return case
@@ -211,3 +225,67 @@ def test_every_routing_rule(katingan, logis, berkadar, kewenangan):
     element_id, lane, status = FIRST_STOP[route]
     assert [(t.element_id, t.lane) for t in case.tasks] == [(element_id, lane)]
     assert case.status == status
+
+
+# -- 7a: the reporter objects (keberatan); the Inspektur answers ------------------------
+
+
+def _delivered_by_the_unit() -> Case:
+    return _deliver(_to_unit(_review(True, False, True)))
+
+
+def _objected(case: Case) -> Case:
+    deliver_message(case_id=case.id, message="keberatan_diajukan", payload={"alasan": "Dana belum kembali."},
+                    actor="pelapor")
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def test_without_objection_the_case_ends_after_ten_working_days(katingan):
+    before = datetime.now(timezone.utc)
+    case = _delivered_by_the_unit()
+    assert case.timer.element_id == "ev_batas_keberatan"
+    assert case.timer.due_at == add_working_days(before, 10)
+    assert ("ev_selesai", PELAPOR) not in _reached(case)
+    case = let_objection_period_pass(case)
+    assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
+    assert _reached(case)[-1] == ("ev_selesai", PELAPOR)
+
+
+def test_an_objection_goes_to_the_inspektur_with_its_own_deadline(katingan):
+    case = _objected(_delivered_by_the_unit())
+    [task] = case.tasks
+    assert (task.element_id, task.lane, task.form_key, case.status) == (
+        "tugas_keberatan", INSPEKTUR, "penanganan_keberatan_001", "keberatan")
+    assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", INSPEKTUR)
+    assert task.due_at == add_working_days(datetime.now(timezone.utc), 10)
+    assert case.timer.element_id == "pengingat_tugas_keberatan"
+    case = _work(case, element_id="tugas_keberatan", lane=INSPEKTUR, actor="inspektur",
+                 data={"keberatan_diterima": False, "tanggapan_keberatan": "Dana telah dikembalikan; bukti terlampir."})
+    assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
+    assert _reached(case)[-1] == ("ev_keberatan_ditanggapi", PELAPOR)
+    assert ("ev_selesai", PELAPOR) not in _reached(case)
+    titles = {r.title for r in db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == case.id))}
+    assert "Tanggapan atas keberatan pelapor" in titles
+
+
+def test_a_late_answer_to_an_objection_is_reminded_then_escalated_to_the_inspektur(katingan):
+    case = _objected(_delivered_by_the_unit())
+    for timer in ("pengingat_tugas_keberatan", "tenggat_tugas_keberatan"):
+        move_deadline(case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
+                      reason="Uji: waktunya tiba", actor="uji")
+        assert fire_case_timers(case_id=case.id)
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert ("ev_pengingat_keberatan", INSPEKTUR) in _reached(case)
+    assert {(t.element_id, t.lane, t.form_key) for t in case.tasks} == {
+        ("tugas_keberatan", INSPEKTUR, "penanganan_keberatan_001"),
+        ("tugas_eskalasi_keberatan", INSPEKTUR, "eskalasi_tenggat")}
+    assert case.status == "keberatan"
+    escalation = next(t for t in case.tasks if t.element_id == "tugas_eskalasi_keberatan")
+    complete_task(task_id=escalation.engine_task_id, actor="inspektur",
+                  data={"tindakan_eskalasi": "ambil_alih", "catatan_eskalasi": "Ditangani langsung minggu ini."})
+    case = _work(case, element_id="tugas_keberatan", lane=INSPEKTUR, actor="inspektur",
+                 data={"keberatan_diterima": True, "tanggapan_keberatan": "Keberatan diterima; unit diminta menindaklanjuti."})
+    assert (case.completed, case.status) == (True, "selesai")
+    assert {("ev_eskalasi_keberatan_dicatat", INSPEKTUR), ("ev_keberatan_ditanggapi", PELAPOR)} <= set(_reached(case))
