@@ -27,10 +27,7 @@
     return result;
   }
 
-  fetch(page.dataset.xmlUrl, { credentials: 'same-origin' })
-    .then(function (response) { return response.text(); })
-    .then(open)
-    .catch(function (error) { gate.show({ ok: false, message: gate.texts.open_failed + ' ' + error.message }); });
+  gate.wireFiles(open, async function () { return (await modeler.saveXML({ format: true })).xml; });
 
   const createRoles = document.getElementById('create-roles');
 
@@ -48,23 +45,6 @@
   }
 
   document.getElementById('deploy').addEventListener('click', deploy);
-
-  document.getElementById('download').addEventListener('click', async function () {
-    const saved = await modeler.saveXML({ format: true });
-    gate.download(saved.xml, page.dataset.filename);
-  });
-
-  document.getElementById('open-file').addEventListener('change', async function (event) {
-    const file = event.target.files[0];
-    if (!file) return;
-    try {
-      await open(await file.text());
-      gate.show({ ok: true, message: gate.texts.opened });
-    } catch (error) {
-      gate.show({ ok: false, message: gate.texts.open_failed + ' ' + error.message });
-    }
-    event.target.value = '';
-  });
 
   modeler.on('selection.changed', function (event) {
     const element = event.newSelection[0];

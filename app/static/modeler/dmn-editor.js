@@ -21,30 +21,10 @@
     page.dataset.loaded = 'true';
   }
 
-  fetch(page.dataset.xmlUrl, { credentials: 'same-origin' })
-    .then(function (response) { return response.text(); })
-    .then(open)
-    .catch(function (error) { gate.show({ ok: false, message: gate.texts.open_failed + ' ' + error.message }); });
+  gate.wireFiles(open, async function () { return (await editor.saveXML({ format: true })).xml; });
 
   document.getElementById('deploy').addEventListener('click', async function () {
     const saved = await editor.saveXML({ format: true });
     gate.show(await gate.post(page.dataset.deployUrl, { dmn_xml: saved.xml }));
-  });
-
-  document.getElementById('download').addEventListener('click', async function () {
-    const saved = await editor.saveXML({ format: true });
-    gate.download(saved.xml, page.dataset.filename);
-  });
-
-  document.getElementById('open-file').addEventListener('change', async function (event) {
-    const file = event.target.files[0];
-    if (!file) return;
-    try {
-      await open(await file.text());
-      gate.show({ ok: true, message: gate.texts.opened });
-    } catch (error) {
-      gate.show({ ok: false, message: gate.texts.open_failed + ' ' + error.message });
-    }
-    event.target.value = '';
   });
 })();

@@ -83,5 +83,32 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
   }
 
-  window.DumasGate = { texts: texts, page: page, show: show, busy: busy, post: post, download: download };
+  /* The file handling both editors share: open the version's XML from the page's URL,
+     download what is on screen, and open a file saved by the desktop Camunda Modeler.
+     `open(xml)` imports into the editor; `saveXML()` returns the editor's XML. */
+  function wireFiles(open, saveXML) {
+    fetch(page.dataset.xmlUrl, { credentials: 'same-origin' })
+      .then(function (response) { return response.text(); })
+      .then(open)
+      .catch(function (error) { show({ ok: false, message: texts.open_failed + ' ' + error.message }); });
+
+    document.getElementById('download').addEventListener('click', async function () {
+      download(await saveXML(), page.dataset.filename);
+    });
+
+    document.getElementById('open-file').addEventListener('change', async function (event) {
+      const file = event.target.files[0];
+      if (!file) return;
+      try {
+        await open(await file.text());
+        show({ ok: true, message: texts.opened });
+      } catch (error) {
+        show({ ok: false, message: texts.open_failed + ' ' + error.message });
+      }
+      event.target.value = '';
+    });
+  }
+
+  window.DumasGate = { texts: texts, page: page, show: show, busy: busy, post: post, download: download,
+                       wireFiles: wireFiles };
 })();
