@@ -18,5 +18,5 @@ export FLASK_APP=app
 .venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 .venv/bin/flask db upgrade
 .venv/bin/flask demo seed
-echo "Dumas berjalan di http://127.0.0.1:5000 (hentikan dengan Ctrl+C)"
+echo "Dumas berjalan di http://${DUMAS_BIND:-127.0.0.1:5000} (hentikan dengan Ctrl+C)"
 exec .venv/bin/gunicorn --bind "${DUMAS_BIND:-127.0.0.1:5000}" --workers 1 --threads 8 app.wsgi:app
