@@ -1,8 +1,7 @@
 """The web server's entry point (`gunicorn app.wsgi:app`). In the embedded default it
 also starts the timer sweeper and mail sender threads; CLI commands and tests build apps without them."""
 from app import create_app
-from app.notification_thread import start_notification_thread
-from app.timer_thread import start_report_thread, start_timer_thread
+from app.background import start_notification_thread, start_report_thread, start_timer_thread
 
 app = create_app()
 if app.config["DUMAS_TIMERS"] == "thread":

@@ -78,11 +78,11 @@ def _bulk_waiting(count: int) -> None:
 
 
 def run(label: str, url: str, args) -> None:
+    from app.background import start_timer_thread
     from app.extensions import db
     from app.models import AuditEvent
     from app.services.events import move_deadline
     from app.services.timers import due_case_ids, fire_due_timers
-    from app.timer_thread import start_timer_thread
 
     app = _app(url)
     with app.app_context():

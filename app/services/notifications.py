@@ -2,7 +2,7 @@
 
 Rows come from app/services/outbox.py (messages to complainants, written with the audit
 event that causes them) and from `queue_staff_digests`. A sender (the embedded thread,
-app/notification_thread.py, or the Celery task in app/tasks/notifications.py) calls
+app/background.py, or the Celery task in app/tasks/notifications.py) calls
 `send_due_notifications`: each message is claimed, sent over SMTP, and marked sent with
 a `notification.sent` audit event; a failure is retried with exponential backoff
 (`notification.failed`), and after MAX_ATTEMPTS the message is left `failed` on the

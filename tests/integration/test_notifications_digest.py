@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from app.background import start_notification_thread
 from app.extensions import db
 from app.models import Notification, TaskIndexEntry
-from app.notification_thread import start_notification_thread
 from app.services.notifications import queue_staff_digests, send_due_notifications
 from tests.integration.helpers import file_complaint
 from tests.integration.smtp_server import LocalSmtpServer, body

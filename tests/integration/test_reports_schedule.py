@@ -3,10 +3,10 @@ by beat in the scaled-out shape and by a sibling of the timer sweeper in the emb
 import time
 from datetime import datetime, timezone
 
+from app.background import start_report_thread
 from app.extensions import db
 from app.models import AuditEvent, Organisation, PeriodicReport
 from app.services.reports import generate_due_reports
-from app.timer_thread import start_report_thread
 
 
 def _scheduled() -> list[tuple[str, int, int]]:

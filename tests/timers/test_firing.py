@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from app.background import start_timer_thread
 from app.extensions import db
 from app.models import AuditEvent, TimerIndexEntry
 from app.services.cases import complete_task, start_case
 from app.services.events import move_deadline
 from app.services.timers import fire_due_timers
-from app.timer_thread import start_timer_thread
 
 
 def case_with_due_timer(title="Uji") -> int:
