@@ -25,4 +25,10 @@ fi
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 # Unused imports, undefined names and import order (pyproject.toml [tool.ruff]).
 .venv/bin/ruff check --quiet app tests bench
-exec .venv/bin/python -m pytest "$@"
+# Tests run in DUMAS_TEST_WORKERS processes (pytest-xdist; default 2, one per core of the
+# CI machine); each process builds its own SQLite and PostgreSQL databases. 0 runs them in one.
+workers="${DUMAS_TEST_WORKERS:-2}"
+if [ "$workers" = "0" ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+exec .venv/bin/python -m pytest -n "$workers" "$@"

@@ -1,6 +1,7 @@
 """Abuse resistance on the public pages and API: every refusal says why and stores
 nothing (no case, complaint, document or message)."""
 import io
+import os
 import re
 import time
 
@@ -107,7 +108,7 @@ def test_gunicorn_workers_share_the_count_through_the_database(app, database_url
 def test_with_redis_the_count_lives_in_redis(app, staff):
     import redis
 
-    url = "redis://127.0.0.1:6379/9"
+    url = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
     app.config.update(REDIS_URL=url, DUMAS_RATE_LIMITS="track=1/600")
     client = redis.Redis.from_url(url)
     try:
