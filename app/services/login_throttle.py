@@ -55,7 +55,7 @@ class LoginRefused(Exception):
 
 
 def _wrong() -> LoginRefused:
-    return LoginRefused("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
+    return LoginRefused("Nama pengguna atau kata sandi salah.", "Incorrect username or password.")
 
 
 def _locked(scope: str, retry_after: int) -> LoginRefused:
