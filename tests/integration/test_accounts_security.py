@@ -162,3 +162,19 @@ def test_a_session_idle_past_the_limit_is_ended(app, client, user, fake_clock):
     response = client.get("/tugas", follow_redirects=True)
     assert response.request.path == "/masuk"
     assert "Sesi Anda berakhir karena tidak ada aktivitas selama 30 menit" in response.get_data(as_text=True)
+
+
+def test_with_redis_the_counters_live_there(app, client, fake_clock):
+    """REDIS_URL set: failures are counted in Redis (shared by every web worker)."""
+    import uuid
+
+    import redis
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    username = f"tamu-{uuid.uuid4().hex[:8]}"  # Redis outlives the test database
+    for attempt in range(10):
+        last = client.post("/api/v1/auth/token", json={"username": username, "password": f"x{attempt}"})
+    assert last.status_code == 429
+    keys = redis.Redis.from_url(app.config["REDIS_URL"]).keys(f"dumas:rl:*:login_user:{username}:*")
+    assert len(keys) == 1
+    assert _lockouts(app)[0].data_after["username"] == username
