@@ -45,9 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     install_limits(app)  # spam_guard() for the public forms
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    from app.auth.sessions import install as install_sessions
+    from app.security_headers import install as install_security_headers
+
+    install_sessions(app)  # the user loader: ended and idle sessions are refused
+    install_security_headers(app)  # CSP with nonces, framing, referrer, HSTS, no-store
 
     _register_blueprints(app)
     register_error_pages(app)

@@ -79,6 +79,11 @@ def load_config(instance_path: Path) -> dict:
         # Behind HTTPS (docker-compose.yml) cookies travel only over TLS; the embedded
         # default serves plain http://127.0.0.1, where a secure cookie would never return.
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # A staff session left without a request this long is ended (app/auth/sessions.py).
+        "DUMAS_SESSION_IDLE_MINUTES": int(env.get("DUMAS_SESSION_IDLE_MINUTES", "30")),
+        # The first of the growing waits after three failed sign-ins (then 2x, 4x, ... up to
+        # 8 s); the lockout itself is in DUMAS_RATE_LIMITS (login_user, login_address).
+        "DUMAS_LOGIN_DELAY_SECONDS": float(env.get("DUMAS_LOGIN_DELAY_SECONDS", "1")),
         # Email (app/services/notifications.py). Without DUMAS_SMTP_HOST messages stay
         # queued, readable by the system administrator at /admin/kotak-keluar.
         "DUMAS_SMTP_HOST": env.get("DUMAS_SMTP_HOST", ""),

@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.api.errors import ApiError
 from app.api.parsing import json_body
+from app.auth.sessions import sign_in_from_request
+from app.i18n import current_language
 from app.models import User
-from app.services.accounts import TOKEN_MAX_AGE_SECONDS, authenticate, issue_token, user_for_token
+from app.services.accounts import TOKEN_MAX_AGE_SECONDS, issue_token, user_for_token
+from app.services.login_throttle import LoginRefused
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="dumas"'}
 
@@ -46,9 +49,13 @@ def issue_api_token():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise ApiError(400, _("Nama pengguna dan kata sandi wajib diisi."))
-    user = authenticate(username=username, password=password)
-    if user is None:
-        raise ApiError(401, _("Nama pengguna atau kata sandi salah."), headers=_CHALLENGE)
+    try:
+        user = sign_in_from_request(username=username, password=password)
+    except LoginRefused as refusal:
+        if refusal.locked:  # throttled like the login page: same counters, same lockout
+            raise ApiError(429, refusal.message(current_language()),
+                           headers={"Retry-After": str(refusal.retry_after)}) from None
+        raise ApiError(401, refusal.message(current_language()), headers=_CHALLENGE) from None
     token = issue_token(user=user, secret_key=current_app.config["SECRET_KEY"])
     return (
         {"token": token, "token_type": "Bearer", "expires_in": TOKEN_MAX_AGE_SECONDS},

@@ -198,7 +198,9 @@ PATHS = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("TokenRequest")}}},
         "responses": {"200": _json(_ref("Token"), "Token issued."),
                       "400": _error("Username or password missing."),
-                      "401": _error("Wrong username or password.")},
+                      "401": _error("Wrong username or password."),
+                      "429": _error("Too many failed attempts for this username or address: locked until "
+                                    "the window ends (Retry-After, seconds); the right password too.")},
     }},
     "/complaints": {"post": {
         "summary": "File a complaint (public, no account).", "tags": ["public"], "security": _PUBLIC,

@@ -8,6 +8,7 @@ from app.api import bp
 from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language, query_bool, query_page
+from app.downloads import content_disposition
 from app.services import api_views
 from app.services.access import NotAllowed, case_for, completed_by, task_for
 from app.services.audit import case_events
@@ -153,5 +154,5 @@ def list_case_events(case_id: int):
 def case_pdf(case_id: int):
     case = _visible_case(case_id)
     return Response(render_case_pdf(case=case, viewer=api_user(), lang=language()), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{case.tracking_number}.pdf"',
+                    headers={"Content-Disposition": content_disposition(f"{case.tracking_number}.pdf", inline=True),
                              "Cache-Control": "private, no-store"})

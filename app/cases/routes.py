@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.cases import bp
+from app.downloads import content_disposition
 from app.i18n import current_language
 from app.services.access import NotAllowed, case_for, startable_processes
 from app.services.audit import case_events
@@ -46,7 +47,7 @@ def pdf(case_id: int):
     return Response(
         render_case_pdf(case=case, viewer=current_user, lang=current_language()),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{case.tracking_number}.pdf"',
+        headers={"Content-Disposition": content_disposition(f"{case.tracking_number}.pdf", inline=True),
                  "Cache-Control": "private, no-store"},
     )
 
@@ -63,7 +64,7 @@ def document(case_id: int, document_id: int):
         found.content,
         mimetype=found.content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Content-Disposition": content_disposition(found.filename),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
         },

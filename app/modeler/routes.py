@@ -6,6 +6,7 @@ from flask import Response, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.downloads import content_disposition
 from app.i18n import current_language
 from app.inbox.forms import build_task_form, help_texts
 from app.modeler import bp
@@ -60,7 +61,7 @@ def _submitted(field: str, filename: str) -> str:
 
 def _download(text: str, filename: str) -> Response:
     return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})
 
 
 @bp.get("/proses/<key>/ubah")

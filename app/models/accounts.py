@@ -82,6 +82,9 @@ class User(UserMixin, db.Model):
     # None for national roles (e.g. Admin Nasional) that work on every organisation's cases.
     organisation_code: Mapped[str | None] = mapped_column(ForeignKey("organisations.code"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised by logout and a password change: every session cookie and API token carries
+    # the value it was issued with and stops working once it differs (server-side logout).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
@@ -94,3 +97,7 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session generation."""
+        return f"{self.id}.{self.session_generation}"

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app.downloads import content_disposition
 from app.reports import bp
 from app.reports.forms import ReportForm
 from app.services.access import NotAllowed
@@ -81,7 +82,7 @@ def download(report_id: int, kind: str):
         abort(404)
     name = f"laporan-semesteran-{report.organisation_code}-{report.year}-{report.semester}.{kind}"
     return Response(getattr(report, kind), mimetype=FILE_TYPES[kind], headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": content_disposition(name),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
     })

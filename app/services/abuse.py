@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import RateLimitCounter
@@ -137,6 +137,28 @@ def _redis(url: str):
 def namespace_for(database_uri: str) -> str:
     """Installations sharing one Redis keep separate counters."""
     return hashlib.sha256(database_uri.encode()).hexdigest()[:12]
+
+
+def hits_so_far(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
+                now: float | None = None) -> int:
+    """What count_hit has counted for `client` in `scope` in the current window, without
+    counting: the login throttle asks this before it checks a password (same keys as
+    count_hit; a Redis that does not answer falls back to the database, as count_hit does)."""
+    now = time.time() if now is None else now
+    window = int(now // limit.seconds) * limit.seconds
+    key = f"{scope}:{client}"
+    if redis_url:
+        try:
+            value = _redis(redis_url).get(f"dumas:rl:{namespace}:{key}:{window}")
+            return int(value or 0)
+        except OSError:
+            log.warning("rate limit: Redis unreachable, reading the database")
+    table = RateLimitCounter.__table__
+    with db.engine.connect() as conn:
+        hits = conn.execute(
+            select(table.c.hits).where(table.c.key == key, table.c.window_start == window)
+        ).scalar()
+    return int(hits or 0)
 
 
 # --- The spam check: honeypot, fill time, content ----------------------------------------

@@ -5,6 +5,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Organisation, OrgUnit, ProcessVersion, Role, User
+from app.services.audit import record_event
 
 TOKEN_MAX_AGE_SECONDS = 12 * 3600
 # Not a lane: administers the working-day calendar.
@@ -16,6 +17,10 @@ MIN_PASSWORD_LENGTH = 8
 
 class AccountError(ValueError):
     """A request about accounts that cannot be met; the message says why."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it is not the user's."""
 
 
 def create_user(
@@ -75,10 +80,39 @@ def ensure_unit(*, code: str, name: str, organisation: str = "") -> OrgUnit:
     return unit
 
 
-def authenticate(*, username: str, password: str) -> User | None:
-    user = db.session.scalars(db.select(User).where(User.username == username.strip())).first()
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+def user_for_session(*, user_id: int, generation: int) -> User | None:
+    """The user a session cookie names, while that session has not been ended."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_generation != generation:
         return None
+    return user
+
+
+def end_sessions(*, user_id: int) -> None:
+    """Logout, on the server: every session cookie and API token issued so far stops
+    working, copies included (a user signed in on two devices is signed out of both).
+    Commits."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        user.session_generation += 1
+        db.session.commit()
+
+
+def change_password(*, user_id: int, current_password: str, new_password: str) -> User:
+    """Set a new password after checking the current one; ends every other session and
+    every API token (the caller signs the current browser in again). Commits."""
+    user = db.session.get(User, user_id)
+    if user is None or not check_password_hash(user.password_hash, current_password):
+        raise WrongPassword("Kata sandi saat ini salah.")
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    if new_password == current_password:
+        raise AccountError("Kata sandi baru harus berbeda dari kata sandi saat ini.")
+    user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    user.session_generation += 1
+    record_event(case=None, action="account.password_changed", actor=user.username,
+                 detail="Sesi dan token lain diakhiri")
+    db.session.commit()
     return user
 
 
@@ -98,7 +132,7 @@ def _token_serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 
 def issue_token(*, user: User, secret_key: str) -> str:
-    return _token_serializer(secret_key).dumps({"uid": user.id})
+    return _token_serializer(secret_key).dumps({"uid": user.id, "gen": user.session_generation})
 
 
 def user_for_token(*, token: str, secret_key: str) -> User | None:
@@ -107,4 +141,7 @@ def user_for_token(*, token: str, secret_key: str) -> User | None:
     except (BadSignature, SignatureExpired):
         return None
     user = db.session.get(User, payload.get("uid"))
-    return user if user is not None and user.active else None
+    # A token issued before the last logout or password change names an older generation.
+    if user is None or not user.active or payload.get("gen") != user.session_generation:
+        return None
+    return user

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.utils import secure_filename
 
+from app.downloads import bounded_name
 from app.extensions import db
 from app.models import Case, Complaint, Document
 from app.services.audit import record_event
@@ -258,7 +259,8 @@ def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> 
     document = Document(
         case_id=case.id,
         kind=kind,
-        filename=secure_filename(upload.filename) or f"berkas.{content_type.rsplit('/', 1)[1]}",
+        # Bounded: the column holds 255 characters and the name goes into download headers.
+        filename=bounded_name(secure_filename(upload.filename) or f"berkas.{content_type.rsplit('/', 1)[1]}"),
         content_type=content_type,
         size=len(upload.content),
         sha256=digest,

@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.downloads import content_disposition
 from app.services.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE
 from app.services.version_diff import diff_versions
 from app.services.versions import (
@@ -110,6 +111,6 @@ def export_dmn(key: str, number: int, filename: str):
 
 def _xml_download(xml: str, filename: str) -> Response:
     response = Response(xml, content_type=XML_TYPE)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -111,13 +111,13 @@ def test_export_returns_the_versions_own_files_for_the_camunda_modeler(owner, cl
     response = client.get("/admin/model/proses/uji_mini/versi/1/ekspor")
     assert response.status_code == 200
     assert response.mimetype == "application/xml"
-    assert response.headers["Content-Disposition"] == 'attachment; filename=uji_mini.bpmn'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="uji_mini.bpmn"'
     assert response.get_data(as_text=True) == v1.bpmn_xml
     assert 'name="Periksa hasil"' in response.get_data(as_text=True)
 
     table = client.get("/admin/model/proses/uji_awal/versi/1/tabel/uji_tabel.dmn")
     assert (table.status_code, table.mimetype) == (200, "application/xml")
-    assert table.headers["Content-Disposition"] == "attachment; filename=uji_tabel.dmn"
+    assert table.headers["Content-Disposition"] == 'attachment; filename="uji_tabel.dmn"'
     assert table.get_data(as_text=True) == owner["uji_awal"].decision_files["uji_tabel.dmn"]
 
 

@@ -140,12 +140,12 @@ def test_an_exported_version_opens_in_the_modeler_and_deploys_the_same(app, clie
     (tmp_path / "in" / "dmn").mkdir()
     response = client.get("/admin/model/proses/sop_002/versi/1/ekspor")
     assert (response.status_code, response.mimetype) == (200, "application/xml")
-    assert response.headers["Content-Disposition"] == "attachment; filename=sop_002.bpmn"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="sop_002.bpmn"'
     (tmp_path / "in" / "bpmn" / "sop_002.bpmn").write_bytes(response.data)
     assert tables, "SOP 002 uses decision tables"
     for filename in tables:
         table = client.get(f"/admin/model/proses/sop_002/versi/1/tabel/{filename}")
-        assert table.headers["Content-Disposition"] == f"attachment; filename={filename}"
+        assert table.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
         (tmp_path / "in" / "dmn" / filename).write_bytes(table.data)
 
     result = _round_trip(tmp_path / "out", tmp_path / "in")

@@ -67,6 +67,8 @@
     preview.innerHTML = await response.text();  // our own server-rendered, escaped template
   }
 
+  // A preview is never sent (and an inline onsubmit would break the Content-Security-Policy).
+  preview.addEventListener('submit', function (event) { event.preventDefault(); });
   select.addEventListener('change', function () { show(select.value); });
   textarea.addEventListener('input', function () {
     clearTimeout(timer);
