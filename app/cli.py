@@ -1,6 +1,7 @@
 """Command-line entry points: `flask --app app <group> <command>`."""
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.models import User
@@ -229,3 +230,20 @@ def audit_verify_command(case):
 def audit_seal_command():
     seal = seal_chains(reason=PERIODIC)
     click.echo(f"Segel #{seal.id}: {seal.chains} rantai." if seal else "Tidak ada yang berubah sejak segel terakhir.")
+
+
+@audit.command("grant-app-role", help="PostgreSQL, sebagai pemilik tabel: beri peran basis data aplikasi hak biasa "
+                                      "di semua tabel, tetapi hanya INSERT dan SELECT di tabel audit.")
+@click.argument("role")
+def audit_grant_app_role_command(role):
+    from app.db_roles import grant_app_role
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Hanya untuk PostgreSQL; SQLite tidak mengenal peran basis data.")
+    try:
+        with db.engine.begin() as connection:
+            grant_app_role(connection, role)
+    except DBAPIError as error:
+        raise click.ClickException(f"Hak tidak dapat diberikan kepada peran {role}: "
+                                   f"{str(error.orig).splitlines()[0]}") from error
+    click.echo(f"Peran {role}: hak biasa di semua tabel; audit_events dan audit_seals hanya INSERT dan SELECT.")

@@ -93,3 +93,11 @@ def test_the_app_role_may_append_to_the_audit_trail_and_nothing_more(migrated_wi
         db.session.execute(text("INSERT INTO later_table (note) VALUES ('boleh')"))
         db.session.commit()
         assert db.session.scalar(text("SELECT current_user")) == role
+
+
+def test_granting_a_role_that_does_not_exist_says_so(app_context, runner, database_url):
+    _postgresql_only(database_url)
+    result = runner.invoke(args=["audit", "grant-app-role", "peran_tidak_ada"])
+    assert result.exit_code == 1
+    assert "Hak tidak dapat diberikan kepada peran peran_tidak_ada: role \"peran_tidak_ada\" does not exist" \
+        in result.output
