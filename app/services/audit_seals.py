@@ -74,8 +74,12 @@ def current_heads(*, since_event_id: int | None) -> dict[str, list]:
     `since_event_id` (every chain when None), as committed now."""
     latest = db.select(AuditEvent.chain, func.max(AuditEvent.seq).label("seq")).group_by(AuditEvent.chain)
     if since_event_id is not None:
-        latest = latest.where(AuditEvent.chain.in_(
+        # Named first (a range of the primary key), so only their heads are looked up.
+        changed = list(db.session.scalars(
             db.select(AuditEvent.chain).where(AuditEvent.id > since_event_id).distinct()))
+        if not changed:
+            return {}
+        latest = latest.where(AuditEvent.chain.in_(changed))
     latest = latest.subquery()
     rows = db.session.execute(
         db.select(AuditEvent.chain, AuditEvent.seq, AuditEvent.hash)
