@@ -8,6 +8,7 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 
 from app.background import start_seal_thread
@@ -72,6 +73,11 @@ def test_a_sealed_trail_verifies_and_names_how_far_it_is_sealed(staff, runner):
     assert "test-only-seal-key" not in db.session.scalar(db.select(AuditSeal.content))
     assert db.session.scalar(db.select(AuditSeal.signature)) == hmac.new(
         b"test-only-seal-key", seal.content.encode(), hashlib.sha256).hexdigest()
+    # Append-only in the ORM too (PostgreSQL's triggers: tests/integration/test_audit_roles.py).
+    seal.reason = "diubah"
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_a_missing_tail_is_reported(staff, runner):
