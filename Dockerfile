@@ -17,6 +17,8 @@ COPY node_modules/camunda-bpmn-js/dist ./node_modules/camunda-bpmn-js/dist
 COPY node_modules/dmn-js/dist ./node_modules/dmn-js/dist
 RUN pip install --no-cache-dir . && pybabel compile -d app/translations
 ENV DUMAS_MODELS_DIR=/srv/dumas FLASK_APP=app
-RUN useradd --system --home /srv/dumas dumas && chown -R dumas /srv/dumas
+# /var/lib/dumas/seals: the audit seal log's volume (docker-compose.yml), writable by the app.
+RUN useradd --system --home /srv/dumas dumas && mkdir -p /var/lib/dumas/seals \
+ && chown -R dumas /srv/dumas /var/lib/dumas
 USER dumas
 EXPOSE 8000

@@ -65,3 +65,10 @@ def start_notification_thread(app: Flask, *, interval: float) -> Callable[[], No
         send_due_notifications()
 
     return start_periodic(app, name="dumas-notifications", interval=interval, work=send_round)
+
+
+def start_seal_thread(app: Flask, *, interval: float) -> Callable[[], None]:
+    """Beat's "seal-audit-chains" entry: seal the audit chains that changed."""
+    from app.services.audit_seals import PERIODIC, seal_chains
+
+    return start_periodic(app, name="dumas-seals", interval=interval, work=lambda: seal_chains(reason=PERIODIC))

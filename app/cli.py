@@ -1,11 +1,13 @@
 """Command-line entry points: `flask --app app <group> <command>`."""
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.models import User
 from app.services.accounts import AccountError, all_units, create_user, ensure_system_roles, ensure_unit, lane_roles
-from app.services.audit_chain import case_id_for, verify_chains
+from app.services.audit_chain import case_id_for
+from app.services.audit_seals import PERIODIC, seal_chains, verify_audit
 from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
@@ -191,23 +193,57 @@ def audit():
     pass
 
 
-@audit.command("verify", help="Periksa rantai hash jejak audit satu kasus (id atau nomor pelacakan), atau semuanya.")
+@audit.command("verify", help="Periksa rantai hash jejak audit satu kasus (id atau nomor pelacakan), atau semuanya, "
+                                "juga terhadap segel terakhir.")
 @click.argument("case", required=False)
 def audit_verify_command(case):
     if case is None:
-        reports = verify_chains(everything=True)
+        verdict = verify_audit(everything=True)
     else:
         case_id = case_id_for(case)
         if case_id is None:
             raise click.ClickException(f"Kasus {case} tidak ditemukan.")
-        reports = verify_chains(case_id=case_id)
-    for report in reports:
+        verdict = verify_audit(case_id=case_id)
+    for report in verdict.chains:
         if report.ok:
-            click.echo(f"UTUH\t{report.chain}\t{report.events} kejadian\tkepala {report.head_hash or '-'}")
-        else:
+            sealed = verdict.sealed.get(report.chain)
+            click.echo(f"UTUH\t{report.chain}\t{report.events} kejadian\tkepala {report.head_hash or '-'}\t"
+                       + (f"disegel sampai urutan {sealed}" if sealed else "belum disegel"))
+        elif report.broken_event_id is not None:
             click.echo(f"RUSAK\t{report.chain}\tkejadian #{report.broken_event_id} (urutan {report.broken_seq}): "
                        f"{report.problem}", err=True)
-    broken = [r for r in reports if not r.ok]
-    click.echo(f"{len(reports)} rantai diperiksa, {len(broken)} rusak.")
-    if broken:
+        else:
+            click.echo(f"RUSAK\t{report.chain}\t{report.problem}", err=True)
+    for problem in verdict.problems:
+        click.echo(f"RUSAK\tsegel\t{problem}", err=True)
+    if not verdict.seals:
+        click.echo("PERINGATAN\tbelum ada segel: ekor atau rantai yang hilang belum dapat dikenali "
+                   "(flask --app app audit seal).", err=True)
+    broken = [r for r in verdict.chains if not r.ok]
+    click.echo(f"{len(verdict.chains)} rantai diperiksa, {len(broken)} rusak"
+               + (f", {len(verdict.problems)} masalah segel." if verdict.problems else "."))
+    if not verdict.ok:
         raise SystemExit(1)
+
+
+@audit.command("seal", help="Segel kepala rantai audit sekarang (selain segel berkala dan saat mencetak).")
+def audit_seal_command():
+    seal = seal_chains(reason=PERIODIC)
+    click.echo(f"Segel #{seal.id}: {seal.chains} rantai." if seal else "Tidak ada yang berubah sejak segel terakhir.")
+
+
+@audit.command("grant-app-role", help="PostgreSQL, sebagai pemilik tabel: beri peran basis data aplikasi hak biasa "
+                                      "di semua tabel, tetapi hanya INSERT dan SELECT di tabel audit.")
+@click.argument("role")
+def audit_grant_app_role_command(role):
+    from app.db_roles import grant_app_role
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Hanya untuk PostgreSQL; SQLite tidak mengenal peran basis data.")
+    try:
+        with db.engine.begin() as connection:
+            grant_app_role(connection, role)
+    except DBAPIError as error:
+        raise click.ClickException(f"Hak tidak dapat diberikan kepada peran {role}: "
+                                   f"{str(error.orig).splitlines()[0]}") from error
+    click.echo(f"Peran {role}: hak biasa di semua tabel; audit_events dan audit_seals hanya INSERT dan SELECT.")

@@ -20,9 +20,9 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance_path: Path) -> str:
+def _instance_secret(instance_path: Path, name: str = "secret_key") -> str:
     """A secret key generated once per installation and kept out of the repository."""
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
@@ -37,6 +37,17 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
+        # The audit seals' HMAC key (app/services/audit_seals.py). Never stored in the
+        # database: whoever can write the database must not be able to forge a seal.
+        "DUMAS_AUDIT_SEAL_KEY": env.get("DUMAS_AUDIT_SEAL_KEY") or _instance_secret(instance_path, "audit_seal_key"),
+        # Every seal is also appended to this JSON-lines file, a copy out of the database's
+        # reach ("" = none); and how often the chains are sealed (besides at every print).
+        "DUMAS_AUDIT_SEAL_LOG": env.get("DUMAS_AUDIT_SEAL_LOG", str(instance_path / "audit_seals.jsonl")),
+        "DUMAS_AUDIT_SEAL_SECONDS": float(env.get("DUMAS_AUDIT_SEAL_SECONDS", "600")),
+        # PostgreSQL: the role the application connects as. When set, migrations (run as
+        # the tables' owner) grant it ordinary rights but only INSERT and SELECT on the
+        # audit tables (app/db_roles.py).
+        "DUMAS_DB_APP_ROLE": env.get("DUMAS_DB_APP_ROLE", ""),
         # A failed statement's error (and so its log line) never carries the values, such
         # as a complainant's identity (app/log_redaction.py).
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
@@ -59,8 +70,10 @@ def load_config(instance_path: Path) -> dict:
                 # Makes last semester's reports once; a cheap no-op the rest of the time.
                 "semester-reports": {"task": "app.tasks.reports.generate_semester_reports", "schedule": 3600.0},
                 "send-notifications": {"task": "app.tasks.notifications.send_notifications", "schedule": 5.0},
+                "seal-audit-chains": {"task": "app.tasks.audit.seal_audit_chains",
+                                      "schedule": float(env.get("DUMAS_AUDIT_SEAL_SECONDS", "600"))},
             },
-            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications"),
+            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications", "app.tasks.audit"),
         },
         # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
         # WIT) come with the working-day calendar.

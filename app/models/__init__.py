@@ -2,6 +2,7 @@
 by the Alembic migrations in migrations/."""
 from app.models.accounts import Holiday, Organisation, OrgUnit, Role, User, user_roles
 from app.models.audit import AuditEvent
+from app.models.audit_seal import AuditSeal
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
 from app.models.notification import Notification, RateLimitCounter
@@ -10,6 +11,7 @@ from app.models.report import PeriodicReport
 
 __all__ = [
     "AuditEvent",
+    "AuditSeal",
     "Case",
     "CaseRecord",
     "CaseUnit",

@@ -121,6 +121,9 @@ class ChainReport:
     broken_event_id: int | None = None
     broken_seq: int | None = None
     problem: str | None = None
+    last_seq: int = 0
+    # The hash stored at the seq a seal pinned (app/services/audit_seals.py), if asked.
+    pinned_hash: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -140,9 +143,12 @@ def _check(report: ChainReport, event: AuditEvent, previous: AuditEvent | None) 
     return None
 
 
-def verify_chains(*, case_id: int | None = None, everything: bool = False) -> list[ChainReport]:
+def verify_chains(*, case_id: int | None = None, everything: bool = False,
+                  pins: dict[str, int] | None = None) -> list[ChainReport]:
     """Walk the chain of one case (or every chain when `everything`) and report, per
-    chain, its length, its head and the first event that breaks it."""
+    chain, its length, its head and the first event that breaks it; with `pins`
+    (chain -> seq), also the hash found at that seq, for comparing with a seal."""
+    pins = pins or {}
     query = db.select(AuditEvent).order_by(AuditEvent.chain, AuditEvent.seq, AuditEvent.id)
     if not everything:
         query = query.where(AuditEvent.chain == chain_of(case_id))
@@ -151,7 +157,9 @@ def verify_chains(*, case_id: int | None = None, everything: bool = False) -> li
     for event in db.session.scalars(query.execution_options(yield_per=500)):
         report = reports.setdefault(event.chain, ChainReport(chain=event.chain))
         report.events += 1
-        report.head_hash = event.hash
+        report.head_hash, report.last_seq = event.hash, event.seq
+        if pins.get(event.chain) == event.seq:
+            report.pinned_hash = event.hash
         if report.ok:
             problem = _check(report, event, previous.get(event.chain))
             if problem:

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, Organisation, ProcessVersion, User
 from app.services.audit import case_events
 from app.services.audit_chain import verify_chains
+from app.services.audit_seals import PRINT, seal_chains
 from app.services.case_files import complaint_for_case, documents_for_case
 from app.services.diagram_svg import DiagramError, parse_diagram, render_svg, taken_path
 from app.services.identity import (
@@ -144,6 +145,8 @@ def case_file(*, case: Case, viewer: User | None, now: datetime | None = None) -
 def render_case_pdf(*, case: Case, viewer: User | None, lang: str = "id") -> bytes:
     """The case file as PDF bytes, in `lang` (Indonesian unless the reader chose English)."""
     from weasyprint import HTML  # heavy; loaded when a PDF is first asked for
+
+    seal_chains(reason=PRINT)  # the head printed on paper is also pinned by a seal
 
     with force_locale(lang):
         html = render_template("pdf/case.html", **case_file(case=case, viewer=viewer))
