@@ -7,7 +7,7 @@ role the application connects as, it is granted ordinary rights but only INSERT 
 on both audit tables (app/db_roles.py). Run this as the tables' owner.
 
 Revision ID: 5ea10c4a1a01
-Revises: 8f4163d4194f
+Revises: 5e1a9c0b7d21
 Create Date: 2026-12-04 15:00:00.000000
 
 """
@@ -18,7 +18,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = '5ea10c4a1a01'
-down_revision = '8f4163d4194f'
+down_revision = '5e1a9c0b7d21'
 branch_labels = None
 depends_on = None
 
