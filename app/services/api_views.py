@@ -219,10 +219,10 @@ def field_json_schema(field: dict, *, lang: str, choices: dict[str, list[tuple[s
         schema.update({"type": "array", "items": {"type": "string", "enum": values}, "x-enum-labels": labels})
         if field.get("required"):
             schema["minItems"] = 1
-    # A type present in `choices` always gets its enum, even an empty one: a case whose
-    # organisation has no units accepts none, and the schema says so.
     elif kind in ("unit", "organisation"):
         schema["type"] = "string"
+        # A type present in `choices` always gets its enum, even an empty one: a case whose
+        # organisation has no units accepts none, and the schema says so.
         if kind in choices:
             schema["enum"] = [code for code, _ in choices[kind]]
             schema["x-enum-labels"] = dict(choices[kind])
