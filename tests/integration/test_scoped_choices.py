@@ -79,6 +79,10 @@ def test_the_review_page_offers_only_bsn_units_and_refuses_a_foreign_one(client,
     response = client.post(f"/tugas/{task_id}", data={**REVIEW, "unit_tujuan": FOREIGN_UNIT[0]})
     assert response.status_code == 422
     assert UNIT_REFUSED["id"] in response.get_data(as_text=True)
+    response = in_english(client.post, f"/tugas/{task_id}?lang=en", headers={},
+                          data={**REVIEW, "unit_tujuan": FOREIGN_UNIT[0]})
+    assert response.status_code == 422
+    assert UNIT_REFUSED["en"].replace("'", "&#39;") in response.get_data(as_text=True)
     assert current_task_id(case.id) == task_id  # the case still waits for the review, at BSN
 
 
