@@ -12,6 +12,7 @@ from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
+from app.services.strays import stray_tasks
 
 
 def register_commands(app: Flask) -> None:
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(units)
     app.cli.add_command(roles_command)
     app.cli.add_command(audit)
+    app.cli.add_command(data)
 
 
 @click.group(help="Diagram proses (BPMN) beserta tabel keputusan dan formulirnya.")
@@ -247,3 +249,19 @@ def audit_grant_app_role_command(role):
         raise click.ClickException(f"Hak tidak dapat diberikan kepada peran {role}: "
                                    f"{str(error.orig).splitlines()[0]}") from error
     click.echo(f"Peran {role}: hak biasa di semua tabel; audit_events dan audit_seals hanya INSERT dan SELECT.")
+
+@click.group(help="Pemeriksaan data untuk operator.")
+def data():
+    pass
+
+
+@data.command("check-strays", help="Tugas menunggu yang tidak dapat dikerjakan akun aktif mana pun di instansinya.")
+def check_strays_command():
+    strays = stray_tasks()
+    for stray in strays:
+        unit = f"{stray.unit_name} ({stray.unit})" if stray.unit_name else (stray.unit or "-")
+        click.echo(f"{stray.tracking_number}\t{stray.task}\t{stray.lane}\t{unit}\t{stray.organisation or '-'}\t"
+                   f"{stray.reason}")
+    click.echo(f"{len(strays)} tugas tidak dapat dikerjakan siapa pun.")
+    if strays:
+        raise SystemExit(1)

@@ -48,13 +48,15 @@ _TASK_PROPERTIES = {
     "element_id": {"type": "string"},
     "lane": {"type": "string", "description": "The BPMN lane, which names the role allowed to work on it."},
     "org_unit": {**_NULLABLE_STRING, "description": "Unit code, where the task is routed to one unit."},
+    "org_unit_name": {**_NULLABLE_STRING, "description": "That unit's name, as staff read it."},
     "form_key": _NULLABLE_STRING,
     "created_at": _TIME,
     "due_at": _NULLABLE_TIME,
     "claimed_by": _NULLABLE_STRING,
 }
 _CASE_TASK = {k: _TASK_PROPERTIES[k] for k in
-              ("id", "title", "element_id", "lane", "org_unit", "form_key", "created_at", "due_at", "claimed_by")}
+              ("id", "title", "element_id", "lane", "org_unit", "org_unit_name", "form_key", "created_at", "due_at",
+               "claimed_by")}
 
 _COMPLAINT_FIELDS = {
     "kerahasiaan": {"type": "string", "enum": list(CONFIDENTIALITY_LEVELS), "default": "biasa", "description": (

@@ -59,7 +59,7 @@ def task(task_id: str):
     lang = current_language()
     definition = version_forms(entry.case.process_version).get(entry.form_key) if entry.form_key else None
     definition = definition or {"key": "", "fields": []}
-    choices = reference_choices(reference_types(definition))
+    choices = reference_choices(reference_types(definition), organisation_code=entry.case.organisation_code)
     formdata = request.form if request.method == "POST" else None
     complaint = complaint_for_case(case_id=entry.case_id)
     form = build_task_form(definition, lang=lang, choices=choices, formdata=formdata,

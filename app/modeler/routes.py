@@ -22,7 +22,7 @@ from app.services.model_editor import (
     save_diagram,
     version_for_editing,
 )
-from app.services.references import reference_choices
+from app.services.references import preview_choices
 
 
 def process_owner_required(view):
@@ -155,6 +155,6 @@ def preview_form():
     except FormDefinitionError as exc:
         return render_template("modeler/_form_preview.html", error=str(exc)), 422
     lang = current_language()
-    form = build_task_form(definition, lang=lang, choices=reference_choices(reference_types(definition)))
+    form = build_task_form(definition, lang=lang, choices=preview_choices(reference_types(definition)))
     return render_template("modeler/_form_preview.html", definition=definition, form=form,
                            help=help_texts(definition, lang=lang), lang=lang, error=None)

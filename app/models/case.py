@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.accounts import OrgUnit
 from app.models.process import ProcessVersion
 from app.models.types import UTCDateTime, utcnow
 
@@ -72,6 +73,16 @@ class TaskIndexEntry(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    # The unit routed to, for its name (staff read names, not codes). org_unit has no
+    # foreign key: it is whatever the workflow holds, so a unit unknown here reads None.
+    unit: Mapped[OrgUnit | None] = relationship(
+        primaryjoin="foreign(TaskIndexEntry.org_unit) == OrgUnit.code", viewonly=True, lazy="selectin"
+    )
+
+    @property
+    def unit_label(self) -> str | None:
+        """The unit as staff read it: its name, or its code when no such unit exists."""
+        return self.unit.name if self.unit is not None else self.org_unit
 
 
 class TimerIndexEntry(db.Model):

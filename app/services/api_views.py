@@ -49,6 +49,7 @@ def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: Complain
         "element_id": entry.element_id,
         "lane": entry.lane,
         "org_unit": entry.org_unit,
+        "org_unit_name": entry.unit_label,
         "form_key": entry.form_key,
         "created_at": _iso(entry.created_at),
         "due_at": _iso(entry.due_at),
@@ -75,7 +76,8 @@ def task_detail(entry: TaskIndexEntry, *, lang: str, viewer: User | None) -> dic
             "key": form["key"],
             "title": _text(form.get("title"), lang),
             "description": _text(form.get("description"), lang),
-            "schema": form_json_schema(form, lang=lang, choices=reference_choices(reference_types(form))),
+            "schema": form_json_schema(form, lang=lang, choices=reference_choices(
+                reference_types(form), organisation_code=entry.case.organisation_code)),
         },
     }
 
@@ -113,6 +115,7 @@ def case_detail(case: Case, *, viewer: User | None) -> dict:
                 "element_id": t.element_id,
                 "lane": t.lane,
                 "org_unit": t.org_unit,
+                "org_unit_name": t.unit_label,
                 "form_key": t.form_key,
                 "created_at": _iso(t.created_at),
                 "due_at": _iso(t.due_at),
@@ -218,12 +221,14 @@ def field_json_schema(field: dict, *, lang: str, choices: dict[str, list[tuple[s
             schema["minItems"] = 1
     elif kind in ("unit", "organisation"):
         schema["type"] = "string"
-        if choices.get(kind):
+        # A type present in `choices` always gets its enum, even an empty one: a case whose
+        # organisation has no units accepts none, and the schema says so.
+        if kind in choices:
             schema["enum"] = [code for code, _ in choices[kind]]
             schema["x-enum-labels"] = dict(choices[kind])
     elif kind == "forwarded_cases":
         items = {"type": "integer"}
-        if choices.get(kind):
+        if kind in choices:
             items["enum"] = [int(value) for value, _ in choices[kind]]
             schema["x-enum-labels"] = dict(choices[kind])
         schema.update(type="array", items=items)

@@ -116,9 +116,9 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
         raise ConflictError(f"Tugas ini sedang dikerjakan oleh {entry.claimed_by}.")
     case = entry.case
     form = version_forms(case.process_version).get(entry.form_key) if entry.form_key else None
-    cleaned = (
-        validate_submission(form, data, lang=lang, references=reference_values(reference_types(form))) if form else {}
-    )
+    # The database-backed values are checked against the case's own organisation.
+    references = reference_values(reference_types(form), organisation_code=case.organisation_code) if form else {}
+    cleaned = validate_submission(form, data, lang=lang, references=references) if form else {}
     instance = load_instance(case)
     task = next((t for t in instance.ready_tasks() if t.id == task_id), None)
     before = {key: (task.data if task else {}).get(key) for key in cleaned}

@@ -30,11 +30,19 @@ _MESSAGES = {
     "date": {"id": "Tanggal tidak valid (format TTTT-BB-HH).", "en": "Not a valid date (YYYY-MM-DD)."},
     "integer": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
     "too_long": {"id": "Terlalu panjang (maksimal {n} karakter).", "en": "Too long (at most {n} characters)."},
-    "unit": {"id": "Unit kerja tidak dikenal.", "en": "Unknown organisation unit."},
-    "organisation": {"id": "Instansi tidak dikenal.", "en": "Unknown agency."},
+    # Database-backed values are scoped to the case's organisation (app/services/references.py),
+    # so the message says which ones are accepted rather than only "unknown".
+    "unit": {
+        "id": "Unit kerja ini bukan unit instansi kasus ini.",
+        "en": "This unit is not a unit of this case's agency.",
+    },
+    "organisation": {
+        "id": "Instansi ini tidak dikenal atau merupakan instansi kasus ini sendiri.",
+        "en": "This agency is unknown or is this case's own agency.",
+    },
     "forwarded_cases": {
-        "id": "Pilih kasus yang telah diteruskan ke instansi lain.",
-        "en": "Choose cases that were forwarded to another agency.",
+        "id": "Pilih hanya kasus instansi ini yang telah diteruskan ke instansi lain.",
+        "en": "Choose only cases of this agency that were forwarded to another agency.",
     },
     "unknown": {"id": "Isian ini tidak ada pada formulir.", "en": "This field is not on the form."},
 }

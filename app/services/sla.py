@@ -43,6 +43,7 @@ class UrgentTask:
     step: str
     due_at: datetime
     overdue: bool
+    unit: str | None = None  # the routed unit's name (its code if unknown here)
 
 
 @dataclass
@@ -115,7 +116,8 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
                 level = 1
         if level:
             result.urgent.append(UrgentTask(case_id=case.id, tracking_number=case.tracking_number, lane=entry.lane,
-                                            step=entry.title, due_at=entry.due_at, overdue=level == 2))
+                                            step=entry.title, due_at=entry.due_at, overdue=level == 2,
+                                            unit=entry.unit_label))
         urgency[case.id] = max(urgency.get(case.id, 0), level)
     result.rows = sorted(rows.values(), key=lambda r: (r.organisation, r.lane, r.step))
     result.open_cases = len(urgency)

@@ -287,7 +287,7 @@ def test_an_unknown_unit_code_is_refused_on_the_unit_field(client, staff):
     review = {**REVIEW_TO_UNIT, "unit_tujuan": "bsn-tidak-ada"}
     response = complete(client, bearer(client, "kepala"), current_task_id(case.id), review)
     assert response.status_code == 422
-    assert response.json["errors"] == {"unit_tujuan": "Unit kerja tidak dikenal."}
+    assert response.json["errors"] == {"unit_tujuan": "Unit kerja ini bukan unit instansi kasus ini."}
 
 
 def test_second_user_completing_a_completed_task_gets_409_naming_who_did(client, staff):

@@ -84,8 +84,12 @@ def test_a_monitoring_round_of_sop_004_through_the_pages_reports_on_the_forwarde
     from app.services.complaints import Upload, submit_complaint
     from tests.integration.helpers import PDF
 
-    # A BSN complaint forwarded to the Ombudsman: what SOP 004's planner monitors.
+    # A complaint forwarded to the Ombudsman: what SOP 004's planner monitors. The planner
+    # sees only Setneg's own forwarded complaints; Setneg's complaint handling does not run
+    # here, so this one walks SOP 000's path filed under Setneg.
     forwarded, _ = submit_complaint(raw={**COMPLAINANT, "judul": "Diteruskan ke Ombudsman"}, uploads=[Upload("b.pdf", PDF)])
+    forwarded.organisation_code = "setneg"
+    db.session.commit()
     for data in (
         {"lengkap": True, "lokasi_kasus": "Jakarta"},
         {"inti_masalah": "x", "peraturan_terkait": "y", "memo": "z", "logis": True, "berkadar_pengawasan": True,

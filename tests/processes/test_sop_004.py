@@ -61,11 +61,17 @@ RECEIVED = {"tanggal_laporan_diterima": "2026-03-12"}
 ACCOUNTED = {"tanggal_pertanggungjawaban_diterima": "2026-03-12", "jumlah_biaya": 18400000}
 
 
-def _forwarded_case_ids(n: int = 2) -> list[int]:
-    """Walk SOP 000 complaints to their "not ours" end: forwarded to another agency."""
+def _forwarded_case_ids(n: int = 2, *, organisation: str = "setneg") -> list[int]:
+    """Walk complaints to their "not ours" end: forwarded to another agency.
+
+    The planner is offered only its own organisation's forwarded complaints. Setneg's
+    complaint handling does not run here, so each walks SOP 000's path filed under
+    `organisation` (Setneg unless a test needs another agency's)."""
     ids = []
     for _ in range(n):
         case = start_case(process_key="sop_000", data={"jenis": "pengaduan"}, title="Di luar kewenangan BSN", actor="pengadu")
+        case.organisation_code = organisation
+        db.session.commit()
         for element_id, data in (
             ("tugas_verifikasi", {"lengkap": True, "lokasi_kasus": "Semarang"}),
             ("tugas_telaah", {"inti_masalah": "Layanan perizinan daerah.", "peraturan_terkait": "UU 25/2009.",
@@ -287,13 +293,16 @@ def test_the_monitoring_report_is_put_on_every_monitored_case(sop_models):
 def test_the_planner_can_only_pick_forwarded_cases(sop_models):
     kasus = _forwarded_case_ids(1)
     not_forwarded = start_case(process_key="sop_000", data={"jenis": "pengaduan"}, title="Masih di BSN", actor="pengadu")
+    [forwarded_by_bsn] = _forwarded_case_ids(1, organisation="bsn")
     case = _start()
     [task] = case.tasks
-    with pytest.raises(FormValidationError) as refused:
-        complete_task(task_id=task.engine_task_id, actor="perencana", data={
-            "dasar_pemantauan": "program_kerja", "kasus_dipantau": [*kasus, not_forwarded.id],
-            "ringkasan_telaahan": "-", "matriks_rencana": "-"})
-    assert set(refused.value.errors) == {"kasus_dipantau"}
+    for foreign in (not_forwarded.id, forwarded_by_bsn):
+        with pytest.raises(FormValidationError) as refused:
+            complete_task(task_id=task.engine_task_id, actor="perencana", data={
+                "dasar_pemantauan": "program_kerja", "kasus_dipantau": [*kasus, foreign],
+                "ringkasan_telaahan": "-", "matriks_rencana": "-"})
+        assert refused.value.errors == {
+            "kasus_dipantau": "Pilih hanya kasus instansi ini yang telah diteruskan ke instansi lain."}
 
 
 def test_direct_monitoring_by_the_asdep_needs_the_deputy_and_the_ppk_signs(sop_models):

@@ -61,7 +61,7 @@ def test_unit_must_be_a_known_unit_when_units_are_given():
         "logis": True, "kewenangan": True, "berkadar_pengawasan": False, "unit_tujuan": "Unit Fiktif",
     }
     assert _errors("telaah_000", review, references={"unit": {"Deputi Bidang Akreditasi"}}) == {
-        "unit_tujuan": "Unit kerja tidak dikenal."
+        "unit_tujuan": "Unit kerja ini bukan unit instansi kasus ini."
     }
 
 
@@ -75,7 +75,7 @@ def test_choices_dates_and_lengths_are_checked():
         references={"organisation": {"ombudsman", "katingan"}},
     )
     assert errors == {
-        "instansi_tujuan": "Instansi tidak dikenal.",
+        "instansi_tujuan": "Instansi ini tidak dikenal atau merupakan instansi kasus ini sendiri.",
         "nomor_surat": "Terlalu panjang (maksimal 100 karakter).",
         "tanggal_surat": "Tanggal tidak valid (format TTTT-BB-HH).",
     }
