@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
 by the Alembic migrations in migrations/."""
-from app.models.accounts import Holiday, Organisation, OrgUnit, Role, User, user_roles
+from app.models.accounts import CalendarRevision, Holiday, Organisation, OrgUnit, Role, User, user_roles
 from app.models.audit import AuditEvent
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
@@ -15,6 +15,7 @@ __all__ = [
     "CaseUnit",
     "Complaint",
     "Document",
+    "CalendarRevision",
     "Holiday",
     "Notification",
     "OrgUnit",
