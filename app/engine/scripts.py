@@ -15,6 +15,7 @@ the administrator added (cuti bersama for everyone, or a regional holiday for on
 organisation); the deadline is the end (23:59:59) of the nth working day in the
 organisation's zone (WIB, WITA or WIT).
 """
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -43,8 +44,10 @@ class WorkingCalendar:
     working_weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0
     extra_holidays: frozenset[date] = frozenset()  # added by the administrator
     not_holidays: frozenset[date] = frozenset()  # package days the administrator removed
-    # One set of days off per year, built on first use: checking a day is then one lookup.
+    # Per year, built on first use: the set of days off, and the working days in order
+    # (as ordinals), so a deadline or a count of days left is a binary search.
     _days_off: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _working: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def days_off(self, year: int) -> frozenset[date]:
         days = self._days_off.get(year)
@@ -56,25 +59,39 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         return day.weekday() in self.working_weekdays and day not in self.days_off(day.year)
 
+    def _working_days(self, year: int) -> list[int]:
+        days = self._working.get(year)
+        if days is None:
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            days = self._working[year] = [
+                n for n in range(first, last + 1) if self.is_working_day(date.fromordinal(n))
+            ]
+        return days
+
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The end of the `days`-th working day after `start` (see the module docstring)."""
         day = start.astimezone(self.zone).date()
-        counted = 0
-        while counted < days:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
+        after, remaining, year = day.toordinal(), days, day.year
+        while remaining > 0:
+            working = self._working_days(year)
+            first = bisect_right(working, after)
+            if remaining <= len(working) - first:
+                day = date.fromordinal(working[first + remaining - 1])
+                break
+            remaining -= len(working) - first
+            year += 1
+            if year > day.year + 100:
+                raise ValueError("no working days in this calendar")
         return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
 
     def working_days_left(self, due: datetime, *, now: datetime) -> int:
         """Working days from the day after `now` up to and including the due day; 0 when
         the deadline is today or has passed."""
         today, due_day = now.astimezone(self.zone).date(), due.astimezone(self.zone).date()
-        count, day = 0, today
-        while day < due_day:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
+        count = 0
+        for year in range(today.year, due_day.year + 1):
+            working = self._working_days(year)
+            count += max(0, bisect_right(working, due_day.toordinal()) - bisect_right(working, today.toordinal()))
         return count
 
 
