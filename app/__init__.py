@@ -58,6 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_commands(app)
     celery_init_app(app)
+    from app.services.bpmnlint import warn_if_missing
+
+    with app.app_context():
+        warn_if_missing()
     return app
 
 

@@ -138,7 +138,8 @@ def calendar():
     pass
 
 
-@calendar.command("add", help="Tambah hari libur (libur nasional sudah dari paket holidays).")
+@calendar.command("add", help="Tambah hari libur; libur nasional dan cuti bersama sudah dari paket holidays. "
+                  "--kind bukan_libur: hari dari paket itu tetap hari kerja (--name: alasannya).")
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--name", required=True)
 @click.option("--kind", type=click.Choice(KINDS), required=True)

@@ -82,6 +82,8 @@ def load_config(instance_path: Path) -> dict:
         "DUMAS_MODELS_DIR": Path(env.get("DUMAS_MODELS_DIR") or PROJECT_ROOT),
         # `npm ci` installs the modeler's libraries here (app/vendor serves their dist/).
         "DUMAS_NODE_MODULES": Path(env.get("DUMAS_NODE_MODULES") or PROJECT_ROOT / "node_modules"),
+        # The deploy gate's diagram checker; empty: DUMAS_NODE_MODULES/.bin/bpmnlint.
+        "DUMAS_BPMNLINT": env.get("DUMAS_BPMNLINT", ""),
         # Five attachments of at most 5 MB plus the form fields; a larger request is
         # refused (413) before any of it is read into memory or stored.
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,

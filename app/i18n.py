@@ -4,12 +4,14 @@ The source strings are Indonesian; app/translations/en holds the English. A visi
 picks a language with ?lang=en|id (remembered in the session), else the browser's
 Accept-Language decides, else Indonesian.
 """
-from flask import request, session
+from flask import has_request_context, request, session
 
 LANGUAGES = ("id", "en")
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the command line and background tasks speak Indonesian
+        return "id"
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         if not request.path.startswith("/api/"):  # the API is stateless: no language cookie

@@ -8,7 +8,15 @@ from flask_login import current_user, login_required
 
 from app.admin import bp
 from app.services.accounts import SYSTEM_ADMIN_ROLE
-from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
+from app.services.calendar import (
+    KIND_LABELS,
+    NOT_A_HOLIDAY,
+    CalendarError,
+    add_holiday,
+    calendar_year,
+    remove_holiday,
+    set_working_week,
+)
 from app.services.organisations import all_organisations
 
 
@@ -27,8 +35,11 @@ def admin_required(view):
 @admin_required
 def calendar():
     year = request.args.get("tahun", date.today().year, type=int)
-    return render_template("admin/calendar.html", year=year, holidays=holidays_in(year), kinds=KINDS,
-                           organisations=all_organisations())
+    if not 2000 <= year <= 2100:  # the package's data and Python's dates have limits
+        flash(_("Tahun harus antara 2000 dan 2100."), "error")
+        year = date.today().year
+    return render_template("admin/calendar.html", year=year, days=calendar_year(year=year), kinds=KIND_LABELS,
+                           organisations=all_organisations(), not_a_holiday=NOT_A_HOLIDAY)
 
 
 @bp.post("/kalender")
@@ -41,7 +52,10 @@ def add_to_calendar():
     except ValueError as exc:  # CalendarError is a ValueError; so is a bad date
         flash(str(exc) if isinstance(exc, CalendarError) else _("Tanggal tidak valid."), "error")
         return redirect(url_for("admin.calendar")), 303
-    flash(_("Hari libur %(day)s ditambahkan.", day=day.isoformat()))
+    if request.form.get("jenis") == NOT_A_HOLIDAY:
+        flash(_("%(day)s ditandai bukan hari libur.", day=day.isoformat()))
+    else:
+        flash(_("Hari libur %(day)s ditambahkan.", day=day.isoformat()))
     return redirect(url_for("admin.calendar", tahun=day.year)), 303
 
 

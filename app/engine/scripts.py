@@ -8,50 +8,90 @@ one in the server's zone.
 
 "n hari kerja" (n working days), as these functions count it: counting starts the day
 after the moment given (receipt); a working day is a day of the organisation's working week
-(Monday to Friday unless set otherwise) that is not an Indonesian national holiday (the
-`holidays` package, country ID) nor a day the administrator added to the calendar (cuti
-bersama for everyone, or a regional holiday for one organisation); the deadline is the end
-(23:59:59) of the nth working day in the organisation's zone (WIB, WITA or WIT).
+(Monday to Friday unless set otherwise) that is not a day off: an Indonesian national
+holiday or cuti bersama as the `holidays` package lists them (country ID, categories
+"public" and "government"), unless the administrator marked it "not a holiday", nor a day
+the administrator added (cuti bersama for everyone, or a regional holiday for one
+organisation); the deadline is the end (23:59:59) of the nth working day in the
+organisation's zone (WIB, WITA or WIT).
 """
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+NATIONAL, CUTI_BERSAMA = "public", "government"  # the package's category names
+
+
+@lru_cache(maxsize=32)
+def package_holidays(year: int) -> dict[date, tuple[str, str]]:
+    """The package's days off in Indonesia in `year`: day -> (category, Indonesian name).
+    Building them costs milliseconds, so once per year per process (the package's data
+    only changes with an upgrade, i.e. a restart)."""
+    days = {d: (CUTI_BERSAMA, name) for d, name in
+            holidays.country_holidays("ID", years=year, categories=(CUTI_BERSAMA,), language="id").items()}
+    days.update((d, (NATIONAL, name)) for d, name in
+                holidays.country_holidays("ID", years=year, categories=(NATIONAL,), language="id").items())
+    return days
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
     working_weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0
-    extra_holidays: frozenset[date] = frozenset()
+    extra_holidays: frozenset[date] = frozenset()  # added by the administrator
+    not_holidays: frozenset[date] = frozenset()  # package days the administrator removed
+    # Per year, built on first use: the set of days off, and the working days in order
+    # (as ordinals), so a deadline or a count of days left is a binary search.
+    _days_off: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _working: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def days_off(self, year: int) -> frozenset[date]:
+        days = self._days_off.get(year)
+        if days is None:
+            added = {d for d in self.extra_holidays if d.year == year}
+            days = self._days_off[year] = frozenset(package_holidays(year).keys() - self.not_holidays | added)
+        return days
 
     def is_working_day(self, day: date) -> bool:
-        return (
-            day.weekday() in self.working_weekdays
-            and day not in self.extra_holidays
-            and day not in holidays.country_holidays("ID", years=day.year)
-        )
+        return day.weekday() in self.working_weekdays and day not in self.days_off(day.year)
+
+    def _working_days(self, year: int) -> list[int]:
+        days = self._working.get(year)
+        if days is None:
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            days = self._working[year] = [
+                n for n in range(first, last + 1) if self.is_working_day(date.fromordinal(n))
+            ]
+        return days
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The end of the `days`-th working day after `start` (see the module docstring)."""
         day = start.astimezone(self.zone).date()
-        counted = 0
-        while counted < days:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
+        after, remaining, year = day.toordinal(), days, day.year
+        while remaining > 0:
+            working = self._working_days(year)
+            first = bisect_right(working, after)
+            if remaining <= len(working) - first:
+                day = date.fromordinal(working[first + remaining - 1])
+                break
+            remaining -= len(working) - first
+            year += 1
+            if year > day.year + 100:
+                raise ValueError("no working days in this calendar")
         return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
 
     def working_days_left(self, due: datetime, *, now: datetime) -> int:
         """Working days from the day after `now` up to and including the due day; 0 when
         the deadline is today or has passed."""
         today, due_day = now.astimezone(self.zone).date(), due.astimezone(self.zone).date()
-        count, day = 0, today
-        while day < due_day:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
+        count = 0
+        for year in range(today.year, due_day.year + 1):
+            working = self._working_days(year)
+            count += max(0, bisect_right(working, due_day.toordinal()) - bisect_right(working, today.toordinal()))
         return count
 
 

@@ -11,6 +11,7 @@ from app.i18n import current_language
 from app.inbox.forms import build_task_form, help_texts
 from app.modeler import bp
 from app.services.accounts import PROCESS_OWNER_ROLE
+from app.services.bpmnlint import missing_reason as bpmnlint_missing_reason
 from app.services.deploy_gate import GateRefused, read_upload
 from app.services.forms import FormDefinitionError, check_definition, reference_types
 from app.services.model_editor import (
@@ -69,7 +70,8 @@ def _download(text: str, filename: str) -> Response:
 def edit_process(key: str):
     version = version_for_editing(process_key=key, number=request.args.get("versi", type=int))
     return render_template("modeler/process.html", version=version, key=key,
-                           newest=version_for_editing(process_key=key), decisions=decisions_of(version))
+                           newest=version_for_editing(process_key=key), decisions=decisions_of(version),
+                           lint_missing=bpmnlint_missing_reason())
 
 
 @bp.get("/proses/<key>/bpmn")

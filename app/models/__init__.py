@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
 by the Alembic migrations in migrations/."""
-from app.models.accounts import Holiday, Organisation, OrgUnit, Role, User, user_roles
+from app.models.accounts import CalendarRevision, Holiday, Organisation, OrgUnit, Role, User, user_roles
 from app.models.audit import AuditEvent
 from app.models.audit_seal import AuditSeal
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
@@ -17,6 +17,7 @@ __all__ = [
     "CaseUnit",
     "Complaint",
     "Document",
+    "CalendarRevision",
     "Holiday",
     "Notification",
     "OrgUnit",

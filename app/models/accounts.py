@@ -45,8 +45,10 @@ class Organisation(db.Model):
 
 
 class Holiday(db.Model):
-    """A day off the national calendar does not know: cuti bersama (for every
-    organisation) or a regional holiday (for one). Working-day deadlines skip it."""
+    """The administrator's change to the package's calendar (app/engine/scripts.py): a day
+    off it does not know, cuti bersama (for every organisation) or a regional holiday (for
+    one), which deadlines skip; or kind "bukan_libur", a day it lists that is worked after
+    all (for everyone or one organisation), `name` then saying why."""
 
     __tablename__ = "holidays"
     __table_args__ = (UniqueConstraint("day", "organisation_code"),)
@@ -54,10 +56,22 @@ class Holiday(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(index=True)
     name: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(20))  # "cuti_bersama" or "daerah"
+    kind: Mapped[str] = mapped_column(String(20))  # "cuti_bersama", "daerah" or "bukan_libur"
     organisation_code: Mapped[str | None] = mapped_column(ForeignKey("organisations.code"))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarRevision(db.Model):
+    """One row whose version goes up with every calendar change, in the change's own
+    transaction: each process (gunicorn workers, Celery) compares it with the version its
+    cached calendars were built from, once per transaction."""
+
+    __tablename__ = "calendar_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OrgUnit(db.Model):

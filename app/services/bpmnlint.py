@@ -1,16 +1,21 @@
 """Running the project's bpmnlint (node_modules/.bin/bpmnlint with the repository's
 .bpmnlintrc) on a diagram, and saying what its rules mean in a process owner's words."""
+import logging
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.config import PROJECT_ROOT
 
+log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 30
 # "  element_id  error  Message text  rule-name" (columns separated by two or more spaces).
 _LINE = re.compile(r"^\s+(?P<element>\S+)\s{2,}(?P<level>error|warning)\s{2,}(?P<message>.+?)\s{2,}(?P<rule>[\w/-]+)\s*$")
@@ -58,10 +63,50 @@ def plain_words(finding: LintFinding):
     return RULE_WORDS.get(finding.rule) or _l("aturan %(rule)s: %(message)s", rule=finding.rule, message=finding.message)
 
 
+def _executable() -> Path:
+    configured = current_app.config.get("DUMAS_BPMNLINT")
+    return Path(configured) if configured else Path(current_app.config["DUMAS_NODE_MODULES"]) / ".bin" / "bpmnlint"
+
+
+def _needs_node(executable: Path) -> bool:
+    """npm installs bpmnlint as a script run by `#!/usr/bin/env node`."""
+    try:
+        with executable.open("rb") as script:
+            return b"node" in script.readline()
+    except OSError:
+        return False
+
+
+def missing_reason():
+    """Why the gate cannot run bpmnlint here (so it refuses every deployment), or None.
+    Checked without starting node: this runs at every start and on the model pages."""
+    executable, config = _executable(), PROJECT_ROOT / ".bpmnlintrc"
+    if not executable.is_file():
+        return _l("program bpmnlint tidak ada di %(path)s", path=str(executable))
+    if not os.access(executable, os.X_OK):
+        return _l("program bpmnlint di %(path)s tidak dapat dijalankan", path=str(executable))
+    if _needs_node(executable) and shutil.which("node") is None:
+        return _l("bpmnlint memerlukan Node.js, tetapi program node tidak ditemukan")
+    if not config.is_file():
+        return _l("berkas aturan %(path)s tidak ada", path=str(config))
+    return None
+
+
+def warn_if_missing() -> None:
+    """Says in the log, once at start, that deployments from the editor will be refused."""
+    reason = missing_reason()
+    if reason is not None:
+        with force_locale("en"):
+            log.warning("bpmnlint unavailable (%s): the process editor refuses every deployment until it is "
+                        "installed (npm ci; see Dockerfile)", str(reason))
+
+
 def lint_bpmn(bpmn_xml: str) -> list[LintFinding]:
     """bpmnlint's findings for a diagram (already checked to be plain, safe XML)."""
-    executable = Path(current_app.config["DUMAS_NODE_MODULES"]) / ".bin" / "bpmnlint"
-    config = PROJECT_ROOT / ".bpmnlintrc"
+    reason = missing_reason()
+    if reason is not None:
+        raise LintUnavailable(str(reason))
+    executable, config = _executable(), PROJECT_ROOT / ".bpmnlintrc"
     with tempfile.TemporaryDirectory(prefix="dumas-lint-") as directory:
         path = Path(directory) / "diagram.bpmn"
         path.write_text(bpmn_xml, encoding="utf-8")

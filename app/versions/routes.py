@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.downloads import content_disposition
 from app.services.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE
+from app.services.bpmnlint import missing_reason as bpmnlint_missing_reason
 from app.services.version_diff import diff_versions
 from app.services.versions import (
     VersionError,
@@ -54,7 +55,8 @@ def _or_404(call, **kwargs):
 @bp.get("")
 @owner_required
 def index():
-    return render_template("versions/index.html", histories=process_histories(), tables=decision_table_histories())
+    return render_template("versions/index.html", histories=process_histories(), tables=decision_table_histories(),
+                           lint_missing=bpmnlint_missing_reason())
 
 
 @bp.get("/proses/<key>")

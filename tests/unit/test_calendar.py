@@ -50,12 +50,15 @@ def test_an_organisation_in_wita_with_a_six_day_week(organisations):
 
 
 def test_calendar_changes_are_audited_and_can_be_undone(organisations):
-    holiday = add_holiday(day=date(2026, 12, 24), name="Cuti bersama Natal", kind="cuti_bersama",
+    # Thu 31 Dec 2026, a day the package does not list (24 Dec, used here before, is
+    # cuti bersama in the package's government category and off anyway).
+    holiday = add_holiday(day=date(2026, 12, 31), name="Cuti bersama tahun baru", kind="cuti_bersama",
                           organisation_code=None, actor="sysadmin")
-    assert _due("bsn", "2026-12-23T10:00", 1) == "2026-12-28T23:59:59+07:00"
+    # Wed 30 Dec + 1: Thu 31 added, Fri 1 Jan New Year's Day, the weekend: Monday 4 January.
+    assert _due("bsn", "2026-12-30T10:00", 1) == "2027-01-04T23:59:59+07:00"
     with pytest.raises(CalendarError, match="sudah tercatat"):
-        add_holiday(day=date(2026, 12, 24), name="lagi", kind="cuti_bersama", organisation_code=None, actor="x")
+        add_holiday(day=date(2026, 12, 31), name="lagi", kind="cuti_bersama", organisation_code=None, actor="x")
     remove_holiday(holiday_id=holiday.id, actor="sysadmin")
-    assert _due("bsn", "2026-12-23T10:00", 1) == "2026-12-24T23:59:59+07:00"
+    assert _due("bsn", "2026-12-30T10:00", 1) == "2026-12-31T23:59:59+07:00"
     actions = list(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("calendar.%"))))
     assert actions == ["calendar.holiday_added", "calendar.holiday_removed"]

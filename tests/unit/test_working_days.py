@@ -1,5 +1,5 @@
 """'n hari kerja': counted from the day after receipt, due at the end of the nth working
-day, skipping weekends and national holidays."""
+day, skipping weekends, national holidays and cuti bersama."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,16 @@ def test_national_holidays_are_skipped():
 
 
 def test_fourteen_working_days_across_the_year_end():
-    # Thu 17 Dec 2026: skip Christmas (Fri 25 Dec), New Year's Day (Fri 1 Jan 2027) and
-    # Isra' Mi'raj (Tue 5 Jan 2027): the 14th working day is Monday 11 January.
-    assert _due("2026-12-17T09:00", 14) == "2027-01-11T23:59:59+07:00"
+    # Thu 17 Dec 2026: skip cuti bersama Natal (Thu 24 Dec, the package's "government"
+    # category, counted since the calendar takes cuti bersama from it), Christmas (Fri 25
+    # Dec), New Year's Day (Fri 1 Jan 2027) and Isra' Mi'raj (Tue 5 Jan 2027): the 14th
+    # working day is Tuesday 12 January (Monday 11 before cuti bersama counted).
+    assert _due("2026-12-17T09:00", 14) == "2027-01-12T23:59:59+07:00"
+
+
+def test_cuti_bersama_from_the_government_calendar_is_skipped():
+    # Wed 23 Dec 2026 + 1 working day: Thu 24 Dec is cuti bersama Natal, Fri 25 Christmas,
+    # then the weekend: Monday 28 December. Nobody had to enter the 24th by hand.
+    assert _due("2026-12-23T10:00", 1) == "2026-12-28T23:59:59+07:00"
+    # Idul Fitri 2026: cuti bersama Fri 20, Mon 23 and Tue 24 March around the holiday.
+    assert _due("2026-03-19T10:00", 1) == "2026-03-25T23:59:59+07:00"

@@ -1,0 +1,89 @@
+"""Benchmark: the working-day calendar, per call. Prints, asserts nothing.
+
+    .venv/bin/python bench/calendar_bench.py [--calls 2000]
+
+Uses only what the calendar offered before its per-year cache too (WorkingCalendar,
+calendar_for), so the same script times an older checkout: copy it there and run it.
+  1. engine: `working_days_left` over a 90-day span (what every inbox and SLA dashboard
+     row asks), and `add_working_days(14)`;
+  2. service, on a fresh SQLite database with a few administrator's holidays: one
+     request's rows (`calendar_for(org).working_days_left`, same transaction), and the
+     first call of a new transaction (which checks whether the calendar changed).
+"""
+import argparse
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _per_call(function, calls: int) -> float:
+    """Milliseconds per call, best of three runs (the machine is shared)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best * 1000
+
+
+def _engine(calls: int) -> None:
+    from app.engine import WorkingCalendar
+
+    calendar = WorkingCalendar()
+    now = datetime(2026, 11, 2, 3, tzinfo=timezone.utc)
+    due = now + timedelta(days=90)
+    left = calendar.working_days_left(due, now=now)
+    print(f"engine  working_days_left (90-day span, {left} working days): "
+          f"{_per_call(lambda: calendar.working_days_left(due, now=now), calls):.4f} ms/call")
+    print(f"engine  add_working_days(14):                              "
+          f"{_per_call(lambda: calendar.add_working_days(now, 14), calls):.4f} ms/call")
+
+
+def _service(calls: int) -> None:
+    import flask_migrate
+
+    from app import create_app
+    from app.extensions import db
+    from app.services.calendar import add_holiday, calendar_for
+    from app.services.organisations import ensure_known_organisations
+
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite", "SECRET_KEY": "bench",
+                          "DUMAS_TIMERS": "off"})
+        with app.app_context():
+            flask_migrate.upgrade()
+            ensure_known_organisations()
+            for day in (date(2026, 11, 24), date(2026, 12, 31), date(2027, 1, 4)):
+                add_holiday(day=day, name="bench", kind="cuti_bersama", organisation_code=None, actor="bench")
+            now = datetime(2026, 11, 2, 3, tzinfo=timezone.utc)
+            due = now + timedelta(days=90)
+            row = lambda: calendar_for("bsn").working_days_left(due, now=now)  # noqa: E731
+            print(f"service calendar_for(org).working_days_left, same request:  {_per_call(row, calls):.4f} ms/call")
+
+            def new_transaction():
+                db.session.rollback()
+                row()
+
+            print(f"service the same, first call of a new transaction:          "
+                  f"{_per_call(new_transaction, max(calls // 4, 1)):.4f} ms/call")
+            db.session.remove()
+            db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    print(f"code: {ROOT}")
+    _engine(args.calls)
+    _service(args.calls)
+
+
+if __name__ == "__main__":
+    main()
