@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     def load_user(user_id: str):
         return db.session.get(models.User, int(user_id))
 
+    from app.input_guard import install as install_input_guard
+
+    install_input_guard(app)  # before the blueprints: their <int:...> routes take its id converter
     _register_blueprints(app)
     register_error_pages(app)
 

@@ -11,6 +11,9 @@ from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
 from app.services.organisations import all_organisations
 
+# The years the calendar page shows; the template links to the year before and after.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
 
 def admin_required(view):
     @wraps(view)
@@ -27,6 +30,9 @@ def admin_required(view):
 @admin_required
 def calendar():
     year = request.args.get("tahun", date.today().year, type=int)
+    if not MIN_YEAR <= year <= MAX_YEAR:  # date() itself stops at year 1 and 9999
+        flash(_("Tahun harus antara %(first)d dan %(last)d.", first=MIN_YEAR, last=MAX_YEAR), "error")
+        year = date.today().year
     return render_template("admin/calendar.html", year=year, holidays=holidays_in(year), kinds=KINDS,
                            organisations=all_organisations())
 

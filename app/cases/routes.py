@@ -13,6 +13,7 @@ from app.services.case_files import complaint_for_case, document_with_content, d
 from app.services.case_pdf import render_case_pdf
 from app.services.cases import CaseError, start_case
 from app.services.events import extend_task_deadline
+from app.services.file_names import content_disposition
 
 
 def _case_or_404(case_id: int):
@@ -63,7 +64,7 @@ def document(case_id: int, document_id: int):
         found.content,
         mimetype=found.content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Content-Disposition": content_disposition(found.filename),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
         },
