@@ -25,7 +25,7 @@ from app.services.processes import deploy_directory
 from tests.conftest import ROOT
 from tests.integration.helpers import file_complaint
 
-EXAMPLES = 25
+EXAMPLES = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -50,7 +50,7 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(app,
     app.config["DUMAS_RATE_LIMITS"] = ",".join(f"{scope}=1000000/60" for scope in ("complaint", "track", "public"))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: dict[str, str] = {}
-    sent = 0
+    sent = server_errors = 0
     started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -61,15 +61,20 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(app,
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
             def send(case):
                 nonlocal sent
+                nonlocal server_errors
                 for headers in ({}, seeded):
                     sent += 1
                     try:
-                        case.call_and_validate(checks=CHECKS, headers=headers)
+                        response = case.call(headers=headers)
+                        server_errors += response.status_code >= 500
+                        case.validate_response(response, checks=CHECKS, headers=headers)
                     except (Exception, BaseExceptionGroup) as exc:  # failed checks, or a crash re-raised
+                        server_errors += not isinstance(exc, BaseExceptionGroup)
                         failures.setdefault(f"{operation.label} ({mode.value}, token={bool(headers)})",
                                             f"{case.as_curl_command()}\n{type(exc).__name__}: {exc}"[:600])
 
             send()
-    print(f"\nschemathesis: {sent} requests, {len(failures)} failing operations, "
+    print(f"\nschemathesis: {sent} requests, {server_errors} server errors, {len(failures)} failing "
+          f"(operation, mode, token) combinations, "
           f"{time.monotonic() - started:.1f} s")
     assert not failures, "\n\n".join(f"{label}:\n{detail}" for label, detail in failures.items())
