@@ -2,6 +2,7 @@
 routes promise, not what a generator guessed. tests/integration/test_api_openapi.py
 checks it against the application's URL map."""
 from app.api import bp
+from app.input_guard import MAX_DATABASE_ID
 from app.services.accounts import TOKEN_MAX_AGE_SECONDS
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
 from app.services.forms import FIELD_TYPES
@@ -34,7 +35,8 @@ _UNAVAILABLE = {**_error("The database cannot be reached; try again after Retry-
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
 _TASK_ID = {"name": "task_id", "in": "path", "required": True, "description": "Engine task id (UUID).",
             "schema": {"type": "string"}}
-_CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CASE_ID = {"name": "case_id", "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID}}
 _LANG = {"name": "lang", "in": "query", "required": False, "description": "Language of labels and messages.",
          "schema": {"type": "string", "enum": ["id", "en"], "default": "id"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}

@@ -25,7 +25,7 @@ from app.services.processes import deploy_directory
 from tests.conftest import ROOT
 from tests.integration.helpers import file_complaint
 
-EXAMPLES = 15
+EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
