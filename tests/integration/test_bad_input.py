@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Document
 from app.services.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD, ORGANISATION
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.integration.helpers import COMPLAINANT, PDF, file_complaint
 from tests.integration.test_api import API, bearer, in_english
 
 TOO_BIG = 2**31  # one past PostgreSQL's INTEGER
@@ -26,12 +26,13 @@ def sysadmin(staff):
 
 
 @pytest.mark.parametrize("path", [
-    f"/kasus/{TOO_BIG}", f"/kasus/{TOO_BIG}/pdf", f"/kasus/1/dokumen/{TOO_BIG}", f"/laporan/{TOO_BIG}.pdf",
+    f"/kasus/{TOO_BIG}", f"/kasus/{TOO_BIG}/pdf", f"/kasus/{{case_id}}/dokumen/{TOO_BIG}", f"/laporan/{TOO_BIG}.pdf",
     "/kasus/5018431020527306932224",
 ])
 def test_a_page_for_an_id_past_the_database_range_is_not_found(client, auth, sysadmin, path):
+    case = file_complaint()  # an existing case, so that only the document id is out of range
     auth.login("sysadmin")
-    response = client.get(path)
+    response = client.get(path.format(case_id=case.id))
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
 
