@@ -51,6 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_sessions(app)  # the user loader: ended and idle sessions are refused
     install_security_headers(app)  # CSP with nonces, framing, referrer, HSTS, no-store
 
+    from app.input_guard import install as install_input_guard
+
+    install_input_guard(app)  # before the blueprints: their <int:...> routes take its id converter
     _register_blueprints(app)
     register_error_pages(app)
 

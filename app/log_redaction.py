@@ -12,13 +12,18 @@ import logging
 import re
 import traceback
 
+_NOT_IN_DECIMAL_BEFORE = r"(?<!\d)(?<!\d\.)"
+_NOT_IN_DECIMAL_AFTER = r"(?!\d)(?!\.\d)"
 _PATTERNS = (
     # PostgreSQL's own error details quote the row or key being written.
     (re.compile(r"(Failing row contains )\(.*\)"), r"\1(…)"),
     (re.compile(r"(Key \([^)]*\)=)\(.*?\)( already exists| is not present)"), r"\1(…)\2"),
-    (re.compile(r"(?<!\d)\d{16}(?!\d)"), "[NIK]"),
+    # Digits that are part of a decimal number ("succeeded in 0.1234567890123456s", a
+    # Celery duration) are not an identity: neither NIK nor phone may touch "<digit>.".
+    (re.compile(_NOT_IN_DECIMAL_BEFORE + r"\d{16}" + _NOT_IN_DECIMAL_AFTER), "[NIK]"),
     (re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}"), "[email]"),
-    (re.compile(r"(?<![\d+])(?:\+62|62|0)[1-9]\d{7,12}(?!\d)"), "[no. HP]"),
+    (re.compile(r"(?<!\+)" + _NOT_IN_DECIMAL_BEFORE + r"(?:\+62|62|0)[1-9]\d{7,12}" + _NOT_IN_DECIMAL_AFTER),
+     "[no. HP]"),
 )
 _installed = False
 

@@ -19,6 +19,10 @@ from app.services.calendar import (
 )
 from app.services.organisations import all_organisations
 
+# The years the calendar page shows: the holidays package has data for these, and the
+# template links to the year before and after.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
 
 def admin_required(view):
     @wraps(view)
@@ -35,8 +39,8 @@ def admin_required(view):
 @admin_required
 def calendar():
     year = request.args.get("tahun", date.today().year, type=int)
-    if not 2000 <= year <= 2100:  # the package's data and Python's dates have limits
-        flash(_("Tahun harus antara 2000 dan 2100."), "error")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        flash(_("Tahun harus antara %(first)d dan %(last)d.", first=MIN_YEAR, last=MAX_YEAR), "error")
         year = date.today().year
     return render_template("admin/calendar.html", year=year, days=calendar_year(year=year), kinds=KIND_LABELS,
                            organisations=all_organisations(), not_a_holiday=NOT_A_HOLIDAY)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app.api import bp
+from app.i18n import LANGUAGES
 
 
 class ApiError(Exception):
@@ -57,6 +58,15 @@ def _api_error(exc: ApiError):
 @bp.errorhandler(HTTPException)
 def _http_exception(exc: HTTPException):
     return _http_error(exc)
+
+
+@bp.before_request
+def _known_language():
+    """`lang` is an enum in the OpenAPI document: another value is refused, not ignored."""
+    chosen = request.args.get("lang")
+    if chosen is not None and chosen not in LANGUAGES:
+        return error_response(400, _("Parameter 'lang' harus id atau en."), errors={"lang": "id, en"})
+    return None
 
 
 @bp.before_app_request

@@ -2,6 +2,7 @@
 routes promise, not what a generator guessed. tests/integration/test_api_openapi.py
 checks it against the application's URL map."""
 from app.api import bp
+from app.input_guard import MAX_DATABASE_ID
 from app.services.accounts import TOKEN_MAX_AGE_SECONDS
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
 from app.services.forms import FIELD_TYPES
@@ -24,12 +25,22 @@ def _error(description: str) -> dict:
 _STAFF = [{"bearerAuth": []}]
 _PUBLIC: list = []
 _UNAUTHORISED = _error("Missing, invalid or expired bearer token.")
+_RATE_LIMITED = {**_error("Too many requests from this address; the message says when to try again."),
+                 "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+# Every operation: refused input (a NUL character or a lone surrogate in any field, an
+# unknown `lang`) and a database that cannot be reached (app/input_guard.py, app/errors.py).
+_BAD_INPUT = _error("Invalid input: a field holds a NUL character or a lone surrogate (named in `errors`), "
+                    "or a parameter is invalid.")
+_UNAVAILABLE = {**_error("The database cannot be reached; try again after Retry-After seconds."),
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
 _TASK_ID = {"name": "task_id", "in": "path", "required": True, "description": "Engine task id (UUID).",
             "schema": {"type": "string"}}
-_CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CASE_ID = {"name": "case_id", "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID}}
 _LANG = {"name": "lang", "in": "query", "required": False, "description": "Language of labels and messages.",
          "schema": {"type": "string", "enum": ["id", "en"], "default": "id"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}
+_REQUIRED_STRING = {"type": "string", "minLength": 1}
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 _TIME = {"type": "string", "format": "date-time"}
 
@@ -63,16 +74,16 @@ _COMPLAINT_FIELDS = {
         "biasa: staff handling the case see the identity; rahasia: only the admin role does, and the report "
         "is kept out of anything public; anonim: nobody does, the identity fields are not required and are "
         "dropped, and the complainant follows the case only with the tracking number and access code.")},
-    "nama_lengkap": {"type": "string", "maxLength": 200},
+    "nama_lengkap": {"type": "string", "minLength": 1, "maxLength": 200},
     "nik": {"type": "string", "pattern": "^[0-9]{16}$", "description": "Nomor Induk Kependudukan."},
     "email": {"type": "string", "format": "email", "maxLength": 255},
-    "no_hp": {"type": "string", "description": "Indonesian phone number, e.g. 081234567890 or +6281234567890."},
-    "pekerjaan": {"type": "string", "maxLength": 100},
-    "alamat": {"type": "string", "maxLength": 500},
+    "no_hp": {"type": "string", "minLength": 1, "description": "Indonesian phone number, e.g. 081234567890 or +6281234567890."},
+    "pekerjaan": {"type": "string", "minLength": 1, "maxLength": 100},
+    "alamat": {"type": "string", "minLength": 1, "maxLength": 500},
     "instansi": {"type": "string", "description": "Kode instansi tujuan (default: bsn); lihat formulir /lapor."},
     "jenis": {"type": "string", "enum": list(COMPLAINT_TYPES)},
-    "judul": {"type": "string", "maxLength": 200},
-    "uraian": {"type": "string", "maxLength": 10000},
+    "judul": {"type": "string", "minLength": 1, "maxLength": 200},
+    "uraian": {"type": "string", "minLength": 1, "maxLength": 10000},
     "lokasi_kejadian": {"type": "string", "maxLength": 255},
     "terlapor": {"type": "string", "maxLength": 255},
     "tanggal_kejadian": {"type": "string", "format": "date", "description": "Not in the future."},
@@ -91,7 +102,7 @@ SCHEMAS = {
         {"message": {"type": "string"},
          "errors": {"type": "object", "additionalProperties": {"type": "string"},
                     "description": "Field name -> what is wrong with it."}}),
-    "TokenRequest": _object({"username": {"type": "string"}, "password": {"type": "string"}}),
+    "TokenRequest": _object({"username": _REQUIRED_STRING, "password": _REQUIRED_STRING}),
     "Token": _object({"token": {"type": "string"}, "token_type": {"const": "Bearer"},
                       "expires_in": {"type": "integer", "description": f"Seconds ({TOKEN_MAX_AGE_SECONDS})."}}),
     "ComplaintInput": _object(_COMPLAINT_FIELDS, required=_COMPLAINT_REQUIRED, **_IDENTITY_UNLESS_ANONYMOUS),
@@ -118,7 +129,7 @@ SCHEMAS = {
                              "rating": {"type": ["object", "null"]}, "can_rate": {"type": "boolean"},
                              "objection": {"type": "object", "description": "open, until, submitted"}}),
     "ReplyInput": _object(
-        {"text": {"type": "string", "maxLength": 5000},
+        {"text": {"type": "string", "minLength": 1, "maxLength": 5000},
          "lampiran": {"type": "array", "maxItems": MAX_FILES,
                       "items": {"type": "string", "contentMediaType": "application/octet-stream"},
                       "description": "Multipart only: PDF, JPEG or PNG."}},
@@ -214,9 +225,11 @@ PATHS = {
         }},
         "responses": {"201": {**_json(_ref("ComplaintCreated"), "Complaint accepted."),
                               "headers": {"Location": {"schema": {"type": "string"}}}},
-                      "400": _error("The body is not a JSON object."),
+                      "400": _error("The body is not a JSON object, or a file name does not match its content, "
+                                    "or the text looks like spam."),
                       "422": _json(_ref("ValidationError"), "Invalid fields, each named with its message."),
-                      "503": _error("The complaint process is not deployed.")},
+                      "429": _RATE_LIMITED,
+                      "503": _error("The complaint process is not deployed, or the database cannot be reached.")},
     }},
     "/complaints/{tracking_number}": {"get": {
         "summary": "A complaint's public status and timeline (needs the access code).", "tags": ["public"],
@@ -229,6 +242,7 @@ PATHS = {
             _LANG,
         ],
         "responses": {"200": _json(_ref("PublicStatus"), "Status and timeline; nothing internal."),
+                      "429": _RATE_LIMITED,
                       "404": _error("Wrong tracking number or access code (the same answer for both).")},
     }},
     **{f"/complaints/{{tracking_number}}/{action}": {"post": {
@@ -244,6 +258,9 @@ PATHS = {
             **({"multipart/form-data": {"schema": _ref(schema)}} if schema != "RatingInput" else {}),
         }},
         "responses": {"200": _json(_ref("PublicStatus"), "Taken; the complaint as the complainant now sees it."),
+                      "400": _error("The body is not a JSON object (or form), or a file name does not match its "
+                                    "content, or the text looks like spam."),
+                      "429": _RATE_LIMITED,
                       "404": _error("Wrong tracking number or access code (the same answer for both)."),
                       "409": _error(conflict),
                       "422": _json(_ref("ValidationError"), "Invalid fields, each named with its message.")},
@@ -310,6 +327,13 @@ PATHS = {
 }
 
 
+def _with_common_responses(paths: dict) -> dict:
+    return {path: {method: {**operation, "responses": {"400": _BAD_INPUT, **operation["responses"],
+                                                       "503": operation["responses"].get("503", _UNAVAILABLE)}}
+                   for method, operation in operations.items()}
+            for path, operations in paths.items()}
+
+
 def openapi_document(*, server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
@@ -320,7 +344,7 @@ def openapi_document(*, server_url: str) -> dict:
                            "in Indonesian, or English with Accept-Language: en or ?lang=en.",
         },
         "servers": [{"url": server_url}],
-        "paths": PATHS,
+        "paths": _with_common_responses(PATHS),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",

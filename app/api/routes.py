@@ -27,6 +27,8 @@ def _conflict(task_id: str, *, fallback: str) -> ApiError:
     own messages are Indonesian only, so the state is read again and described here."""
     user = api_user()
     finisher = completed_by(user=user, task_id=task_id)
+    if finisher == user.username:
+        return ApiError(409, _("Anda sendiri sudah menyelesaikan tugas ini, di jendela atau sesi lain."))
     if finisher:
         return ApiError(409, _("Tugas ini sudah diselesaikan oleh %(user)s.", user=finisher))
     claimant = api_views.task_claimant(task_id=task_id)

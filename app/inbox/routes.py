@@ -40,11 +40,22 @@ def _task_or_404(task_id: str):
     try:
         return task_for(current_user, task_id)
     except NotAllowed:
-        finisher = completed_by(user=current_user, task_id=task_id)
-        if finisher:
-            flash(_("Tugas ini sudah diselesaikan oleh %(user)s.", user=finisher), "error")
+        message = _done_by_message(task_id)
+        if message:
+            flash(message, "error")
             raise _AlreadyDone from None
         abort(404)
+
+
+def _done_by_message(task_id: str) -> str | None:
+    """Who completed the task, if the user could have worked on it; the same user in
+    another tab or session is told it was themselves, not "someone else"."""
+    finisher = completed_by(user=current_user, task_id=task_id)
+    if finisher == current_user.username:
+        return _("Anda sendiri sudah menyelesaikan tugas ini, di jendela atau sesi lain.")
+    if finisher:
+        return _("Tugas ini sudah diselesaikan oleh %(user)s.", user=finisher)
+    return None
 
 
 @bp.errorhandler(_AlreadyDone)
@@ -83,7 +94,7 @@ def task(task_id: str):
                     flash(message, "error")
             status = 422
         except ConflictError as exc:
-            flash(str(exc), "error")
+            flash(_done_by_message(task_id) or str(exc), "error")
             return redirect(url_for("inbox.index")), 303
         except WorkflowFailed as exc:
             flash(_("Langkah gagal dijalankan; kasus tetap seperti semula. Kesalahan: %(error)s", error=str(exc)), "error")

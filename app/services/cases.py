@@ -175,7 +175,11 @@ def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
     ).rowcount
     if not claimed:
         db.session.rollback()
-        raise ConflictError("Tugas ini sudah diambil oleh orang lain.")
+        # Lost a race; to the same user in another tab or session, the task is theirs.
+        holder = db.session.scalar(db.select(TaskIndexEntry.claimed_by).where(TaskIndexEntry.id == entry.id))
+        if holder == actor:
+            return entry
+        raise ConflictError(f"Tugas ini sudah diambil oleh {holder or 'orang lain'}.")
     record_event(case=entry.case, action="task.claimed", actor=actor, engine_task_id=task_id,
                  element_id=entry.element_id, lane=entry.lane, detail=entry.title)
     db.session.commit()

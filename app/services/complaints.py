@@ -12,13 +12,12 @@ from functools import cache
 from typing import BinaryIO
 
 from werkzeug.security import check_password_hash, generate_password_hash
-from werkzeug.utils import secure_filename
 
-from app.downloads import bounded_name
 from app.extensions import db
 from app.models import Case, Complaint, Document
 from app.services.audit import record_event
 from app.services.cases import ProcessNotDeployed, open_case
+from app.services.file_names import stored_filename
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
 from app.services.organisations import complaint_intakes
 
@@ -182,7 +181,7 @@ def check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
         return [_msg("too_many_files", lang, n=MAX_FILES)]
     problems = []
     for upload in uploads:
-        name = secure_filename(upload.filename) or "berkas"
+        name = stored_filename(upload.filename)
         if not upload.content:
             problems.append(_msg("file_empty", lang, name=name))
         elif len(upload.content) > MAX_FILE_BYTES:
@@ -259,8 +258,7 @@ def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> 
     document = Document(
         case_id=case.id,
         kind=kind,
-        # Bounded: the column holds 255 characters and the name goes into download headers.
-        filename=bounded_name(secure_filename(upload.filename) or f"berkas.{content_type.rsplit('/', 1)[1]}"),
+        filename=stored_filename(upload.filename, content_type=content_type),
         content_type=content_type,
         size=len(upload.content),
         sha256=digest,

@@ -52,3 +52,12 @@ def test_a_failed_insert_of_a_complaint_logs_no_identity(app_context, caplog):
     assert "Gagal menyimpan pengaduan" in caplog.text
     # The statement parameters are not in the exception itself either.
     assert IDENTITY["nama_lengkap"] not in str(failure.value).split("DETAIL")[0]
+
+
+def test_a_duration_in_a_log_line_is_not_taken_for_a_nik_or_phone(app, caplog):
+    caplog.set_level(logging.INFO)
+    log = _logger("app.test_identity_logs")
+    log.info("Task dumas.send succeeded in 0.1234567890123456s, then 0.081234567890s")
+    assert "succeeded in 0.1234567890123456s, then 0.081234567890s" in caplog.text
+    log.info("NIK %s.", IDENTITY["nik"])
+    assert "NIK [NIK]." in caplog.text

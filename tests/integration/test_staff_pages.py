@@ -97,8 +97,13 @@ def test_sop_000_from_complaint_to_selesai_through_the_pages(client, staff, auth
 def test_second_person_completing_a_task_is_told_who_finished_it(client, app, staff, auth):
     case = file_complaint()
     task_id = current_task_id(case.id)
+    from app.services.accounts import create_user
+
+    create_user(username="admin2", password="dumas-demo", roles=["Admin Inspektorat"], organisation_code="bsn")
     auth.login("admin")
     _complete(client, task_id, {"lengkap": "ya", "lokasi_kasus": "Jakarta"})
+    auth.logout()
+    auth.login("admin2")  # had the task open too
     response = client.post(f"/tugas/{task_id}", data={"lengkap": "ya", "lokasi_kasus": "Jakarta"}, follow_redirects=True)
     assert "Tugas ini sudah diselesaikan oleh admin." in response.get_data(as_text=True)
     auth.logout()
@@ -131,7 +136,7 @@ def test_documents_download_only_for_those_who_see_the_case(client, staff, auth)
     assert "bukti.pdf" in html
     response = client.get(f"{page_path}/dokumen/1")
     assert response.status_code == 200 and response.data == PDF
-    assert response.headers["Content-Disposition"] == 'attachment; filename="bukti.pdf"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=\"bukti.pdf\"; filename*=UTF-8''bukti.pdf"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     auth.logout()
 
