@@ -106,7 +106,7 @@ class Refused(Exception):
     """A text uses a construct models may not use; raised at run time, before it runs."""
 
     def __init__(self, violation: Violation):
-        super().__init__(f"Ekspresi ditolak: {violation.describe()}.")
+        super().__init__(f"Ekspresi ditolak: {violation.describe()}")
         self.violation = violation
 
 
@@ -133,9 +133,10 @@ def _check_tree(tree: ast.AST, functions: frozenset[str]) -> Violation | None:
     for node in ast.walk(tree):
         violation = _check_node(node, callable_names, called_methods)
         if violation is not None:
-            found.append((violation.line or 10**9, _RANK.index(violation.kind), getattr(node, "col_offset", 0), violation))
+            found.append((violation.line or 10**9, _RANK.index(violation.kind), getattr(node, "col_offset", 0),
+                          getattr(node, "end_col_offset", 0), violation))
     # The first line's worst offence: `__import__('os').popen(...)` names __import__, not popen.
-    return min(found, key=lambda f: f[:3])[3] if found else None
+    return min(found, key=lambda f: f[:4])[4] if found else None
 
 
 _RANK = ("syntax", "construct", "private_name", "forbidden_name", "call", "attribute", "format_width", "too_large")
@@ -154,9 +155,9 @@ def _check_node(node: ast.AST, callable_names: frozenset[str], called_methods: s
         if node.attr not in ALLOWED_METHODS or id(node) not in called_methods:
             return Violation("attribute", node.attr, line)
     elif isinstance(node, ast.Call):
+        # A name is either a safe builtin, a calendar function, plain data or one of those
+        # assigned to another name (the forbidden builtins are refused as names above).
         func = node.func
-        if isinstance(func, ast.Name) and func.id not in callable_names:
-            return Violation("call", func.id, line)
         if not isinstance(func, ast.Name | ast.Attribute):
             return Violation("call", ast.unparse(func)[:40], line)
     elif isinstance(node, ast.keyword):
