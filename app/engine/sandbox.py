@@ -5,8 +5,8 @@ owners (business staff), so they must not reach the operating system, the databa
 network or Python's internals. Every one of them is read by `check` (an allow-list of
 syntax) both at the deploy gate and when a case runs it, then compiled with every
 multiplication, power, addition, `%`, iteration and method call routed through a guard
-that bounds sizes and steps, and evaluated with only the builtins below and the
-calendar functions (`app/engine/scripts.py`).
+that bounds sizes, steps and time (`app/engine/guards.py`), and evaluated with only safe
+builtins and the calendar functions (`app/engine/scripts.py`).
 
 Why a hand-written allow-list and not RestrictedPython: the language the shipped models
 use is tiny (comparisons, `and`/`not`, literals, assignments, calls to the calendar
@@ -14,7 +14,7 @@ functions, a dict and a subscript), so an allow-list of about 40 syntax nodes is
 smaller surface than RestrictedPython's policy, which starts from all of Python and
 removes (it allows every attribute without an underscore, including `gi_frame`-style
 ones it must list separately, and `str.format` is caught only by its `safer_getattr`).
-RestrictedPython bounds neither time nor size, so the guards below would be needed
+RestrictedPython bounds neither time nor size, so our guards would be needed
 anyway, and its refusals are English sentences per line while the gate must name the
 element and the construct in the process owner's language.
 """
@@ -23,37 +23,23 @@ import builtins
 import copy
 import functools
 import re
-import time
 from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
-# Bounds for one evaluation. A normal script does a handful of operations; these stop a
-# model from filling memory or keeping a worker busy, while leaving room for real data
-# (a complaint's text is a few thousand characters).
-MAX_ITEMS = 1_000_000  # characters of one string, items of one list/dict/set
-MAX_TOTAL_ITEMS = 5_000_000  # everything the guards saw produced in one evaluation
-MAX_INT_BITS = 4_096  # about 1,200 decimal digits
-MAX_STEPS = 100_000  # loop and comprehension iterations in one evaluation
-MAX_SECONDS = 1.0
-MAX_RANGE = 10_000
-MAX_FORMAT_WIDTH = 100
+from app.engine.guards import (
+    ALLOWED_METHODS,
+    MAX_FORMAT_WIDTH,
+    SAFE_BUILTINS,
+    GuardingTransformer,
+    Guards,
+    LimitExceeded,
+    evaluate,
+    ticking,
+)
 
-# Plain data and functions with no way back to the interpreter. No type(), getattr(),
-# open(), eval(), exec(), compile(), globals(), __import__, format() (its spec reads
-# attributes), pow() (three-argument form, unbounded) or iter()/next() (side doors around
-# the step counter).
-_PLAIN_BUILTINS = ("abs", "all", "any", "bool", "dict", "enumerate", "float", "int", "len", "list", "max", "min",
-                   "round", "set", "sorted", "str", "sum", "tuple", "zip", "reversed")
-ALLOWED_METHODS = frozenset({
-    "get", "keys", "values", "items", "count", "index", "find", "startswith", "endswith", "lower", "upper",
-    "strip", "lstrip", "rstrip", "split", "join", "replace", "title", "capitalize", "isdigit", "append",
-    "isoformat", "weekday",
-})
-# Only these kinds of objects have their methods called; a type object, a function or a
-# generator never does, whatever the method's name.
-_METHOD_OWNERS = (str, dict, list, tuple, set, int, float, bool, type({}.keys()), type({}.values()),
-                  type({}.items()))
+__all__ = ["LimitExceeded", "Refused", "SAFE_BUILTINS", "SandboxEnvironment", "Violation", "check", "compile_checked",
+           "evaluate"]
 
 _ALLOWED_NODES = (
     ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.Pass, ast.Break,
@@ -75,7 +61,6 @@ _CONSTRUCT_NAMES = {
     ast.Return: "return", ast.AnnAssign: "anotasi tipe",
 }
 _FORMAT_NUMBER = re.compile(r"\d+")
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 @dataclass(frozen=True)
@@ -108,10 +93,6 @@ class Refused(Exception):
     def __init__(self, violation: Violation):
         super().__init__(f"Ekspresi ditolak: {violation.describe()}")
         self.violation = violation
-
-
-class LimitExceeded(Exception):
-    """A running expression went past a size or time bound."""
 
 
 def check(text: str, *, mode: str = "exec", functions: frozenset[str] = frozenset()) -> Violation | None:
@@ -179,9 +160,9 @@ def _check_node(node: ast.AST, callable_names: frozenset[str], called_methods: s
     elif isinstance(node, ast.BinOp) and _is_constant(node):
         # `9**9**9`, `'a' * 10**10`: known too large before any case runs.
         try:
-            expression = ast.Expression(body=_Guarding().visit(copy.deepcopy(node)))
+            expression = ast.Expression(body=GuardingTransformer().visit(copy.deepcopy(node)))
             eval(compile(ast.fix_missing_locations(expression), "<model>", "eval"),  # noqa: S307
-                 {"__builtins__": {}, "_s_": _Guards()})
+                 {"__builtins__": {}, "_s_": Guards()})
         except LimitExceeded as exc:
             return Violation("too_large", f"{ast.unparse(node)[:40]} ({exc})", line)
         except Exception:  # noqa: BLE001 - 1/0 and the like fail the way they do today, at run time
@@ -199,175 +180,10 @@ _OPERATOR_SIGNS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.
                    ast.Pow: "**", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^"}
 
 
-# -- running -----------------------------------------------------------------------------
-
-class _Guards:
-    """The bounds of one evaluation; the compiled code calls these as `_s_.<name>`."""
-
-    __slots__ = ("steps", "items", "deadline")
-
-    def __init__(self):
-        self.steps = 0
-        self.items = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
-
-    def _tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise LimitExceeded(f"melebihi batas waktu {MAX_SECONDS:g} detik")
-
-    def _produced(self, value):
-        size = len(value) if isinstance(value, str | bytes | list | tuple | dict | set) else 0
-        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-            raise LimitExceeded(f"bilangan lebih dari {MAX_INT_BITS} bit")
-        if size > MAX_ITEMS:
-            raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
-        self.items += size
-        if self.items > MAX_TOTAL_ITEMS:
-            raise LimitExceeded("terlalu banyak data dibuat")
-        return value
-
-    def iter(self, iterable):
-        for item in iterable:
-            self.steps += 1
-            if self.steps > MAX_STEPS:
-                raise LimitExceeded(f"lebih dari {MAX_STEPS:,} putaran".replace(",", "."))
-            if not self.steps & 255:
-                self._tick()
-            yield item
-
-    def add(self, a, b):
-        if _is_sequence(a) and _is_sequence(b) and len(a) + len(b) > MAX_ITEMS:
-            raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
-        return self._produced(a + b)
-
-    def mul(self, a, b):
-        if _is_sequence(a) or _is_sequence(b):
-            seq, n = (a, b) if _is_sequence(a) else (b, a)
-            if isinstance(n, int) and len(seq) * n > MAX_ITEMS:
-                raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
-        elif isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS + 1:
-            raise LimitExceeded(f"bilangan lebih dari {MAX_INT_BITS} bit")
-        return self._produced(a * b)
-
-    def pow(self, a, b):
-        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 and (
-                b > MAX_INT_BITS or (a.bit_length() - 1) * b > MAX_INT_BITS):
-            raise LimitExceeded(f"bilangan lebih dari {MAX_INT_BITS} bit")
-        return self._produced(a ** b)
-
-    def mod(self, a, b):
-        if isinstance(a, str):  # '%*d' and '%999999999s' build huge strings
-            for width, precision in _PERCENT_SPEC.findall(a):
-                if "*" in (width, precision) or int(width or 0) > MAX_FORMAT_WIDTH or int(precision or 0) > MAX_FORMAT_WIDTH:
-                    raise LimitExceeded("format % terlalu lebar")
-        return self._produced(a % b)
-
-    def method(self, obj, name, /, *args, **kwargs):
-        # The gate allowed only names in ALLOWED_METHODS; here the owner is checked too,
-        # so no method of a function, type, module or frame is ever reached.
-        if name not in ALLOWED_METHODS or type(obj) not in _METHOD_OWNERS_SET:
-            raise Refused(Violation("attribute", name))
-        self._tick()
-        if name == "join":
-            parts = list(args[0]) if args else []
-            if sum(len(p) for p in parts if isinstance(p, str)) + len(obj) * len(parts) > MAX_ITEMS:
-                raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
-            args = (parts, *args[1:])
-        elif name == "replace" and len(args) >= 2 and isinstance(obj, str):
-            old, new = str(args[0]), str(args[1])
-            if len(new) > len(old):
-                times = obj.count(old) if old else len(obj) + 1
-                if len(obj) + times * (len(new) - len(old)) > MAX_ITEMS:
-                    raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
-        return self._produced(getattr(obj, name)(*args, **kwargs))
-
-    def sized(self, value):
-        self._tick()
-        return self._produced(value)
-
-
-_METHOD_OWNERS_SET = frozenset(_METHOD_OWNERS)
-
-
-def _is_sequence(value) -> bool:
-    return isinstance(value, str | bytes | list | tuple)
-
-
-class _Guarding(ast.NodeTransformer):
-    """Routes the operations that can grow without bound through `_s_` (see _Guards)."""
-
-    _OPS = {ast.Add: "add", ast.Mult: "mul", ast.Pow: "pow", ast.Mod: "mod"}
-
-    @staticmethod
-    def _guard(name: str, *args: ast.expr) -> ast.Call:
-        return ast.Call(ast.Attribute(ast.Name("_s_", ast.Load()), name, ast.Load()), list(args), [])
-
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        op = self._OPS.get(type(node.op))
-        return self._guard(op, node.left, node.right) if op else node
-
-    def visit_AugAssign(self, node):
-        self.generic_visit(node)
-        op = self._OPS.get(type(node.op))
-        if not op:
-            return node
-        current = ast.Name(node.target.id, ast.Load())
-        return ast.Assign([node.target], self._guard(op, current, node.value))
-
-    def visit_For(self, node):
-        self.generic_visit(node)
-        node.iter = self._guard("iter", node.iter)
-        return node
-
-    def visit_comprehension(self, node):
-        self.generic_visit(node)
-        node.iter = self._guard("iter", node.iter)
-        return node
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        if isinstance(node.func, ast.Attribute):
-            func = node.func
-            return ast.Call(ast.Attribute(ast.Name("_s_", ast.Load()), "method", ast.Load()),
-                            [func.value, ast.Constant(func.attr), *node.args], node.keywords)
-        return node
-
-    def visit_JoinedStr(self, node):
-        return self._guard("sized", node)
-
-
-def _bounded_range(*args):
-    r = range(*args)
-    if len(r) > MAX_RANGE:
-        raise LimitExceeded(f"range lebih dari {MAX_RANGE:,} angka".replace(",", "."))
-    return r
-
-
-def _counting(function):
-    """A builtin whose result is sized like every guarded operation's."""
-    @functools.wraps(function)
-    def counted(*args, **kwargs):
-        result = function(*args, **kwargs)
-        size = len(result) if isinstance(result, str | list | tuple | dict | set) else 0
-        if size > MAX_ITEMS:
-            raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
-        return result
-    return counted
-
-
-def _number_sum(iterable, start=0):
-    # sum(lists, []) concatenates in quadratic time; models add numbers only.
-    if not isinstance(start, int | float):
-        raise TypeError("sum() hanya menjumlahkan bilangan")
-    return sum(iterable, start)
-
-
-SAFE_BUILTINS = {name: getattr(builtins, name) for name in _PLAIN_BUILTINS}
-SAFE_BUILTINS.update({name: _counting(SAFE_BUILTINS[name]) for name in ("dict", "list", "set", "sorted", "str", "tuple")})
-SAFE_BUILTINS.update(range=_bounded_range, sum=_number_sum)
 _CALLABLE_BUILTINS = frozenset(SAFE_BUILTINS)
 
+
+# -- running -----------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4096)
 def compile_checked(text: str, mode: str, functions: frozenset[str]):
@@ -380,14 +196,7 @@ def compile_checked(text: str, mode: str, functions: frozenset[str]):
     violation = _check_tree(tree, functions)
     if violation is not None:
         raise Refused(violation)
-    return compile(ast.fix_missing_locations(_Guarding().visit(tree)), "<string>", mode)
-
-
-def evaluate(code, namespace: dict):
-    """Run compiled code in `namespace` with the safe builtins and fresh bounds."""
-    namespace["__builtins__"] = SAFE_BUILTINS
-    namespace["_s_"] = _Guards()
-    return eval(code, namespace)  # noqa: S307 - checked and guarded by compile_checked
+    return compile(ast.fix_missing_locations(GuardingTransformer().visit(tree)), "<string>", mode)
 
 
 class SandboxEnvironment(TaskDataEnvironment):
@@ -395,7 +204,7 @@ class SandboxEnvironment(TaskDataEnvironment):
     the safe builtins (TaskDataEnvironment runs plain eval/exec with all of Python)."""
 
     def __init__(self, functions: dict):
-        super().__init__(dict(functions))
+        super().__init__({name: ticking(function) for name, function in functions.items()})
         self._names = frozenset(functions)
 
     def evaluate(self, expression, context, external_context=None):
