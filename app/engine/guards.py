@@ -46,6 +46,9 @@ class LimitExceeded(Exception):
     """A running expression went past a size or time bound."""
 
 
+def _too_many() -> LimitExceeded:
+    return LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
+
 
 class ForbiddenMethod(Exception):
     """A method was called on something models may not call methods of."""
@@ -70,7 +73,7 @@ class Guards:
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             raise LimitExceeded(f"bilangan lebih dari {MAX_INT_BITS} bit")
         if size > MAX_ITEMS:
-            raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
+            raise _too_many()
         self.items += size
         if self.items > MAX_TOTAL_ITEMS:
             raise LimitExceeded("terlalu banyak data dibuat")
@@ -87,14 +90,14 @@ class Guards:
 
     def add(self, a, b):
         if _is_sequence(a) and _is_sequence(b) and len(a) + len(b) > MAX_ITEMS:
-            raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
+            raise _too_many()
         return self._produced(a + b)
 
     def mul(self, a, b):
         if _is_sequence(a) or _is_sequence(b):
             seq, n = (a, b) if _is_sequence(a) else (b, a)
             if isinstance(n, int) and len(seq) * n > MAX_ITEMS:
-                raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
+                raise _too_many()
         elif isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS + 1:
             raise LimitExceeded(f"bilangan lebih dari {MAX_INT_BITS} bit")
         return self._produced(a * b)
@@ -121,14 +124,14 @@ class Guards:
         if name == "join":
             parts = list(args[0]) if args else []
             if sum(len(p) for p in parts if isinstance(p, str)) + len(obj) * len(parts) > MAX_ITEMS:
-                raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
+                raise _too_many()
             args = (parts, *args[1:])
         elif name == "replace" and len(args) >= 2 and isinstance(obj, str):
             old, new = str(args[0]), str(args[1])
             if len(new) > len(old):
                 times = obj.count(old) if old else len(obj) + 1
                 if len(obj) + times * (len(new) - len(old)) > MAX_ITEMS:
-                    raise LimitExceeded(f"hasil lebih dari {MAX_ITEMS:,} unsur".replace(",", "."))
+                    raise _too_many()
         return self._produced(getattr(obj, name)(*args, **kwargs))
 
     def sized(self, value):
