@@ -146,6 +146,7 @@ _EXPRESSION_PLACES = (
     # (tag, how the engine reads it, message)
     ("script", "exec", lambda **words: _l("Skrip %(element)s ditolak: %(reason)s.", **words)),
     ("conditionExpression", "eval", lambda **words: _l("Kondisi %(element)s ditolak: %(reason)s.", **words)),
+    ("condition", "eval", lambda **words: _l("Kondisi %(element)s ditolak: %(reason)s.", **words)),  # conditional events
     *((kind, "eval", lambda **words: _l("Timer %(element)s ditolak: %(reason)s.", **words)) for kind in TIMER_KINDS),
     ("loopCardinality", "eval", lambda **words: _l("Jumlah pengulangan %(element)s ditolak: %(reason)s.", **words)),
     ("completionCondition", "eval", lambda **words: _l("Syarat selesai %(element)s ditolak: %(reason)s.", **words)),
@@ -164,7 +165,7 @@ def check_expressions(root, labels) -> tuple[list[Problem], set[str]]:
             # The element the text belongs to: the task, the flow, or the timer's event.
             owner = node.getparent()
             while owner is not None and (owner.get("id") is None or owner.tag.endswith(
-                    ("}timerEventDefinition", "}multiInstanceLoopCharacteristics"))):
+                    ("}timerEventDefinition", "}conditionalEventDefinition", "}multiInstanceLoopCharacteristics"))):
                 owner = owner.getparent()
             owner_id = owner.get("id") if owner is not None else None
             violation = check(text, mode=mode, functions=FUNCTION_NAMES)
