@@ -110,3 +110,20 @@ def test_plain_data_scripts_still_run(test_models):
     [ready] = load_instance(case).ready_tasks()
     assert ready.data["hasil"] == 8 + 8 % 3 + 1
     assert ready.data["ringkas"] == {"jumlah": 8, "teks": "2 angka, unit unit a"}
+
+
+@pytest.mark.parametrize("entry", ["inputEntry", "outputEntry"])
+def test_a_decision_entry_reaching_past_its_data_fails_its_step(test_models, tmp_path, entry):
+    marker = tmp_path / "dijalankan"
+    table = (FIXTURES / "dmn" / "uji_tabel.dmn").read_text(encoding="utf-8")
+    original = '<inputEntry id="r1i"><text>"a"</text>' if entry == "inputEntry" else '<outputEntry id="r1o"><text>"cepat"</text>'
+    assert original in table
+    table = table.replace(original, original.replace(
+        '"a"' if entry == "inputEntry" else '"cepat"', f"__import__('os').system('touch {marker}') or \"a\""))
+    deploy_process(process_key="uji_awal", bpmn_xml=(FIXTURES / "bpmn" / "uji_awal.bpmn").read_text(encoding="utf-8"),
+                   decision_files={"uji_tabel.dmn": table}, forms=test_models["uji_awal"].forms, deployed_by="test")
+    case = start_case(process_key="uji_awal", data={"kategori": "a", "pembagi": 1}, title="Uji", actor="pengadu")
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.tasks == [] and case.status == "diterima"  # kept at its start, no step taken
+    assert "__import__" in case.last_error and not marker.exists()
