@@ -45,7 +45,8 @@ LIMITS = [
     ("s = 'ab'\nfor i in range(40):\n    s = s + s\nhasil = len(s)", "1.000.000"),
     ("hasil = 0\nfor a in range(10000):\n    for b in range(10000):\n        hasil = hasil + 1", "putaran"),
     ("hasil = len(list(range(pembagi * 10**8)))", "range"),
-    ("hasil = 0\nfor a in range(2000):\n    hasil = len(sorted(range(10000), key=str))", "batas waktu"),
+    # Calls from inside max() (C code, where no loop guard runs) still watch the clock.
+    ("hasil = 0\nfor a in range(2000):\n    hasil = max(range(10000), key=tambah_hari)", "batas waktu"),
     ("hasil = tambah_hari_kerja(pembagi * 10**6)", "tambah_hari_kerja"),
 ]
 
