@@ -14,7 +14,7 @@ from uuid import UUID
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
@@ -33,6 +33,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from app.engine.errors import ModelError
 from app.engine.instance import WorkflowInstance
+from app.engine.sandbox import SandboxEnvironment
 from app.engine.scripts import WorkingCalendar, script_functions
 
 # Models arrive from process owners' uploads: never resolve entities, never fetch.
@@ -115,7 +116,7 @@ class ProcessEngine:
         self._registry = BpmnWorkflowSerializer.configure(config)
         self._serializer = BpmnWorkflowSerializer(self._registry)
         self._script_engine = PythonScriptEngine(
-            environment=TaskDataEnvironment(functions if functions is not None else script_functions())
+            environment=SandboxEnvironment(functions if functions is not None else script_functions())
         )
         self._specs: dict[object, tuple] = {}
         self._lock = threading.Lock()
@@ -172,7 +173,7 @@ class ProcessEngine:
         """The shared environment, or one bound to an organisation's working calendar."""
         if calendar is None:
             return self._script_engine
-        return PythonScriptEngine(environment=TaskDataEnvironment(script_functions(calendar)))
+        return PythonScriptEngine(environment=SandboxEnvironment(script_functions(calendar)))
 
     def start(
         self, *, cache_key, load_spec: Callable[[], bytes], calendar: WorkingCalendar | None = None

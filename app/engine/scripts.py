@@ -2,8 +2,9 @@
 
 SpiffWorkflow does not serialise its script engine, so the engine attaches this
 environment again to every workflow it loads, built for the case's organisation: its
-working week, its time zone and its holidays. Models are trusted code: only process
-owners deploy them. Timer functions return aware ISO strings: SpiffWorkflow reads a naive
+working week, its time zone and its holidays. Models are not trusted code: they run in
+`app/engine/sandbox.py`, where these functions are the only ones besides plain data
+builtins, so they bound their own work too. Timer functions return aware ISO strings: SpiffWorkflow reads a naive
 one in the server's zone.
 
 "n hari kerja" (n working days), as these functions count it: counting starts the day
@@ -96,6 +97,7 @@ class WorkingCalendar:
 
 
 DEFAULT_CALENDAR = WorkingCalendar()
+MAX_WORKING_DAYS = 1000  # about four years; the SOPs' longest term is 60 working days
 
 
 def add_working_days(start: datetime, days: int, *, calendar: WorkingCalendar = DEFAULT_CALENDAR) -> datetime:
@@ -113,6 +115,8 @@ def script_functions(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict:
 
     def tambah_hari_kerja(jumlah: int) -> str:
         """Now plus `jumlah` working days, as an aware ISO timestamp for a timeDate timer."""
+        if not 0 <= int(jumlah) <= MAX_WORKING_DAYS:  # counted day by day: keep a model from looping for hours
+            raise ValueError(f"tambah_hari_kerja: jumlah hari harus antara 0 dan {MAX_WORKING_DAYS}, bukan {jumlah}")
         return calendar.add_working_days(datetime.now(timezone.utc), int(jumlah)).isoformat()
 
     def tambah_hari(jumlah: int) -> str:

@@ -6,16 +6,12 @@ a `timeDate` must give an ISO timestamp, a `timeDuration` an ISO duration ("P14D
 (`batas_pengawasan`) can only be checked for its syntax and its names here.
 """
 import ast
-import builtins
 from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from app.engine.sandbox import SAFE_BUILTINS, Refused, compile_checked, evaluate
 from app.engine.scripts import WorkingCalendar, script_functions
-
-# Evaluated in the web process at deploy time, before anyone has accepted the model: only
-# the calendar functions and these harmless builtins, and no dunder attributes.
-_SAFE_BUILTINS = {name: getattr(builtins, name) for name in ("int", "float", "str", "round", "min", "max", "abs", "len")}
 
 
 @dataclass(frozen=True)
@@ -39,13 +35,17 @@ def check_timer_expression(
     functions = script_functions(calendar)
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr.startswith("_")}
-    unknown = sorted(names - functions.keys() - variables - _SAFE_BUILTINS.keys())
+    unknown = sorted(names - functions.keys() - variables - SAFE_BUILTINS.keys())
     if unknown:
         return TimerFault("unknown_name", unknown[0])
     if names & variables:
         return None  # depends on data a case sets while it runs
     try:
-        value = eval(compile(tree, "<timer>", "eval"), {"__builtins__": _SAFE_BUILTINS}, dict(functions))
+        # Evaluated in the web process at deploy time, before anyone accepted the model:
+        # in the same sandbox a running case uses (the gate refused what it refuses).
+        value = evaluate(compile_checked(expression.strip(), "eval", frozenset(functions)), dict(functions))
+    except Refused as exc:
+        return TimerFault("failed", str(exc))
     except Exception as exc:  # any error here is one the running case would hit
         return TimerFault("failed", f"{type(exc).__name__}: {exc}")
     if not isinstance(value, str):

@@ -3,11 +3,15 @@
 Every problem is said in a process owner's words, with the name of the element it is
 about: the file is safe XML (no DOCTYPE or entity, checked before any parser sees it);
 it holds the process it claims to; every lane is a role; every formKey has a form;
-every decisionRef has a table; every timer expression evaluates (with the
-organisation's working calendar); the engine parses it; bpmnlint finds no error.
+every decisionRef has a table; every script, condition, timer expression and decision
+entry uses only the language models may use (`app/engine/sandbox.py`: no imports, no
+dunder attributes, no open/eval/getattr, nothing known to be too large); every timer
+expression evaluates (with the organisation's working calendar); the engine parses it;
+bpmnlint finds no error.
 Messages are lazy strings: they are translated where they are shown.
 """
 import ast
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +19,8 @@ from lxml import etree
 
 from app.engine import ModelError
 from app.engine.engine import parse_model_xml
+from app.engine.sandbox import Violation, check
+from app.engine.scripts import script_functions
 from app.engine.timer_check import check_timer_expression
 from app.extensions import db
 from app.models import Organisation, Role
@@ -27,6 +33,9 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 DMN_SUFFIX = "}decision"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+FUNCTION_NAMES = frozenset(script_functions())
+# SpiffWorkflow's own rule for `?` in an input entry: the input, outside quotes.
+_QUESTION_MARK = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
 
 @dataclass(frozen=True)
@@ -112,10 +121,67 @@ def _data_variables(root, decision_roots, forms: dict) -> set[str]:
     return {n for n in names if n}
 
 
-def _check_timers(root, labels, *, variables: set[str], calendar) -> list[Problem]:
+def _reason(violation: Violation):
+    """What is wrong with a refused construct, in a process owner's words."""
+    words = {
+        "syntax": _l("tidak dapat dibaca (%(detail)s)", detail=violation.detail),
+        "construct": _l("\u201c%(detail)s\u201d tidak boleh dipakai dalam model", detail=violation.detail),
+        "private_name": _l("nama \u201c%(detail)s\u201d diawali garis bawah; nama seperti ini menjangkau bagian dalam "
+                           "Python dan tidak boleh dipakai", detail=violation.detail),
+        "forbidden_name": _l("fungsi \u201c%(detail)s\u201d tidak tersedia dalam model; yang tersedia hanya "
+                             "tambah_hari_kerja, tambah_hari, tambah_jam dan fungsi data seperti len, int, str",
+                             detail=violation.detail),
+        "attribute": _l("\u201c.%(detail)s\u201d tidak boleh dipakai; yang boleh hanya metode data sederhana seperti "
+                        ".get(), .lower(), .strip()", detail=violation.detail),
+        "call": _l("\u201c%(detail)s\u201d bukan fungsi yang tersedia dalam model", detail=violation.detail),
+        "format_width": _l("format \u201c%(detail)s\u201d terlalu lebar", detail=violation.detail),
+        "too_large": _l("hasil \u201c%(detail)s\u201d terlalu besar", detail=violation.detail),
+    }[violation.kind]
+    if violation.line and violation.kind != "syntax":
+        return _l("%(reason)s (baris %(line)d)", reason=words, line=violation.line)
+    return words
+
+
+_EXPRESSION_PLACES = (
+    # (tag, how the engine reads it, message)
+    ("script", "exec", lambda **words: _l("Skrip %(element)s ditolak: %(reason)s.", **words)),
+    ("conditionExpression", "eval", lambda **words: _l("Kondisi %(element)s ditolak: %(reason)s.", **words)),
+    ("condition", "eval", lambda **words: _l("Kondisi %(element)s ditolak: %(reason)s.", **words)),  # conditional events
+    *((kind, "eval", lambda **words: _l("Timer %(element)s ditolak: %(reason)s.", **words)) for kind in TIMER_KINDS),
+    ("loopCardinality", "eval", lambda **words: _l("Jumlah pengulangan %(element)s ditolak: %(reason)s.", **words)),
+    ("completionCondition", "eval", lambda **words: _l("Syarat selesai %(element)s ditolak: %(reason)s.", **words)),
+)
+
+
+def check_expressions(root, labels) -> tuple[list[Problem], set[str]]:
+    """Problems with the scripts, conditions and timer expressions of a diagram, and the
+    ids of the elements refused (their timers are not evaluated)."""
+    problems, refused_ids = [], set()
+    for tag, mode, message in _EXPRESSION_PLACES:
+        for node in root.iter(f"{BPMN}{tag}"):
+            text = (node.text or "").strip()
+            if not text:
+                continue
+            # The element the text belongs to: the task, the flow, or the timer's event.
+            owner = node.getparent()
+            while owner is not None and (owner.get("id") is None or owner.tag.endswith(
+                    ("}timerEventDefinition", "}conditionalEventDefinition", "}multiInstanceLoopCharacteristics"))):
+                owner = owner.getparent()
+            owner_id = owner.get("id") if owner is not None else None
+            violation = check(text, mode=mode, functions=FUNCTION_NAMES)
+            if violation is not None and not (violation.kind == "syntax" and tag in TIMER_KINDS):
+                problems.append(Problem(message(element=labels.get(owner_id, owner_id), reason=_reason(violation)),
+                                        owner_id))
+                refused_ids.add(owner_id)
+    return problems, refused_ids
+
+
+def _check_timers(root, labels, *, variables: set[str], calendar, skip: set[str] = frozenset()) -> list[Problem]:
     problems = []
     for definition in root.iter(f"{BPMN}timerEventDefinition"):
         event = definition.getparent()
+        if event.get("id") in skip:
+            continue
         label = labels.get(event.get("id"), event.get("id"))
         expressions = [(child.tag.split("}")[1], (child.text or "").strip()) for child in definition
                        if isinstance(child.tag, str) and child.tag.split("}")[1] in TIMER_KINDS]
@@ -212,7 +278,12 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
 
     used_forms = {key: forms[key] for key in report.form_keys if key in forms}
     variables = _data_variables(root, decision_roots.values(), used_forms)
-    report.problems += _check_timers(root, labels, variables=variables,
+    expression_problems, refused_ids = check_expressions(root, labels)
+    report.problems += expression_problems
+    for name, dmn in decision_roots.items():
+        if set(decision_ids_in(dmn)) & report.decision_refs:  # only the tables this diagram runs
+            report.problems += check_decision_entries(dmn, filename=name)
+    report.problems += _check_timers(root, labels, variables=variables, skip=refused_ids,
                                      calendar=calendar_for(_organisation_code(process_key)))
 
     if not report.problems:
@@ -233,10 +304,31 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
     return report
 
 
+def _dmn_violation(entry, text: str) -> Violation | None:
+    """An entry checked as the DMN engine will run it: an input entry is compared with
+    its input (`?` stands for it), or joined to it when it starts with an operator."""
+    if not entry.tag.endswith("}inputEntry"):
+        return check(text, mode="eval", functions=FUNCTION_NAMES)
+    text = _QUESTION_MARK.sub("dmninputexpr", text)
+    violation = check(text, mode="eval", functions=FUNCTION_NAMES)
+    if violation is not None and violation.kind == "syntax":
+        return check(f"dmninputexpr {text}", mode="eval", functions=FUNCTION_NAMES)
+    return violation
+
+
 def check_decision_entries(root, *, filename: str) -> list[Problem]:
     """DMN entries are Python here, not FEEL (ENGINE-NOTES): catch what would fail when a case runs."""
     problems = []
     labels = _labels(root)
+    for expression in root.iter():
+        if isinstance(expression.tag, str) and expression.tag.endswith("}inputExpression"):
+            text = next((c.text or "" for c in expression if isinstance(c.tag, str) and c.tag.endswith("}text")), "")
+            violation = check(text.strip(), mode="eval", functions=FUNCTION_NAMES) if text.strip() else None
+            if violation is not None:
+                column = expression.getparent()
+                problems.append(Problem(_l("Tabel %(file)s, masukan %(input)s: ekspresi %(text)s ditolak: %(reason)s.",
+                                           file=filename, input=labels.get(column.get("id"), column.get("id")),
+                                           text=text.strip(), reason=_reason(violation)), column.get("id")))
     for entry in root.iter():
         if not isinstance(entry.tag, str) or not entry.tag.endswith(("}inputEntry", "}outputEntry")):
             continue
@@ -245,6 +337,12 @@ def check_decision_entries(root, *, filename: str) -> list[Problem]:
             continue
         rule = entry.getparent()
         where = labels.get(rule.get("id"), rule.get("id"))
+        violation = _dmn_violation(entry, text)
+        if violation is not None and violation.kind != "syntax":
+            problems.append(Problem(_l("Tabel %(file)s, aturan %(rule)s: entri %(text)s ditolak: %(reason)s.",
+                                       file=filename, rule=where, text=text, reason=_reason(violation)),
+                                    rule.get("id")))
+            continue
         names = set()
         try:
             names = {n.id for n in ast.walk(ast.parse(text, mode="eval")) if isinstance(n, ast.Name)}
