@@ -129,7 +129,12 @@ def _diagram(case: Case, version: ProcessVersion, events: list[AuditEvent]):
 
 
 def case_file(*, case: Case, viewer: User | None, now: datetime | None = None, lang: str = "id") -> dict:
-    """Everything the printed case file shows, as plain values for the template."""
+    """Everything the printed case file shows, as plain values for the template, in `lang`."""
+    with force_locale(lang):
+        return _case_file(case=case, viewer=viewer, now=now, lang=lang)
+
+
+def _case_file(*, case: Case, viewer: User | None, now: datetime | None, lang: str) -> dict:
     now = now or datetime.now(timezone.utc)
     version = db.session.scalars(
         db.select(ProcessVersion).where(ProcessVersion.id == case.process_version_id)
@@ -166,7 +171,8 @@ def case_file(*, case: Case, viewer: User | None, now: datetime | None = None, l
                                    visible=visible, label=label, now=now, shown=shown),
         "decisions": [e for e in events if e.action == "decision.evaluated"],
         "events": events,
-        "event_text": {e.id: redact(event_text(e, labels=labels, lang=lang, zone=zone, element_names=names))
+        "event_text": {e.id: redact(event_text(e, labels=labels, lang=lang, zone=zone, element_names=names,
+                                                   form_data=False))
                        for e in events},
         "event_data": {e.id: (shown(e.data_before), shown(e.data_after)) for e in events},
         "redact": redact,
@@ -190,6 +196,7 @@ def render_case_pdf(*, case: Case, viewer: User | None, lang: str = "id") -> byt
     """The case file as PDF bytes, in `lang` (Indonesian unless the reader chose English)."""
     from weasyprint import HTML  # heavy; loaded when a PDF is first asked for
 
+    data = case_file(case=case, viewer=viewer, lang=lang)
     with force_locale(lang):
-        html = render_template("pdf/case.html", **case_file(case=case, viewer=viewer, lang=lang))
+        html = render_template("pdf/case.html", **data)
     return HTML(string=html).write_pdf()

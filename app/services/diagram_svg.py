@@ -267,7 +267,7 @@ def _lane_names_at(diagram: Diagram, x: float, y: float, height: float) -> str:
         ty = max(ly, y) + LABEL_TEXT + 4
         names.append(f'<rect x="{x + 2:g}" y="{ty - LABEL_TEXT - 1:g}" width="{len(name) * LABEL_TEXT * 0.6 + 8:g}" height="{LABEL_TEXT + 5}" '
                      f'fill="#ffffff" fill-opacity="0.85" stroke="{INK}" stroke-width="0.5"/>'
-                     f'<text x="{x + 6:g}" y="{ty:g}" font-size="{LABEL_TEXT}" font-style="italic">{escape(name)}</text>')
+                     f'<text x="{x + 6:g}" y="{ty:g}" font-size="{LABEL_TEXT}" >{escape(name)}</text>')
     return "".join(names)
 
 

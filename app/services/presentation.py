@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.models import ProcessVersion
 from app.services.processes import version_forms
@@ -43,20 +44,20 @@ def _bilingual(value, lang: str) -> str:
     return str(value or "")
 
 
-# Keys the application itself records in the audit trail (not from a form).
-def _own_labels() -> dict[str, str]:
-    return {
-        "due_at": _("Batas waktu"), "fired_at": _("Tercapai pada"), "status": _("Status"),
-        "rating": _("Nilai"), "comment": _("Komentar"), "reason": _("Alasan"), "text": _("Keterangan"),
-        "files": _("Lampiran"), "filename": _("Berkas"), "size": _("Ukuran"), "kind": _("Jenis"),
-        "sha256": "SHA-256", "missing": _("Kekurangan data"), "channel": _("Kanal"),
-        "confidentiality": _("Kerahasiaan"), "received_on": _("Diterima pada"),
-        "organisation_name": _("Instansi tujuan"), "attempt": _("Percobaan ke"),
-        "next_attempt_at": _("Dicoba lagi pada"), "given_up": _("Dihentikan"),
-        "source_tracking_number": _("Nomor kasus pemantauan"), "org_unit": _("Unit kerja"),
-        "nomor_pelacakan": _("Nomor pelacakan"), "keterangan": _("Keterangan"), "alasan": _("Alasan"),
-        "lampiran": _("Lampiran"),
-    }
+# Keys the application itself records in the audit trail (not from a form); lazy, so the
+# table is built once and each label is translated only when shown.
+_OWN_LABELS = {
+    "due_at": _l("Batas waktu"), "fired_at": _l("Tercapai pada"), "status": _l("Status"),
+    "rating": _l("Nilai"), "comment": _l("Komentar"), "reason": _l("Alasan"), "text": _l("Keterangan"),
+    "files": _l("Lampiran"), "filename": _l("Berkas"), "size": _l("Ukuran"), "kind": _l("Jenis"),
+    "sha256": "SHA-256", "missing": _l("Kekurangan data"), "channel": _l("Kanal"),
+    "confidentiality": _l("Kerahasiaan"), "received_on": _l("Diterima pada"),
+    "organisation_name": _l("Instansi tujuan"), "attempt": _l("Percobaan ke"),
+    "next_attempt_at": _l("Dicoba lagi pada"), "given_up": _l("Dihentikan"),
+    "source_tracking_number": _l("Nomor kasus pemantauan"), "org_unit": _l("Unit kerja"),
+    "nomor_pelacakan": _l("Nomor pelacakan"), "keterangan": _l("Keterangan"), "alasan": _l("Alasan"),
+    "lampiran": _l("Lampiran"),
+}
 
 
 # Internal identifiers that a person has no use for; they stay in the API's raw data.
@@ -75,7 +76,7 @@ class Labels:
             return _bilingual(self.fields[name]["label"], lang)
         if name in self.decision_keys:
             return self.decision_keys[name]
-        return _own_labels().get(name) or humanise(name)
+        return str(_OWN_LABELS[name]) if name in _OWN_LABELS else humanise(name)
 
     def value(self, name: str, value, *, lang: str, zone: ZoneInfo) -> str:
         spec = self.fields.get(name)

@@ -41,8 +41,9 @@ def _notification(kind: str | None) -> str:
 
 
 def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
-               element_names: dict[str, str] | None = None) -> str:
-    """What happened, in the current locale's words."""
+               element_names: dict[str, str] | None = None, form_data: bool = True) -> str:
+    """What happened, in the current locale's words; `form_data=False` leaves out what a
+    completed task's form said (the printed file shows it in its timeline already)."""
     before, after = event.data_before or {}, event.data_after or {}
     detail = event.detail or ""
     element = (element_names or {}).get(event.element_id or "") or humanise(event.element_id or "")
@@ -61,7 +62,7 @@ def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
         due = _(", batas waktu %(at)s", at=when(after["due_at"])) if after.get("due_at") else ""
         return _("Menunggu: %(step)s", step=detail) + unit + due
     if action == "task.completed":
-        filled = pairs_text(after, labels=labels, lang=lang, zone=zone)
+        filled = pairs_text(after, labels=labels, lang=lang, zone=zone) if form_data else ""
         return _("Diselesaikan: %(step)s", step=detail) + (f" — {filled}" if filled else "")
     if action == "task.claimed":
         return _("Diambil: %(step)s", step=detail)
