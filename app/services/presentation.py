@@ -86,6 +86,8 @@ class Labels:
                 return ", ".join(options.get(v) or show(v, lang=lang, zone=zone) for v in value) or DASH
             if value in options:
                 return options[value]
+        if name in self.decision_keys and isinstance(value, str) and re.fullmatch(r"[a-z0-9_]+", value):
+            return humanise(value)  # a table's output code: "pengawasan" → "Pengawasan"
         if name == "size" and isinstance(value, int):
             return file_size(value, lang=lang)
         if name in ("confidentiality", "kerahasiaan") and isinstance(value, str):

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from xml.etree import ElementTree
 
 from app.extensions import db
-from app.models import Case, OrgUnit, ProcessVersion
+from app.models import AuditEvent, Case, OrgUnit, ProcessVersion
 from app.services.cases import claim_task, complete_task, start_case, unclaim_task
 from app.services.complaints import Upload, submit_complaint
 from app.services.events import move_deadline
@@ -80,15 +80,17 @@ def _value(field: dict, answers: dict, organisation: str | None):
                                   .order_by(OrgUnit.name)).first()
     if kind == "organisation":
         return "ombudsman"
-    if kind == "forwarded_cases":
-        return []
+    if kind == "forwarded_cases":  # SOP 004 monitors cases forwarded by the walks before it
+        forwarded = db.session.scalars(db.select(AuditEvent.case_id).where(AuditEvent.action == "case.forwarded")
+                                       .order_by(AuditEvent.id)).first()
+        return [str(forwarded)] if forwarded else []
     return f"Isian {name} (uji rute)"
 
 
-def start(version: ProcessVersion, organisation: str | None) -> Case:
+def start(version: ProcessVersion, organisation: str | None, *, evidence: bytes = PDF) -> Case:
     if organisation is None:  # a staff-started process (SOP 004)
         return start_case(process_key=version.definition.key, data={}, title="Pemantauan uji rute", actor="perencana")
-    case, _ = submit_complaint(raw={**COMPLAINANT, "instansi": organisation}, uploads=[Upload("bukti.pdf", PDF)])
+    case, _ = submit_complaint(raw={**COMPLAINANT, "instansi": organisation}, uploads=[Upload("bukti.pdf", evidence)])
     return case
 
 
