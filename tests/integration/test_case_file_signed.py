@@ -91,7 +91,7 @@ def test_the_diagram_shows_the_whole_path_and_where_the_case_waits(staff):
 def test_diagram_text_prints_at_seven_points_or_more_for_every_sop(staff):
     for version in deployed_processes():
         pages = diagram_pages(parse_diagram(version.bpmn_xml))
-        assert 1 <= len(pages) <= 9, version.definition.key
+        assert 1 <= len(pages) <= 12, version.definition.key  # SOP 004: 4060 × 2590 units
         for svg, width_mm, height_mm in pages:
             assert width_mm <= 269.5 and height_mm <= 166.5
             view_width = float(re.search(r'viewBox="\S+ \S+ (\S+) \S+"', svg).group(1))
