@@ -119,10 +119,11 @@ def _diagram(case: Case, version: ProcessVersion, events: list[AuditEvent]):
         return None, []
     reached = {e.element_id for e in events if e.action in _REACHING and e.element_id}
     done, waiting, moves = load_instance(case).path()
-    elements, flows = taken_path(diagram, reached | done | waiting)
-    flows |= {f for f, ends in diagram.flows.items() if ends in moves}
-    # Where the case waits now: its open tasks, or else the timers and messages it awaits.
+    # Where the case waits now: its open tasks, or else the timers and messages it awaits
+    # (a deadline timer on a waiting task's border waits too, but is not where the case is).
     current = {entry.element_id for entry in case.tasks} or {e for e in waiting if e in diagram.nodes}
+    elements, flows = taken_path(diagram, reached | done | current)
+    flows |= {f for f, ends in diagram.flows.items() if ends in moves and ends[1] not in waiting - current}
     if case.completed:
         current = set()
     return diagram, diagram_pages(diagram, done=elements - current, current=current, flows=flows)
