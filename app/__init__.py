@@ -69,14 +69,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_template_filters(app: Flask) -> None:
-    from flask_babel import format_datetime
+    from zoneinfo import ZoneInfo
 
     from app.services.calendar import calendar_for
+    from app.services.presentation import file_size, local_time
+    from app.services.presentation_events import describe_events
     from app.services.tracking import status_label
 
     app.jinja_env.filters["status_label"] = lambda status: status_label(status, lang=current_language())
-    # Shown in the configured zone (BABEL_DEFAULT_TIMEZONE), stored in UTC.
-    app.jinja_env.filters["local_time"] = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm") if moment else ""
+    # Stored in UTC; shown in the organisation's zone when named, else the configured one
+    # (BABEL_DEFAULT_TIMEZONE), always with its abbreviation (WIB, WITA, WIT).
+    app.jinja_env.filters["local_time"] = lambda moment, organisation=None: local_time(
+        moment, zone=calendar_for(organisation).zone if organisation else ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"]))
+    app.jinja_env.filters["file_size"] = lambda size: file_size(size, lang=current_language())
+    app.jinja_env.globals["describe_events"] = lambda events: describe_events(events, lang=current_language())
     app.jinja_env.globals["working_days_left"] = lambda due, organisation=None: calendar_for(
         organisation
     ).working_days_left(due, now=datetime.now(timezone.utc))

@@ -12,6 +12,7 @@ from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in
 from app.services.demo import seed_demo
 from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
 from app.services.processes import DeploymentError, deploy_directory, deployed_processes
+from app.services.signatory import SignatoryError, set_signatory, signatory_of
 from app.services.strays import stray_tasks
 
 
@@ -131,6 +132,27 @@ def seed_organisations_command():
 def list_organisations_command():
     for organisation in all_organisations():
         click.echo(f"{organisation.code}\t{organisation.process_key or '-'}\t{organisation.name}")
+
+
+@organisations.command("signatory", help="Pejabat penandatangan berkas kasus cetak; tanpa --name: tampilkan yang berlaku.")
+@click.option("--org", "organisation_code", required=True)
+@click.option("--place", default="", help="Tempat penandatanganan, mis. Jakarta.")
+@click.option("--name", default="", help="Nama lengkap dengan gelar.")
+@click.option("--nip", default="", help="NIP, 18 angka.")
+@click.option("--position", default="", help="Jabatan.")
+def signatory_command(organisation_code, place, name, nip, position):
+    if name:
+        try:
+            set_signatory(organisation_code=organisation_code, place=place, name=name, nip=nip, position=position,
+                          actor="cli")
+        except SignatoryError as exc:
+            raise click.ClickException(str(exc)) from exc
+    from app.models import Organisation
+
+    signatory = signatory_of(db.session.get(Organisation, organisation_code))
+    if signatory is None:
+        raise click.ClickException(f"Belum ada pejabat penandatangan untuk {organisation_code}.")
+    click.echo(f"{signatory.place}\t{signatory.name}\tNIP {signatory.nip}\t{signatory.position}")
 
 
 @click.group(help="Kalender hari kerja: cuti bersama, libur daerah, hari kerja per instansi.")

@@ -184,6 +184,8 @@ SCHEMAS = {
         "element_id": _NULLABLE_STRING, "lane": _NULLABLE_STRING, "detail": _NULLABLE_STRING,
         "data_before": {"type": ["object", "null"]}, "data_after": {"type": ["object", "null"]},
         "seq": {"type": "integer"}, "hash": {"type": "string"}, "prev_hash": _NULLABLE_STRING,
+        "at_local": {"type": "string", "description": "The time in the organisation's zone, e.g. 2026-12-04 09:15 WIB."},
+        "text": {"type": "string", "description": "The event in words, in the asked language."},
     }),
     "EventList": _object({"items": {"type": "array", "items": _ref("Event")}}),
 }

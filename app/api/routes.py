@@ -148,7 +148,8 @@ def get_case(case_id: int):
 @token_required
 def list_case_events(case_id: int):
     case = _visible_case(case_id)
-    return {"items": api_views.event_items(case_events(case_id=case.id), case=case, viewer=api_user())}
+    return {"items": api_views.event_items(case_events(case_id=case.id), case=case, viewer=api_user(),
+                                          lang=language())}
 
 
 @bp.get("/cases/<int:case_id>/pdf")

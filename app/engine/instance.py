@@ -288,6 +288,30 @@ class WorkflowInstance:
             task.internal_data["event_value"] = due_at.isoformat()
         return previous
 
+    def path(self) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """The engine's own history of this instance: (elements finished, elements waiting
+        now, element pairs the token moved along). Gateways and script tasks are in it too,
+        which the audit trail does not record. Branches the engine cancelled are gone
+        from its tree; the caller adds what its audit trail saw reached."""
+        done, waiting, moves = set(), set(), set()
+        active = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        for task in self.workflow.tasks.values():
+            element = task.task_spec.bpmn_id
+            if not element:
+                continue
+            if task.state == TaskState.COMPLETED:
+                done.add(element)
+            elif task.state & active:
+                waiting.add(element)
+            else:
+                continue
+            parent = task.parent
+            while parent is not None and not parent.task_spec.bpmn_id:
+                parent = parent.parent
+            if parent is not None:
+                moves.add((parent.task_spec.bpmn_id, element))
+        return done, waiting, moves
+
     def fire_timers(self) -> list[Step]:
         try:
             self.workflow.refresh_timers()

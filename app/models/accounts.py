@@ -38,6 +38,12 @@ class Organisation(db.Model):
     accepts_complaints: Mapped[bool] = mapped_column(default=False)
     # The working week as weekday numbers, Monday = 0: "0,1,2,3,4" is Monday to Friday.
     working_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    # Who signs the printed case file (app/services/signatory.py): the place written
+    # before the date, and the official's name, NIP and position.
+    signing_place: Mapped[str | None] = mapped_column(String(100))
+    signatory_name: Mapped[str | None] = mapped_column(String(255))
+    signatory_nip: Mapped[str | None] = mapped_column(String(18))
+    signatory_position: Mapped[str | None] = mapped_column(String(255))
 
     @property
     def hosted(self) -> bool:

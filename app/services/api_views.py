@@ -11,6 +11,7 @@ from app.models import AuditEvent, Case, Complaint, TaskIndexEntry, User
 from app.services.case_files import complaint_for_case, complaints_by_case, documents_for_case
 from app.services.forms import reference_types
 from app.services.identity import identity_visible, redact_identity, reporter_identity
+from app.services.presentation_events import describe_events
 from app.services.processes import version_forms
 from app.services.references import reference_choices
 
@@ -161,11 +162,15 @@ def case_documents(*, case_id: int) -> list[dict]:
     ]
 
 
-def event_items(events: list[AuditEvent], *, case: Case, viewer: User | None) -> list[dict]:
+def event_items(events: list[AuditEvent], *, case: Case, viewer: User | None, lang: str = "id") -> list[dict]:
     """The audit trail as `viewer` may read it: any identity value a staff note or form
-    carried is blanked where the viewer may not see who filed the complaint."""
+    carried is blanked where the viewer may not see who filed the complaint. Each event
+    also reads as words (`text`) with its local time (`at_local`, WIB/WITA/WIT)."""
     complaint = complaint_for_case(case_id=case.id)
-    return [redact_identity(event_item(event), complaint=complaint, viewer=viewer) for event in events]
+    described = describe_events(events, lang=lang)
+    return [redact_identity(event_item(event) | {"at_local": described[event.id]["at"],
+                                                 "text": described[event.id]["text"]},
+                            complaint=complaint, viewer=viewer) for event in events]
 
 
 def event_item(event: AuditEvent) -> dict:

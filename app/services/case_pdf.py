@@ -6,6 +6,7 @@ The complainant's identity comes only from app.services.identity, for the reader
 import base64
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask import render_template
 from flask_babel import force_locale
@@ -16,8 +17,9 @@ from app.models import AuditEvent, Case, Organisation, ProcessVersion, User
 from app.services.audit import case_events
 from app.services.audit_chain import verify_chains
 from app.services.audit_seals import PRINT, seal_chains
+from app.services.calendar import calendar_for
 from app.services.case_files import complaint_for_case, documents_for_case
-from app.services.diagram_svg import DiagramError, parse_diagram, render_svg, taken_path
+from app.services.diagram_svg import DiagramError, diagram_pages, parse_diagram, taken_path
 from app.services.identity import (
     IDENTITY_FIELDS,
     hidden_identity_label,
@@ -25,6 +27,10 @@ from app.services.identity import (
     redact_identity,
     reporter_identity,
 )
+from app.services.presentation import HIDDEN_KEYS, Labels, file_size, labels_for, local_time, long_date, show
+from app.services.presentation_events import event_text
+from app.services.signatory import signatory_of
+from app.services.workflow_state import load_instance
 
 # Actions whose element_id marks an element of the diagram as reached.
 _REACHING = {"task.created", "task.completed", "decision.evaluated", "event.reached", "timer.fired",
@@ -46,18 +52,22 @@ class TimelineRow:
     due_at: datetime | None = None
     standard: str | None = None
     outcome: str | None = None  # "met", "missed", "overdue" (open, past due), "open"
-    form_data: list[tuple[str, object]] = field(default_factory=list)
+    form_data: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def duration(self) -> timedelta | None:
         return self.ended_at - self.started_at if self.ended_at else None
 
 
-def _shown(data: dict | None, *, visible: bool, label: str, redact=lambda value: value) -> list[tuple[str, object]]:
-    """Form or event data as (key, value) pairs, identity fields masked for a reader who
-    may not see the complainant's identity, and identity values copied into free text
-    (a staff note quoting the name) blanked by `redact`."""
-    return [(key, redact(value) if visible or key not in IDENTITY_FIELDS else label) for key, value in (data or {}).items()]
+def _shown(data: dict | None, *, visible: bool, label: str, labels: Labels, lang: str, zone: ZoneInfo,
+           redact=lambda value: value) -> list[tuple[str, str]]:
+    """Form or event data as (label, text) pairs read as a person reads them
+    (app/services/presentation.py), identity fields masked for a reader who may not see
+    the complainant's identity, and identity values copied into free text (a staff note
+    quoting the name) blanked by `redact`."""
+    return [(labels.key(key, lang=lang),
+             redact(labels.value(key, value, lang=lang, zone=zone)) if visible or key not in IDENTITY_FIELDS else label)
+            for key, value in (data or {}).items() if key not in HIDDEN_KEYS]
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -65,7 +75,7 @@ def _iso(value: str | None) -> datetime | None:
 
 
 def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict[str, str], visible: bool,
-                   label: str, now: datetime, redact=lambda value: value) -> list[TimelineRow]:
+                   label: str, now: datetime, shown) -> list[TimelineRow]:
     rows: dict[str, TimelineRow] = {}
     for event in events:
         row = rows.get(event.engine_task_id or "")
@@ -81,7 +91,7 @@ def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict
             row.actor = event.actor
         elif event.action == "task.completed":
             row.actor, row.ended_at = event.actor, event.occurred_at
-            row.form_data = _shown(event.data_after, visible=visible, label=label, redact=redact)
+            row.form_data = shown(event.data_after)
         elif event.action in ("deadline.met", "deadline.missed"):
             row.outcome = "met" if event.action == "deadline.met" else "missed"
             row.due_at = _iso((event.data_after or {}).get("due_at")) or row.due_at
@@ -94,8 +104,39 @@ def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict
     return list(rows.values())
 
 
-def case_file(*, case: Case, viewer: User | None, now: datetime | None = None) -> dict:
-    """Everything the printed case file shows, as plain values for the template."""
+def document_number(*, case: Case, head_hash: str | None) -> str:
+    """BK/<organisation>/<tracking number>/<first 8 of the chain's head hash>: one number
+    per state of the trail, so two prints of the same history carry the same number."""
+    return f"BK/{(case.organisation_code or 'umum').upper()}/{case.tracking_number}/{(head_hash or '0' * 8)[:8].upper()}"
+
+
+def _diagram(case: Case, version: ProcessVersion, events: list[AuditEvent]):
+    """The diagram, its elements' names and the pages showing the path the case took:
+    the engine's own history (gateways and script tasks included) joined with what the
+    audit trail saw reached (branches the engine later cancelled)."""
+    try:
+        diagram = parse_diagram(version.bpmn_xml)
+    except DiagramError:
+        return None, []
+    reached = {e.element_id for e in events if e.action in _REACHING and e.element_id}
+    done, waiting, moves = load_instance(case).path()
+    # Where the case waits now: its open tasks, or else the timers and messages it awaits
+    # (a deadline timer on a waiting task's border waits too, but is not where the case is).
+    current = {entry.element_id for entry in case.tasks} or {e for e in waiting if e in diagram.nodes}
+    elements, flows = taken_path(diagram, reached | done | current)
+    flows |= {f for f, ends in diagram.flows.items() if ends in moves and ends[1] not in waiting - current}
+    if case.completed:
+        current = set()
+    return diagram, diagram_pages(diagram, done=elements - current, current=current, flows=flows)
+
+
+def case_file(*, case: Case, viewer: User | None, now: datetime | None = None, lang: str = "id") -> dict:
+    """Everything the printed case file shows, as plain values for the template, in `lang`."""
+    with force_locale(lang):
+        return _case_file(case=case, viewer=viewer, now=now, lang=lang)
+
+
+def _case_file(*, case: Case, viewer: User | None, now: datetime | None, lang: str) -> dict:
     now = now or datetime.now(timezone.utc)
     version = db.session.scalars(
         db.select(ProcessVersion).where(ProcessVersion.id == case.process_version_id)
@@ -105,38 +146,49 @@ def case_file(*, case: Case, viewer: User | None, now: datetime | None = None) -
     complaint = complaint_for_case(case_id=case.id)
     visible = complaint is not None and identity_visible(complaint=complaint, viewer=viewer)
     label = hidden_identity_label(complaint) if complaint is not None else ""
+    zone = calendar_for(case.organisation_code).zone
+    labels = labels_for(version)
 
     def redact(value):
         return redact_identity(value, complaint=complaint, viewer=viewer)
 
-    try:
-        diagram = parse_diagram(version.bpmn_xml)
-    except DiagramError:
-        diagram, svg = None, None
-    standard_times = diagram.standard_times if diagram else {}
-    if diagram is not None:
-        reached = {e.element_id for e in events if e.action in _REACHING and e.element_id}
-        current = {entry.element_id for entry in case.tasks}
-        elements, flows = taken_path(diagram, reached)
-        svg = render_svg(diagram, done=elements - current, current=current, flows=flows)
+    def shown(data):
+        return _shown(data, visible=visible, label=label, labels=labels, lang=lang, zone=zone, redact=redact)
+
+    diagram, pages = _diagram(case, version, events)
+    names = {n.id: n.name for n in diagram.nodes.values() if n.name} if diagram else {}
     [chain] = verify_chains(case_id=case.id)
+    organisation = db.session.get(Organisation, case.organisation_code) if case.organisation_code else None
     return {
         "case": case,
         "version": version,
-        "organisation": db.session.get(Organisation, case.organisation_code) if case.organisation_code else None,
+        "organisation": organisation,
         "complaint": complaint,
+        # Free text a complainant typed can name them: it passes the same redaction as
+        # the page and the API (app/services/identity.py).
+        "report": {key: redact(getattr(complaint, key) or "") for key in ("uraian", "lokasi_kejadian", "terlapor")}
+        if complaint is not None else None,
         "identity": reporter_identity(complaint=complaint, viewer=viewer) if complaint is not None else None,
-        "timeline": build_timeline(case=case, events=events, standard_times=standard_times, visible=visible,
-                                   label=label, now=now, redact=redact),
+        "timeline": build_timeline(case=case, events=events, standard_times=diagram.standard_times if diagram else {},
+                                   visible=visible, label=label, now=now, shown=shown),
         "decisions": [e for e in events if e.action == "decision.evaluated"],
         "events": events,
-        "event_data": {e.id: (_shown(e.data_before, visible=visible, label=label, redact=redact),
-                              _shown(e.data_after, visible=visible, label=label, redact=redact)) for e in events},
+        "event_text": {e.id: redact(event_text(e, labels=labels, lang=lang, zone=zone, element_names=names,
+                                                   form_data=False))
+                       for e in events},
+        "event_data": {e.id: (shown(e.data_before), shown(e.data_after)) for e in events},
         "redact": redact,
-        "element_names": {n.id: n.name for n in diagram.nodes.values()} if diagram else {},
+        "when": lambda moment: local_time(moment, zone=zone),
+        "value": lambda value: show(value, lang=lang, zone=zone),
+        "size": lambda size: file_size(size, lang=lang),
+        "element_names": names,
         "documents": documents_for_case(case_id=case.id),
-        "diagram_src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else None,
+        "diagram_pages": [("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), width, height)
+                          for svg, width, height in pages],
         "chain": chain,
+        "document_number": document_number(case=case, head_hash=chain.head_hash),
+        "signatory": signatory_of(organisation),
+        "signed_on": long_date(now.astimezone(zone).date(), lang=lang),
         "printed_at": now,
         "reader": viewer.username if viewer is not None else None,
     }
@@ -148,6 +200,7 @@ def render_case_pdf(*, case: Case, viewer: User | None, lang: str = "id") -> byt
 
     seal_chains(reason=PRINT)  # the head printed on paper is also pinned by a seal
 
+    data = case_file(case=case, viewer=viewer, lang=lang)
     with force_locale(lang):
-        html = render_template("pdf/case.html", **case_file(case=case, viewer=viewer))
+        html = render_template("pdf/case.html", **data)
     return HTML(string=html).write_pdf()

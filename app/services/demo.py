@@ -16,6 +16,7 @@ from app.services.cases import complete_task
 from app.services.complaints import Upload, submit_complaint
 from app.services.organisations import all_organisations, ensure_known_organisations
 from app.services.processes import deploy_directory, latest_version
+from app.services.signatory import ensure_demo_signatories
 
 DEMO_PASSWORD = "dumas-demo"
 DEMO_ACTOR = "demo"
@@ -118,6 +119,7 @@ def other_sop_accounts() -> list[tuple[str, str, str, str | None]]:
 def seed_reference_data() -> None:
     """The shipped organisations and the demo units their forms and tables route to."""
     ensure_known_organisations()
+    ensure_demo_signatories()
     for code, name in UNITS:
         ensure_unit(code=code, name=name, organisation=ORGANISATION)
     for code, name, organisation in OTHER_UNITS:

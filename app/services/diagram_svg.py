@@ -34,6 +34,8 @@ INK, PAPER = "#333333", "#ffffff"
 DONE_INK, DONE_FILL = "#1b7f3b", "#d9f2e1"
 CURRENT_INK, CURRENT_FILL = "#b36b00", "#fff1cc"
 FONT = "DejaVu Sans, sans-serif"
+# Text sizes in diagram units; the printed scale keeps the smallest at 7 pt or more.
+TASK_TEXT, LABEL_TEXT, LANE_TEXT = 14, 13, 16
 
 
 class DiagramError(ValueError):
@@ -157,10 +159,7 @@ def taken_path(diagram: Diagram, reached: set[str]) -> tuple[set[str], set[str]]
     return elements, flows
 
 
-def render_svg(diagram: Diagram, *, done: set[str] = frozenset(), current: set[str] = frozenset(),
-               flows: set[str] = frozenset()) -> str:
-    """The diagram as a standalone SVG document; `done` elements and `flows` in green,
-    `current` (waiting) elements in amber."""
+def _extent(diagram: Diagram) -> tuple[float, float, float, float]:
     xs, ys = [], []
     for x, y, w, h in list(diagram.shapes.values()) + list(diagram.labels.values()):
         xs += [x, x + w]
@@ -169,22 +168,113 @@ def render_svg(diagram: Diagram, *, done: set[str] = frozenset(), current: set[s
         xs += [p[0] for p in points]
         ys += [p[1] for p in points]
     left, top = min(xs) - 10, min(ys) - 10
-    width, height = max(xs) - left + 10, max(ys) - top + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:g} {top:g} {width:g} {height:g}" '
-           f'width="{width:g}" height="{height:g}" font-family="{FONT}">']
+    return left, top, max(xs) - left + 10, max(ys) - top + 10
+
+
+def _body(diagram: Diagram, *, done, current, flows) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each drawn part with its bounding box (x0, y0, x1, y1), lanes first, nodes last."""
+    out = []
     for ident in diagram.shapes:
         if ident in diagram.lanes:
-            out.append(_lane(ident, diagram))
+            x, y, w, h = diagram.shapes[ident]
+            out.append(((x, y, x + w, y + h), _lane(ident, diagram)))
     for ident, points in diagram.edges.items():
         if ident in diagram.flows:
-            out.append(_flow(ident, points, ident in flows))
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            out.append(((min(xs), min(ys), max(xs), max(ys)), _flow(ident, points, ident in flows)))
     for ident in diagram.shapes:
         node = diagram.nodes.get(ident)
         if node is not None:
             state = "current" if ident in current else "done" if ident in done else "idle"
-            out.append(_node(node, diagram, state))
+            x, y, w, h = diagram.shapes[ident]
+            lx, ly, lw, lh = diagram.labels.get(ident, (x - 30, y + h + 4, w + 60, 40))
+            box = (min(x, lx), min(y, ly), max(x + w, lx + lw), max(y + h, ly + lh))
+            out.append((box, _node(node, diagram, state)))
+    return out
+
+
+def render_svg(diagram: Diagram, *, done: set[str] = frozenset(), current: set[str] = frozenset(),
+               flows: set[str] = frozenset()) -> str:
+    """The diagram as a standalone SVG document; `done` elements and `flows` in green,
+    `current` (waiting) elements in amber."""
+    left, top, width, height = _extent(diagram)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:g} {top:g} {width:g} {height:g}" '
+           f'width="{width:g}" height="{height:g}" font-family="{FONT}">']
+    out += [part for _, part in _body(diagram, done=done, current=current, flows=flows)]
     out.append("</svg>")
     return "\n".join(out)
+
+
+# The printed page: the picture area of a landscape A4 page of the case file (mm), and
+# the smallest text the diagram draws (element labels, 10 units). The scale keeps that
+# text at 7 pt or more on paper; a diagram wider or taller than a page at that scale is
+# cut into pages (with an overlap, so an element at a seam is whole on one of them).
+PRINT_AREA_MM = (269.0, 166.0)
+SMALLEST_TEXT_UNITS = float(LABEL_TEXT)
+SMALLEST_TEXT_PT = 7.0
+_PT_PER_MM = 72 / 25.4
+_OVERLAP = 40.0
+
+
+def print_scale() -> float:
+    """Millimetres per diagram unit at which the smallest text prints at 7 pt."""
+    return SMALLEST_TEXT_PT / _PT_PER_MM / SMALLEST_TEXT_UNITS
+
+
+def diagram_pages(diagram: Diagram, *, done: set[str] = frozenset(), current: set[str] = frozenset(),
+                  flows: set[str] = frozenset()) -> list[tuple[str, float, float]]:
+    """The diagram as one SVG per printed page, each with its size in mm: (svg, width,
+    height). Every page repeats the lane names at its left edge."""
+    left, top, width, height = _extent(diagram)
+    body = _body(diagram, done=done, current=current, flows=flows)
+    fit = min(PRINT_AREA_MM[0] / width, PRINT_AREA_MM[1] / height)
+    scale = max(fit, print_scale())  # the whole diagram on one page when its text stays legible
+    columns, tile_w = _tiles(width, PRINT_AREA_MM[0] / scale)
+    rows, tile_h = _tiles(height, PRINT_AREA_MM[1] / scale)
+    pages = []
+    for row in range(rows):
+        for column in range(columns):
+            x, y = left + column * (tile_w - _OVERLAP), top + row * (tile_h - _OVERLAP)
+            overlay = _lane_names_at(diagram, x, y, tile_h) if column else ""
+            # Only what lies in this page's window: each page stays as quick to draw as one.
+            shown = "\n".join(part for (x0, y0, x1, y1), part in body
+                              if x1 >= x and x0 <= x + tile_w and y1 >= y and y0 <= y + tile_h)
+            pages.append((f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x:g} {y:g} {tile_w:g} {tile_h:g}" '
+                          f'width="{tile_w * scale:.1f}mm" height="{tile_h * scale:.1f}mm" font-family="{FONT}">'
+                          f'\n{shown}\n{overlay}</svg>', tile_w * scale, tile_h * scale))
+    return pages
+
+
+def _tiles(extent: float, window: float) -> tuple[int, float]:
+    """How many overlapping windows cover `extent`, and each window's size (≤ window)."""
+    if extent <= window:
+        return 1, extent
+    count = math.ceil((extent - _OVERLAP) / (window - _OVERLAP))
+    return count, (extent + _OVERLAP * (count - 1)) / count
+
+
+def _lane_names_at(diagram: Diagram, x: float, y: float, height: float) -> str:
+    """The lanes' names written at the left edge of a page that does not show the lanes' own."""
+    names = []
+    for ident, name in diagram.lanes.items():
+        if ident not in diagram.shapes or not name or ident not in diagram.horizontal:
+            continue
+        _, ly, _, lh = diagram.shapes[ident]
+        if ly + lh < y or ly > y + height or any(
+                ident != other and other in diagram.shapes and _contains(diagram.shapes[ident], diagram.shapes[other])
+                for other in diagram.lanes):
+            continue  # a pool around lanes: its lanes carry the names
+        ty = max(ly, y) + LABEL_TEXT + 4
+        names.append(f'<rect x="{x + 2:g}" y="{ty - LABEL_TEXT - 1:g}" width="{len(name) * LABEL_TEXT * 0.6 + 8:g}" height="{LABEL_TEXT + 5}" '
+                     f'fill="#ffffff" fill-opacity="0.85" stroke="{INK}" stroke-width="0.5"/>'
+                     f'<text x="{x + 6:g}" y="{ty:g}" font-size="{LABEL_TEXT}" >{escape(name)}</text>')
+    return "".join(names)
+
+
+def _contains(outer, inner) -> bool:
+    ox, oy, ow, oh = outer
+    ix, iy, iw, ih = inner
+    return ox <= ix and oy <= iy and ix + iw <= ox + ow and iy + ih <= oy + oh and outer != inner
 
 
 def _lane(ident: str, diagram: Diagram) -> str:
@@ -194,7 +284,7 @@ def _lane(ident: str, diagram: Diagram) -> str:
     return (f'<g class="lane" data-id="{escape(ident)}"><rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" '
             f'fill="none" stroke="{INK}" stroke-width="1"/>'
             f'<line x1="{x + 30:g}" y1="{y:g}" x2="{x + 30:g}" y2="{y + h:g}" stroke="{INK}" stroke-width="1"/>'
-            f'<text x="{cx:g}" y="{cy:g}" font-size="13" text-anchor="middle" dominant-baseline="middle" '
+            f'<text x="{cx:g}" y="{cy:g}" font-size="{LANE_TEXT}" text-anchor="middle" dominant-baseline="middle" '
             f'transform="rotate(-90 {cx:g} {cy:g})">{name}</text></g>')
 
 
@@ -218,7 +308,7 @@ def _node(node: Node, diagram: Diagram, state: str) -> str:
     if node.kind in TASKS:
         parts.append(f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="10" fill="{fill}" '
                      f'stroke="{ink}" stroke-width="{stroke}"/>')
-        parts += _text(node.name, x + w / 2, y + h / 2, w - 8, size=11, middle=True)
+        parts += _text(node.name, x + w / 2, y + h / 2, w - 8, size=TASK_TEXT, middle=True)
     elif node.kind in EVENTS:
         parts += _event(node, x, y, w, h, ink, fill, stroke)
     else:
@@ -228,7 +318,7 @@ def _node(node: Node, diagram: Diagram, state: str) -> str:
         parts.append(_gateway_marker(node.kind, cx, cy, ink))
     if node.kind not in TASKS and node.name:
         lx, ly, lw, lh = diagram.labels.get(node.id, (x - 30, y + h + 4, w + 60, 28))
-        parts += _text(node.name, lx + lw / 2, ly + 9, max(lw, 60), size=10, middle=False)
+        parts += _text(node.name, lx + lw / 2, ly + LABEL_TEXT - 1, max(lw, 80), size=LABEL_TEXT, middle=False)
     parts.append("</g>")
     return "".join(parts)
 
@@ -268,7 +358,7 @@ def wrap(text: str, width: float, size: float) -> list[str]:
 
 def _text(text: str, cx: float, y: float, width: float, *, size: float, middle: bool) -> list[str]:
     lines = wrap(text, width, size)
-    step = size * 1.15
+    step = size * 1.1
     first = y - step * (len(lines) - 1) / 2 + size * 0.35 if middle else y
     return [f'<text x="{cx:g}" y="{first + i * step:.1f}" font-size="{size:g}" text-anchor="middle">'
             f'{escape(line)}</text>' for i, line in enumerate(lines)]

@@ -11,6 +11,7 @@ from flask import render_template
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.services.presentation import local_time, long_date, number, zone_abbreviation
 from app.services.report_data import ReportData
 
 
@@ -29,8 +30,8 @@ def _hari(value: float | None) -> str | float:
 def tables(data: ReportData) -> list[Table]:
     zone = ZoneInfo(data.zone)
 
-    def local(moment) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    def local(moment) -> str:  # with WIB/WITA/WIT, as every time people read
+        return local_time(moment, zone=zone)
 
     counts = ("Uraian", "Jumlah kasus")
     open_headers = ("Nomor pelacakan", "Langkah", "Lajur", "Unit", "Batas waktu", "Sisa hari kerja")
@@ -38,7 +39,7 @@ def tables(data: ReportData) -> list[Table]:
         Table("Ringkasan", "Ringkasan", ("Uraian", "Nilai"), [
             ("Instansi", data.organisation_name),
             ("Periode", f"{data.period.label} ({data.period.first_day.isoformat()} s.d. {data.period.last_day.isoformat()})"),
-            ("Dibuat", f"{local(data.generated_at)} ({data.zone})"),
+            ("Dibuat", local(data.generated_at)),
             ("Kasus diterima", data.total),
             ("Di antaranya laporan rahasia", data.confidential),
             ("Kasus diterima, angka untuk publikasi (tanpa laporan rahasia)", data.public_total),
@@ -98,6 +99,9 @@ def report_xlsx(data: ReportData) -> bytes:
 def report_pdf(data: ReportData) -> bytes:
     from weasyprint import HTML  # heavy; loaded only when a PDF is made
 
-    printed = data.generated_at.astimezone(ZoneInfo(data.zone)).strftime("%Y-%m-%d %H:%M")
-    html = render_template("pdf/report_semester.html", data=data, tables=tables(data), printed=printed)
+    zone = ZoneInfo(data.zone)
+    html = render_template("pdf/report_semester.html", data=data, tables=tables(data),
+                           printed=local_time(data.generated_at, zone=zone),
+                           zone_name=zone_abbreviation(zone), day=lambda d: long_date(d, lang="id"),
+                           number=lambda value: number(value, lang="id"))
     return HTML(string=html).write_pdf()

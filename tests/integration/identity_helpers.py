@@ -5,6 +5,8 @@ import json
 import re
 import zlib
 
+from pypdf import PdfReader
+
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, TaskIndexEntry
 from tests.integration.helpers import PDF
@@ -72,6 +74,11 @@ def staff_views(client, auth, username: str, case: Case) -> dict[str, str]:
         response = client.get(f"{API}/tasks/{entry.engine_task_id}", headers=headers)
         if response.status_code == 200:
             seen[f"{API}/tasks/{entry.engine_task_id}"] = response.get_data(as_text=True)
+    # The printed case file, as its text reads (pypdf), through the API as staff print it.
+    response = client.get(f"{API}/cases/{case.id}/pdf", headers=headers)
+    assert response.status_code == 200, ("pdf", response.status_code)
+    seen[f"{API}/cases/{case.id}/pdf"] = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).replace("\n", " ")
     return seen
 
 

@@ -46,8 +46,8 @@ def test_the_case_file_shows_the_whole_history(staff):
     assert "14 hari kerja" in text  # the SOP's standard time from the diagram
     assert "terpenuhi" in text  # the unit's deadline, escalated, then extended and met
     assert "unit.dpspk" in text and "Pelaksana telah diberi pembinaan." in squashed  # actor and form data
-    # The decision with its inputs and output.
-    assert "berkadar_pengawasan" in text and "rute" in text
+    # The decision with its inputs and output, by the labels of the form and the table.
+    assert "Berkadar pengawasan?: Tidak" in squashed and "Rute: Unit kerja" in squashed
     [document] = db.session.scalars(db.select(Document).where(Document.case_id == case_id)).all()
     assert document.sha256 in text.replace(" ", "").replace("\n", "")
     assert EXTENSION_REASON in squashed

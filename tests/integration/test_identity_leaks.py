@@ -92,3 +92,32 @@ def test_staff_typed_identity_is_blanked_for_those_who_may_not_see_it(client, au
     assert f"[{label}]" in views[f"/kasus/{case.id}"]
     admin_page = staff_views(client, auth, ADMIN, case)[f"/kasus/{case.id}"]
     assert (IDENTITY["nik"] in admin_page) == (level == "rahasia")
+
+
+@pytest.mark.parametrize("reader", ["kepala", "kepalabsn", "instansi"])
+def test_a_confidential_complainant_named_in_their_own_text_stays_hidden_in_every_output(client, auth, staff, reader,
+                                                                                          caplog):
+    """The complainant wrote their own name, NIK, phone and e-mail into the description,
+    the place and the reported party: the page, the API and the printed case file all
+    blank them for readers who are not the admin; the admin still reads them."""
+    caplog.set_level(logging.DEBUG)
+    named = f"{IDENTITY['nama_lengkap']} (NIK {IDENTITY['nik']}, {IDENTITY['no_hp']}, {IDENTITY['email']})"
+    case, _ = file_by_api(client, kerahasiaan="rahasia", uraian=f"Saya, {named}, dimintai biaya tambahan.",
+                          lokasi_kejadian=f"Loket depan rumah {IDENTITY['nama_lengkap']}",
+                          terlapor=f"Petugas yang menagih {IDENTITY['nama_lengkap']}")
+    auth.login(ADMIN)  # verified, then reviewed by the Kepala Inspektorat
+    assert client.post(f"/tugas/{current_task_id(case.id)}",
+                       data={"lengkap": "ya", "lokasi_kasus": "Sleman"}).status_code == 303
+    auth.logout()
+    auth.login("kepala")
+    assert client.post(f"/tugas/{current_task_id(case.id)}", data={
+        "inti_masalah": "Pungutan", "peraturan_terkait": "PP 94/2021", "memo": "Memo", "logis": "ya",
+        "berkadar_pengawasan": "ya", "kewenangan": "tidak"}).status_code == 303
+    auth.logout()
+
+    views = staff_views(client, auth, reader, case)
+    assert _leaks_in(views) == {}
+    assert "[Identitas dirahasiakan]" in views[f"/api/v1/cases/{case.id}/pdf"]
+    admin_pdf = staff_views(client, auth, ADMIN, case)[f"/api/v1/cases/{case.id}/pdf"]
+    assert IDENTITY["nik"] in admin_pdf
+    assert leaks(caplog.text) == []
