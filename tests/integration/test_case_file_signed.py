@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
@@ -20,6 +21,7 @@ from tests.integration.audit_case import build_case
 from tests.integration.route_walk import start, walk
 
 SUPERVISORY = {"logis": True, "berkadar_pengawasan": True, "kewenangan": True}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIME = re.compile(r"\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}")
 
 
@@ -113,7 +115,9 @@ def test_the_printed_diagram_page_shows_the_path_and_the_waiting_step(staff, tmp
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(diagram_pages[0]), "-l", str(diagram_pages[-1]),
                     str(pdf), str(tmp_path / "diagram")], check=True)
     colours = set()
+    ARTIFACTS.mkdir(exist_ok=True)
     for png in sorted(tmp_path.glob("diagram-*.png")):
+        shutil.copy(png, ARTIFACTS / f"case-file-{png.name}")  # for people to look at
         image = Image.open(png).convert("RGB")
         assert image.width > image.height  # landscape
         colours |= set(image.getdata())
