@@ -103,7 +103,7 @@ def _reply(form, key: str, act, done: str):
 
 
 @bp.post("/lacak/pengaduan/kelengkapan")
-@public_endpoint("public", content=True)
+@public_endpoint("public", content=True, uploads=True)
 def answer_request():
     return _reply(MissingDataForm(), "missing", lambda complaint, form: answer_missing_data(
         complaint=complaint, text=form.jawaban.data or "", uploads=read_uploads(form.chosen_files()),
@@ -119,7 +119,7 @@ def rate():
 
 
 @bp.post("/lacak/pengaduan/keberatan")
-@public_endpoint("public", content=True)
+@public_endpoint("public", content=True, uploads=True)
 def object_to():
     return _reply(ObjectionForm(), "objection", lambda complaint, form: object_to_outcome(
         complaint=complaint, reason=form.alasan.data or "", uploads=read_uploads(form.chosen_files()),
