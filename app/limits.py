@@ -50,6 +50,20 @@ _DEVICE = "perangkat"  # the session key of the device id
 
 def install(app: Flask) -> None:
     app.jinja_env.globals["spam_guard"] = spam_guard
+    # First of all before-request hooks: the CSRF check would otherwise parse the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_public_body)
+
+
+def _limit_public_body():
+    view = current_app.view_functions.get(request.endpoint or "")
+    uploads = getattr(view, "public_uploads", None)
+    if uploads is None or request.method not in view.public_methods:
+        return None  # not a public_endpoint: the application's MAX_CONTENT_LENGTH
+    try:
+        limit_body(uploads=uploads)
+    except TooLarge as refusal:
+        return refusal_response(refusal)
+    return None
 
 
 def spam_guard() -> Markup:
@@ -117,6 +131,7 @@ def public_endpoint(scope: str, *, form: bool = False, content: bool = False, up
                     return _with_headers(reshow(refusal), refusal)
                 return refusal_response(refusal)
 
+        guarded.public_uploads, guarded.public_methods = uploads, methods  # read by _limit_public_body
         return guarded
 
     return decorate

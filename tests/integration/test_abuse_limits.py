@@ -9,6 +9,7 @@ import time
 import flask_babel
 import pytest
 
+from app import create_app
 from app.extensions import db
 from app.models import Case, Complaint, RateLimitCounter
 from app.services.abuse import started_token
@@ -58,6 +59,17 @@ def test_a_one_megabyte_body_is_refused_by_its_size_before_anything_is_read(clie
     assert english.json["message"] == ("The submission is too large (at most 256 KB). "
                                        "Shorten the text or send fewer files.")
     assert _cases() == 0
+
+
+def test_the_size_is_refused_before_the_csrf_check_reads_the_body(app, staff):
+    guarded = create_app({**app.config, "WTF_CSRF_ENABLED": True})
+    body = {"tracking_number": "X", "access_code": "A" * ONE_MB}
+    for path in ("/lacak", "/lapor"):
+        response = guarded.test_client().post(path, data=body)
+        assert response.status_code == 413, path
+        assert "Kiriman terlalu besar (paling besar 256 KB)" in response.get_data(as_text=True)
+    with guarded.app_context():
+        db.engine.dispose()
 
 
 def test_routes_that_take_files_keep_their_upload_limit(client, staff):
