@@ -33,9 +33,9 @@ def redis_server():
 
 @pytest.fixture
 def fresh_outage_state(monkeypatch):
-    monkeypatch.setattr(abuse, "_redis_down_since", None)
-    monkeypatch.setattr(abuse, "_redis_retry_at", 0.0)
-    monkeypatch.setattr(abuse, "REDIS_RETRY_SECONDS", 0.3)
+    monkeypatch.setattr(abuse, "_redis_down_since", None, raising=False)
+    monkeypatch.setattr(abuse, "_redis_retry_at", 0.0, raising=False)
+    monkeypatch.setattr(abuse, "REDIS_RETRY_SECONDS", 0.3, raising=False)
     # The migrations' logging config (alembic.ini) disables loggers that existed before it.
     monkeypatch.setattr(abuse.log, "disabled", False)
 
