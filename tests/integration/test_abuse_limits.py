@@ -203,3 +203,18 @@ def test_the_form_says_before_typing_that_a_limit_is_near(app, client, staff, li
     page = client.get("/lapor").get_data(as_text=True)
     assert re.search(expected, page), page[:3000]
     assert "Jika laporan Anda ditolak karena batas ini, isian Anda tetap ada di formulir." in page
+
+
+def test_a_refused_objection_comes_back_in_its_form_on_the_tracking_page(app, client, sop_models):
+    from tests.integration.test_tracking import _answered, _file, _page
+
+    number, code = _file(client)
+    _answered(number)
+    _page(client, number, code)
+    app.config["DUMAS_RATE_LIMITS"] = "public=0/600"
+    reason = "Uang pungutan belum dikembalikan sampai hari ini."
+    response = client.post("/lacak/pengaduan/keberatan", data={"alasan": reason})
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert re.search(r"Terlalu banyak permintaan dari alamat Anda\. Coba lagi dalam \d+ menit\.", page)
+    assert _value(page, "alasan") == reason and number in page
