@@ -17,6 +17,7 @@ from functools import wraps
 
 from flask import Flask, current_app, jsonify, render_template, request, session
 from markupsafe import Markup, escape
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.i18n import current_language
 from app.services.abuse import (
@@ -144,6 +145,8 @@ def limit_body(*, uploads: bool) -> None:
     cap = current_app.config["MAX_CONTENT_LENGTH"] if takes_files else TEXT_BODY_BYTES
     request.max_content_length = cap
     if request.content_length is not None and request.content_length > cap:
+        if takes_files:  # the application's page naming the upload limits (app/errors.py)
+            raise RequestEntityTooLarge()
         raise TooLarge(
             f"Kiriman terlalu besar (paling besar {_size(cap)}). Persingkat isian atau kurangi lampiran.",
             f"The submission is too large (at most {_size(cap)}). Shorten the text or send fewer files.",
