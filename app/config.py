@@ -64,6 +64,16 @@ def load_config(instance_path: Path) -> dict:
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
+            # A Redis outage is waited out, however long: retry the broker forever, also
+            # when it is down as a worker starts (the default gives up after 100 tries
+            # and the worker exits). docker-compose.yml also runs workers without
+            # gossip/mingle/heartbeat, whose channels broke on reconnecting.
+            "broker_connection_retry": True,
+            "broker_connection_retry_on_startup": True,
+            "broker_connection_max_retries": None,
+            # No remote control: its broadcast channel is one more to break on a reconnect,
+            # and nothing here sends control commands.
+            "worker_enable_remote_control": False,
             "task_default_queue": env.get("DUMAS_CELERY_QUEUE", "dumas"),
             "beat_schedule": {
                 "sweep-due-timers": {"task": "app.tasks.timers.sweep_due_timers", "schedule": 1.0},

@@ -1,42 +1,79 @@
 """The web side of abuse resistance (rules in app/services/abuse.py): one decorator for
 every public route, which runs before the view, so a refused request stores nothing.
 
-    @public_endpoint("track")                    # rate limit only
-    @public_endpoint("public", content=True)     # + content heuristics, upload names (API)
-    @public_endpoint("complaint", form=True)     # + honeypot and fill time (web forms)
+    @public_endpoint("track")                                  # rate limit only
+    @public_endpoint("public", content=True, uploads=True)     # + content heuristics, upload names (API)
+    @public_endpoint("complaint", form=True, uploads=True,     # + honeypot and fill time (web forms),
+                     reshow=page_with_what_was_typed)          #   a refusal shown in the form itself
 
 A form guarded with form=True renders `{{ spam_guard() }}` inside its <form>.
+Cheap refusals come first: the body's declared size (nothing read), then the rate limits,
+then the checks that read the fields, each field cut at its documented length.
 """
 import ipaddress
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from functools import wraps
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, session
 from markupsafe import Markup, escape
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.i18n import current_language
 from app.services.abuse import (
+    ADDRESS,
+    DEVICE,
     HONEYPOT_FIELD,
+    IDENTITY,
     STARTED_FIELD,
     Refused,
+    TooLarge,
+    capped_texts,
     check_content,
     check_form,
     check_upload_name,
     count_hit,
+    form_started,
+    identity_keys,
+    is_near,
     namespace_for,
     parse_limits,
+    remaining_hits,
     started_token,
 )
 from app.services.complaints import sniff_type
 
+# A body without files: the longest form (a 10,000-character account, every character
+# percent- or \u-escaped) fits many times over; routes taking files keep MAX_CONTENT_LENGTH.
+TEXT_BODY_BYTES = 256 * 1024
+_DEVICE = "perangkat"  # the session key of the device id
+
 
 def install(app: Flask) -> None:
     app.jinja_env.globals["spam_guard"] = spam_guard
+    # First of all before-request hooks: the CSRF check would otherwise parse the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_public_body)
+
+
+def _limit_public_body():
+    view = current_app.view_functions.get(request.endpoint or "")
+    uploads = getattr(view, "public_uploads", None)
+    if uploads is None or request.method not in view.public_methods:
+        return None  # not a public_endpoint: the application's MAX_CONTENT_LENGTH
+    try:
+        limit_body(uploads=uploads)
+    except TooLarge as refusal:
+        return refusal_response(refusal)
+    return None
 
 
 def spam_guard() -> Markup:
-    """The hidden fields of a guarded form: the honeypot and the signed opening time."""
-    token = started_token(secret_key=current_app.config["SECRET_KEY"])
+    """The hidden fields of a guarded form: the honeypot and the signed opening time,
+    the first one when the form is shown again with what was typed."""
+    secret_key = current_app.config["SECRET_KEY"]
+    token = request.form.get(STARTED_FIELD, "") if request.method == "POST" else ""
+    if form_started(token=token, secret_key=secret_key) is None:
+        token = started_token(secret_key=secret_key)
     return Markup(
         '<div class="hp" aria-hidden="true" style="position:absolute;left:-10000px;height:0;overflow:hidden">'
         f'<label for="{HONEYPOT_FIELD}">Website</label>'
@@ -64,25 +101,60 @@ def client_address() -> str:
     return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
 
 
-def public_endpoint(scope: str, *, form: bool = False, content: bool = False, methods: Iterable[str] = ("POST",)):
-    """Rate-limit `scope` per client address for these methods; with `content`, also the
-    content heuristics and upload names; with `form` (a web form rendering spam_guard()),
-    all of that and the honeypot and fill time. A refusal answers 429/400 with the reason."""
+def device_id(*, create: bool = False) -> str | None:
+    """A random id kept in the signed session cookie: one browser, one kiosk."""
+    if create and _DEVICE not in session:
+        session[_DEVICE] = secrets.token_urlsafe(12)
+    return session.get(_DEVICE)
+
+
+def public_endpoint(scope: str, *, form: bool = False, content: bool = False, uploads: bool = False,
+                    methods: Iterable[str] = ("POST",), reshow: Callable | None = None):
+    """Rate-limit `scope` for these methods; with `content`, also the content heuristics
+    and upload names; with `form` (a web form rendering spam_guard()), all of that and
+    the honeypot and fill time. A body over TEXT_BODY_BYTES is refused unless `uploads`
+    and multipart. A refusal (also one the view raises, see screen_content) answers
+    429/413/400 with the reason: `reshow(refusal)` renders it in the form with what was
+    typed; otherwise a short page or JSON."""
     methods = frozenset(methods)
 
     def decorate(view):
         @wraps(view)
         def guarded(*args, **kwargs):
-            if request.method in methods:
-                try:
-                    screen_request(scope, form=form, content=content)
-                except Refused as refusal:
-                    return refusal_response(refusal)
-            return view(*args, **kwargs)
+            if request.method not in methods:
+                return view(*args, **kwargs)
+            try:
+                limit_body(uploads=uploads)
+                screen_request(scope, form=form, content=content)
+                return view(*args, **kwargs)
+            except Refused as refusal:
+                if reshow is not None and not isinstance(refusal, TooLarge):
+                    return _with_headers(reshow(refusal), refusal)
+                return refusal_response(refusal)
 
+        guarded.public_uploads, guarded.public_methods = uploads, methods  # read by _limit_public_body
         return guarded
 
     return decorate
+
+
+def limit_body(*, uploads: bool) -> None:
+    """Refuse a body larger than the route needs from its declared length, before a
+    byte of it is read; a body sent without a length is cut at the same size."""
+    takes_files = uploads and request.mimetype == "multipart/form-data"
+    cap = current_app.config["MAX_CONTENT_LENGTH"] if takes_files else TEXT_BODY_BYTES
+    request.max_content_length = cap
+    if request.content_length is not None and request.content_length > cap:
+        if takes_files:  # the application's page naming the upload limits (app/errors.py)
+            raise RequestEntityTooLarge()
+        raise TooLarge(
+            f"Kiriman terlalu besar (paling besar {_size(cap)}). Persingkat isian atau kurangi lampiran.",
+            f"The submission is too large (at most {_size(cap)}). Shorten the text or send fewer files.",
+        )
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def screen_request(scope: str, *, form: bool = False, content: bool = False) -> None:
@@ -90,34 +162,69 @@ def screen_request(scope: str, *, form: bool = False, content: bool = False) -> 
     raises Refused."""
     config = current_app.config
     limits = parse_limits(config.get("DUMAS_RATE_LIMITS", ""))
-    count_hit(scope=scope, client=client_address(), limit=limits.get(scope, limits["public"]),
-              redis_url=config.get("REDIS_URL"), namespace=namespace_for(config["SQLALCHEMY_DATABASE_URI"]))
-    fields = request.form.to_dict() if request.form else {}
+    rules = limits.get(scope) or limits["public"]
+    counted = {"scope": scope, "redis_url": config.get("REDIS_URL"),
+               "namespace": namespace_for(config["SQLALCHEMY_DATABASE_URI"])}
+    count_hit(client=client_address(), limit=rules[ADDRESS], **counted)
+    device = device_id()
+    if device and DEVICE in rules:
+        count_hit(client=device, limit=rules[DEVICE], who=DEVICE, **counted)
+    fields = _fields()
+    if IDENTITY in rules and fields.get("kerahasiaan") != "anonim":  # an anonymous report keeps none
+        for key in identity_keys(fields=fields, secret_key=config["SECRET_KEY"]):
+            count_hit(client=key, limit=rules[IDENTITY], who=IDENTITY, **counted)
     if form:
-        check_form(fields=fields, secret_key=config["SECRET_KEY"],
-                   min_seconds=config.get("DUMAS_MIN_FILL_SECONDS", 0))
-    if not (form or content):
-        return
-    check_content([v for k, v in (fields or _json_strings()).items() if k not in (HONEYPOT_FIELD, STARTED_FIELD)])
+        check_form(fields=fields, secret_key=config["SECRET_KEY"], min_seconds=config.get("DUMAS_MIN_FILL_SECONDS", 0))
+    if form or content:
+        screen_content(fields)
+
+
+def screen_content(fields: dict[str, str] | None = None) -> None:
+    """Content heuristics and upload names; a view may call it itself after its cheaper
+    refusals (an unknown case), inside a public_endpoint that then renders the refusal."""
+    check_content(capped_texts(_fields() if fields is None else fields))
     for _name, upload in request.files.items(multi=True):
         if upload.filename:
-            check_upload_name(filename=upload.filename, content_type=sniff_type(upload.stream.read(16)))
+            check_upload_name(filename=upload.filename[:255], content_type=sniff_type(upload.stream.read(16)))
             upload.stream.seek(0)
 
 
-def _json_strings() -> dict[str, str]:
+def _fields() -> dict[str, str]:
+    if request.form:
+        return request.form.to_dict()
     body = request.get_json(silent=True) if request.is_json else None
     return {k: v for k, v in body.items() if isinstance(v, str)} if isinstance(body, dict) else {}
 
 
+def near_limits(scope: str) -> list[tuple[str, int, int]]:
+    """(who, hits left, seconds until the window ends) for each limit of `scope` that
+    this client is near, counting nothing: shown before a citizen starts typing."""
+    config = current_app.config
+    rules = parse_limits(config.get("DUMAS_RATE_LIMITS", "")).get(scope, {})
+    counted = {"scope": scope, "redis_url": config.get("REDIS_URL"),
+               "namespace": namespace_for(config["SQLALCHEMY_DATABASE_URI"])}
+    near = []
+    for who, client in ((ADDRESS, client_address()), (DEVICE, device_id(create=True))):
+        if who in rules and client:
+            left, seconds = remaining_hits(client=client, limit=rules[who], who=who, **counted)
+            if is_near(left, rules[who]):
+                near.append((who, left, seconds))
+    return near
+
+
+def _with_headers(result, refusal: Refused):
+    response = current_app.make_response(result)
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def refusal_response(refusal: Refused):
     message = refusal.message(current_language())
-    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else {}
     if request.blueprint == "api":
         response = jsonify({"message": message})
     else:
         response = current_app.make_response(render_template("abuse/refused.html", message=message,
                                                              back=request.path))
     response.status_code = refusal.status
-    response.headers.update(headers)
-    return response
+    return _with_headers(response, refusal)

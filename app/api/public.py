@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language
-from app.limits import public_endpoint
+from app.limits import public_endpoint, screen_content
 from app.models import Complaint
 from app.services.cases import CaseError, ProcessNotDeployed
 from app.services.complainant_replies import ReplyRefused, answer_missing_data, object_to_outcome, rate_outcome
@@ -30,7 +30,7 @@ def _submission() -> tuple[dict, list[Upload]]:
 
 
 @bp.post("/complaints")
-@public_endpoint("complaint", content=True)
+@public_endpoint("complaint", content=True, uploads=True)
 def file_complaint():
     raw, uploads = _submission()
     try:
@@ -66,8 +66,10 @@ def complaint_status(tracking_number: str):
 
 def _reply(tracking_number: str, act):
     """Run one of the complainant's replies; the body is JSON or form fields with files
-    under `lampiran` (multipart). Answers with the tracking view, as the GET does."""
+    under `lampiran` (multipart). Answers with the tracking view, as the GET does. The
+    case is looked up before the content is read: an unknown one costs nothing more."""
     complaint = _complaint(tracking_number)
+    screen_content()  # a refusal is answered by public_endpoint
     raw, uploads = _submission()
     try:
         act(complaint, raw, uploads)
@@ -82,21 +84,21 @@ def _reply(tracking_number: str, act):
 
 
 @bp.post("/complaints/<tracking_number>/missing-data")
-@public_endpoint("public", content=True)
+@public_endpoint("public", uploads=True)
 def answer_request(tracking_number: str):
     return _reply(tracking_number, lambda complaint, raw, uploads: answer_missing_data(
         complaint=complaint, text=str(raw.get("text") or ""), uploads=uploads, lang=language()))
 
 
 @bp.post("/complaints/<tracking_number>/rating")
-@public_endpoint("public", content=True)
+@public_endpoint("public")
 def rate(tracking_number: str):
     return _reply(tracking_number, lambda complaint, raw, uploads: rate_outcome(
         complaint=complaint, rating=raw.get("rating", ""), comment=str(raw.get("comment") or ""), lang=language()))
 
 
 @bp.post("/complaints/<tracking_number>/objection")
-@public_endpoint("public", content=True)
+@public_endpoint("public", uploads=True)
 def object_to(tracking_number: str):
     return _reply(tracking_number, lambda complaint, raw, uploads: object_to_outcome(
         complaint=complaint, reason=str(raw.get("text") or ""), uploads=uploads, lang=language()))

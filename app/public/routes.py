@@ -6,10 +6,11 @@ from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
 from app.i18n import current_language
-from app.limits import public_endpoint
+from app.limits import near_limits, public_endpoint
 from app.public import bp
 from app.public.forms import ComplaintForm, TrackForm
 from app.public.tracking import remember_tracked, render_tracking
+from app.services.abuse import RateLimited, Refused
 from app.services.cases import ProcessNotDeployed
 from app.services.complaints import (
     MAX_FILE_BYTES,
@@ -37,11 +38,28 @@ def health():
     return {"status": "ok"}
 
 
-@bp.route("/lapor", methods=["GET", "POST"])
-@public_endpoint("complaint", form=True)
-def complaint_form():
+def _refused_complaint(refusal: Refused):
+    """A refused filing (too many, too fast, spam-like, a misnamed file) shows the form
+    again with everything typed, the reason and what to do; files must be chosen again."""
+    form = _complaint_form()
+    form.form_errors.append(_("Laporan Anda belum terkirim."))
+    form.form_errors.append(refusal.message(current_language()))
+    if isinstance(refusal, RateLimited):
+        form.form_errors.append(_("Isian Anda tetap ada di formulir ini. Biarkan halaman ini terbuka dan kirim lagi "
+                                  "setelah waktu tersebut, atau salin uraian Anda untuk dikirim nanti."))
+    return _complaint_page(form), refusal.status
+
+
+def _complaint_form() -> ComplaintForm:
     form = ComplaintForm()
     form.instansi.choices = [SelectChoice(o.code, o.name) for o in complaint_intakes()]
+    return form
+
+
+@bp.route("/lapor", methods=["GET", "POST"])
+@public_endpoint("complaint", form=True, uploads=True, reshow=_refused_complaint)
+def complaint_form():
+    form = _complaint_form()
     if form.validate_on_submit():
         try:
             case, access_code = submit_complaint(
@@ -92,8 +110,7 @@ def form_expired(error):
     complaint gets it back as typed, with a fresh token, instead of a bare error page."""
     message = _("Formulir sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi.")
     if request.endpoint == "public.complaint_form":
-        form = ComplaintForm()
-        form.instansi.choices = [SelectChoice(o.code, o.name) for o in complaint_intakes()]
+        form = _complaint_form()
         form.form_errors.append(message)
         return _complaint_page(form), 400
     if request.endpoint == "public.track":
@@ -104,11 +121,13 @@ def form_expired(error):
 
 
 def _complaint_page(form: ComplaintForm) -> str:
-    # After a refused POST the browser has dropped the chosen files: say so.
+    # After a refused POST the browser has dropped the chosen files: say so. Before a
+    # citizen starts typing, say whether this address or device is near its limit.
     return render_template(
         "public/complaint_form.html",
         form=form,
         files_dropped=request.method == "POST",
+        near_limits=near_limits("complaint") if request.method == "GET" else [],
         today=date.today().isoformat(),
         max_files=MAX_FILES,
         max_mb=MAX_FILE_BYTES // (1024 * 1024),

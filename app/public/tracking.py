@@ -102,8 +102,22 @@ def _reply(form, key: str, act, done: str):
     return redirect(url_for("public.tracked_case"))
 
 
+def _refused_reply(form_class, key: str):
+    """A refused reply (too many, spam-like, a misnamed file) is shown in its form on the
+    tracking page with what was typed, as a validation error is."""
+    def reshow(refusal):
+        complaint = _tracked_complaint()
+        if complaint is None:
+            return _lookup_again()
+        form = form_class()
+        form.form_errors.append(refusal.message(current_language()))
+        return render_tracking(complaint.case, forms={key: form}, status=refusal.status)
+
+    return reshow
+
+
 @bp.post("/lacak/pengaduan/kelengkapan")
-@public_endpoint("public", content=True)
+@public_endpoint("public", content=True, uploads=True, reshow=_refused_reply(MissingDataForm, "missing"))
 def answer_request():
     return _reply(MissingDataForm(), "missing", lambda complaint, form: answer_missing_data(
         complaint=complaint, text=form.jawaban.data or "", uploads=read_uploads(form.chosen_files()),
@@ -111,7 +125,7 @@ def answer_request():
 
 
 @bp.post("/lacak/pengaduan/penilaian")
-@public_endpoint("public", content=True)
+@public_endpoint("public", content=True, reshow=_refused_reply(RatingForm, "rating"))
 def rate():
     return _reply(RatingForm(), "rating", lambda complaint, form: rate_outcome(
         complaint=complaint, rating=form.nilai.data or "", comment=form.komentar.data or "",
@@ -119,7 +133,7 @@ def rate():
 
 
 @bp.post("/lacak/pengaduan/keberatan")
-@public_endpoint("public", content=True)
+@public_endpoint("public", content=True, uploads=True, reshow=_refused_reply(ObjectionForm, "objection"))
 def object_to():
     return _reply(ObjectionForm(), "objection", lambda complaint, form: object_to_outcome(
         complaint=complaint, reason=form.alasan.data or "", uploads=read_uploads(form.chosen_files()),

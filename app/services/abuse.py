@@ -10,9 +10,11 @@ set, otherwise in the database (table rate_limit_counters), each hit counted in 
 short transaction so that a refused or failed request still counts.
 """
 import hashlib
+import hmac
 import logging
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,13 +33,31 @@ class Limit:
     seconds: int
 
 
-# Per client address. "complaint": filing (web and API); "track": looking a case up with
-# its access code (the guessing target); "public": any other public POST (answers,
+# Who is counted. Many citizens share one public address (carrier-grade NAT on mobile
+# networks, a village kiosk), so the address is counted generously and only stops floods;
+# the device (a random id in the signed session cookie) and the identity given (NIK,
+# email, phone, each hashed) are counted strictly. A client that drops its cookies gets a
+# new device each time but stays under its address's count.
+ADDRESS, DEVICE, IDENTITY = "address", "device", "identity"
+
+# scope -> who -> limit. "complaint": filing (web and API); "track": looking a case up
+# with its access code (the guessing target); "public": any other public POST (answers,
 # objections, ratings) unless its route names its own scope.
 DEFAULT_LIMITS = {
-    "complaint": Limit(10, 3600),
-    "track": Limit(30, 600),
-    "public": Limit(30, 600),
+    "complaint": {ADDRESS: Limit(120, 3600), DEVICE: Limit(20, 3600), IDENTITY: Limit(10, 86400)},
+    "track": {ADDRESS: Limit(300, 600), DEVICE: Limit(30, 600)},
+    "public": {ADDRESS: Limit(300, 600), DEVICE: Limit(30, 600)},
+}
+# Warn on the form's page when this share of a limit is used or fewer than 3 are left.
+NEAR_SHARE = 0.8
+
+_REFUSALS = {
+    ADDRESS: ("Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam {id_wait}.",
+              "Too many requests from your address. Please try again in {en_wait}."),
+    DEVICE: ("Terlalu banyak kiriman dari perangkat ini. Coba lagi dalam {id_wait}.",
+             "Too many submissions from this device. Please try again in {en_wait}."),
+    IDENTITY: ("Terlalu banyak laporan dengan NIK, email atau nomor HP ini. Coba lagi dalam {id_wait}.",
+               "Too many reports with this NIK, email or phone number. Please try again in {en_wait}."),
 }
 
 
@@ -65,46 +85,110 @@ class UploadRefused(Refused):
     status = 400
 
 
+class TooLarge(Refused):
+    status = 413
+
+
 # --- Rate limits ----------------------------------------------------------------------
 
-def parse_limits(spec: str) -> dict[str, Limit]:
-    """DEFAULT_LIMITS overridden by "scope=hits/seconds,..." (config DUMAS_RATE_LIMITS)."""
-    limits = dict(DEFAULT_LIMITS)
+def parse_limits(spec: str) -> dict[str, dict[str, Limit]]:
+    """DEFAULT_LIMITS overridden by "scope=hits/seconds,scope.device=hits/seconds,..."
+    (config DUMAS_RATE_LIMITS); a bare scope names its per-address limit."""
+    limits = {scope: dict(rules) for scope, rules in DEFAULT_LIMITS.items()}
     for part in filter(None, (p.strip() for p in spec.split(","))):
-        scope, _, rule = part.partition("=")
+        name, _, rule = part.partition("=")
+        scope, _, who = name.strip().partition(".")
         hits, _, seconds = rule.partition("/")
-        limits[scope.strip()] = Limit(int(hits), int(seconds))
+        limits.setdefault(scope, {})[who or ADDRESS] = Limit(int(hits), int(seconds))
     return limits
 
 
+def identity_keys(*, fields: dict[str, str], secret_key: str) -> list[str]:
+    """A keyed hash of each NIK, email and phone given, normalised so that spacing or
+    case does not make a new identity; the plain values are never stored or logged."""
+    nik = re.sub(r"\D", "", fields.get("nik") or "")[:16]
+    email = (fields.get("email") or "").strip().lower()[:255]
+    phone = re.sub(r"\D", "", fields.get("no_hp") or "")[:20]
+    phone = "62" + phone[1:] if phone.startswith("0") else phone
+    values = [f"nik:{nik}" if nik else "", f"email:{email}" if email else "", f"hp:{phone}" if phone else ""]
+    return [hmac.new(secret_key.encode(), v.encode(), hashlib.sha256).hexdigest()[:32] for v in values if v]
+
+
 def count_hit(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
-              now: float | None = None) -> None:
-    """Count one request of `client` in `scope`; raise RateLimited past the limit."""
+              who: str = ADDRESS, now: float | None = None) -> None:
+    """Count one request of `client` (an address, device id or identity hash) in
+    `scope`; raise RateLimited past the limit."""
     now = time.time() if now is None else now
     window = int(now // limit.seconds) * limit.seconds
-    key = f"{scope}:{client}"
-    hits = None
-    if redis_url:
-        try:
-            hits = _redis_hit(redis_url, f"dumas:rl:{namespace}:{key}:{window}", limit.seconds)
-        except OSError:  # redis' ConnectionError is an OSError: fall back, do not fail open
-            log.warning("rate limit: Redis unreachable, counting in the database")
-    if hits is None:
-        hits = _database_hit(key, window, limit.seconds)
+    key = f"{scope}:{client}" if who == ADDRESS else f"{scope}.{who}:{client}"
+    hits = _hit(key, window, limit.seconds, redis_url=redis_url, namespace=namespace, now=now)
     if hits > limit.hits:
         retry_after = max(1, window + limit.seconds - int(now))
-        minutes = -(-retry_after // 60)
-        raise RateLimited(
-            f"Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam {minutes} menit.",
-            f"Too many requests from your address. Please try again in {minutes} minute(s).",
-            retry_after=retry_after,
-        )
+        indonesian, english = _REFUSALS[who]
+        raise RateLimited(indonesian.format(id_wait=_wait(retry_after, "id")),
+                          english.format(en_wait=_wait(retry_after, "en")), retry_after=retry_after)
 
 
-def _database_hit(key: str, window: int, seconds: int) -> int:
+def remaining_hits(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
+                   who: str = ADDRESS, now: float | None = None) -> tuple[int, int]:
+    """(hits left in the current window, seconds until it ends), counting nothing."""
+    now = time.time() if now is None else now
+    window = int(now // limit.seconds) * limit.seconds
+    key = f"{scope}:{client}" if who == ADDRESS else f"{scope}.{who}:{client}"
+    hits = _hit(key, window, limit.seconds, redis_url=redis_url, namespace=namespace, now=now, count=False)
+    return max(0, limit.hits - hits), max(1, window + limit.seconds - int(now))
+
+
+def is_near(left: int, limit: Limit) -> bool:
+    return left < 3 or left <= limit.hits * (1 - NEAR_SHARE)
+
+
+def _wait(seconds: int, lang: str) -> str:
+    minutes = -(-seconds // 60)
+    if minutes <= 90:
+        return f"{minutes} menit" if lang == "id" else f"{minutes} minute(s)"
+    hours = -(-minutes // 60)
+    return f"{hours} jam" if lang == "id" else f"{hours} hour(s)"
+
+
+# While Redis is unreachable, counts go to the database and Redis is tried again only
+# after this pause, so an outage costs no request a connect timeout and the log gets
+# one line when it starts and one when it ends, not one per request.
+REDIS_RETRY_SECONDS = 5.0
+_redis_down_since: float | None = None
+_redis_retry_at = 0.0
+
+
+def _hit(key: str, window: int, seconds: int, *, redis_url: str | None, namespace: str, now: float,
+         count: bool = True) -> int:
+    global _redis_down_since, _redis_retry_at
+    if redis_url and time.monotonic() >= _redis_retry_at:
+        from redis.exceptions import RedisError
+
+        try:
+            hits = _redis_hit(redis_url, f"dumas:rl:{namespace}:{key}:{window}", seconds, count=count)
+        except RedisError as error:  # ConnectionError, TimeoutError ...: not OSErrors
+            _redis_retry_at = time.monotonic() + REDIS_RETRY_SECONDS
+            if _redis_down_since is None:
+                _redis_down_since = now
+                log.warning("rate limit: Redis unreachable (%s); counting in the database until it is back",
+                            type(error).__name__)
+        else:
+            if _redis_down_since is not None:
+                log.warning("rate limit: Redis reachable again after %.0f s; counting in Redis",
+                            now - _redis_down_since)
+                _redis_down_since = None
+            return hits
+    return _database_hit(key, window, seconds, count=count)
+
+
+def _database_hit(key: str, window: int, seconds: int, *, count: bool = True) -> int:
     # Its own connection and transaction: the count survives whatever the request does.
     table = RateLimitCounter.__table__
     with db.engine.begin() as conn:
+        if not count:
+            hits = conn.execute(select(table.c.hits).where(table.c.key == key, table.c.window_start == window))
+            return hits.scalar() or 0
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
@@ -119,8 +203,11 @@ def _database_hit(key: str, window: int, seconds: int) -> int:
     return hits
 
 
-def _redis_hit(redis_url: str, key: str, seconds: int) -> int:
-    pipeline = _redis(redis_url).pipeline()
+def _redis_hit(redis_url: str, key: str, seconds: int, *, count: bool = True) -> int:
+    client = _redis(redis_url)
+    if not count:
+        return int(client.get(key) or 0)
+    pipeline = client.pipeline()
     pipeline.incr(key)
     pipeline.expire(key, seconds + 60)
     hits, _ = pipeline.execute()
@@ -179,6 +266,18 @@ def started_token(*, secret_key: str, now: float | None = None) -> str:
     return URLSafeSerializer(secret_key, salt="dumas-form-started").dumps(int(time.time() if now is None else now))
 
 
+def form_started(*, token: str, secret_key: str, now: float | None = None) -> int | None:
+    """The moment a form was first shown, if `token` is ours and under a day old. A form
+    shown again after a refusal or an error keeps it, so a person correcting one field
+    is never taken for a bot that filled everything at once."""
+    now = time.time() if now is None else now
+    try:
+        started = URLSafeSerializer(secret_key, salt="dumas-form-started").loads(token or "")
+    except BadSignature:
+        return None
+    return started if isinstance(started, int) and 0 <= now - started <= MAX_FORM_AGE else None
+
+
 def check_form(*, fields: dict[str, str], secret_key: str, min_seconds: float, now: float | None = None) -> None:
     """A person leaves the hidden field empty and takes a few seconds to fill a form."""
     if (fields.get(HONEYPOT_FIELD) or "").strip():
@@ -187,20 +286,42 @@ def check_form(*, fields: dict[str, str], secret_key: str, min_seconds: float, n
     if min_seconds <= 0:
         return
     now = time.time() if now is None else now
-    try:
-        started = URLSafeSerializer(secret_key, salt="dumas-form-started").loads(fields.get(STARTED_FIELD) or "")
-    except BadSignature:
-        started = None
-    if not isinstance(started, int) or not min_seconds <= now - started <= MAX_FORM_AGE:
+    started = form_started(token=fields.get(STARTED_FIELD) or "", secret_key=secret_key, now=now)
+    if started is None:
         raise SpamSuspected(
-            "Formulir dikirim terlalu cepat atau tidak dibuka dari halaman ini. Buka formulir, isi, lalu kirim lagi.",
-            "The form was sent too quickly or not from this page. Open the form, fill it in and send it again.",
+            "Formulir tidak dibuka dari halaman ini atau sudah lebih dari sehari. Periksa isian Anda, lalu kirim sekali lagi.",
+            "The form was not opened from this page or is more than a day old. Check what you typed, then send it again.",
         )
+    if now - started < min_seconds:
+        raise SpamSuspected(
+            "Formulir dikirim terlalu cepat. Isian Anda masih ada di formulir ini: periksa, lalu kirim sekali lagi.",
+            "The form was sent too quickly. What you typed is still in the form: check it, then send it again.",
+        )
+
+
+# What the content heuristics read of each field: its documented length (the services
+# refuse anything longer beside its field), so no check ever sees more than ~25 KB.
+TEXT_LIMITS = {
+    "nama_lengkap": 200, "pekerjaan": 100, "alamat": 500, "judul": 200, "uraian": 10000,
+    "lokasi_kejadian": 255, "terlapor": 255, "email": 255, "nik": 16, "no_hp": 20,
+    # complainants' replies (app/services/complainant_replies.py), web and API names
+    "text": 5000, "jawaban": 5000, "alasan": 5000, "comment": 1000, "komentar": 1000,
+}
+OTHER_FIELD_LIMIT = 255
+MAX_FIELDS = 40  # the longest form has 16 fields; a body of thousands is not a form
+
+
+def capped_texts(fields: dict[str, str]) -> list[str]:
+    """Each field cut at its documented length, before any other processing."""
+    return [value[:TEXT_LIMITS.get(name, OTHER_FIELD_LIMIT)]
+            for name, value in list(fields.items())[:MAX_FIELDS]
+            if isinstance(value, str) and name not in (HONEYPOT_FIELD, STARTED_FIELD)]
 
 
 def check_content(texts: list[str]) -> None:
     """Simple signs of spam in what was typed, tuned to let any real complaint through:
-    many links, link markup, one character repeated at length, one word over and over."""
+    many links, link markup, one character repeated at length, one word over and over.
+    Every check is one linear pass (give it capped_texts)."""
     joined = "\n".join(t for t in texts if t)
     if len(_LINK.findall(joined)) > MAX_LINKS:
         raise SpamSuspected(f"Laporan ditolak: terlalu banyak tautan (paling banyak {MAX_LINKS}).",
@@ -211,8 +332,9 @@ def check_content(texts: list[str]) -> None:
     if _RUN.search(joined):
         raise SpamSuspected("Laporan ditolak: satu karakter diulang terlalu panjang.",
                             "Refused: one character is repeated too many times.")
-    words = [w.lower() for w in _WORD.findall(joined)]
-    if len(words) >= 20 and max(words.count(w) for w in set(words)) > len(words) // 2:
+    words = Counter(w.lower() for w in _WORD.findall(joined))
+    total = words.total()
+    if total >= 20 and words.most_common(1)[0][1] > total // 2:
         raise SpamSuspected("Laporan ditolak: satu kata diulang-ulang.",
                             "Refused: one word is repeated over and over.")
 

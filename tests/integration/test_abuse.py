@@ -128,7 +128,7 @@ def test_the_honeypot_field_refuses_a_bot(client, staff):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Laporan ditolak karena terdeteksi sebagai kiriman otomatis." in html
-    assert "Tidak ada data yang disimpan dari permintaan ini." in html
+    assert "Laporan Anda belum terkirim." in html
     assert _counts() == (0, 0, 0, 0)
 
 
