@@ -42,6 +42,7 @@ from app.services.abuse import (
     started_token,
 )
 from app.services.complaints import sniff_type
+from app.services.file_names import stored_filename
 
 # A body without files: the longest form (a 10,000-character account, every character
 # percent- or \u-escaped) fits many times over; routes taking files keep MAX_CONTENT_LENGTH.
@@ -185,7 +186,8 @@ def screen_content(fields: dict[str, str] | None = None) -> None:
     check_content(capped_texts(_fields() if fields is None else fields))
     for _name, upload in request.files.items(multi=True):
         if upload.filename:
-            check_upload_name(filename=upload.filename[:255], content_type=sniff_type(upload.stream.read(16)))
+            # The name as it would be stored: bounded, its extension kept, whatever its length.
+            check_upload_name(filename=stored_filename(upload.filename), content_type=sniff_type(upload.stream.read(16)))
             upload.stream.seek(0)
 
 

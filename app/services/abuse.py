@@ -21,6 +21,7 @@ from functools import cache
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 
+from app import clock
 from app.extensions import db
 from app.models import RateLimitCounter
 
@@ -228,24 +229,12 @@ def namespace_for(database_uri: str) -> str:
 
 def hits_so_far(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
                 now: float | None = None) -> int:
-    """What count_hit has counted for `client` in `scope` in the current window, without
-    counting: the login throttle asks this before it checks a password (same keys as
-    count_hit; a Redis that does not answer falls back to the database, as count_hit does)."""
+    """What count_hit has counted for `client` (per address) in `scope` in the current
+    window, counting nothing: the login throttle asks this before it checks a password."""
     now = time.time() if now is None else now
     window = int(now // limit.seconds) * limit.seconds
-    key = f"{scope}:{client}"
-    if redis_url:
-        try:
-            value = _redis(redis_url).get(f"dumas:rl:{namespace}:{key}:{window}")
-            return int(value or 0)
-        except OSError:
-            log.warning("rate limit: Redis unreachable, reading the database")
-    table = RateLimitCounter.__table__
-    with db.engine.connect() as conn:
-        hits = conn.execute(
-            select(table.c.hits).where(table.c.key == key, table.c.window_start == window)
-        ).scalar()
-    return int(hits or 0)
+    return _hit(f"{scope}:{client}", window, limit.seconds, redis_url=redis_url, namespace=namespace, now=now,
+                count=False)
 
 
 # --- The spam check: honeypot, fill time, content ----------------------------------------
@@ -263,14 +252,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def started_token(*, secret_key: str, now: float | None = None) -> str:
     """The signed moment a form was shown, put in a hidden field."""
-    return URLSafeSerializer(secret_key, salt="dumas-form-started").dumps(int(time.time() if now is None else now))
+    return URLSafeSerializer(secret_key, salt="dumas-form-started").dumps(int(clock.now() if now is None else now))
 
 
 def form_started(*, token: str, secret_key: str, now: float | None = None) -> int | None:
     """The moment a form was first shown, if `token` is ours and under a day old. A form
     shown again after a refusal or an error keeps it, so a person correcting one field
     is never taken for a bot that filled everything at once."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     try:
         started = URLSafeSerializer(secret_key, salt="dumas-form-started").loads(token or "")
     except BadSignature:
@@ -285,7 +274,7 @@ def check_form(*, fields: dict[str, str], secret_key: str, min_seconds: float, n
                             "Refused: this looks like an automated submission.")
     if min_seconds <= 0:
         return
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     started = form_started(token=fields.get(STARTED_FIELD) or "", secret_key=secret_key, now=now)
     if started is None:
         raise SpamSuspected(

@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.extensions import db
 from app.models import User
-from app.services.abuse import Limit, RateLimited, count_hit, hits_so_far, parse_limits
+from app.services.abuse import ADDRESS, Limit, RateLimited, count_hit, hits_so_far, parse_limits
 from app.services.audit import SYSTEM_ACTOR, record_event
 
 # Failed attempts per window; DUMAS_RATE_LIMITS ("login_user=5/900,...") overrides them.
@@ -86,8 +86,9 @@ def sign_in(*, username: str, password: str, address: str, settings: LoginSettin
     """The user whose password this is; raises LoginRefused. Commits only a lockout's
     audit event (counters are counted in their own transactions)."""
     username = username.strip()
-    limits = {**DEFAULT_LOGIN_LIMITS, **{k: v for k, v in parse_limits(settings.rate_limits).items()
-                                         if k in DEFAULT_LOGIN_LIMITS}}
+    # DUMAS_RATE_LIMITS names a login scope's limit like any other ("login_user=10/900").
+    limits = {**DEFAULT_LOGIN_LIMITS, **{k: v[ADDRESS] for k, v in parse_limits(settings.rate_limits).items()
+                                         if k in DEFAULT_LOGIN_LIMITS and ADDRESS in v}}
     # Lowercased: "Admin" and "admin" are one target for a guesser.
     clients = {"login_user": username.lower()[:100], "login_address": address}
     now = clock.now()

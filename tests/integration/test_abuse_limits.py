@@ -9,7 +9,7 @@ import time
 import flask_babel
 import pytest
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db
 from app.models import Case, Complaint, RateLimitCounter
 from app.services.abuse import started_token
@@ -138,15 +138,17 @@ def test_the_re_shown_form_keeps_its_opening_time_so_a_quick_correction_is_not_t
     assert corrected.status_code == 302 and _cases() == 1
 
 
-def test_a_form_sent_too_fast_comes_back_filled_in_and_goes_through_when_sent_again(app, client, staff):
-    app.config["DUMAS_MIN_FILL_SECONDS"] = 1
+def test_a_form_sent_too_fast_comes_back_filled_in_and_goes_through_when_sent_again(app, client, staff, monkeypatch):
+    app.config["DUMAS_MIN_FILL_SECONDS"] = 5
+    moment = [time.time()]  # the clock is the one thing faked: a loaded machine cannot make the post slow
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
     token = re.search(r'name="formulir_dibuka" value="([^"]+)"', client.get("/lapor").get_data(as_text=True)).group(1)
     too_fast = client.post("/lapor", data=_form(formulir_dibuka=token, judul="Jalan rusak di RT 04"))
     page = too_fast.get_data(as_text=True)
     assert too_fast.status_code == 400
     assert "Formulir dikirim terlalu cepat. Isian Anda masih ada di formulir ini: periksa, lalu kirim sekali lagi." in page
     assert _value(page, "judul") == "Jalan rusak di RT 04" and _value(page, "formulir_dibuka") == token
-    time.sleep(1.1)
+    moment[0] += 6
     assert client.post("/lapor", data=_form(formulir_dibuka=token)).status_code == 302
 
 
