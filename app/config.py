@@ -4,6 +4,7 @@ The embedded default needs nothing set: a SQLite file in the instance folder, ti
 swept by a thread in the web process. Setting DATABASE_URL (PostgreSQL) and REDIS_URL
 switches the same code to the scaled-out shape of docker-compose.yml.
 """
+import json
 import os
 import secrets
 from pathlib import Path
@@ -72,8 +73,11 @@ def load_config(instance_path: Path) -> dict:
                 "send-notifications": {"task": "app.tasks.notifications.send_notifications", "schedule": 5.0},
                 "seal-audit-chains": {"task": "app.tasks.audit.seal_audit_chains",
                                       "schedule": float(env.get("DUMAS_AUDIT_SEAL_SECONDS", "600"))},
+                "fetch-mail": {"task": "app.tasks.mail.fetch_mail",
+                               "schedule": float(env.get("DUMAS_MAIL_FETCH_SECONDS", "60"))},
             },
-            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications", "app.tasks.audit"),
+            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications", "app.tasks.audit",
+                        "app.tasks.mail"),
         },
         # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
         # WIT) come with the working-day calendar.
@@ -112,6 +116,13 @@ def load_config(instance_path: Path) -> dict:
         # Who sends: "thread" (embedded default), "celery" (beat, with REDIS_URL) or "off".
         "DUMAS_NOTIFICATIONS": env.get("DUMAS_NOTIFICATIONS") or ("celery" if redis_url else "thread"),
         "DUMAS_NOTIFY_SECONDS": float(env.get("DUMAS_NOTIFY_SECONDS", "5")),
+        # Inbound mail (app/services/imap_fetch.py): who fetches the organisations'
+        # mailboxes ("thread", "celery" with REDIS_URL, or "off") and how often; each
+        # mailbox's host, port, user and SSL are the organisation's mail settings, its
+        # password here only, as JSON: {"bsn": "secret", ...}.
+        "DUMAS_MAIL_FETCH": env.get("DUMAS_MAIL_FETCH") or ("celery" if redis_url else "thread"),
+        "DUMAS_MAIL_FETCH_SECONDS": float(env.get("DUMAS_MAIL_FETCH_SECONDS", "60")),
+        "DUMAS_IMAP_PASSWORDS": json.loads(env.get("DUMAS_IMAP_PASSWORDS") or "{}"),
         "DUMAS_DIGEST_HOUR": int(env.get("DUMAS_DIGEST_HOUR", "7")),  # staff digest, local time
         # Abuse resistance (app/services/abuse.py): X-Forwarded-For is believed only from
         # this many proxies in front of the app; "scope=hits/seconds,..." overrides limits.

@@ -3,7 +3,7 @@ the tasks a process routes to one unit."""
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -38,6 +38,10 @@ class Organisation(db.Model):
     accepts_complaints: Mapped[bool] = mapped_column(default=False)
     # The working week as weekday numbers, Monday = 0: "0,1,2,3,4" is Monday to Friday.
     working_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    # The inbound mailbox and how its mail is handled (app/services/mail_settings.py):
+    # imap_host, imap_port, imap_user, imap_ssl, auto_reply, allow, deny. The password is
+    # never stored here: DUMAS_IMAP_PASSWORDS in the environment (app/config.py).
+    mail_settings: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def hosted(self) -> bool:
