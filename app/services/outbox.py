@@ -46,6 +46,9 @@ RULES: dict[str, Rule] = {
     "complainant.answered": Rule("answer_received"),
     "complainant.objected": Rule("objection_received"),
     "complainant.rated": Rule("rating_received"),
+    # A mailed complaint's receipt, only when its organisation answers mail automatically
+    # (app/services/mail_complaints.py); its "case.started" sends nothing.
+    "mail.filed": Rule("received", lambda data: bool(data.get("auto_reply"))),
 }
 
 
@@ -78,6 +81,8 @@ def _write_outbox(session: Session) -> None:
     for audit_event in _without_repeats(events):
         complaint = _complaint_of(session, audit_event)
         if complaint is None or not may_contact(complaint):
+            continue
+        if audit_event.action == "case.started" and complaint.channel == "email":
             continue
         session.add(_message(complaint, audit_event))
 
