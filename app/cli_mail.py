@@ -43,6 +43,7 @@ def fetch_command(organisation_code: str | None):
 
 @mail.command("mailbox", help="Atur kotak surat masuk instansi (kata sandi: DUMAS_IMAP_PASSWORDS).")
 @click.option("--org", "organisation_code", required=True)
+@click.option("--address", default=None, help="Alamat kotak surat ini; balasan pengadu dikirim ke sini.")
 @click.option("--host", "imap_host", default=None)
 @click.option("--port", "imap_port", type=int, default=None)
 @click.option("--user", "imap_user", default=None)

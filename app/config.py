@@ -111,6 +111,9 @@ def load_config(instance_path: Path) -> dict:
         "DUMAS_SMTP_PASSWORD": env.get("DUMAS_SMTP_PASSWORD", ""),
         "DUMAS_SMTP_STARTTLS": env.get("DUMAS_SMTP_STARTTLS", "0") == "1",
         "DUMAS_MAIL_FROM": env.get("DUMAS_MAIL_FROM", "dumas@localhost"),
+        # Where complainants' replies go when the organisation's mail settings name no
+        # address of their own; sent as a plus-address with the tracking number.
+        "DUMAS_MAIL_REPLY_TO": env.get("DUMAS_MAIL_REPLY_TO", ""),
         # Where citizens reach the public pages, for links in emails (none when unset).
         "DUMAS_PUBLIC_URL": env.get("DUMAS_PUBLIC_URL", "").rstrip("/"),
         # Who sends: "thread" (embedded default), "celery" (beat, with REDIS_URL) or "off".

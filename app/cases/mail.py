@@ -12,6 +12,7 @@ from app.downloads import content_disposition
 from app.i18n import current_language
 from app.services.access import NotAllowed
 from app.services.case_files import complaint_for_case
+from app.services.cases import CaseError
 from app.services.complaints import MAX_FILE_BYTES, ComplaintInvalid
 from app.services.identity import identity_visible
 from app.services.mail_complaints import (
@@ -22,6 +23,7 @@ from app.services.mail_complaints import (
     mail_of_case,
     refuse_mail,
 )
+from app.services.mail_threads import accept_held_reply
 
 _RECEIPT = "offline_receipt"  # the receipt page of app/cases/offline.py shows it once
 MAIL_STATUS_LABELS = {
@@ -89,6 +91,20 @@ def refuse_mailed_complaint(mail_id: int):
     else:
         flash(_("Pesan ditolak; pesan tetap disimpan beserta alasannya."))
     return redirect(url_for("cases.offline_complaint")), 303
+
+
+@bp.post("/pengaduan-luring/email/<int:mail_id>/terima")
+@login_required
+def accept_mail_reply(mail_id: int):
+    """A held reply (not from the complainant's address) accepted as the complainant's."""
+    mail = _mail_or_404(mail_id)
+    try:
+        case = accept_held_reply(user=current_user, mail=mail)
+    except (ValueError, CaseError) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("cases.mailed_complaint", mail_id=mail.id)), 303
+    flash(_("Balasan dilampirkan pada kasus %(number)s.", number=case.tracking_number))
+    return redirect(url_for("cases.mailed_complaint", mail_id=mail.id)), 303
 
 
 @bp.get("/pengaduan-luring/email/<int:mail_id>/asli")

@@ -51,6 +51,8 @@ class MailDraft:
     attachments: list[MailAttachment] = field(default_factory=list)
     readable: bool = True
     uploads: list[Upload] = field(default_factory=list)
+    # The case a reply names (held or threaded mail).
+    case: Case | None = None
 
 
 def mail_inbox(*, user: User) -> list[InboundMail]:
@@ -78,7 +80,8 @@ def mail_draft(*, mail: InboundMail, lang: str = "id") -> MailDraft:
     parsed = parsed_mail(mail)
     if parsed is None:
         return MailDraft(mail=mail, sender=mail.sender, subject=mail.subject, body="", readable=False)
-    draft = MailDraft(mail=mail, sender=parsed.sender, subject=parsed.subject, body=parsed.body)
+    draft = MailDraft(mail=mail, sender=parsed.sender, subject=parsed.subject, body=parsed.body,
+                      case=db.session.get(Case, mail.case_id) if mail.case_id else None)
     for attachment in parsed.attachments:
         upload = Upload(attachment.filename, attachment.content, attachment.content_type)
         problems = check_uploads([upload], lang=lang)

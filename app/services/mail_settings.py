@@ -18,6 +18,8 @@ class MailSettings:
     imap_port: int = 993
     imap_user: str = ""
     imap_ssl: bool = True
+    # The mailbox's own address, where replies go (as a plus-address with the tracking number).
+    address: str = ""
     # Send the complainant the tracking number when a mailed complaint becomes a case.
     auto_reply: bool = False
     # Addresses ("budi@example.id") or domains ("@example.id"): allowed ones skip the spam

@@ -18,7 +18,6 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -31,6 +30,7 @@ from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.calendar import calendar_for
 from app.services.identity import identity_visible
 from app.services.inbox import inbox
+from app.services.mail_headers import thread_headers
 from app.services.outbox import render_email
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,8 @@ def _smtp_send(notification: Notification) -> None:
     message["From"] = config["DUMAS_MAIL_FROM"]
     message["To"] = notification.recipient
     message["Subject"] = notification.subject
-    message["Message-ID"] = make_msgid(idstring=f"dumas-{notification.id}")
+    for name, value in thread_headers(notification=notification, case=_case(notification)).items():
+        message[name] = value
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = notification.language
     message.set_content(notification.body)
