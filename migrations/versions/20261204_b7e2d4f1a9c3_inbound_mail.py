@@ -1,5 +1,5 @@
-"""inbound mail: messages received per organisation, kept raw before parsing, and each
-organisation's mailbox settings
+"""inbound mail: messages received per organisation, kept raw before parsing, each
+organisation's mailbox settings, and the HTML part of notifications
 
 Revision ID: b7e2d4f1a9c3
 Revises: c41e7a9b5d20
@@ -48,9 +48,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inbound_mails_case_id'), ['case_id'], unique=False)
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mail_settings', sa.JSON(), nullable=True))
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('body_html', sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_column('body_html')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_column('mail_settings')
     op.drop_table('inbound_mails')
