@@ -4,7 +4,7 @@ import sys
 import click
 
 from app.services.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fetch_mailbox
-from app.services.mail_intake import MailIntakeError, receive_mail
+from app.services.mail_intake import MailIntakeError, UnknownOrganisation, receive_mail
 from app.services.mail_settings import MailSettingsError, update_mail_settings
 
 # sysexits.h: an MTA bounces on EX_NOUSER / EX_DATAERR and retries later on EX_TEMPFAIL.
@@ -24,7 +24,7 @@ def receive_command(organisation_code: str):
         stored, new = receive_mail(organisation_code=organisation_code, raw=raw, source="pipe")
     except MailIntakeError as exc:
         click.echo(str(exc), err=True)
-        raise SystemExit(EX_NOUSER if "Instansi" in str(exc) else EX_DATAERR) from exc
+        raise SystemExit(EX_NOUSER if isinstance(exc, UnknownOrganisation) else EX_DATAERR) from exc
     except Exception as exc:  # the database is down: the MTA keeps the message and retries
         click.echo(f"Pesan belum dapat disimpan, coba lagi nanti: {type(exc).__name__}", err=True)
         raise SystemExit(EX_TEMPFAIL) from exc

@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.cases import bp
-from app.cases.mail_forms import MailComplaintForm
 from app.cases.routes import _case_or_404
 from app.downloads import content_disposition
 from app.i18n import current_language
+from app.public.forms import ComplaintForm
 from app.services.access import NotAllowed
 from app.services.case_files import complaint_for_case
 from app.services.cases import CaseError
@@ -53,7 +53,8 @@ def mailed_complaint(mail_id: int):
     mail = _mail_or_404(mail_id)
     lang = current_language()
     draft = mail_draft(mail=mail, lang=lang)
-    form = MailComplaintForm()
+    # The citizen's form: the channel is email and the message is the evidence.
+    form = ComplaintForm()
     if request.method == "GET":
         form.judul.data = draft.subject[:200]
         form.uraian.data = draft.body

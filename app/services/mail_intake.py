@@ -35,13 +35,17 @@ class MailIntakeError(ValueError):
     pass
 
 
+class UnknownOrganisation(MailIntakeError):
+    pass
+
+
 def receive_mail(*, organisation_code: str, raw: bytes, source: str) -> tuple[InboundMail, bool]:
     """Store one message for an organisation, then classify it; commits twice (the
     message first, so a failure while reading it loses nothing). Returns the stored row
     and whether it is new (False: the same Message-ID was already there)."""
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None:
-        raise MailIntakeError(f"Instansi tidak dikenal: {organisation_code}")
+        raise UnknownOrganisation(f"Instansi tidak dikenal: {organisation_code}")
     if not raw.strip():
         raise MailIntakeError("Pesan kosong.")
     message_id = message_id_of(raw)
@@ -113,13 +117,6 @@ def parsed_mail(mail: InboundMail) -> ParsedMail | None:
         return parse_mail(mail.raw)
     except Exception:  # noqa: BLE001
         return None
-
-
-def mails_for(*, organisation_codes: list[str], statuses: tuple[str, ...]) -> list[InboundMail]:
-    """The lane's list: its organisations' mail in these statuses, newest first."""
-    return list(db.session.scalars(db.select(InboundMail).where(
-        InboundMail.organisation_code.in_(organisation_codes), InboundMail.status.in_(statuses))
-        .order_by(InboundMail.received_at.desc(), InboundMail.id.desc())))
 
 
 def mark_handled(mail: InboundMail, *, status: str, actor: str) -> None:

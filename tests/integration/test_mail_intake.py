@@ -9,7 +9,7 @@ import pytest
 
 from app.background import start_mail_thread
 from app.extensions import db
-from app.models import AuditEvent, InboundMail
+from app.models import AuditEvent, InboundMail, Organisation
 from app.services.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fetch_mailbox
 from app.services.mail_intake import parsed_mail, receive_mail
 from app.services.mail_settings import update_mail_settings
@@ -130,6 +130,22 @@ def test_an_mta_pipes_a_message_in(app_context, runner):
     assert (mail.source, mail.raw, mail.subject, mail.status) == ("pipe", raw, "Lewat MTA", "draft")
     unknown = runner.invoke(args=["mail", "receive", "--org", "tidak-ada"], input=raw)
     assert unknown.exit_code == 67 and "Instansi tidak dikenal: tidak-ada" in unknown.output
+    empty = runner.invoke(args=["mail", "receive", "--org", "bsn"], input=b"  \n")
+    assert empty.exit_code == 65 and "Pesan kosong." in empty.output
+    assert len(_stored()) == 1
+
+
+def test_the_mailbox_is_set_from_the_command_line(app_context, runner):
+    ensure_known_organisations()
+    outcome = runner.invoke(args=["mail", "mailbox", "--org", "bsn", "--address", "pengaduan@bsn.example",
+                                  "--host", "imap.bsn.example", "--port", "993", "--user", "pengaduan", "--ssl",
+                                  "--auto-reply", "--deny", "@Spam.Example"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "pengaduan@imap.bsn.example:993 SSL Ya, balasan otomatis Ya" in outcome.output
+    stored = db.session.get(Organisation, "bsn").mail_settings
+    assert stored["deny"] == ["@spam.example"] and "password" not in str(stored)
+    unknown = runner.invoke(args=["mail", "mailbox", "--org", "tidak-ada", "--host", "x"])
+    assert unknown.exit_code == 1 and "Instansi tidak dikenal: tidak-ada" in unknown.output
 
 
 def test_refused_mail_is_kept_with_its_reason(app_context):
