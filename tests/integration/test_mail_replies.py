@@ -15,7 +15,7 @@ from app.services.mail_settings import update_mail_settings
 from app.services.notifications import send_due_notifications
 from tests.integration.helpers import PDF
 from tests.integration.mail_helpers import CITIZEN, message
-from tests.integration.smtp_server import LocalSmtpServer
+from tests.integration.smtp_server import LocalSmtpServer, body
 from tests.integration.test_tracking_missing_data import MISSING, REVIEW
 
 OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"
@@ -82,7 +82,7 @@ def test_mail_to_case_to_missing_data_answered_by_mail(client, auth, every_staff
     number = _filed_by_mail(client, auth)
     _ask_for_missing_data(number)
     send_due_notifications()
-    [request] = [m for m in smtp.received if MISSING in m.get_content()]
+    [request] = [m for m in smtp.received if MISSING in body(m)]
     assert number in request["Message-ID"]
     assert request["Reply-To"] == f"pengaduan+{number}@dpmdppkb.example"
 
