@@ -66,7 +66,7 @@ def receive_mail(*, organisation_code: str, raw: bytes, source: str) -> tuple[In
                  data_after={"inbound_mail": mail.id, "organisation": organisation_code, "message_id": message_id,
                              "sha256": digest, "size": len(raw), "source": source})
     db.session.commit()
-    classify_mail(mail=mail)
+    classify_mail(mail=mail, raw=raw)
     return mail, True
 
 
@@ -75,11 +75,12 @@ def _stored(organisation_code: str, message_id: str) -> InboundMail | None:
         InboundMail.organisation_code == organisation_code, InboundMail.message_id == message_id)).first()
 
 
-def classify_mail(*, mail: InboundMail) -> InboundMail:
+def classify_mail(*, mail: InboundMail, raw: bytes | None = None) -> InboundMail:
     """Read a stored message and give it its status; commits. A reader's crash here
-    leaves the message stored as a draft for an officer to look at."""
+    leaves the message stored as a draft for an officer to look at. `raw`: the stored
+    bytes when the caller still has them (not read back from the database)."""
     try:
-        parsed = parse_mail(mail.raw)
+        parsed = parse_mail(mail.raw if raw is None else raw)
     except Exception:  # noqa: BLE001 - whatever the parser raises, the message stays
         log.warning("inbound mail %s could not be parsed", mail.id, exc_info=True)
         return _refuse(mail, _REASONS["unreadable"])

@@ -33,6 +33,8 @@ class ParsedMail:
     attachments: list[Attachment] = field(default_factory=list)
     in_reply_to: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    # To, Cc and Delivered-To: a reply's plus-address names its case.
+    recipients: list[str] = field(default_factory=list)
     # What the parser found wrong, for the officer (a malformed message is still shown).
     defects: list[str] = field(default_factory=list)
 
@@ -41,11 +43,17 @@ def message_id_of(raw: bytes) -> str:
     """The Message-ID from the headers alone, or one made from the content's hash, so
     that the same bytes delivered twice are recognised either way."""
     try:
-        value = str(_HEADER_PARSER.parsebytes(raw).get("Message-ID") or "")
+        # Only the header block: the header parser would still read a 10 MB body through.
+        value = str(_HEADER_PARSER.parsebytes(header_block(raw)).get("Message-ID") or "")
     except Exception:  # noqa: BLE001 - any header the parser chokes on means "none"
         value = ""
     found = _MSGID.search(value)
     return found.group(0)[:500] if found else f"<{hashlib.sha256(raw).hexdigest()}@dumas.invalid>"
+
+
+def header_block(raw: bytes) -> bytes:
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    return raw[:min(ends)] + b"\r\n\r\n" if ends else raw
 
 
 def _header(message, name: str) -> str:
@@ -62,6 +70,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
     parsed.subject = " ".join(_header(message, "Subject").split())[:500]
     parsed.in_reply_to = _MSGID.findall(_header(message, "In-Reply-To"))
     parsed.references = _MSGID.findall(_header(message, "References"))
+    parsed.recipients = [a for name in ("To", "Cc", "Delivered-To") for a in addresses(_header(message, name))]
     parsed.defects = [type(d).__name__ for part in message.walk() for d in part.defects]
     parsed.body = _body_text(message, parsed)
     for part in message.walk():

@@ -10,8 +10,6 @@ officer to accept or refuse: a From header is easily forged, and only the addres
 complainant gave is trusted without a look.
 """
 import re
-from email import policy
-from email.parser import BytesHeaderParser
 
 from app.extensions import db
 from app.models import Case, CaseRecord, Complaint, InboundMail, User
@@ -19,7 +17,7 @@ from app.models.types import utcnow
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.complainant_replies import MAX_TEXT, answer_missing_data
 from app.services.complaints import COMPLAINANT_ACTOR, MAX_FILES, Upload, add_document, check_uploads
-from app.services.mail_parse import ParsedMail, addresses, parse_mail
+from app.services.mail_parse import ParsedMail, parse_mail
 from app.services.tracking import MISSING_DATA_MESSAGE
 from app.services.workflow_state import load_instance
 
@@ -47,7 +45,7 @@ def thread_reply(*, mail: InboundMail, parsed: ParsedMail) -> bool:
 
 
 def _case_replied_to(mail: InboundMail, parsed: ParsedMail) -> Case | None:
-    candidates = [*parsed.in_reply_to, *parsed.references, *_recipients(mail), parsed.subject]
+    candidates = [*parsed.in_reply_to, *parsed.references, *parsed.recipients, parsed.subject]
     for text in candidates:
         for number in TRACKING_NUMBER.findall(text):
             case = db.session.scalars(db.select(Case).where(
@@ -55,11 +53,6 @@ def _case_replied_to(mail: InboundMail, parsed: ParsedMail) -> Case | None:
             if case is not None:
                 return case
     return None
-
-
-def _recipients(mail: InboundMail) -> list[str]:
-    message = BytesHeaderParser(policy=policy.compat32).parsebytes(mail.raw)
-    return [address for name in ("To", "Cc", "Delivered-To") for address in addresses(str(message.get(name) or ""))]
 
 
 def reply_text(body: str) -> str:
