@@ -101,7 +101,10 @@ def accept_mail_reply(mail_id: int):
     mail = _mail_or_404(mail_id)
     try:
         case = accept_held_reply(user=current_user, mail=mail)
-    except (ValueError, CaseError) as exc:
+    except MailNotFiled as exc:
+        flash(exc.message(current_language()), "error")
+        return redirect(url_for("cases.mailed_complaint", mail_id=mail.id)), 303
+    except CaseError as exc:
         flash(str(exc), "error")
         return redirect(url_for("cases.mailed_complaint", mail_id=mail.id)), 303
     flash(_("Balasan dilampirkan pada kasus %(number)s.", number=case.tracking_number))

@@ -53,6 +53,8 @@ class MailDraft:
     uploads: list[Upload] = field(default_factory=list)
     # The case a reply names (held or threaded mail).
     case: Case | None = None
+    # What the parser found wrong with the message's structure.
+    defects: list[str] = field(default_factory=list)
 
 
 def mail_inbox(*, user: User) -> list[InboundMail]:
@@ -81,7 +83,7 @@ def mail_draft(*, mail: InboundMail, lang: str = "id") -> MailDraft:
     if parsed is None:
         return MailDraft(mail=mail, sender=mail.sender, subject=mail.subject, body="", readable=False)
     draft = MailDraft(mail=mail, sender=parsed.sender, subject=parsed.subject, body=parsed.body,
-                      case=db.session.get(Case, mail.case_id) if mail.case_id else None)
+                      case=db.session.get(Case, mail.case_id) if mail.case_id else None, defects=parsed.defects)
     for attachment in parsed.attachments:
         upload = Upload(attachment.filename, attachment.content, attachment.content_type)
         problems = check_uploads([upload], lang=lang)

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 _HEADER_PARSER = BytesHeaderParser(policy=policy.default)
 _PARSER = BytesParser(policy=policy.default)
 _MSGID = re.compile(r"<[^<>\s]+>")
+MAX_RAW_BODY = 20_000
 
 
 @dataclass
@@ -99,7 +100,10 @@ def _body_text(message, parsed: ParsedMail) -> str:
         part = next((p for p in message.walk() if p.get_content_maintype() == "text"
                      and p.get_content_disposition() != "attachment"), None)
     if part is None:
-        return ""
+        # A broken structure (e.g. a multipart whose boundary never comes): the body as
+        # it stands, for the officer to read; it is shown as plain text only.
+        payload = message.get_payload()
+        return payload.replace("\r\n", "\n").strip()[:MAX_RAW_BODY] if isinstance(payload, str) else ""
     try:
         text = part.get_content()
     except Exception:  # noqa: BLE001 - a wrong charset or transfer encoding

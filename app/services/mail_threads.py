@@ -91,8 +91,10 @@ def attach_reply(*, mail: InboundMail, case: Case, complaint: Complaint, parsed:
 def accept_held_reply(*, user: User, mail: InboundMail) -> Case:
     """An officer accepts a held reply as the complainant's message; commits. The caller
     has checked the officer may handle the message's organisation."""
+    from app.services.mail_complaints import MailNotFiled
+
     if mail.status != "held" or mail.case_id is None:
-        raise ValueError("Pesan ini tidak sedang ditahan.")
+        raise MailNotFiled("Pesan ini tidak sedang ditahan.", "This message is not being held.")
     case = db.session.get(Case, mail.case_id)
     complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).one()
     mail.handled_by, mail.handled_at = user.username, utcnow()

@@ -119,3 +119,13 @@ def test_another_organisations_officer_gets_404(client, auth, every_staff):
                        ).status_code == 404
     db.session.refresh(mail)
     assert mail.status == "draft"
+
+
+def test_a_malformed_message_is_shown_as_it_stands(client, auth, every_staff):
+    raw = (b"From: warga@example.id\r\nSubject: Surat rusak\r\nMessage-ID: <rusak-2@example.id>\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"tidak-ada\"\r\n\r\n"
+           b"--batas-lain\r\nContent-Type: text/plain\r\n\r\nJembatan desa ambruk.\r\n")
+    mail, _ = receive_mail(organisation_code="bsn", raw=raw, source="pipe")
+    auth.login(OFFICER)
+    page = client.get(f"/pengaduan-luring/email/{mail.id}").get_data(as_text=True)
+    assert "Struktur pesan ini rusak" in page and "Jembatan desa ambruk." in page

@@ -64,7 +64,9 @@ def test_each_kind_of_message_is_stored_as_received_hashed_and_only_then_marked_
     [attachment] = parsed_mail(attached).attachments
     assert (attachment.filename, attachment.content) == ("kuitansi.pdf", PDF)
     assert parsed_mail(big).attachments[0].content == big_pdf
-    assert broken.status in ("draft", "refused") and broken.raw == malformed
+    # Kept, and readable to the officer as it stands.
+    assert (broken.status, broken.raw, broken.subject) == ("draft", malformed, "rusak")
+    assert "@@@ bukan base64 @@@" in parsed_mail(broken).body and parsed_mail(broken).defects
     assert encoded.subject == indonesian and b"=?utf-8?" in encoded.raw
     body = parsed_mail(html_only).body
     assert "Kepala desa menolak melayani." in body
