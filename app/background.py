@@ -72,3 +72,10 @@ def start_seal_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     from app.services.audit_seals import PERIODIC, seal_chains
 
     return start_periodic(app, name="dumas-seals", interval=interval, work=lambda: seal_chains(reason=PERIODIC))
+
+
+def start_mail_thread(app: Flask, *, interval: float) -> Callable[[], None]:
+    """Beat's "fetch-mail" entry: fetch every organisation's inbound mailbox."""
+    from app.services.imap_fetch import fetch_all_mailboxes
+
+    return start_periodic(app, name="dumas-mail", interval=interval, work=fetch_all_mailboxes)

@@ -3,6 +3,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.exc import DBAPIError
 
+from app.cli_mail import mail
 from app.extensions import db
 from app.models import User
 from app.services.accounts import AccountError, all_units, create_user, ensure_system_roles, ensure_unit, lane_roles
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(roles_command)
     app.cli.add_command(audit)
     app.cli.add_command(data)
+    app.cli.add_command(mail)
 
 
 @click.group(help="Diagram proses (BPMN) beserta tabel keputusan dan formulirnya.")

@@ -4,6 +4,7 @@ The embedded default needs nothing set: a SQLite file in the instance folder, ti
 swept by a thread in the web process. Setting DATABASE_URL (PostgreSQL) and REDIS_URL
 switches the same code to the scaled-out shape of docker-compose.yml.
 """
+import json
 import os
 import secrets
 from pathlib import Path
@@ -82,8 +83,11 @@ def load_config(instance_path: Path) -> dict:
                 "send-notifications": {"task": "app.tasks.notifications.send_notifications", "schedule": 5.0},
                 "seal-audit-chains": {"task": "app.tasks.audit.seal_audit_chains",
                                       "schedule": float(env.get("DUMAS_AUDIT_SEAL_SECONDS", "600"))},
+                "fetch-mail": {"task": "app.tasks.mail.fetch_mail",
+                               "schedule": float(env.get("DUMAS_MAIL_FETCH_SECONDS", "60"))},
             },
-            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications", "app.tasks.audit"),
+            "imports": ("app.tasks.timers", "app.tasks.reports", "app.tasks.notifications", "app.tasks.audit",
+                        "app.tasks.mail"),
         },
         # Times are stored in UTC and shown in this zone; per-organisation zones (WITA,
         # WIT) come with the working-day calendar.
@@ -117,11 +121,21 @@ def load_config(instance_path: Path) -> dict:
         "DUMAS_SMTP_PASSWORD": env.get("DUMAS_SMTP_PASSWORD", ""),
         "DUMAS_SMTP_STARTTLS": env.get("DUMAS_SMTP_STARTTLS", "0") == "1",
         "DUMAS_MAIL_FROM": env.get("DUMAS_MAIL_FROM", "dumas@localhost"),
+        # Where complainants' replies go when the organisation's mail settings name no
+        # address of their own; sent as a plus-address with the tracking number.
+        "DUMAS_MAIL_REPLY_TO": env.get("DUMAS_MAIL_REPLY_TO", ""),
         # Where citizens reach the public pages, for links in emails (none when unset).
         "DUMAS_PUBLIC_URL": env.get("DUMAS_PUBLIC_URL", "").rstrip("/"),
         # Who sends: "thread" (embedded default), "celery" (beat, with REDIS_URL) or "off".
         "DUMAS_NOTIFICATIONS": env.get("DUMAS_NOTIFICATIONS") or ("celery" if redis_url else "thread"),
         "DUMAS_NOTIFY_SECONDS": float(env.get("DUMAS_NOTIFY_SECONDS", "5")),
+        # Inbound mail (app/services/imap_fetch.py): who fetches the organisations'
+        # mailboxes ("thread", "celery" with REDIS_URL, or "off") and how often; each
+        # mailbox's host, port, user and SSL are the organisation's mail settings, its
+        # password here only, as JSON: {"bsn": "secret", ...}.
+        "DUMAS_MAIL_FETCH": env.get("DUMAS_MAIL_FETCH") or ("celery" if redis_url else "thread"),
+        "DUMAS_MAIL_FETCH_SECONDS": float(env.get("DUMAS_MAIL_FETCH_SECONDS", "60")),
+        "DUMAS_IMAP_PASSWORDS": json.loads(env.get("DUMAS_IMAP_PASSWORDS") or "{}"),
         "DUMAS_DIGEST_HOUR": int(env.get("DUMAS_DIGEST_HOUR", "7")),  # staff digest, local time
         # Abuse resistance (app/services/abuse.py): X-Forwarded-For is believed only from
         # this many proxies in front of the app; "scope=hits/seconds,..." overrides limits.

@@ -8,13 +8,15 @@ cd "$(dirname "$0")/.."
 
 # System packages the tests need: Chromium (Playwright drives it; its own browser
 # download is not possible here), Node.js with npm (bpmnlint, bpmn-moddle) and poppler's
-# pdftoppm (the case file's diagram page is looked at as a PNG), redis-server.
+# pdftoppm (the case file's diagram page is looked at as a PNG), redis-server and Dovecot.
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium fonts-dejavu-core"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 # Outage tests start and stop a redis-server of their own on another port.
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+# A real IMAP server for the inbound mail tests (tests/integration/imap_server.py).
+[ -x /usr/sbin/dovecot ] || missing="$missing dovecot-imapd"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq

@@ -10,6 +10,7 @@ from app.cases.offline_forms import CHANNEL_LABELS, OfflineComplaintForm
 from app.i18n import current_language
 from app.services.access import NotAllowed
 from app.services.complaints import MAX_FILE_BYTES, MAX_FILES, ComplaintInvalid, read_uploads
+from app.services.mail_complaints import mail_inbox
 from app.services.offline import enter_offline_complaint, offline_intakes
 
 # The session key of the receipt between the POST that entered a complaint and the one
@@ -60,7 +61,7 @@ def offline_complaint():
             return redirect(url_for("cases.offline_receipt")), 303
     return render_template(
         "cases/offline.html", form=form, files_dropped=request.method == "POST", today=date.today().isoformat(),
-        max_files=MAX_FILES, max_mb=MAX_FILE_BYTES // (1024 * 1024),
+        max_files=MAX_FILES, max_mb=MAX_FILE_BYTES // (1024 * 1024), mails=mail_inbox(user=current_user),
     ), 422 if request.method == "POST" else 200
 
 

@@ -16,6 +16,7 @@ CHANNEL_LABELS = {
     "telepon": _l("Telepon / call center"),
     "tatap_muka": _l("Tatap muka / datang langsung"),
     "kotak_pengaduan": _l("Kotak pengaduan"),
+    "email": _l("Email"),
 }
 
 

@@ -14,6 +14,7 @@ from app.services.case_files import complaint_for_case, document_with_content, d
 from app.services.case_pdf import render_case_pdf
 from app.services.cases import CaseError, start_case
 from app.services.events import extend_task_deadline
+from app.services.mail_complaints import mail_draft, mail_of_case
 
 
 def _case_or_404(case_id: int):
@@ -28,6 +29,7 @@ def _case_or_404(case_id: int):
 def show(case_id: int):
     case = _case_or_404(case_id)
     events = case_events(case_id=case.id)
+    origin = mail_of_case(case_id=case.id)
     return render_template(
         "cases/show.html",
         case=case,
@@ -36,6 +38,7 @@ def show(case_id: int):
         documents=documents_for_case(case_id=case.id),
         records=records_for_case(case_id=case.id),
         events=events,
+        origin_mail=mail_draft(mail=origin, lang=current_language()) if origin else None,
     )
 
 

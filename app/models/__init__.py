@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.audit_seal import AuditSeal
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
+from app.models.inbound_mail import InboundMail
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
@@ -19,6 +20,7 @@ __all__ = [
     "Document",
     "CalendarRevision",
     "Holiday",
+    "InboundMail",
     "Notification",
     "OrgUnit",
     "PeriodicReport",

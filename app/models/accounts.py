@@ -3,7 +3,7 @@ the tasks a process routes to one unit."""
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -44,6 +44,10 @@ class Organisation(db.Model):
     signatory_name: Mapped[str | None] = mapped_column(String(255))
     signatory_nip: Mapped[str | None] = mapped_column(String(18))
     signatory_position: Mapped[str | None] = mapped_column(String(255))
+    # The inbound mailbox and how its mail is handled (app/services/mail_settings.py):
+    # imap_host, imap_port, imap_user, imap_ssl, auto_reply, allow, deny. The password is
+    # never stored here: DUMAS_IMAP_PASSWORDS in the environment (app/config.py).
+    mail_settings: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def hosted(self) -> bool:

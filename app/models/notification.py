@@ -26,7 +26,7 @@ class Notification(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # A staff member's digest; None for a message to a complainant.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # The template (app/templates/email/<lang>/<kind>.txt) and the audit action it came from.
+    # The template (app/templates/email/<kind>.jinja) and the audit action it came from.
     kind: Mapped[str] = mapped_column(String(40))
     source_action: Mapped[str | None] = mapped_column(String(50))
     # Makes a message that must go once per period (a day's digest) unique.
@@ -35,6 +35,8 @@ class Notification(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="id")
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
+    # The same message as HTML, sent beside the text (None for rows queued before it existed).
+    body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

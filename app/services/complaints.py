@@ -73,7 +73,9 @@ _OPTIONAL_FIELDS = ("lokasi_kejadian", "terlapor", "tanggal_kejadian")
 # How a complaint arrived: online, or entered by an officer from a letter, a phone call,
 # a visit or the complaint box (SOP 002 step n).
 OFFLINE_CHANNELS = ("surat", "telepon", "tatap_muka", "kotak_pengaduan")
-CHANNELS = ("web", "api", *OFFLINE_CHANNELS)
+# "email": a mailed complaint an officer completed (app/services/mail_complaints.py).
+MAIL_CHANNEL = "email"
+CHANNELS = ("web", "api", *OFFLINE_CHANNELS, MAIL_CHANNEL)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -26,12 +25,13 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Case, Complaint, Notification, User
+from app.models import Case, Complaint, Notification, Organisation, User
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.calendar import calendar_for
+from app.services.email_render import render_email
 from app.services.identity import identity_visible
 from app.services.inbox import inbox
-from app.services.outbox import render_email
+from app.services.mail_headers import thread_headers
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +132,13 @@ def _smtp_send(notification: Notification) -> None:
     message["From"] = config["DUMAS_MAIL_FROM"]
     message["To"] = notification.recipient
     message["Subject"] = notification.subject
-    message["Message-ID"] = make_msgid(idstring=f"dumas-{notification.id}")
+    for name, value in thread_headers(notification=notification, case=_case(notification)).items():
+        message[name] = value
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = notification.language
     message.set_content(notification.body)
+    if notification.body_html:
+        message.add_alternative(notification.body_html, subtype="html")
     with smtplib.SMTP(config["DUMAS_SMTP_HOST"], config["DUMAS_SMTP_PORT"], timeout=20) as smtp:
         if config.get("DUMAS_SMTP_STARTTLS"):
             smtp.starttls(context=ssl.create_default_context())
@@ -196,11 +199,13 @@ def _digest(user: User, *, key: str, day: str, now: datetime, zone: ZoneInfo) ->
     new = [line(e) for e in entries if e.created_at >= now - timedelta(days=1)]
     due = [line(e) for e in entries if e.due_at is not None and e.due_at <= soon]
     base_url = current_app.config.get("DUMAS_PUBLIC_URL", "")
-    subject, body = render_email("digest", lang="id", day=day, name=user.full_name or user.username,
-                                 new_tasks=new, due_tasks=due, due_days=DIGEST_DUE_DAYS,
-                                 inbox_url=f"{base_url}/tugas" if base_url else "")
+    organisation = db.session.get(Organisation, user.organisation_code) if user.organisation_code else None
+    rendered = render_email("digest", lang="id", agency=organisation.name if organisation else "",
+                            day=day, name=user.full_name or user.username,
+                            new_tasks=new, due_tasks=due, due_days=DIGEST_DUE_DAYS,
+                            inbox_url=f"{base_url}/tugas" if base_url else "")
     return Notification(user_id=user.id, kind="digest", dedupe_key=key, recipient=user.email.strip(),
-                        language="id", subject=subject, body=body,
+                        language="id", subject=rendered.subject, body=rendered.text, body_html=rendered.html,
                         status="queued" if new or due else "skipped")
 
 

@@ -69,8 +69,22 @@ def enter_offline_complaint(
     received_on: str = "", lang: str = "id", today: date | None = None,
 ) -> tuple[Case, str]:
     """Validate and store a complaint an officer received offline, with the scanned letter
-    (required for a letter); commits. Raises NotAllowed when the user may not enter
-    complaints for the chosen agency, ComplaintInvalid with every bad field otherwise.
+    (required for a letter); commits. See record_offline_complaint."""
+    case, access_code = record_offline_complaint(user=user, raw=raw, uploads=uploads, letter=letter, channel=channel,
+                                                 received_on=received_on, lang=lang, today=today)
+    db.session.commit()
+    return case, access_code
+
+
+def record_offline_complaint(
+    *, user: User, raw: dict, uploads: list[Upload], letter: Upload | None, channel: str,
+    received_on: str = "", lang: str = "id", today: date | None = None,
+    channels: tuple[str, ...] = OFFLINE_CHANNELS,
+) -> tuple[Case, str]:
+    """Validate and store an offline complaint without committing (a mailed complaint
+    also marks its message filed in the same transaction). Raises NotAllowed when the
+    user may not enter complaints for the chosen agency, ComplaintInvalid with every bad
+    field otherwise.
 
     The complainant's choice of a confidential or anonymous report applies as online.
     Returns the case and the access code, shown once to the officer to hand over."""
@@ -84,7 +98,7 @@ def enter_offline_complaint(
     errors: dict[str, str] = {}
     if not raw["instansi"]:
         errors["instansi"] = _msg("instansi", lang)
-    if channel not in OFFLINE_CHANNELS:
+    if channel not in channels:
         errors["kanal"] = _msg("kanal", lang)
     if channel == "surat" and letter is None:
         errors["surat"] = _msg("letter_required", lang)
@@ -111,7 +125,6 @@ def enter_offline_complaint(
                     "received_on": received.isoformat() if received else None},
         detail=channel,
     )
-    db.session.commit()
     return case, access_code
 
 

@@ -5,7 +5,7 @@ events that concern the complainant (RULES: action -> template) become rows of t
 notification outbox, in the same transaction. A rolled-back use case therefore leaves
 no message behind, and a committed one always has its message, whatever happens to
 Redis or a worker afterwards. A helper adding a new complainant-facing action adds one
-line to RULES and one template per language in app/templates/email/.
+line to RULES and one template in app/templates/email/ (both languages, via Flask-Babel).
 
 What is never put in a message: the access code (whoever reads a forwarded or leaked
 email could open the case with it; the complainant got it once, on screen), the
@@ -18,7 +18,9 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Complaint, Notification
+from app.models import AuditEvent, Complaint, Notification, Organisation
+from app.services.email_render import render_email
+from app.services.mail_headers import reply_address
 
 _PENDING = "dumas_outbox_pending_events"
 
@@ -46,6 +48,9 @@ RULES: dict[str, Rule] = {
     "complainant.answered": Rule("answer_received"),
     "complainant.objected": Rule("objection_received"),
     "complainant.rated": Rule("rating_received"),
+    # A mailed complaint's receipt, only when its organisation answers mail automatically
+    # (app/services/mail_complaints.py); its "case.started" sends nothing.
+    "mail.filed": Rule("received", lambda data: bool(data.get("auto_reply"))),
 }
 
 
@@ -79,7 +84,9 @@ def _write_outbox(session: Session) -> None:
         complaint = _complaint_of(session, audit_event)
         if complaint is None or not may_contact(complaint):
             continue
-        session.add(_message(complaint, audit_event))
+        if audit_event.action == "case.started" and complaint.channel == "email":
+            continue
+        session.add(_message(session, complaint, audit_event))
 
 
 def _without_repeats(events: list[AuditEvent]) -> list[AuditEvent]:
@@ -117,7 +124,7 @@ def may_contact(complaint: Complaint) -> bool:
     return bool((complaint.email or "").strip())
 
 
-def _message(complaint: Complaint, audit_event: AuditEvent) -> Notification:
+def _message(session: Session, complaint: Complaint, audit_event: AuditEvent) -> Notification:
     from app.services.tracking import status_description, status_label
 
     lang = "en" if complaint.language == "en" else "id"
@@ -125,8 +132,11 @@ def _message(complaint: Complaint, audit_event: AuditEvent) -> Notification:
     data = audit_event.data_after or {}
     status = data.get("status") or case.status
     base_url = current_app.config.get("DUMAS_PUBLIC_URL", "")
-    subject, body = render_email(
+    organisation = session.get(Organisation, case.organisation_code) if case.organisation_code else None
+    rendered = render_email(
         RULES[audit_event.action].template, lang=lang,
+        agency=organisation.name if organisation else "",
+        reply_enabled=bool(reply_address(case)),
         tracking_number=case.tracking_number,
         title=case.title,
         status_label=status_label(status, lang=lang),
@@ -137,12 +147,6 @@ def _message(complaint: Complaint, audit_event: AuditEvent) -> Notification:
     )
     return Notification(
         case_id=case.id, kind=RULES[audit_event.action].template, source_action=audit_event.action,
-        recipient=complaint.email.strip(), language=lang, subject=subject, body=body,
+        recipient=complaint.email.strip(), language=lang, subject=rendered.subject, body=rendered.text,
+        body_html=rendered.html,
     )
-
-
-def render_email(template: str, *, lang: str, **context) -> tuple[str, str]:
-    """Subject (the template's first line, after "Subject:") and plain-text body."""
-    text = current_app.jinja_env.get_template(f"email/{lang}/{template}.txt").render(**context)
-    first, _, rest = text.partition("\n")
-    return first.removeprefix("Subject:").strip()[:255], rest.strip() + "\n"

@@ -29,7 +29,7 @@ def _channel(code: str | None) -> str:
     return {
         "web": _("Situs web"), "api": _("API"), "surat": _("Surat pengaduan"),
         "telepon": _("Telepon / call center"), "tatap_muka": _("Tatap muka / datang langsung"),
-        "kotak_pengaduan": _("Kotak pengaduan"),
+        "kotak_pengaduan": _("Kotak pengaduan"), "email": _("Email"),
     }.get(code or "", humanise(code or "—"))
 
 
@@ -111,6 +111,13 @@ def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
         return _("Pengadu menilai hasil: %(rating)s dari 5", rating=after.get("rating", "—")) + comment
     if action == "complainant.objected":
         return _("Pengadu mengajukan keberatan: %(reason)s", reason=after.get("reason") or "—")
+    if action == "complainant.mail_reply":
+        return _("Pengadu membalas lewat email") + f": {after.get('text') or '—'}"
+    if action in ("mail.filed", "mail.threaded"):
+        what = _("Pengaduan lewat email dicatat") if action == "mail.filed" else _("Email masuk dilampirkan pada kasus")
+        return what + f" (SHA-256 {str(after.get('sha256', ''))[:16]}…)"
+    if action == "mail.held":
+        return _("Email masuk ditahan: pengirim bukan alamat pengadu")
     if action == "notification.sent":
         return _("Pemberitahuan surel terkirim: %(kind)s", kind=_notification(after.get("kind")))
     if action == "notification.failed":

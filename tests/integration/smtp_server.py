@@ -42,4 +42,9 @@ class LocalSmtpServer:
 
 
 def body(message: EmailMessage) -> str:
-    return message.get_content()
+    """The plain-text part (every notification also has an HTML one)."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_body(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
