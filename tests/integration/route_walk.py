@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta, timezone
 from xml.etree import ElementTree
 
 from app.extensions import db
-from app.models import AuditEvent, Case, OrgUnit, ProcessVersion
+from app.models import Case, Organisation, OrgUnit, ProcessVersion
 from app.services.cases import claim_task, complete_task, start_case, unclaim_task
 from app.services.complaints import Upload, submit_complaint
 from app.services.events import move_deadline
 from app.services.processes import version_forms
+from app.services.references import forwarded_cases
 from app.services.timers import fire_case_timers
 from tests.integration.helpers import COMPLAINANT, PDF
 
@@ -80,16 +81,35 @@ def _value(field: dict, answers: dict, organisation: str | None):
                                   .order_by(OrgUnit.name)).first()
     if kind == "organisation":
         return "ombudsman"
-    if kind == "forwarded_cases":  # SOP 004 monitors cases forwarded by the walks before it
-        forwarded = db.session.scalars(db.select(AuditEvent.case_id).where(AuditEvent.action == "case.forwarded")
-                                       .order_by(AuditEvent.id)).first()
-        return [str(forwarded)] if forwarded else []
+    if kind == "forwarded_cases":  # SOP 004 monitors its own organisation's forwarded cases
+        return [str(_forwarded_case_of(organisation))]
     return f"Isian {name} (uji rute)"
 
 
+def _forwarded_case_of(organisation: str | None) -> int:
+    """A case of `organisation` forwarded to another agency. The planner is offered only
+    its own organisation's; Setneg's complaint handling does not run here, so a SOP 000
+    complaint filed under it is walked to its "not ours" end (as tests/processes/test_sop_004.py)."""
+    found = forwarded_cases(organisation_code=organisation)
+    if found:
+        return found[-1].case.id
+    case = start_case(process_key="sop_000", data={"jenis": "pengaduan"}, title="Di luar kewenangan (uji rute)",
+                      actor="pengadu")
+    case.organisation_code = organisation
+    db.session.commit()
+    walk(case, {"lengkap": True, "logis": True, "berkadar_pengawasan": True, "kewenangan": False},
+         organisation=organisation, extras=False)
+    [forwarded] = forwarded_cases(organisation_code=organisation)
+    return forwarded.case.id
+
+
 def start(version: ProcessVersion, organisation: str | None, *, evidence: bytes = PDF) -> Case:
-    if organisation is None:  # a staff-started process (SOP 004)
-        return start_case(process_key=version.definition.key, data={}, title="Pemantauan uji rute", actor="perencana")
+    if organisation is None:  # a staff-started process (SOP 004), in the organisation that runs it
+        case = start_case(process_key=version.definition.key, data={}, title="Pemantauan uji rute", actor="perencana")
+        case.organisation_code = db.session.scalars(db.select(Organisation.code).where(
+            Organisation.process_key == version.definition.key)).first()
+        db.session.commit()
+        return case
     case, _ = submit_complaint(raw={**COMPLAINANT, "instansi": organisation}, uploads=[Upload("bukti.pdf", evidence)])
     return case
 
