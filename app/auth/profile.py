@@ -6,6 +6,8 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import EmailForm, NewPasswordForm
+from app.extensions import db
+from app.models import Organisation
 from app.services.account_admin import admin_scope
 from app.services.accounts import AccountError, WrongPassword, change_email
 from app.services.password_reset import ResetLinkInvalid, account_for_link, set_password_with_link
@@ -42,7 +44,8 @@ def profile():
         else:
             flash(_("Email disimpan."))
             return redirect(url_for("auth.profile")), 303
-    return render_template("auth/profile.html", form=form), 200 if not form.errors else 400
+    organisation = db.session.get(Organisation, current_user.organisation_code) if current_user.organisation_code else None
+    return render_template("auth/profile.html", form=form, organisation=organisation), 200 if not form.errors else 400
 
 
 @bp.route("/akun/atur-sandi/<token>", methods=["GET", "POST"])
