@@ -212,9 +212,10 @@ def update_account(*, scope: AdminScope, user_id: int, fields: AccountFields) ->
     user.full_name, user.email = fields.full_name, fields.email or None
     user.roles, user.unit_code, user.organisation_code = roles, fields.unit_code, fields.organisation_code
     after = _snapshot(user)
-    if after != before:
+    if any(after[key] != before[key] for key in ("peran", "unit", "instansi")):
         # A narrower account must not keep working through a session made for the wider one.
         user.session_generation += 1
+    if after != before:
         record_event(case=None, action="account.updated", actor=scope.actor, detail=user.username,
                      data_before=before, data_after=after)
     db.session.commit()

@@ -62,7 +62,10 @@ def test_an_account_made_with_a_chosen_password_must_change_it_at_first_sign_in(
     assert _user("sari").must_change_password is False
 
 
-def test_editing_roles_and_unit_is_audited_and_refuses_a_unit_of_another_organisation(client, auth, admins):
+def test_editing_roles_and_unit_is_audited_and_refuses_a_unit_of_another_organisation(app, client, auth, admins):
+    member = app.test_client()
+    member.post("/masuk", data={"username": "unit.dpspk", "password": DEMO_PASSWORD})
+    assert member.get("/tugas").status_code == 200
     auth.login("sysadmin")
     target = _user("unit.dpspk")
     wrong = client.post(f"/admin/akun/{target.id}", data={"nama": "X", "peran": ["Unit Eselon II"],
@@ -74,6 +77,7 @@ def test_editing_roles_and_unit_is_audited_and_refuses_a_unit_of_another_organis
                                                        "unit": "bsn-akreditasi"})
     assert ok.status_code == 303
     assert _user("unit.dpspk").unit_code == "bsn-akreditasi"
+    assert member.get("/tugas").status_code == 302  # a session made for the old unit ends
     [event] = _actions("account.updated")
     assert (event.data_before["unit"], event.data_after["unit"]) == ("bsn-dpspk", "bsn-akreditasi")
 
