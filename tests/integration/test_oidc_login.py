@@ -24,8 +24,6 @@ from tests.conftest import _config
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACK = "http://localhost/masuk/oidc/kembali"
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules/oidc-provider").exists(),
-                                reason="needs node and `npm ci` (oidc-provider)")
 
 
 def _free_port() -> int:
@@ -36,6 +34,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def provider():
+    if shutil.which("node") is None or not (ROOT / "node_modules/oidc-provider").exists():
+        pytest.fail("the OIDC tests need node and `npm ci` (oidc-provider): scripts/test.sh installs both")
     port = _free_port()
     env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "OIDC_PORT": str(port), "OIDC_CLIENT_ID": "dumas",
            "OIDC_CLIENT_SECRET": "rahasia-klien-uji", "OIDC_REDIRECT_URI": CALLBACK}
