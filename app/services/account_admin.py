@@ -157,6 +157,9 @@ def _checked(scope: AdminScope, fields: AccountFields, *, kept_roles: set[str] =
     refused = sorted(wanted - allowed - kept_roles)
     if refused:
         raise AccountError(_("Peran ini tidak dapat Anda berikan: %(roles)s.", roles=", ".join(refused)))
+    if AGENCY_ADMIN_ROLE in wanted and organisation_code is None:
+        # Without an organisation the role would administer nothing (admin_scope).
+        raise AccountError(_("Administrator Instansi harus punya instansi."))
     roles = list(db.session.scalars(db.select(Role).where(Role.name.in_(wanted))))
     email = fields.email.strip()
     if email and ("@" not in email or len(email) > 255 or any(c.isspace() for c in email)):

@@ -78,6 +78,8 @@ def test_editing_roles_and_unit_is_audited_and_refuses_a_unit_of_another_organis
     assert ok.status_code == 303
     assert _user("unit.dpspk").unit_code == "bsn-akreditasi"
     assert member.get("/tugas").status_code == 302  # a session made for the old unit ends
+    no_org = client.post("/admin/akun/baru", data={"username": "adm", "peran": [AGENCY_ADMIN_ROLE], "instansi": ""})
+    assert no_org.status_code == 400 and "Administrator Instansi harus punya instansi." in no_org.get_data(as_text=True)
     [event] = _actions("account.updated")
     assert (event.data_before["unit"], event.data_after["unit"]) == ("bsn-dpspk", "bsn-akreditasi")
 
