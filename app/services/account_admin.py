@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
@@ -99,7 +100,7 @@ def list_users(*, scope: AdminScope, filters: UserFilters, page: int = 1) -> tup
     elif filters.status == "nonaktif":
         query = query.where(User.active.is_(False))
     total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    users = db.session.scalars(query.order_by(User.username).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    users = db.session.scalars(query.options(selectinload(User.unit)).order_by(User.username).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return list(users), total
 
 
