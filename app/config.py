@@ -142,4 +142,16 @@ def load_config(instance_path: Path) -> dict:
         "DUMAS_TRUSTED_PROXIES": int(env.get("DUMAS_TRUSTED_PROXIES", "0")),
         "DUMAS_RATE_LIMITS": env.get("DUMAS_RATE_LIMITS", ""),
         "DUMAS_MIN_FILL_SECONDS": float(env.get("DUMAS_MIN_FILL_SECONDS", "3")),
+        # Staff sign-in through an OpenID Connect provider (app/auth/oidc.py), off unless the
+        # issuer is set. The identity opens the local account whose username equals the
+        # claim (or whose e-mail, with MATCH_CLAIM=email); CREATE_USERS_IN names the
+        # organisation in which an unknown identity gets a new account without roles
+        # (empty: never create). The label is the button's text on the login page.
+        "DUMAS_OIDC_ISSUER": env.get("DUMAS_OIDC_ISSUER", ""),
+        "DUMAS_OIDC_CLIENT_ID": env.get("DUMAS_OIDC_CLIENT_ID", ""),
+        "DUMAS_OIDC_CLIENT_SECRET": env.get("DUMAS_OIDC_CLIENT_SECRET", ""),
+        "DUMAS_OIDC_SCOPES": env.get("DUMAS_OIDC_SCOPES", "openid profile email"),
+        "DUMAS_OIDC_MATCH_CLAIM": env.get("DUMAS_OIDC_MATCH_CLAIM", "preferred_username"),
+        "DUMAS_OIDC_CREATE_USERS_IN": env.get("DUMAS_OIDC_CREATE_USERS_IN", ""),
+        "DUMAS_OIDC_LABEL": env.get("DUMAS_OIDC_LABEL", "Masuk dengan akun instansi (SSO)"),
     }

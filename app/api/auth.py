@@ -56,6 +56,8 @@ def issue_api_token():
             raise ApiError(429, refusal.message(current_language()),
                            headers={"Retry-After": str(refusal.retry_after)}) from None
         raise ApiError(401, refusal.message(current_language()), headers=_CHALLENGE) from None
+    if user.must_change_password:  # the administrator's password opens nothing but its own change
+        raise ApiError(403, _("Ganti dahulu kata sandi yang dibuat administrator di /akun/kata-sandi."))
     token = issue_token(user=user, secret_key=current_app.config["SECRET_KEY"])
     return (
         {"token": token, "token_type": "Bearer", "expires_in": TOKEN_MAX_AGE_SECONDS},

@@ -214,6 +214,8 @@ PATHS = {
         "responses": {"200": _json(_ref("Token"), "Token issued."),
                       "400": _error("Username or password missing."),
                       "401": _error("Wrong username or password."),
+                      "403": _error("The password was chosen by an administrator and must first be changed "
+                                    "at /akun/kata-sandi."),
                       "429": _error("Too many failed attempts for this username or address: locked until "
                                     "the window ends (Retry-After, seconds); the right password too.")},
     }},

@@ -1,11 +1,12 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import LoginForm, PasswordForm
+from app.auth.oidc import enabled as oidc_enabled
 from app.auth.sessions import end_session, sign_in_from_request, start_session
 from app.i18n import current_language
 from app.services.accounts import WrongPassword, change_password
@@ -36,7 +37,8 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
     elif form.errors:
         status = 401
-    return render_template("auth/login.html", form=form), status, headers
+    return render_template("auth/login.html", form=form, oidc_label=current_app.config["DUMAS_OIDC_LABEL"]
+                           if oidc_enabled() else None), status, headers
 
 
 @bp.post("/keluar")

@@ -17,7 +17,11 @@ _SEEN = "seen"  # Unix seconds of the session's last request
 
 
 def install(app: Flask) -> None:
+    from app.auth import oidc, profile
+
     login_manager.user_loader(_load_user)
+    profile.install(app)  # a password an administrator chose is changed before anything else
+    oidc.install(app)  # sign-in through the agency's OpenID Connect provider, when configured
 
 
 def _load_user(session_user_id: str) -> User | None:

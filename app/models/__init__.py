@@ -1,6 +1,15 @@
 """Typed SQLAlchemy models, one module per aggregate. The schema itself is created only
 by the Alembic migrations in migrations/."""
-from app.models.accounts import CalendarRevision, Holiday, Organisation, OrgUnit, Role, User, user_roles
+from app.models.accounts import (
+    CalendarRevision,
+    Holiday,
+    Organisation,
+    OrgUnit,
+    PasswordResetToken,
+    Role,
+    User,
+    user_roles,
+)
 from app.models.audit import AuditEvent
 from app.models.audit_seal import AuditSeal
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
@@ -11,6 +20,7 @@ from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
 
 __all__ = [
+    "PasswordResetToken",
     "AuditEvent",
     "AuditSeal",
     "Case",

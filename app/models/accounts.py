@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -109,6 +110,9 @@ class User(UserMixin, db.Model):
     # Raised by logout and a password change: every session cookie and API token carries
     # the value it was issued with and stops working once it differs (server-side logout).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by an administrator who chose the password (a new account, a reset they typed):
+    # until the user picks their own, every page leads to /akun/kata-sandi.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
@@ -125,3 +129,18 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """What Flask-Login keeps in the session: the id and the session generation."""
         return f"{self.id}.{self.session_generation}"
+
+
+class PasswordResetToken(db.Model):
+    """A one-time link to set a new password. Only the SHA-256 of the token is kept, so
+    whoever reads the database cannot use a link; it works once, until `expires_at`."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,10 @@ TOKEN_MAX_AGE_SECONDS = 12 * 3600
 SYSTEM_ADMIN_ROLE = "Administrator Sistem"
 # Not a lane either: edits and deploys the diagrams, decision tables and forms.
 PROCESS_OWNER_ROLE = "Pemilik Proses"
+# Not a lane: manages the accounts and units of their own organisation (/admin/akun).
+AGENCY_ADMIN_ROLE = "Administrator Instansi"
+# Only the system administrator grants these.
+SYSTEM_ROLES = frozenset({SYSTEM_ADMIN_ROLE, PROCESS_OWNER_ROLE, AGENCY_ADMIN_ROLE})
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -69,6 +73,9 @@ def ensure_system_roles() -> None:
     if db.session.get(Role, PROCESS_OWNER_ROLE) is None:
         db.session.add(Role(name=PROCESS_OWNER_ROLE, description="Mengubah dan menerapkan diagram SOP"))
         db.session.commit()
+    if db.session.get(Role, AGENCY_ADMIN_ROLE) is None:
+        db.session.add(Role(name=AGENCY_ADMIN_ROLE, description="Mengelola akun dan unit kerja instansinya"))
+        db.session.commit()
 
 
 def ensure_unit(*, code: str, name: str, organisation: str = "") -> OrgUnit:
@@ -110,8 +117,27 @@ def change_password(*, user_id: int, current_password: str, new_password: str) -
         raise AccountError("Kata sandi baru harus berbeda dari kata sandi saat ini.")
     user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.session_generation += 1
+    user.must_change_password = False
     record_event(case=None, action="account.password_changed", actor=user.username,
                  detail="Sesi dan token lain diakhiri")
+    db.session.commit()
+    return user
+
+
+def change_email(*, user_id: int, current_password: str, email: str) -> User:
+    """The user's own e-mail (staff digests, reset links), confirmed with their password
+    so an unattended browser cannot redirect their mail. Commits."""
+    user = db.session.get(User, user_id)
+    if user is None or not check_password_hash(user.password_hash, current_password):
+        raise WrongPassword("Kata sandi saat ini salah.")
+    email = email.strip()
+    if email and ("@" not in email or len(email) > 255 or any(c.isspace() for c in email)):
+        raise AccountError("Alamat email tidak valid.")
+    before = user.email or ""
+    if email != before:
+        user.email = email or None
+        record_event(case=None, action="account.email_changed", actor=user.username,
+                     data_before={"email": before}, data_after={"email": email})
     db.session.commit()
     return user
 

@@ -83,6 +83,11 @@ def _changed() -> None:
         db.session.add(CalendarRevision(id=1, version=1, updated_at=utcnow()))
 
 
+def calendar_changed() -> None:
+    """For other services that change what a calendar is built from (an organisation's zone)."""
+    _changed()
+
+
 def calendar_for(organisation_code: str | None) -> WorkingCalendar:
     revision = _revision()
     cached = _cache.get(organisation_code)

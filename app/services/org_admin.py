@@ -1,0 +1,127 @@
+"""Units and organisations in the browser (/admin/unit, /admin/instansi).
+
+The system administrator creates and edits both; an agency administrator creates and
+edits the units of their own organisation and edits that organisation's name and
+whether it takes public complaints. Every change is audited.
+"""
+from zoneinfo import available_timezones
+
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Organisation, OrgUnit
+from app.services.account_admin import AdminScope, NotInScope
+from app.services.accounts import AccountError
+from app.services.audit import record_event
+from app.services.calendar import calendar_changed
+
+# The zones staff read as WIB, WITA and WIT.
+TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def _code(value: str, label: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 50 or any(c.isspace() for c in value):
+        raise AccountError(_("%(label)s wajib diisi, tanpa spasi, paling banyak 50 karakter.", label=label))
+    return value
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 255:
+        raise AccountError(_("Nama wajib diisi, paling banyak 255 karakter."))
+    return value
+
+
+def get_unit(*, scope: AdminScope, code: str) -> OrgUnit:
+    unit = db.session.scalars(scope.units().where(OrgUnit.code == code)).first()
+    if unit is None:
+        raise NotInScope(_("Unit kerja tidak ditemukan."))
+    return unit
+
+
+def _unit_organisation(scope: AdminScope, organisation_code: str) -> str:
+    if not scope.system:
+        if organisation_code and organisation_code != scope.organisation_code:
+            raise NotInScope(_("Anda hanya dapat mengelola unit instansi Anda sendiri."))
+        return scope.organisation_code
+    if organisation_code and db.session.get(Organisation, organisation_code) is None:
+        raise AccountError(_("Instansi tidak dikenal: %(code)s.", code=organisation_code))
+    return organisation_code
+
+
+def create_unit(*, scope: AdminScope, code: str, name: str, organisation_code: str) -> OrgUnit:
+    code = _code(code, _("Kode unit"))
+    if db.session.get(OrgUnit, code) is not None:
+        raise AccountError(_("Kode unit '%(code)s' sudah dipakai.", code=code))
+    unit = OrgUnit(code=code, name=_name(name), organisation=_unit_organisation(scope, organisation_code))
+    db.session.add(unit)
+    record_event(case=None, action="unit.created", actor=scope.actor, detail=code,
+                 data_after={"nama": unit.name, "instansi": unit.organisation})
+    db.session.commit()
+    return unit
+
+
+def update_unit(*, scope: AdminScope, code: str, name: str, organisation_code: str) -> OrgUnit:
+    """The code stays: running workflows and accounts refer to it."""
+    unit = get_unit(scope=scope, code=code)
+    before = {"nama": unit.name, "instansi": unit.organisation}
+    unit.name, unit.organisation = _name(name), _unit_organisation(scope, organisation_code)
+    after = {"nama": unit.name, "instansi": unit.organisation}
+    if after != before:
+        record_event(case=None, action="unit.updated", actor=scope.actor, detail=code, data_before=before, data_after=after)
+    db.session.commit()
+    return unit
+
+
+def get_organisation(*, scope: AdminScope, code: str) -> Organisation:
+    if not scope.system and code != scope.organisation_code:
+        raise NotInScope(_("Instansi tidak ditemukan."))
+    organisation = db.session.get(Organisation, code)
+    if organisation is None:
+        raise NotInScope(_("Instansi tidak ditemukan."))
+    return organisation
+
+
+def _zone(value: str) -> str:
+    if value not in available_timezones():
+        raise AccountError(_("Zona waktu tidak dikenal: %(zone)s.", zone=value))
+    return value
+
+
+def _snapshot(o: Organisation) -> dict:
+    return {"nama": o.name, "zona_waktu": o.timezone, "menerima_pengaduan": o.accepts_complaints}
+
+
+def create_organisation(*, scope: AdminScope, code: str, name: str, timezone: str, accepts_complaints: bool) -> Organisation:
+    """An agency not hosted here (no SOP: what is forwarded to it leaves as a letter);
+    hosting one means deploying its SOP (`organisations create --process`)."""
+    if not scope.system:
+        raise NotInScope(_("Hanya Administrator Sistem yang dapat menambah instansi."))
+    code = _code(code, _("Kode instansi"))
+    if db.session.get(Organisation, code) is not None:
+        raise AccountError(_("Kode instansi '%(code)s' sudah dipakai.", code=code))
+    organisation = Organisation(code=code, name=_name(name), timezone=_zone(timezone), accepts_complaints=accepts_complaints)
+    db.session.add(organisation)
+    record_event(case=None, action="organisation.created", actor=scope.actor, detail=code, data_after=_snapshot(organisation))
+    db.session.commit()
+    return organisation
+
+
+def update_organisation(*, scope: AdminScope, code: str, name: str, timezone: str,
+                        accepts_complaints: bool) -> Organisation:
+    """An agency administrator may rename their organisation and open or close its public
+    complaint form; its time zone (its deadlines) is the system administrator's."""
+    organisation = get_organisation(scope=scope, code=code)
+    before = _snapshot(organisation)
+    organisation.name = _name(name)
+    organisation.accepts_complaints = accepts_complaints
+    if scope.system and timezone != organisation.timezone:
+        organisation.timezone = _zone(timezone)
+        calendar_changed()  # deadlines are computed in the organisation's zone
+    after = _snapshot(organisation)
+    if after != before:
+        record_event(case=None, action="organisation.updated", actor=scope.actor, detail=code,
+                     data_before=before, data_after=after)
+    db.session.commit()
+    return organisation
