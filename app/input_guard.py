@@ -63,6 +63,8 @@ def _request_strings():
 def unsafe_field() -> str | None:
     """The name of the first field of this request holding unsafe text, if any."""
     for name, text in _request_strings():
+        # A multipart part may come without a name (werkzeug gives None): still looked at.
+        name, text = name or "", text or ""
         if has_unsafe_text(text):
             return name if not has_unsafe_text(name) else "?"
     return None

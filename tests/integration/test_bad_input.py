@@ -140,3 +140,10 @@ def test_a_model_too_large_for_the_modeler_answers_json(app, client, auth, sysad
                            headers={"Accept": "application/json"})
     assert response.status_code == 413 and response.mimetype == "application/json"
     assert response.json["message"].startswith("Berkas yang dikirim terlalu besar.")
+
+
+def test_a_multipart_part_without_a_name_is_no_server_error(client, sop_models):
+    """Found by schemathesis: werkzeug reads a part with no name as a field named None."""
+    body = b'--B\r\nContent-Disposition: form-data\r\n\r\nisi\r\n--B--\r\n'
+    response = client.post(f"{API}/complaints", data=body, headers={"Content-Type": "multipart/form-data; boundary=B"})
+    assert response.status_code == 422 and response.json["errors"]  # the missing fields, named
