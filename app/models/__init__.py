@@ -8,6 +8,7 @@ from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
+from app.models.saved_filter import SavedFilter
 
 __all__ = [
     "AuditEvent",
@@ -25,6 +26,7 @@ __all__ = [
     "Organisation",
     "RateLimitCounter",
     "Role",
+    "SavedFilter",
     "User",
     "user_roles",
     "ProcessDefinition",

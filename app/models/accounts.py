@@ -3,7 +3,7 @@ the tasks a process routes to one unit."""
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -44,6 +44,10 @@ class Organisation(db.Model):
     signatory_name: Mapped[str | None] = mapped_column(String(255))
     signatory_nip: Mapped[str | None] = mapped_column(String(18))
     signatory_position: Mapped[str | None] = mapped_column(String(255))
+    # The roles whose members head this organisation's work (the "Tim" tab, assigning
+    # tasks): a list of role names, or None for the default, the supervising lanes of its
+    # SOP (app/services/supervision.py). Set with `organisations heads`.
+    head_roles: Mapped[list | None] = mapped_column(JSON)
 
     @property
     def hosted(self) -> bool:
