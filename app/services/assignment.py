@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Case, Notification, TaskIndexEntry, User
+from app.models import Notification, TaskIndexEntry, User
 from app.services.access import can_assign, may_hold_task
 from app.services.audit import record_event
 from app.services.calendar import calendar_for
@@ -117,7 +117,8 @@ def _notice(person: User, *, head: User, entries: list[TaskIndexEntry], reason: 
     subject, body = render_email("task_assigned", lang="id", name=person.full_name or person.username,
                                  head=head.full_name or head.username, tasks=[line(e) for e in entries],
                                  reason=reason, inbox_url=f"{base_url}/tugas?tab=saya" if base_url else "")
-    single_case: Case | None = entries[0].case if len({e.case_id for e in entries}) == 1 else None
-    return Notification(user_id=person.id, case_id=single_case.id if single_case else None, kind="task_assigned",
+    # A message to staff, like the daily digest: on no case (the outbox page would
+    # otherwise treat the colleague's address as the complainant's).
+    return Notification(user_id=person.id, kind="task_assigned",
                         source_action="task.assigned", recipient=person.email.strip(), language="id",
                         subject=subject, body=body)
