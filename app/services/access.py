@@ -35,10 +35,10 @@ def may_hold_task(user: User, entry: TaskIndexEntry) -> bool:
     return user.active and can_work_on(user, entry)
 
 
-def can_assign(head: User, entry: TaskIndexEntry) -> bool:
+def can_assign(head: User, entry: TaskIndexEntry, *, reach: set[str] | None = None) -> bool:
     """A head may assign the tasks of the organisations whose work they head
-    (app/services/supervision.py)."""
-    return entry.case.organisation_code in headed_organisations(head)
+    (app/services/supervision.py); `reach`, those organisations read once for a batch."""
+    return entry.case.organisation_code in (reach if reach is not None else set(headed_organisations(head)))
 
 
 def can_view_case(user: User, case: Case) -> bool:

@@ -20,6 +20,7 @@ from app.services.access import can_assign, may_hold_task
 from app.services.audit import record_event
 from app.services.calendar import calendar_for
 from app.services.outbox import render_email
+from app.services.supervision import headed_organisations
 
 MAX_TASKS = 200
 MAX_REASON = 500
@@ -63,10 +64,11 @@ def assign_tasks(*, head: User, task_ids: list[str], assignee: str, reason: str)
             .options(joinedload(TaskIndexEntry.case))
         )
     }
+    reach = set(headed_organisations(head))
     for task_id in ids:
         entry = entries.get(task_id)
         # A task outside the head's reach reads exactly like one that does not exist.
-        if entry is None or not can_assign(head, entry):
+        if entry is None or not can_assign(head, entry, reach=reach):
             raise AssignmentError(_("Tugas %(id)s tidak ditemukan atau bukan wewenang Anda; tidak ada yang diubah.",
                                     id=task_id))
         if not may_hold_task(person, entry):
