@@ -157,6 +157,27 @@ def signatory_command(organisation_code, place, name, nip, position):
     click.echo(f"{signatory.place}\t{signatory.name}\tNIP {signatory.nip}\t{signatory.position}")
 
 
+@organisations.command("heads", help="Peran kepala instansi (tab Tim, menugaskan tugas); tanpa --role: tampilkan "
+                        "yang berlaku. Bawaan: lajur penyelia SOP-nya (lajur tujuan eskalasi).")
+@click.option("--org", "organisation_code", required=True)
+@click.option("--role", "roles", multiple=True, help="Peran kepala; boleh berulang.")
+@click.option("--default", "use_default", is_flag=True, help="Kembali ke bawaan: lajur penyelia SOP-nya.")
+def heads_command(organisation_code, roles, use_default):
+    from app.models import Organisation
+    from app.services.supervision import SupervisionError, head_roles, set_head_roles
+
+    try:
+        if roles or use_default:
+            set_head_roles(organisation_code=organisation_code, roles=None if use_default else list(roles))
+    except SupervisionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    organisation = db.session.get(Organisation, organisation_code)
+    if organisation is None:
+        raise click.ClickException(f"Instansi {organisation_code!r} tidak dikenal (lihat `organisations list`).")
+    source = "pengaturan" if organisation.head_roles is not None else "bawaan: lajur penyelia SOP"
+    click.echo(f"{', '.join(sorted(head_roles(organisation))) or '-'}	({source})")
+
+
 @click.group(help="Kalender hari kerja: cuti bersama, libur daerah, hari kerja per instansi.")
 def calendar():
     pass

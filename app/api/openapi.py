@@ -179,6 +179,12 @@ SCHEMAS = {
             "and empty strings elsewhere.")),
     }),
     "CaseCompleted": _object({"case": _ref("Case")}),
+    "AssignRequest": _object({
+        "task_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 200},
+        "assignee": {"type": "string", "description": "The colleague's username."},
+        "reason": {"type": "string", "maxLength": 500},
+    }),
+    "TaskList": _object({"items": {"type": "array", "items": _ref("Task")}}),
     "Event": _object({
         "id": {"type": "integer"}, "at": _TIME, "actor": {"type": "string"}, "action": {"type": "string"},
         "element_id": _NULLABLE_STRING, "lane": _NULLABLE_STRING, "detail": _NULLABLE_STRING,
@@ -280,6 +286,11 @@ PATHS = {
         "summary": "The caller's inbox: ready tasks of their roles (and unit).", "tags": ["tasks"],
         "security": _STAFF,
         "parameters": [
+            {"name": "tab", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": ["semua", "saya", "lajur", "tim"], "default": "semua"},
+             "description": "semua: every task of the caller's lanes (and unit); saya: the tasks the caller holds "
+                            "(claimed or assigned); lajur: unclaimed tasks of the caller's lanes; tim: for heads, "
+                            "every task of the organisations they head. `total` stops at 1001 (more than 1000)."},
             {"name": "process", "in": "query", "required": False, "schema": {"type": "string"},
              "description": "Only tasks of this process key, e.g. sop_000."},
             {"name": "overdue", "in": "query", "required": False, "schema": {"type": "boolean", "default": False}},
@@ -288,6 +299,19 @@ PATHS = {
         ],
         "responses": {"200": _json(_ref("TaskPage"), "One page of tasks, soonest due first."),
                       "400": _error("Invalid query parameter."), "401": _UNAUTHORISED},
+    }},
+    "/tasks/assign": {"post": {
+        "summary": "A head assigns (or reassigns) one or many tasks to a colleague, with one reason.",
+        "description": "All or nothing: if one task is not the head's to assign, or the colleague may not hold "
+                       "it (lane role, unit, organisation), nothing changes and the message names that task. "
+                       "Each task is audited as task.assigned; the assignee gets one e-mail listing them.",
+        "tags": ["tasks"], "security": _STAFF, "parameters": [_LANG],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("AssignRequest")}}},
+        "responses": {"200": _json(_ref("TaskList"), "Assigned; the tasks as they now stand."),
+                      "400": _error("The body is not a JSON object, or a field has the wrong type."),
+                      "401": _UNAUTHORISED,
+                      "422": _error("Nothing assigned: no reason, an unknown or inactive colleague, or a task "
+                                    "that is not the head's to assign or the colleague's to hold (named).")},
     }},
     "/tasks/{task_id}": {"get": {
         "summary": "A task with its form as JSON Schema.", "tags": ["tasks"], "security": _STAFF,

@@ -11,11 +11,12 @@ from app.api.parsing import json_body, language, query_bool, query_page
 from app.downloads import content_disposition
 from app.services import api_views
 from app.services.access import NotAllowed, case_for, completed_by, task_for
+from app.services.assignment import AssignmentError, assign_tasks
 from app.services.audit import case_events
 from app.services.case_pdf import render_case_pdf
 from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError
-from app.services.inbox import PER_PAGE, inbox
+from app.services.inbox import PER_PAGE, TAB_ALL, TABS, inbox
 
 
 def _task_not_found() -> ApiError:
@@ -55,8 +56,12 @@ def _ready_task(task_id: str):
 @bp.get("/tasks")
 @token_required
 def list_tasks():
+    tab = request.args.get("tab") or TAB_ALL
+    if tab not in TABS:
+        raise ApiError(400, _("Parameter 'tab' harus salah satu dari: %(tabs)s.", tabs=", ".join(TABS)))
     page = inbox(
         user=api_user(),
+        tab=tab,
         process_key=request.args.get("process") or None,
         overdue_only=query_bool("overdue"),
         page=query_page(),
@@ -68,6 +73,23 @@ def list_tasks():
         "total": page.total,
         "per_page": PER_PAGE,
     }
+
+
+@bp.post("/tasks/assign")
+@token_required
+def assign():
+    """A head gives one or many tasks to a colleague, with one reason: all or nothing."""
+    body = json_body()
+    task_ids, assignee, reason = body.get("task_ids"), body.get("assignee"), body.get("reason")
+    if not isinstance(task_ids, list) or not all(isinstance(t, str) for t in task_ids):
+        raise ApiError(400, _("'task_ids' harus berupa daftar id tugas."))
+    if not isinstance(assignee, str) or not isinstance(reason, str):
+        raise ApiError(400, _("'assignee' dan 'reason' harus berupa teks."))
+    try:
+        entries = assign_tasks(head=api_user(), task_ids=task_ids, assignee=assignee, reason=reason)
+    except AssignmentError as exc:
+        raise ApiError(422, str(exc)) from None
+    return {"items": api_views.task_items(entries, viewer=api_user())}
 
 
 @bp.get("/tasks/<task_id>")

@@ -1,4 +1,5 @@
-"""Staff inbox: the tasks of one's lanes (and unit), claim, and the task page."""
+"""Staff inbox: the tabs (mine, my lanes, all, the team's), claim, and the task page;
+saved filters and assigning tasks are in app/inbox/team.py."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,22 +12,32 @@ from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError, default_values, reference_types
-from app.services.inbox import inbox
+from app.services.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, inbox, tab_counts
 from app.services.processes import deployed_processes, version_forms
 from app.services.references import reference_choices
+from app.services.saved_filters import visible_filters
+from app.services.supervision import colleagues, is_head
 
 
 @bp.get("/tugas")
 @login_required
 def index():
+    tab = request.args.get("tab") or TAB_ALL
     page = inbox(
         user=current_user,
+        tab=tab,
         process_key=request.args.get("proses") or None,
+        lane=request.args.get("lajur") or None,
         overdue_only=request.args.get("terlambat") == "1",
         page=request.args.get("halaman", 1, type=int),
     )
+    counts = tab_counts(user=current_user)
     return render_template(
-        "inbox/index.html", page=page, processes=deployed_processes(), startable=startable_processes(current_user)
+        "inbox/index.html", page=page, processes=deployed_processes(), startable=startable_processes(current_user),
+        counts=counts, count_cap=COUNT_CAP, filters=visible_filters(user=current_user),
+        may_share=is_head(current_user) and bool(current_user.unit_code),
+        colleagues=colleagues(current_user) if page.tab == TAB_TEAM else [],
+        query={k: v for k in ("tab", "proses", "lajur", "terlambat") if (v := request.args.get(k))},
     )
 
 

@@ -18,6 +18,7 @@ from app.models.inbound_mail import InboundMail
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
+from app.models.saved_filter import SavedFilter
 
 __all__ = [
     "PasswordResetToken",
@@ -37,6 +38,7 @@ __all__ = [
     "Organisation",
     "RateLimitCounter",
     "Role",
+    "SavedFilter",
     "User",
     "user_roles",
     "ProcessDefinition",

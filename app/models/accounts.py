@@ -49,6 +49,10 @@ class Organisation(db.Model):
     # imap_host, imap_port, imap_user, imap_ssl, auto_reply, allow, deny. The password is
     # never stored here: DUMAS_IMAP_PASSWORDS in the environment (app/config.py).
     mail_settings: Mapped[dict | None] = mapped_column(JSON)
+    # The roles whose members head this organisation's work (the "Tim" tab, assigning
+    # tasks): a list of role names, or None for the default, the supervising lanes of its
+    # SOP (app/services/supervision.py). Set with `organisations heads`.
+    head_roles: Mapped[list | None] = mapped_column(JSON)
 
     @property
     def hosted(self) -> bool:

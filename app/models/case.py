@@ -69,7 +69,8 @@ class TaskIndexEntry(db.Model):
     # The timer that sets due_at, and the lane whose members may extend it.
     deadline_element: Mapped[str | None] = mapped_column(String(100))
     extend_role: Mapped[str | None] = mapped_column(String(100))
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # Who holds it: claimed it themselves or was assigned it by a head ("Untuk saya").
+    claimed_by: Mapped[str | None] = mapped_column(String(100), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="tasks")

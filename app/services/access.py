@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, ProcessVersion, TaskIndexEntry, User
 from app.services.organisations import organisation_running
 from app.services.processes import deployed_processes
+from app.services.supervision import headed_organisations
 
 
 class NotAllowed(Exception):
@@ -25,6 +26,19 @@ def can_work_on(user: User, entry: TaskIndexEntry) -> bool:
     if entry.role not in user.role_names or not same_organisation(user, entry.case):
         return False
     return entry.org_unit is None or entry.org_unit == user.unit_code
+
+
+def may_hold_task(user: User, entry: TaskIndexEntry) -> bool:
+    """Who may be given a task by a head: an active account that may work on it (its
+    lane's role, the case's organisation, the routed unit). The one place that says so;
+    a delegation (Plt.) extends it here."""
+    return user.active and can_work_on(user, entry)
+
+
+def can_assign(head: User, entry: TaskIndexEntry, *, reach: set[str] | None = None) -> bool:
+    """A head may assign the tasks of the organisations whose work they head
+    (app/services/supervision.py); `reach`, those organisations read once for a batch."""
+    return entry.case.organisation_code in (reach if reach is not None else set(headed_organisations(head)))
 
 
 def can_view_case(user: User, case: Case) -> bool:

@@ -1,14 +1,26 @@
-"""The inbox: ready tasks a user may work on, read from the task index only."""
-from dataclasses import dataclass
+"""The inbox: ready tasks a user may work on, read from the task index only.
+
+Tabs: "semua" every task of the user's lanes (and unit), claimed or not; "saya" the tasks
+the user holds (claimed, or assigned by a head); "lajur" the unclaimed tasks of the
+user's lanes; "tim" (heads only, app/services/supervision.py) every task of the
+organisations they head, with who holds it. Counts stop at COUNT_CAP: a count never
+reads more than COUNT_CAP + 1 index rows, however many tasks wait.
+"""
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import or_
+from sqlalchemy import Select, false, or_
 
 from app.extensions import db
-from app.models import Case, Complaint, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+from app.models import Case, Complaint, Organisation, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
 from app.services.case_files import complaints_by_case
+from app.services.processes import deployed_processes
+from app.services.supervision import headed_organisations
 
 PER_PAGE = 20
+COUNT_CAP = 1000
+TAB_ALL, TAB_MINE, TAB_LANES, TAB_TEAM = "semua", "saya", "lajur", "tim"
+TABS = (TAB_MINE, TAB_LANES, TAB_ALL, TAB_TEAM)
 
 
 @dataclass(frozen=True)
@@ -18,37 +30,99 @@ class InboxPage:
     complaints: dict[int, Complaint]
     page: int
     pages: int
+    # Counted up to COUNT_CAP + 1: `capped` says there are more than COUNT_CAP.
     total: int
+    capped: bool = False
+    has_next: bool = False
+    tab: str = TAB_ALL
+    # The lanes the tab's tasks stand in, for the lane filter.
+    lanes: list[str] = field(default_factory=list)
 
 
-def inbox(
-    *, user: User, process_key: str | None = None, overdue_only: bool = False, page: int = 1, per_page: int = PER_PAGE
-) -> InboxPage:
-    """Tasks of the user's roles (and unit), soonest due first, then oldest."""
-    now = datetime.now(timezone.utc)
+def _tab_query(user: User, tab: str) -> Select:
+    query = db.select(TaskIndexEntry).join(Case, TaskIndexEntry.case_id == Case.id)
+    if tab == TAB_MINE:
+        return query.where(TaskIndexEntry.claimed_by == user.username)
+    if tab == TAB_TEAM:
+        # The organisation boundary is part of the query: a head sees nothing outside it.
+        organisations = headed_organisations(user)
+        return query.where(Case.organisation_code.in_(organisations) if organisations else false())
     query = (
-        db.select(TaskIndexEntry)
-        .join(Case, TaskIndexEntry.case_id == Case.id)
-        .where(TaskIndexEntry.role.in_(user.role_names or {""}))
+        query.where(TaskIndexEntry.role.in_(user.role_names or {""}))
         .where(or_(TaskIndexEntry.org_unit.is_(None), TaskIndexEntry.org_unit == user.unit_code))
     )
     if user.organisation_code is not None:
         query = query.where(Case.organisation_code == user.organisation_code)
+    if tab == TAB_LANES:
+        query = query.where(TaskIndexEntry.claimed_by.is_(None))
+    return query
+
+
+def _filtered(query: Select, *, process_key: str | None, lane: str | None, overdue_only: bool) -> Select:
     if process_key:
         query = (
             query.join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
             .join(ProcessDefinition, ProcessVersion.definition_id == ProcessDefinition.id)
             .where(ProcessDefinition.key == process_key)
         )
+    if lane:
+        query = query.where(TaskIndexEntry.lane == lane)
     if overdue_only:
-        query = query.where(TaskIndexEntry.due_at.is_not(None), TaskIndexEntry.due_at < now)
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    entries = db.session.scalars(
+        query = query.where(TaskIndexEntry.due_at.is_not(None), TaskIndexEntry.due_at < datetime.now(timezone.utc))
+    return query
+
+
+def capped_count(query: Select, *, cap: int = COUNT_CAP) -> int:
+    """How many rows the query has, reading at most cap + 1 of them."""
+    limited = query.with_only_columns(TaskIndexEntry.id).order_by(None).limit(cap + 1).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(limited))
+
+
+def tab_counts(*, user: User) -> dict[str, int]:
+    """Each tab's number of tasks (without filters), each at most COUNT_CAP + 1; the
+    team tab only for heads."""
+    tabs = [tab for tab in TABS if tab != TAB_TEAM or headed_organisations(user)]
+    return {tab: capped_count(_tab_query(user, tab)) for tab in tabs}
+
+
+def inbox(
+    *, user: User, tab: str = TAB_ALL, process_key: str | None = None, lane: str | None = None,
+    overdue_only: bool = False, page: int = 1, per_page: int = PER_PAGE,
+) -> InboxPage:
+    """One page of a tab, soonest due first, then oldest."""
+    if tab not in TABS:
+        tab = TAB_ALL
+    base = _tab_query(user, tab)
+    query = _filtered(base, process_key=process_key, lane=lane, overdue_only=overdue_only)
+    total = capped_count(query)
+    capped = total > COUNT_CAP
+    pages = max(1, -(-min(total, COUNT_CAP) // per_page))
+    page = max(1, page) if capped else min(max(1, page), pages)
+    rows = db.session.scalars(
         query.order_by(TaskIndexEntry.due_at.is_(None), TaskIndexEntry.due_at, TaskIndexEntry.created_at, TaskIndexEntry.id)
         .offset((page - 1) * per_page)
-        .limit(per_page)
+        .limit(per_page + 1)
     ).all()
+    entries = list(rows[:per_page])
+    lanes = _lanes_of_tab(user, tab)
     complaints = complaints_by_case({entry.case_id for entry in entries})
-    return InboxPage(entries=list(entries), complaints=complaints, page=page, pages=pages, total=total)
+    return InboxPage(entries=entries, complaints=complaints, page=page, pages=pages, total=total, capped=capped,
+                     has_next=len(rows) > per_page, tab=tab, lanes=lanes)
+
+
+def _lanes_of_tab(user: User, tab: str) -> list[str]:
+    """The lanes a tab's tasks can stand in, read from the deployed diagrams (never a
+    scan of the index): the team's lanes for a head, else the user's own."""
+    if tab == TAB_TEAM:
+        keys = set(db.session.scalars(db.select(Organisation.process_key).where(
+            Organisation.code.in_(headed_organisations(user)))))
+        return sorted({lane for v in deployed_processes() if v.definition.key in keys for lane in v.lanes or []})
+    return sorted({lane for v in deployed_processes() for lane in v.lanes or []} & user.role_names)
+
+
+def held_for(claimed_at: datetime | None, *, now: datetime | None = None) -> tuple[int, int, int] | None:
+    """How long a task has been held, as (days, hours, minutes), for the team tab."""
+    if claimed_at is None:
+        return None
+    minutes = max(0, int(((now or datetime.now(timezone.utc)) - claimed_at).total_seconds() // 60))
+    return minutes // 1440, minutes % 1440 // 60, minutes % 60

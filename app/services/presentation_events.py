@@ -68,6 +68,14 @@ def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
         return _("Diambil: %(step)s", step=detail)
     if action == "task.unclaimed":
         return _("Dilepas: %(step)s", step=detail)
+    if action == "task.assigned":
+        who = after.get("assignee") or "—"
+        if after.get("assignee_name"):
+            who = f"{after['assignee_name']} ({who})"
+        text = _("Ditugaskan: %(step)s kepada %(to)s oleh %(by)s", step=detail, to=who, by=event.actor)
+        if before.get("claimed_by"):
+            text += _(", sebelumnya dipegang %(user)s", user=before["claimed_by"])
+        return text + _(" · alasan: %(reason)s", reason=after.get("reason") or "—")
     if action == "decision.evaluated":
         return _("Keputusan %(table)s: %(result)s, dari %(inputs)s", table=element,
                  result=pairs_text(after, labels=labels, lang=lang, zone=zone) or "—",

@@ -14,6 +14,7 @@ EXPECTED = {
     ("/complaints/{tracking_number}/rating", "post"),
     ("/complaints/{tracking_number}/objection", "post"),
     ("/tasks", "get"),
+    ("/tasks/assign", "post"),
     ("/tasks/{task_id}", "get"),
     ("/tasks/{task_id}/claim", "post"),
     ("/tasks/{task_id}/unclaim", "post"),
