@@ -17,11 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 import zlib
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -147,16 +146,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(("SQLite", *service_layer(f"sqlite:///{tmp}/bench.sqlite", args.iterations)))
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"dumas_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False)
+    with throwaway_postgres(args.postgres_url) as url:
         rows.append(("PostgreSQL", *service_layer(url, args.iterations)))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     for label, median, p95, _, _ in rows:
         print(f"  service layer, {label:<11} median {median:6.2f}  p95 {p95:6.2f}  ratio {median / bare_median:4.2f}x")
 

@@ -18,7 +18,8 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import insert, text
+from throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -112,15 +113,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         run("SQLite", f"sqlite:///{tmp}/bench.sqlite", args)
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"dumas_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        run("PostgreSQL", make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False), args)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with throwaway_postgres(args.postgres_url) as url:
+        run("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":

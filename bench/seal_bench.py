@@ -13,12 +13,12 @@ import argparse
 import sys
 import tempfile
 import time
-import uuid
 import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import insert, text
+from throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -127,17 +127,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         run("SQLite", f"sqlite:///{tmp}/bench.sqlite", args, Path(tmp) / "seals.jsonl")
-    admin = create_engine(args.postgres_url, isolation_level="AUTOCOMMIT")
-    name = f"dumas_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
+    with throwaway_postgres(args.postgres_url) as url:
         with tempfile.TemporaryDirectory() as tmp:
-            run("PostgreSQL", make_url(args.postgres_url).set(database=name).render_as_string(hide_password=False),
-                args, Path(tmp) / "seals.jsonl")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            run("PostgreSQL", url, args, Path(tmp) / "seals.jsonl")
 
 
 if __name__ == "__main__":
