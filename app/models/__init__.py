@@ -8,12 +8,15 @@ from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
+from app.models.search import CaseIdentitySearch, CaseSearchText
 
 __all__ = [
     "AuditEvent",
     "AuditSeal",
     "Case",
+    "CaseIdentitySearch",
     "CaseRecord",
+    "CaseSearchText",
     "CaseUnit",
     "Complaint",
     "Document",
