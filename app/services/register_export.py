@@ -3,6 +3,7 @@ the complainant's identity columns only when the reader may see at least one of 
 identities exported, and then blank for every row whose identity they may not see."""
 import csv
 import io
+import re
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from app.services.register_rows import RegisterRow, register_rows
 EXPORT_LIMIT = 20000
 _CHUNK = 500
 FORMATS = ("csv", "xlsx")
+_NUMBER = re.compile(r"[+-]?[0-9][0-9 .-]*")
 
 
 def _columns() -> list[tuple[str, object]]:
@@ -66,6 +68,14 @@ def _table(rows: list[RegisterRow]) -> tuple[list[str], list[list[str]]]:
     return [name for name, _get in columns], [[str(get(r)) for _name, get in columns] for r in rows]
 
 
+def _inert(value: str) -> str:
+    """A cell a spreadsheet would run as a formula (= + - @ first) made text; a phone
+    number such as +6281… is only digits and stays as it is."""
+    if value[:1] in "=+-@" and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def export_file(query: RegisterQuery, *, user: User, lang: str, fmt: str) -> bytes:
     header, body = _table(export_rows(query, user=user, lang=lang))
     if fmt == "csv":
@@ -73,7 +83,7 @@ def export_file(query: RegisterQuery, *, user: User, lang: str, fmt: str) -> byt
         writer = csv.writer(out)
         writer.writerow(header)
         # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it text.
-        writer.writerows([["'" + v if v[:1] in "=+-@" else v for v in line] for line in body])
+        writer.writerows([[_inert(v) for v in line] for line in body])
         # With a BOM, so spreadsheet programs read the Indonesian text as UTF-8.
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     book = Workbook()

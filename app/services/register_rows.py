@@ -72,8 +72,8 @@ def register_rows(case_ids: list[int], *, viewer: User, lang: str, now: datetime
                                    .order_by(TaskIndexEntry.created_at, TaskIndexEntry.id)):
         tasks.setdefault(task.case_id, []).append(task)
     organisations = {o.code: o for o in db.session.scalars(select(Organisation))}
-    processes = dict(db.session.execute(select(ProcessVersion.id, ProcessDefinition.name).join(ProcessDefinition)).tuples())
-    unit_names = dict(db.session.execute(select(OrgUnit.code, OrgUnit.name)).tuples())
+    processes = dict(db.session.execute(select(ProcessVersion.id, ProcessDefinition.name).join(ProcessDefinition)).tuples().all())
+    unit_names = dict(db.session.execute(select(OrgUnit.code, OrgUnit.name)).tuples().all())
     rows = []
     for case_id in case_ids:
         case = cases[case_id]
