@@ -74,6 +74,14 @@ def register_rows(case_ids: list[int], *, viewer: User, lang: str, now: datetime
     organisations = {o.code: o for o in db.session.scalars(select(Organisation))}
     processes = dict(db.session.execute(select(ProcessVersion.id, ProcessDefinition.name).join(ProcessDefinition)).tuples().all())
     unit_names = dict(db.session.execute(select(OrgUnit.code, OrgUnit.name)).tuples().all())
+    # Each label translated once per call, not once per row.
+    labels: dict[tuple[str, str | None], str] = {}
+
+    def label(kind: str, code: str | None, make) -> str:
+        if (kind, code) not in labels:
+            labels[kind, code] = make(code)
+        return labels[kind, code]
+
     rows = []
     for case_id in case_ids:
         case = cases[case_id]
@@ -97,15 +105,16 @@ def register_rows(case_ids: list[int], *, viewer: User, lang: str, now: datetime
             title=redact_identity(case.title or (complaint.judul if complaint else ""), complaint=complaint, viewer=viewer),
             organisation=organisation.name if organisation else (case.organisation_code or "—"),
             process=processes.get(case.process_version_id, ""),
-            status=status_label(case.status, lang=lang), status_code=case.status,
+            status=label("status", case.status, lambda c: status_label(c, lang=lang)), status_code=case.status,
             received_at=case.created_at, received=local_time(case.created_at, zone=zone),
             due_at=due, due=local_time(due, zone=zone) if due else "—", overdue=bool(due and due < now),
             steps=[t.title for t in open_tasks], lanes=sorted({t.lane for t in open_tasks}),
             units=sorted({unit_names.get(t.org_unit, t.org_unit) for t in open_tasks if t.org_unit}),
             claimed_by=sorted({t.claimed_by for t in open_tasks if t.claimed_by}),
-            channel=channel_label(complaint.channel if complaint else None),
-            type=type_label(complaint.jenis if complaint else None),
-            confidentiality=confidentiality_label(complaint.confidentiality or "biasa") if complaint else "—",
+            channel=label("channel", complaint.channel if complaint else None, channel_label),
+            type=label("type", complaint.jenis if complaint else None, type_label),
+            confidentiality=label("confidentiality", (complaint.confidentiality or "biasa") if complaint else None,
+                                  lambda c: confidentiality_label(c) if c else "—"),
             identity=identity, complainant=complainant,
         ))
     return rows
