@@ -34,7 +34,7 @@ from app.services.calendar import calendar_for
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_ADMIN_ROLES
 from app.services.report_data import AT_RISK_DAYS
-from app.services.search_index import identity_matches, text_matches
+from app.services.search_index import identity_matches, identity_matches_row, text_matches, text_matches_row
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -44,6 +44,8 @@ DEADLINES = ("overdue", "at_risk")
 TRACKING_NUMBER = re.compile(r"^(?:DUMAS-)?(\d{4})-(\d{6})$", re.IGNORECASE)
 _FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _MAX_QUERY = 200
+# Up to this many search hits are fetched as ids first (see _search).
+SEARCH_PROBE = 2000
 
 
 class RegisterInputError(ValueError):
@@ -284,17 +286,34 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
     return where
 
 
+def _probe(select_ids) -> list[int] | None:
+    """The ids `select_ids` finds if there are at most SEARCH_PROBE of them, else None."""
+    ids = list(db.session.scalars(select_ids.limit(SEARCH_PROBE + 1)))
+    return ids if len(ids) <= SEARCH_PROBE else None
+
+
 def _search(q: str, *, scope: _Scope):
+    """Few matches (the usual search): their ids, so the database sorts only those. Many
+    (a common word): a test per row, so the walk in the register's order stops after a
+    page instead of first gathering every match."""
     number = TRACKING_NUMBER.fullmatch(q.strip())
     if number:
         return Case.tracking_number == f"DUMAS-{number.group(1)}-{number.group(2)}"
+    in_text, in_identity = text_matches(q), identity_matches(q)
+    if in_text is None and in_identity is None:
+        return false()
+    text_ids = _probe(in_text) if in_text is not None else []
+    identity_ids = [] if in_identity is None else _probe(
+        select(Case.id).join(Complaint, Complaint.case_id == Case.id)
+        .where(Case.id.in_(in_identity), identity_visible_sql(scope)))
     conditions = []
-    in_text = text_matches(q)
-    if in_text is not None:
-        conditions.append(Case.id.in_(in_text))
-    in_identity = identity_matches(q)
-    if in_identity is not None:
-        conditions.append(and_(Case.id.in_(in_identity), identity_visible_sql(scope)))
+    if text_ids is None:
+        conditions.append(text_matches_row(q, Case.id))
+    if identity_ids is None:
+        conditions.append(and_(identity_matches_row(q, Case.id), identity_visible_sql(scope)))
+    ids = (text_ids or []) + (identity_ids or [])
+    if ids:
+        conditions.append(Case.id.in_(ids))
     return or_(false(), *conditions)
 
 

@@ -98,3 +98,17 @@ def test_export_xlsx_has_the_same_table(client, auth, scenario):
     assert values[1][0] == scenario.queue.tracking_number and values[1][13] == "Aspirasi"
     assert values[1][-4] == "Budi Santoso"
     assert client.get("/kasus/ekspor.pdf").status_code == 404
+
+
+def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scenario, monkeypatch):
+    """Past SEARCH_PROBE hits the register tests each row instead of listing ids; with
+    the threshold at 0 every search takes that path and must answer the same."""
+    from app.services import register
+
+    monkeypatch.setattr(register, "SEARCH_PROBE", 0)
+    assert [i["id"] for i in _search(client, "kepala", "sertifikasi")["items"]] == [scenario.queue.id]
+    assert [i["id"] for i in _search(client, "kepala", "gratifikasi")["items"]] == [scenario.routed.id]
+    assert _search(client, "kepala", IDENTITY["nik"]) == _search(client, "kepala", NOBODY_NIK)
+    assert _search(client, "kepala", IDENTITY["nik"])["items"] == []
+    assert [i["id"] for i in _search(client, "admin", IDENTITY["nik"])["items"]] == [scenario.secret.id]
+    assert {i["id"] for i in _search(client, "kepala", "Budi")["items"]} == {scenario.routed.id, scenario.queue.id}
