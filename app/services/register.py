@@ -302,18 +302,19 @@ def _search(q: str, *, scope: _Scope):
     in_text, in_identity = text_matches(q), identity_matches(q)
     if in_text is None and in_identity is None:
         return false()
-    text_ids = _probe(in_text) if in_text is not None else []
-    identity_ids = [] if in_identity is None else _probe(
-        select(Case.id).join(Complaint, Complaint.case_id == Case.id)
-        .where(Case.id.in_(in_identity), identity_visible_sql(scope)))
     conditions = []
+    text_ids = _probe(in_text) if in_text is not None else []
     if text_ids is None:
         conditions.append(text_matches_row(q, Case.id))
+    elif text_ids:
+        conditions.append(Case.id.in_(text_ids))
+    # The identity index answers for every complainant; whose identity this viewer may
+    # see is decided here, in the same query as the cases they may see.
+    identity_ids = _probe(in_identity) if in_identity is not None else []
     if identity_ids is None:
         conditions.append(and_(identity_matches_row(q, Case.id), identity_visible_sql(scope)))
-    ids = (text_ids or []) + (identity_ids or [])
-    if ids:
-        conditions.append(Case.id.in_(ids))
+    elif identity_ids:
+        conditions.append(and_(Case.id.in_(identity_ids), identity_visible_sql(scope)))
     return or_(false(), *conditions)
 
 
