@@ -305,14 +305,17 @@ def _search(q: str, *, scope: _Scope):
     conditions = []
     text_ids = _probe(in_text) if in_text is not None else []
     if text_ids is None:
-        conditions.append(text_matches_row(q, Case.id))
+        row_test = text_matches_row(q, Case.id)
+        conditions.append(Case.id.in_(in_text) if row_test is None else row_test)
     elif text_ids:
         conditions.append(Case.id.in_(text_ids))
     # The identity index answers for every complainant; whose identity this viewer may
     # see is decided here, in the same query as the cases they may see.
     identity_ids = _probe(in_identity) if in_identity is not None else []
     if identity_ids is None:
-        conditions.append(and_(identity_matches_row(q, Case.id), identity_visible_sql(scope)))
+        row_test = identity_matches_row(q, Case.id)
+        conditions.append(and_(Case.id.in_(in_identity) if row_test is None else row_test,
+                               identity_visible_sql(scope)))
     elif identity_ids:
         conditions.append(and_(Case.id.in_(identity_ids), identity_visible_sql(scope)))
     return or_(false(), *conditions)
