@@ -288,6 +288,11 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
 
 def _probe(select_ids) -> list[int] | None:
     """The ids `select_ids` finds if there are at most SEARCH_PROBE of them, else None."""
+    if db.engine.dialect.name == "postgresql":
+        # Planned as a whole (the GIN index), read only as far as the limit: planned with
+        # the LIMIT, PostgreSQL may scan the whole table hoping for early hits.
+        hits = select_ids.cte("hits").prefix_with("MATERIALIZED")
+        select_ids = select(hits.c[0])
     ids = list(db.session.scalars(select_ids.limit(SEARCH_PROBE + 1)))
     return ids if len(ids) <= SEARCH_PROBE else None
 
