@@ -45,7 +45,7 @@ TRACKING_NUMBER = re.compile(r"^(?:DUMAS-)?(\d{4})-(\d{6})$", re.IGNORECASE)
 _FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _MAX_QUERY = 200
 # Up to this many search hits are fetched as ids first (see _search).
-SEARCH_PROBE = 2000
+SEARCH_PROBE = 500
 
 
 class RegisterInputError(ValueError):
