@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.services.outbox import install as install_outbox
 
     install_outbox()  # audit events that concern the complainant queue their emails
+    from app.services.search_index import install as install_search_index
+
+    install_search_index()  # the register's search indexes follow every commit
     from app.limits import install as install_limits
 
     install_limits(app)  # spam_guard() for the public forms
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.inbox import bp as inbox_bp
     from app.modeler import bp as modeler_bp
     from app.public import bp as public_bp
+    from app.register import bp as register_bp
     from app.reports import bp as reports_bp
     from app.vendor import bp as vendor_bp
     from app.versions import bp as versions_bp
@@ -106,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(register_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(vendor_bp)

@@ -2,6 +2,7 @@
 routes promise, not what a generator guessed. tests/integration/test_api_openapi.py
 checks it against the application's URL map."""
 from app.api import bp
+from app.api.openapi_register import REGISTER_PARAMETERS, REGISTER_SCHEMAS
 from app.input_guard import MAX_DATABASE_ID
 from app.services.accounts import TOKEN_MAX_AGE_SECONDS
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
@@ -333,6 +334,12 @@ PATHS = {
         extra={"422": _json(_ref("ValidationError"), "Invalid form fields, each named with its message."),
                "500": _error("The process engine failed; the case stays at its last good state and the error is recorded on it.")},
     )},
+    "/cases": {"get": {
+        "summary": "The case register: every case the caller may see (the case page's rule, in the query), "
+                   "filtered, searched, sorted and keyset-paged.", "tags": ["cases"], "security": _STAFF,
+        "parameters": [*REGISTER_PARAMETERS, _LANG],
+        "responses": {"200": _json(_ref("RegisterPage"), "One page of the register."), "401": _UNAUTHORISED},
+    }},
     "/cases/{case_id}": {"get": {
         "summary": "A case: status, current tasks, process version, documents.", "tags": ["cases"],
         "security": _STAFF, "parameters": [_CASE_ID, _LANG],
@@ -374,7 +381,7 @@ def openapi_document(*, server_url: str) -> dict:
         "servers": [{"url": server_url}],
         "paths": _with_common_responses(PATHS),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | REGISTER_SCHEMAS,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "A token from POST /auth/token."}},
         },

@@ -19,13 +19,16 @@ from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
 from app.models.saved_filter import SavedFilter
+from app.models.search import CaseIdentitySearch, CaseSearchText
 
 __all__ = [
     "PasswordResetToken",
     "AuditEvent",
     "AuditSeal",
     "Case",
+    "CaseIdentitySearch",
     "CaseRecord",
+    "CaseSearchText",
     "CaseUnit",
     "Complaint",
     "Document",

@@ -19,6 +19,7 @@ EXPECTED = {
     ("/tasks/{task_id}/claim", "post"),
     ("/tasks/{task_id}/unclaim", "post"),
     ("/tasks/{task_id}/complete", "post"),
+    ("/cases", "get"),
     ("/cases/{case_id}", "get"),
     ("/cases/{case_id}/events", "get"),
     ("/cases/{case_id}/pdf", "get"),

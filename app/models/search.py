@@ -1,0 +1,28 @@
+"""The register's search indexes, one row per case (app/services/search_index.py writes
+them). The full-text machinery lives beside them in the database, created by the
+migration: on PostgreSQL a generated `tsv` column with a GIN index, on SQLite an FTS5
+table `<table>_fts` kept in step by triggers. The models name only the text."""
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class CaseSearchText(db.Model):
+    """What anyone who may see the case may search: title, description, location,
+    terlapor and the staff outputs' text, with the complainant's identity blanked."""
+
+    __tablename__ = "case_search"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseIdentitySearch(db.Model):
+    """The complainant's name, NIK, e-mail and phone: consulted only for viewers who may
+    see that identity, so a search by them tells nobody else anything."""
+
+    __tablename__ = "case_identity_search"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    terms: Mapped[str] = mapped_column(Text, default="")

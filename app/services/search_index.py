@@ -1,0 +1,192 @@
+"""The register's search indexes (app/models/search.py), kept up to date as text is
+written, and the full-text match each database answers.
+
+Whatever service writes a case's title, its complaint or a staff output (a CaseRecord),
+the session notes the case after the flush and rewrites its two index rows just before
+the commit, in the same transaction: no writer has to remember the index, and the index
+never holds text that was rolled back.
+
+The text index blanks the complainant's identity values wherever staff copied them into
+a record (as `redact_identity` does for a reader who may not see them), so searching it
+for a name or a NIK finds nothing; identity lives only in the identity index, which the
+register consults for viewers who may see that identity (app/services/register.py).
+
+PostgreSQL uses the `indonesian` text search configuration when the server has it (a
+Snowball stemmer: "pungutan", "dipungut" and "memungut" all become "pungut"); SQLite's
+FTS5 has no Indonesian stemmer, so each word is matched as a prefix ("pungut" finds
+"pungutan" but not "dipungut").
+"""
+import re
+from functools import lru_cache
+
+from sqlalchemy import event, func, inspect, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models import Case, CaseIdentitySearch, CaseRecord, CaseSearchText, Complaint
+from app.services.identity import IDENTITY_FIELDS
+
+_PENDING = "search_index_cases"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MIN_SECRET = 5  # as app/services/identity.py: shorter values would blank ordinary words
+_PHONE = re.compile(r"^\+?[0-9][0-9 .-]{6,}$")
+
+
+def phone_forms(phone: str | None) -> list[str]:
+    """A phone as digits in both the international and the local form."""
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return []
+    if digits.startswith("62"):
+        return [digits, "0" + digits[2:]]
+    if digits.startswith("0"):
+        return [digits, "62" + digits[1:]]
+    return [digits]
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def texts_for(*, case: Case, complaint: Complaint | None, records: list[CaseRecord]) -> tuple[str, str]:
+    """(searchable body, identity terms) of one case."""
+    parts = [case.title or ""]
+    if complaint is not None:
+        parts += [complaint.judul or "", complaint.uraian or "", complaint.lokasi_kejadian or "", complaint.terlapor or ""]
+    for record in records:
+        parts += [s for item in record.content or [] if isinstance(item, dict) for s in _strings(item.get("value"))]
+    body = "\n".join(p for p in parts if p)
+    if complaint is None:
+        return body, ""
+    secrets = sorted({(getattr(complaint, f) or "").strip() for f in IDENTITY_FIELDS
+                      if len((getattr(complaint, f) or "").strip()) >= _MIN_SECRET}, key=len, reverse=True)
+    if secrets:
+        body = re.sub("|".join(re.escape(s) for s in secrets), " ", body, flags=re.IGNORECASE)
+    terms = [complaint.nama_lengkap or "", complaint.nik or "", complaint.email or "", *phone_forms(complaint.no_hp)]
+    return body, " ".join(t for t in terms if t)
+
+
+def reindex_case(*, session: Session, case_id: int) -> None:
+    """Rewrite the case's two index rows (no commit)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return
+    complaint = session.scalars(select(Complaint).where(Complaint.case_id == case_id)).first()
+    records = session.scalars(select(CaseRecord).where(CaseRecord.case_id == case_id).order_by(CaseRecord.id)).all()
+    body, terms = texts_for(case=case, complaint=complaint, records=list(records))
+    session.merge(CaseSearchText(case_id=case_id, body=body))
+    session.merge(CaseIdentitySearch(case_id=case_id, terms=terms))
+
+
+def _after_flush(session, _context) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    for obj in session.new:
+        if isinstance(obj, (Complaint, CaseRecord)):
+            pending.add(obj.case_id)
+        elif isinstance(obj, Case):
+            pending.add(obj.id)
+    # A case changes at every step; only a new title, description or record is news here.
+    for obj in session.dirty:
+        if isinstance(obj, Case) and inspect(obj).attrs.title.history.has_changes():
+            pending.add(obj.id)
+        elif isinstance(obj, (Complaint, CaseRecord)) and session.is_modified(obj):
+            pending.add(obj.case_id)
+
+
+def _before_commit(session) -> None:
+    session.flush()
+    pending = session.info.pop(_PENDING, set())
+    for case_id in sorted(i for i in pending if i is not None):
+        reindex_case(session=session, case_id=case_id)
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def install() -> None:
+    """Listen to every session of the process (idempotent: create_app calls it per app),
+    as app/services/outbox.py does."""
+    for name, handler in (("after_flush", _after_flush), ("before_commit", _before_commit),
+                          ("after_rollback", _after_rollback)):
+        if not event.contains(Session, name, handler):
+            event.listen(Session, name, handler)
+
+
+@lru_cache(maxsize=8)
+def _pg_config(url: str) -> str:
+    found = db.session.execute(text("SELECT 1 FROM pg_ts_config WHERE cfgname = 'indonesian'")).first()
+    return "indonesian" if found else "simple"
+
+
+def text_search_config() -> str:
+    """The configuration the migration used for the text index."""
+    return _pg_config(str(db.engine.url))
+
+
+def _fts5_query(words: list[str]) -> str:
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def text_matches(query: str):
+    """A SELECT of the case ids whose searchable text holds every word of `query`, or
+    None when it has no word."""
+    words = _WORD.findall(query.lower())
+    if not words:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        return select(CaseSearchText.case_id).where(
+            literal_column("case_search.tsv").op("@@")(func.plainto_tsquery(text_search_config(), " ".join(words))))
+    return select(literal_column("rowid")).select_from(text("case_search_fts")).where(
+        literal_column("case_search_fts").op("MATCH")(_fts5_query(words)))
+
+
+def text_matches_row(query: str, case_id_column):
+    """The same test as `text_matches`, for one case row of an outer query: evaluated per
+    row, so a query walking an index in the register's order stops after one page.
+    None on SQLite, whose FTS5 reads a common word's whole list for each row: there the
+    register joins the matches instead (100 k cases: well within the page's time)."""
+    words = _WORD.findall(query.lower())
+    if not words or db.engine.dialect.name != "postgresql":
+        return None
+    # A scalar subquery, which PostgreSQL never turns into a join over every match.
+    return (select(literal_column("case_search.tsv").op("@@")(func.plainto_tsquery(text_search_config(),
+                                                                                   " ".join(words))))
+            .select_from(CaseSearchText).where(CaseSearchText.case_id == case_id_column)
+            .scalar_subquery().is_(True))
+
+
+def identity_matches_row(query: str, case_id_column):
+    """`identity_matches` for one case row of an outer query (see text_matches_row)."""
+    raw, words = _identity_words(query)
+    if not words or db.engine.dialect.name != "postgresql":
+        return None
+    return (select(literal_column("case_identity_search.tsv").op("@@")(func.plainto_tsquery("simple", raw)))
+            .select_from(CaseIdentitySearch).where(CaseIdentitySearch.case_id == case_id_column)
+            .scalar_subquery().is_(True))
+
+
+def _identity_words(query: str) -> tuple[str, list[str]]:
+    raw = query.strip()
+    if _PHONE.fullmatch(raw):
+        raw = re.sub(r"\D", "", raw)
+    return raw.lower(), _WORD.findall(raw.lower())
+
+
+def identity_matches(query: str):
+    """A SELECT of the case ids whose complainant's name, NIK, e-mail or phone match
+    `query` (for the register to restrict to identities the viewer may see)."""
+    raw, words = _identity_words(query)
+    if not words:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        return select(CaseIdentitySearch.case_id).where(
+            literal_column("case_identity_search.tsv").op("@@")(func.plainto_tsquery("simple", raw)))
+    return select(literal_column("rowid")).select_from(text("case_identity_search_fts")).where(
+        literal_column("case_identity_search_fts").op("MATCH")(_fts5_query(words)))
