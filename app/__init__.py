@@ -10,6 +10,7 @@ from app.errors import register_error_pages
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import current_language, select_locale
 from app.log_redaction import install_log_redaction
+from app.models.search import include_in_migrations
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, render_as_batch=True, compare_type=True,
+        app, db, render_as_batch=True, compare_type=True, include_object=include_in_migrations,
         directory=str(Path(__file__).resolve().parent.parent / "migrations"),
     )
     _tune_sqlite(app)

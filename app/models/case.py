@@ -13,6 +13,8 @@ from app.models.types import UTCDateTime, utcnow
 
 class Case(db.Model):
     __tablename__ = "cases"
+    # The register's first page, newest first, read straight off this index (keyset paging).
+    __table_args__ = (Index("ix_cases_created_at_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # DUMAS-<year>-<6 digits>; set right after the row has its id.

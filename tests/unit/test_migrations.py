@@ -3,10 +3,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
+from app.models.search import include_in_migrations
 
 
 def test_migrations_create_exactly_the_models(app_context):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_in_migrations})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
