@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.audit_seal import AuditSeal
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
+from app.models.delegation import Delegation
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport
@@ -16,6 +17,7 @@ __all__ = [
     "CaseRecord",
     "CaseUnit",
     "Complaint",
+    "Delegation",
     "Document",
     "CalendarRevision",
     "Holiday",

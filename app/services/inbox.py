@@ -2,10 +2,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import or_
-
 from app.extensions import db
 from app.models import Case, Complaint, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+from app.services.access import workable_clause
 from app.services.case_files import complaints_by_case
 
 PER_PAGE = 20
@@ -29,8 +28,7 @@ def inbox(
     query = (
         db.select(TaskIndexEntry)
         .join(Case, TaskIndexEntry.case_id == Case.id)
-        .where(TaskIndexEntry.role.in_(user.role_names or {""}))
-        .where(or_(TaskIndexEntry.org_unit.is_(None), TaskIndexEntry.org_unit == user.unit_code))
+        .where(workable_clause(user))  # own lanes, and those of whom the user is Plt. for
     )
     if user.organisation_code is not None:
         query = query.where(Case.organisation_code == user.organisation_code)
