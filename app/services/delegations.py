@@ -33,10 +33,15 @@ DELEGATED, RETURNED = "task.delegated", "task.returned"
 # A head of an organisation: its Kepala roles (Kepala Inspektorat, Kepala BSN, ...),
 # who may record a Plt. for their staff, as the system administrator may.
 HEAD_ROLE_PREFIX = "Kepala "
+COMMAND_LINE_ACTOR = "cli"
 
 
 class DelegationError(Exception):
     """Refused; the message is for the person who asked (in their language)."""
+
+
+class DelegationNotFound(DelegationError):
+    """No such delegation, or not one this user may manage (routes answer 404)."""
 
 
 def reason_label(code: str) -> str:
@@ -84,11 +89,11 @@ def _user(username: str) -> User:
 
 
 def create_delegation(*, absent: str, acting: str, starts_at: datetime, ends_at: datetime, reason: str,
-                      note: str = "", actor: User) -> Delegation:
+                      note: str = "", actor: User | None) -> Delegation:
     """Record that `acting` is Plt. for `absent` from `starts_at` to `ends_at`; commits.
-    A window that has already begun starts at once."""
+    A window that has already begun starts at once. `actor` None: the command line."""
     absent_user, acting_user = _user(absent), _user(acting)
-    if not may_manage(actor, absent_user):
+    if actor is not None and not may_manage(actor, absent_user):
         raise DelegationError(_("Anda tidak berwenang menunjuk Plt. untuk %(name)s.", name=absent_user.username))
     if absent_user.id == acting_user.id:
         raise DelegationError(_("Seseorang tidak dapat menjadi Plt. untuk dirinya sendiri."))
@@ -106,27 +111,31 @@ def create_delegation(*, absent: str, acting: str, starts_at: datetime, ends_at:
     if overlapping is not None:
         raise DelegationError(_("Sudah ada Plt. untuk %(name)s pada rentang waktu itu.", name=absent_user.username))
     delegation = Delegation(from_user=absent_user, to_user=acting_user, starts_at=starts_at, ends_at=ends_at,
-                            reason=reason, note=(note or "").strip()[:500], created_by=actor.username,
+                            reason=reason, note=(note or "").strip()[:500], created_by=_name(actor),
                             moved_task_ids=[])
     db.session.add(delegation)
     db.session.flush()
-    record_event(case=None, action=CREATED, actor=actor.username, data_after=_summary(delegation),
+    record_event(case=None, action=CREATED, actor=_name(actor), data_after=_summary(delegation),
                  detail=f"{acting_user.username} a.n. {absent_user.username}")
     _apply_due(now_utc())
     db.session.commit()
     return delegation
 
 
-def end_delegation(*, delegation_id: int, actor: User) -> Delegation:
+def end_delegation(*, delegation_id: int, actor: User | None) -> Delegation:
     """End a delegation now (the absent user is back early); commits."""
     delegation = db.session.get(Delegation, delegation_id)
-    if delegation is None or not may_manage(actor, delegation.from_user):
-        raise DelegationError(_("Plt. tidak ditemukan."))
+    if delegation is None or (actor is not None and not may_manage(actor, delegation.from_user)):
+        raise DelegationNotFound(_("Plt. tidak ditemukan."))
     if delegation.ended_at is not None:
         raise DelegationError(_("Plt. ini sudah berakhir."))
-    _end(delegation, now_utc(), actor=actor.username)
+    _end(delegation, now_utc(), actor=_name(actor))
     db.session.commit()
     return delegation
+
+
+def _name(actor: User | None) -> str:
+    return actor.username if actor is not None else COMMAND_LINE_ACTOR
 
 
 def apply_due_delegations() -> int:
