@@ -127,9 +127,10 @@ def end_delegation(*, delegation_id: int, actor: User | None) -> Delegation:
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None or (actor is not None and not may_manage(actor, delegation.from_user)):
         raise DelegationNotFound(_("Plt. tidak ditemukan."))
-    if delegation.ended_at is not None:
+    now = now_utc()
+    if delegation.ended_at is not None or not _take(delegation, "ended_at", now):
         raise DelegationError(_("Plt. ini sudah berakhir."))
-    _end(delegation, now_utc(), actor=_name(actor))
+    _end(delegation, now, actor=_name(actor))
     db.session.commit()
     return delegation
 
@@ -144,8 +145,6 @@ def apply_due_delegations() -> int:
     done = _apply_due(now_utc())
     if done:
         db.session.commit()
-    else:
-        db.session.rollback()  # end the read
     return done
 
 
@@ -154,12 +153,25 @@ def _apply_due(now: datetime) -> int:
         Delegation.ended_at.is_(None),
         or_(and_(Delegation.started_at.is_(None), Delegation.starts_at <= now), Delegation.ends_at <= now),
     ).order_by(Delegation.id).with_for_update(skip_locked=True, of=Delegation)).unique())
+    done = 0
     for delegation in due:
-        if delegation.started_at is None and delegation.starts_at <= now:
+        if delegation.started_at is None and delegation.starts_at <= now and _take(delegation, "started_at", now):
             _start(delegation, now)
-        if delegation.ends_at <= now:
+            done += 1
+        if delegation.ends_at <= now and _take(delegation, "ended_at", now):
             _end(delegation, now, actor=SYSTEM_ACTOR)
-    return len(due)
+            done += 1
+    return done
+
+
+def _take(delegation: Delegation, column: str, now: datetime) -> bool:
+    """Mark an edge as handled, if no other sweeper or request has: the conditional
+    UPDATE is what serialises them (on SQLite the earlier read held no snapshot)."""
+    taken = db.session.execute(
+        db.update(Delegation).where(Delegation.id == delegation.id, getattr(Delegation, column).is_(None))
+        .values({column: now}).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(delegation)
+    return bool(taken)
 
 
 def _summary(delegation: Delegation) -> dict:
@@ -170,7 +182,6 @@ def _summary(delegation: Delegation) -> dict:
 
 def _start(delegation: Delegation, now: datetime) -> None:
     absent, acting = delegation.from_user, delegation.to_user
-    delegation.started_at = now
     moved = []
     for entry in db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.claimed_by == absent.username)):
         entry.claimed_by, entry.claimed_at = acting.username, now
