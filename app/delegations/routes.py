@@ -27,7 +27,9 @@ from app.services.presentation_events import actor_text
 
 @bp.before_app_request
 def _apply_delegation_edges():
-    if request.endpoint and request.endpoint != "static" and current_user.is_authenticated:
+    # Signed-in pages, and API calls with a token (the API's own user loader runs later).
+    if request.endpoint and request.endpoint != "static" and (
+            "Authorization" in request.headers or current_user.is_authenticated):
         apply_due_delegations()
 
 

@@ -191,3 +191,28 @@ def test_the_command_line_records_and_lists_a_plt(runner, staff, fake_clock):
     refused = runner.invoke(args=["delegations", "create", "--for", "admin", "--plt", "kepala",
                                   "--start", "2030-01-07", "--end", "2030-01-08", "--reason", "cuti"])
     assert refused.exit_code != 0 and "Sudah ada Plt." in refused.output
+
+
+def test_the_embedded_sweeper_opens_the_window_with_nobody_signed_in(app, client, staff, auth, fake_clock):
+    from app.background import start_timer_thread
+
+    case = file_complaint()
+    task_id = current_task_id(case.id)
+    auth.login("admin")
+    client.post(f"/tugas/{task_id}/ambil")
+    auth.logout()
+    delegation_id = _plt(staff, fake_clock).id
+    fake_clock.advance(hours=2)
+    stop = start_timer_thread(app, interval=0.05)
+    try:
+        for _ in range(100):
+            db.session.expire_all()
+            if db.session.get(Delegation, delegation_id).started_at is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        stop()
+    db.session.expire_all()
+    assert db.session.get(Delegation, delegation_id).started_at is not None
+    assert db.session.scalars(db.select(TaskIndexEntry.claimed_by).where(
+        TaskIndexEntry.engine_task_id == task_id)).one() == "tatausaha"
