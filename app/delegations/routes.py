@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.delegations import bp
+from app.services.access import acting_for
 from app.services.calendar import calendar_for
 from app.services.delegations import (
     REASONS,
@@ -36,6 +37,12 @@ def _apply_delegation_edges():
 @bp.app_template_global("actor_text")
 def _actor_text(event):
     return actor_text(event)
+
+
+@bp.app_template_global("acting_for_task")
+def _acting_for_task(entry):
+    """On the task page: the absent colleague the signed-in user does this task for."""
+    return acting_for(current_user, entry) if current_user.is_authenticated else None
 
 
 def _window(first: str, last: str, organisation: str | None) -> tuple[datetime, datetime]:

@@ -88,6 +88,7 @@ def test_the_plt_completes_the_absent_users_task_and_the_trail_says_a_n(client, 
     fake_clock.advance(hours=2)
     page = client.get("/tugas").get_data(as_text=True)
     assert task_id in page
+    assert "sebagai Plt. a.n. admin" in client.get(f"/tugas/{task_id}").get_data(as_text=True)
     response = client.post(f"/tugas/{task_id}", data={"lengkap": "ya", "lokasi_kasus": "Jakarta"})
     assert response.status_code == 303, response.get_data(as_text=True)
     done = db.session.scalars(db.select(AuditEvent).where(
