@@ -12,7 +12,10 @@ from app.models.types import UTCDateTime, utcnow
 
 class Delegation(db.Model):
     __tablename__ = "delegations"
-    __table_args__ = (Index("ix_delegations_to_user_window", "to_user_id", "ended_at", "starts_at"),)
+    # Who acts for whom now (every access check), and which edges are due (every request):
+    # both read only the few rows not yet ended.
+    __table_args__ = (Index("ix_delegations_to_user_window", "to_user_id", "ended_at", "starts_at"),
+                      Index("ix_delegations_open", "ended_at", "ends_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     from_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

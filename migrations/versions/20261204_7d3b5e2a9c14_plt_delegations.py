@@ -38,10 +38,12 @@ def upgrade():
     with op.batch_alter_table('delegations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_delegations_from_user_id'), ['from_user_id'], unique=False)
         batch_op.create_index('ix_delegations_to_user_window', ['to_user_id', 'ended_at', 'starts_at'], unique=False)
+        batch_op.create_index('ix_delegations_open', ['ended_at', 'ends_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('delegations', schema=None) as batch_op:
+        batch_op.drop_index('ix_delegations_open')
         batch_op.drop_index('ix_delegations_to_user_window')
         batch_op.drop_index(batch_op.f('ix_delegations_from_user_id'))
     op.drop_table('delegations')
