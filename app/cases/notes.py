@@ -19,7 +19,7 @@ def add_case_note(case_id: int):
         add_note(case=case, text=request.form.get("catatan", ""), uploads=read_uploads(files), actor=current_user,
                  lang=current_language())
     except NoteInvalid as exc:
-        for problem in exc.problems:
+        for problem in exc.errors.values():
             flash(problem, "error")
         return redirect(url_for("cases.show", case_id=case.id, _anchor="catatan")), 303
     flash(_("Catatan internal disimpan."))

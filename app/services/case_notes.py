@@ -22,11 +22,12 @@ MAX_NOTE_LENGTH = 4000
 
 
 class NoteInvalid(Exception):
-    """What is wrong with the note, each message for the person who wrote it."""
+    """What is wrong with the note: field ("text", "lampiran") -> message, in the
+    writer's language."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
 
 
 def add_note(*, case: Case, text: str, uploads: list[Upload], actor: User, lang: str = "id") -> AuditEvent:
@@ -34,14 +35,15 @@ def add_note(*, case: Case, text: str, uploads: list[Upload], actor: User, lang:
     see; commits."""
     text = (text or "").strip()
     uploads = [upload for upload in uploads if upload.filename or upload.content]
-    problems = []
+    errors = {}
     if not text and not uploads:
-        problems.append(_("Tulis catatan atau lampirkan dokumen."))
-    if len(text) > MAX_NOTE_LENGTH:
-        problems.append(_("Catatan paling panjang %(n)s karakter.", n=MAX_NOTE_LENGTH))
-    problems += check_uploads(uploads, lang=lang)
-    if problems:
-        raise NoteInvalid(problems)
+        errors["text"] = _("Tulis catatan atau lampirkan dokumen.")
+    elif len(text) > MAX_NOTE_LENGTH:
+        errors["text"] = _("Catatan paling panjang %(n)s karakter.", n=MAX_NOTE_LENGTH)
+    if problems := check_uploads(uploads, lang=lang):
+        errors["lampiran"] = " ".join(problems)
+    if errors:
+        raise NoteInvalid(errors)
     documents = [add_document(case=case, upload=upload, kind=NOTE_KIND, uploaded_by=actor.username)
                  for upload in uploads]
     event = record_event(case=case, action=NOTE_ADDED, actor=actor.username,

@@ -74,3 +74,23 @@ def test_staff_who_may_not_see_the_case_cannot_add_a_note(client, auth, every_st
     assert _add_note(client, case.id, NOTE).status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "case.note_added")) == 0
+
+
+def test_the_api_adds_a_note_with_a_document_and_names_what_is_wrong(client, staff):
+    from tests.integration.identity_helpers import bearer
+
+    case, code = file_by_api(client, kerahasiaan="biasa")
+    headers = bearer(client, "admin")
+    response = client.post(f"/api/v1/cases/{case.id}/notes", headers=headers, content_type="multipart/form-data",
+                           data={"text": NOTE, "lampiran": [(io.BytesIO(PDF), "memo.pdf")]})
+    assert response.status_code == 201, response.json
+    assert response.json["action"] == "case.note_added" and response.json["text"].startswith("Catatan internal: ")
+    assert response.json["data_after"]["documents"] == ["memo.pdf"]
+    refused = client.post(f"/api/v1/cases/{case.id}/notes", headers=headers, json={"text": "   "})
+    assert refused.status_code == 422 and refused.json["errors"] == {"text": "Tulis catatan atau lampirkan dokumen."}
+    too_long = client.post(f"/api/v1/cases/{case.id}/notes", headers=headers, json={"text": "x" * 4001})
+    assert too_long.status_code == 422 and too_long.json["errors"] == {"text": "Catatan paling panjang 4000 karakter."}
+    assert client.post(f"/api/v1/cases/{case.id}/notes", headers=bearer(client, "unit.dpspk"),
+                       json={"text": NOTE}).status_code == 404
+    for where, text in public_views(client, case, code).items():
+        assert NOTE not in text and "memo.pdf" not in text, where
