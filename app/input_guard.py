@@ -50,10 +50,11 @@ def _request_strings():
     yield from ((name, str(value)) for name, value in (request.view_args or {}).items())
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
+            name = name or ""  # a multipart part without a name parameter has None
             yield name, name
             yield name, value
     for name, upload in request.files.items(multi=True):
-        yield name, upload.filename or ""
+        yield name or "", upload.filename or ""
     for name, value in request.headers.items():
         yield name, value
     if request.is_json:
