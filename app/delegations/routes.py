@@ -21,6 +21,7 @@ from app.services.delegations import (
     end_delegation,
     may_manage,
     now_utc,
+    organisation_of,
     reason_label,
 )
 from app.services.presentation_events import actor_text
@@ -63,8 +64,10 @@ def index():
     status = 200
     if request.method == "POST":
         try:
+            # Whole days where the absent colleague works (a national administrator may
+            # record a Plt. for staff of an agency in another zone).
             starts_at, ends_at = _window(request.form.get("mulai", ""), request.form.get("selesai", ""),
-                                         current_user.organisation_code)
+                                         organisation_of(request.form.get("pegawai", "")))
             delegation = create_delegation(
                 absent=request.form.get("pegawai", ""), acting=request.form.get("plt", ""),
                 starts_at=starts_at, ends_at=ends_at, reason=request.form.get("alasan", ""),

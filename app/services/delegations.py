@@ -232,6 +232,11 @@ def delegations_for(user: User) -> list[Delegation]:
         or_(Delegation.from_user_id == user.id, Delegation.to_user_id == user.id))).unique())
 
 
+def organisation_of(username: str) -> str | None:
+    """The organisation whose zone turns a Plt.'s dates into times (None: unknown/national)."""
+    return db.session.scalar(db.select(User.organisation_code).where(User.username == (username or "").strip()))
+
+
 def colleagues_of(user: User) -> list[User]:
     """Active accounts a Plt. may be chosen from: the same organisation."""
     query = db.select(User).where(User.active.is_(True)).order_by(User.username)
