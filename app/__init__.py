@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.cases import bp as cases_bp
+    from app.delegations import bp as delegations_bp
     from app.inbox import bp as inbox_bp
     from app.modeler import bp as modeler_bp
     from app.public import bp as public_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(versions_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(modeler_bp)
+    app.register_blueprint(delegations_bp)
 
 
 def _tune_sqlite(app: Flask) -> None:

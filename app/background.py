@@ -42,10 +42,15 @@ def start_periodic(app: Flask, *, name: str, interval: float, work: Callable[[],
 
 
 def start_timer_thread(app: Flask, *, interval: float) -> Callable[[], None]:
-    """Fire due timers every `interval` seconds."""
+    """Fire due timers, and open and close due Plt. windows, every `interval` seconds."""
+    from app.services.delegations import apply_due_delegations
     from app.services.timers import fire_due_timers
 
-    return start_periodic(app, name="dumas-timers", interval=interval, work=fire_due_timers, join_timeout=10)
+    def sweep():
+        apply_due_delegations()
+        fire_due_timers()
+
+    return start_periodic(app, name="dumas-timers", interval=interval, work=sweep, join_timeout=10)
 
 
 def start_report_thread(app: Flask, *, interval: float) -> Callable[[], None]:

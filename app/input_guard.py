@@ -50,10 +50,11 @@ def _request_strings():
     yield from ((name, str(value)) for name, value in (request.view_args or {}).items())
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
+            name = name or ""  # a multipart part without a name parameter has None
             yield name, name
             yield name, value
     for name, upload in request.files.items(multi=True):
-        yield name, upload.filename or ""
+        yield name or "", upload.filename or ""
     for name, value in request.headers.items():
         yield name, value
     if request.is_json:
@@ -63,8 +64,6 @@ def _request_strings():
 def unsafe_field() -> str | None:
     """The name of the first field of this request holding unsafe text, if any."""
     for name, text in _request_strings():
-        # A multipart part may come without a name (werkzeug gives None): still looked at.
-        name, text = name or "", text or ""
         if has_unsafe_text(text):
             return name if not has_unsafe_text(name) else "?"
     return None

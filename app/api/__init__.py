@@ -8,4 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # The modules attach their routes and error handlers to bp.
-from app.api import auth, errors, openapi, public, register, routes  # noqa: E402,F401
+from app.api import auth, errors, notes, openapi, public, register, routes  # noqa: E402,F401

@@ -195,6 +195,13 @@ SCHEMAS = {
         "text": {"type": "string", "description": "The event in words, in the asked language."},
     }),
     "EventList": _object({"items": {"type": "array", "items": _ref("Event")}}),
+    "NoteInput": _object({"text": {"type": "string", "maxLength": 4000}}, required=["text"]),
+    "NoteMultipart": _object({
+        "text": {"type": "string", "maxLength": 4000},
+        "lampiran": {"type": "array", "maxItems": MAX_FILES,
+                     "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                     "description": f"PDF, JPEG or PNG, at most {MAX_FILE_BYTES // (1024 * 1024)} MB each."}},
+        required=["text"]),
 }
 
 
@@ -351,6 +358,20 @@ PATHS = {
         "parameters": [_CASE_ID, _LANG],
         "responses": {"200": _json(_ref("EventList"), "The audit events."), "401": _UNAUTHORISED,
                       "404": _error("No such case, or not one the caller may see.")},
+    }},
+    "/cases/{case_id}/notes": {"post": {
+        "summary": "Add an internal note (text, documents or both) to a case: staff only, never shown to the "
+                   "complainant; identity values in it are blanked for readers who may not see them.",
+        "tags": ["cases"], "security": _STAFF, "parameters": [_CASE_ID, _LANG],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": _ref("NoteInput")},
+            "multipart/form-data": {"schema": _ref("NoteMultipart"),
+                                    "encoding": {"lampiran": {"contentType": "application/pdf, image/jpeg, image/png"}}},
+        }},
+        "responses": {"201": _json(_ref("Event"), "The note's audit event (case.note_added)."),
+                      "401": _UNAUTHORISED,
+                      "404": _error("No such case, or not one the caller may see."),
+                      "422": _json(_ref("ValidationError"), "An empty or too long note, or a refused file.")},
     }},
     "/cases/{case_id}/pdf": {"get": {
         "summary": "The printable case file (PDF): timeline, decisions, documents, the SOP diagram with the "

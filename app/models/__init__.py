@@ -14,6 +14,7 @@ from app.models.audit import AuditEvent
 from app.models.audit_seal import AuditSeal
 from app.models.case import Case, TaskIndexEntry, TimerIndexEntry
 from app.models.complaint import CaseRecord, CaseUnit, Complaint, Document
+from app.models.delegation import Delegation
 from app.models.inbound_mail import InboundMail
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
@@ -31,6 +32,7 @@ __all__ = [
     "CaseSearchText",
     "CaseUnit",
     "Complaint",
+    "Delegation",
     "Document",
     "CalendarRevision",
     "Holiday",

@@ -6,9 +6,14 @@
   to one unit, belongs to that unit.
 - A case: the user holds a role of the case's process that is not unit-scoped, or holds a
   unit-scoped role and the case has been routed to the user's unit.
+- A Plt. (app/services/delegations.py) may, while the delegation is in force, also do
+  and see what the absent user could; `acting_for` names whom a step is done for.
 """
+from sqlalchemy import and_, or_
+
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, ProcessVersion, TaskIndexEntry, User
+from app.services.delegations import active_delegations
 from app.services.organisations import organisation_running
 from app.services.processes import deployed_processes
 from app.services.supervision import headed_organisations
@@ -22,10 +27,38 @@ def same_organisation(user: User, case: Case) -> bool:
     return user.organisation_code is None or user.organisation_code == case.organisation_code
 
 
-def can_work_on(user: User, entry: TaskIndexEntry) -> bool:
+def holds_task(user: User, entry: TaskIndexEntry) -> bool:
+    """May `user` work on the task in their own right (no delegation)?"""
     if entry.role not in user.role_names or not same_organisation(user, entry.case):
         return False
     return entry.org_unit is None or entry.org_unit == user.unit_code
+
+
+def can_work_on(user: User, entry: TaskIndexEntry) -> bool:
+    if holds_task(user, entry):
+        return True
+    return any(holds_task(d.from_user, entry) for d in active_delegations(user))
+
+
+def acting_for(user: User, entry: TaskIndexEntry) -> User | None:
+    """Whom `user` works on this task for: None in their own right; the absent user when
+    only a delegation lets them, or when the task was moved to them from that user."""
+    delegations = active_delegations(user)
+    moved = next((d for d in delegations if entry.engine_task_id in (d.moved_task_ids or [])), None)
+    if moved is not None:
+        return moved.from_user
+    if holds_task(user, entry):
+        return None
+    return next((d.from_user for d in delegations if holds_task(d.from_user, entry)), None)
+
+
+def workable_clause(user: User):
+    """The inbox's task filter in SQL: the lanes (and unit) of the user and of everyone
+    they act for now. The organisation is the same for both (a Plt. is a colleague)."""
+    def own(u: User):
+        return and_(TaskIndexEntry.role.in_(u.role_names or {""}),
+                    or_(TaskIndexEntry.org_unit.is_(None), TaskIndexEntry.org_unit == u.unit_code))
+    return or_(own(user), *(own(d.from_user) for d in active_delegations(user)))
 
 
 def may_hold_task(user: User, entry: TaskIndexEntry) -> bool:
@@ -42,6 +75,12 @@ def can_assign(head: User, entry: TaskIndexEntry, *, reach: set[str] | None = No
 
 
 def can_view_case(user: User, case: Case) -> bool:
+    if _views_case(user, case):
+        return True
+    return any(_views_case(d.from_user, case) for d in active_delegations(user))
+
+
+def _views_case(user: User, case: Case) -> bool:
     if not same_organisation(user, case):
         return False
     version = case.process_version

@@ -28,7 +28,7 @@ from app.services.identity import (
     reporter_identity,
 )
 from app.services.presentation import HIDDEN_KEYS, Labels, file_size, labels_for, local_time, long_date, show
-from app.services.presentation_events import event_text
+from app.services.presentation_events import actor_text, event_text
 from app.services.signatory import signatory_of
 from app.services.workflow_state import load_instance
 
@@ -88,9 +88,9 @@ def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict
         elif row is None:
             continue
         elif event.action == "task.claimed":
-            row.actor = event.actor
+            row.actor = actor_text(event)
         elif event.action == "task.completed":
-            row.actor, row.ended_at = event.actor, event.occurred_at
+            row.actor, row.ended_at = actor_text(event), event.occurred_at
             row.form_data = shown(event.data_after)
         elif event.action in ("deadline.met", "deadline.missed"):
             row.outcome = "met" if event.action == "deadline.met" else "missed"
@@ -178,6 +178,7 @@ def _case_file(*, case: Case, viewer: User | None, now: datetime | None, lang: s
                        for e in events},
         "event_data": {e.id: (shown(e.data_before), shown(e.data_after)) for e in events},
         "redact": redact,
+        "actor": {e.id: actor_text(e) for e in events},
         "when": lambda moment: local_time(moment, zone=zone),
         "value": lambda value: show(value, lang=lang, zone=zone),
         "size": lambda size: file_size(size, lang=lang),

@@ -13,7 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import EngineError
 from app.extensions import db
-from app.models import AuditEvent, Case, TaskIndexEntry
+from app.models import AuditEvent, Case, TaskIndexEntry, User
+from app.services.access import acting_for
 from app.services.audit import record_event
 from app.services.calendar import calendar_for
 from app.services.forms import reference_types, validate_submission
@@ -137,7 +138,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
             element_id=entry.element_id,
             lane=entry.lane,
             data_before=before,
-            data_after=cleaned,
+            data_after=cleaned | _on_behalf(actor, entry),
             detail=entry.title,
         )
         if entry.due_at is not None:
@@ -148,6 +149,13 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
         save_instance(case, instance, steps=steps[1:])
         db.session.commit()
     return case
+
+
+def _on_behalf(actor: str, entry: TaskIndexEntry) -> dict:
+    """{"on_behalf_of": absent user} when `actor` works on the task as their Plt."""
+    user = db.session.scalars(db.select(User).where(User.username == actor)).first()
+    principal = acting_for(user, entry) if user is not None else None
+    return {"on_behalf_of": principal.username} if principal is not None else {}
 
 
 def _record_deadline_outcome(case: Case, entry: TaskIndexEntry, *, actor: str) -> None:
@@ -181,7 +189,8 @@ def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
             return entry
         raise ConflictError(f"Tugas ini sudah diambil oleh {holder or 'orang lain'}.")
     record_event(case=entry.case, action="task.claimed", actor=actor, engine_task_id=task_id,
-                 element_id=entry.element_id, lane=entry.lane, detail=entry.title)
+                 element_id=entry.element_id, lane=entry.lane, detail=entry.title,
+                 data_after=_on_behalf(actor, entry) or None)
     db.session.commit()
     db.session.refresh(entry)
     return entry

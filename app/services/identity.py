@@ -21,6 +21,7 @@ import re
 
 from app.models import Case, Complaint, User
 from app.services.audit import record_event
+from app.services.delegations import active_delegations
 
 IDENTITY_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat")
 CONFIDENTIALITY_LEVELS = ("biasa", "rahasia", "anonim")  # ordered: least to most protected
@@ -45,7 +46,10 @@ def is_identity_admin(*, case: Case, viewer: User | None) -> bool:
     if viewer.organisation_code is not None and viewer.organisation_code != case.organisation_code:
         return False
     lanes = set(case.process_version.lanes or [])
-    return bool(viewer.role_names & IDENTITY_ADMIN_ROLES & lanes)
+    if viewer.role_names & IDENTITY_ADMIN_ROLES & lanes:
+        return True
+    # A Plt. sees an identity exactly where the colleague they act for would.
+    return any(is_identity_admin(case=case, viewer=d.from_user) for d in active_delegations(viewer))
 
 
 def identity_visible(*, complaint: Complaint, viewer: User | None) -> bool:

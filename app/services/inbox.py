@@ -9,10 +9,11 @@ reads more than COUNT_CAP + 1 index rows, however many tasks wait.
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Select, false, or_
+from sqlalchemy import Select, false
 
 from app.extensions import db
 from app.models import Case, Complaint, Organisation, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+from app.services.access import workable_clause
 from app.services.case_files import complaints_by_case
 from app.services.processes import deployed_processes
 from app.services.supervision import headed_organisations
@@ -48,8 +49,7 @@ def _tab_query(user: User, tab: str) -> Select:
         organisations = headed_organisations(user)
         return query.where(Case.organisation_code.in_(organisations) if organisations else false())
     query = (
-        query.where(TaskIndexEntry.role.in_(user.role_names or {""}))
-        .where(or_(TaskIndexEntry.org_unit.is_(None), TaskIndexEntry.org_unit == user.unit_code))
+        query.where(workable_clause(user))  # own lanes, and those of whom the user is Plt. for
     )
     if user.organisation_code is not None:
         query = query.where(Case.organisation_code == user.organisation_code)

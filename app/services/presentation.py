@@ -61,7 +61,9 @@ _OWN_LABELS = {
 
 
 # Internal identifiers that a person has no use for; they stay in the API's raw data.
-HIDDEN_KEYS = frozenset({"notification_id", "linked_case_id", "source_case_id", "organisation", "sha256"})
+# `on_behalf_of` (a Plt.'s step) is read with the actor (presentation_events.actor_text).
+HIDDEN_KEYS = frozenset({"notification_id", "linked_case_id", "source_case_id", "organisation", "sha256",
+                         "on_behalf_of"})
 
 
 @dataclass

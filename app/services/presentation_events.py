@@ -134,11 +134,28 @@ def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
         return _("Pemberitahuan surel gagal dikirim: %(kind)s", kind=_notification(after.get("kind"))) + again
     if action == "notification.requeued":
         return _("Pemberitahuan surel diantrekan ulang: %(kind)s", kind=_notification(after.get("kind")))
+    if action == "task.delegated":
+        return _("Dialihkan ke Plt. %(to)s a.n. %(absent)s: %(step)s", to=after.get("to") or "—",
+                 absent=after.get("on_behalf_of") or "—", step=detail)
+    if action == "task.returned":
+        if after.get("to"):
+            return _("Dikembalikan ke %(to)s setelah Plt. berakhir: %(step)s", to=after["to"], step=detail)
+        return _("Dilepas setelah Plt. berakhir: %(step)s", step=detail)
+    if action == "case.note_added":
+        files = after.get("documents") or []
+        attached = _(" · lampiran: %(names)s", names=", ".join(files)) if files else ""
+        return _("Catatan internal: %(text)s", text=after.get("text") or "—") + attached
     if action == "engine.failed":
         return _("Langkah gagal: %(what)s", what=detail)
     words = humanise(action)
     extra = pairs_text(after, labels=labels, lang=lang, zone=zone)
     return words + (f": {detail}" if detail else "") + (f" — {extra}" if extra else "")
+
+
+def actor_text(event: AuditEvent) -> str:
+    """Who did it: "X a.n. Y" when X acted as Plt. for Y (app/services/delegations.py)."""
+    absent = (event.data_after or {}).get("on_behalf_of") if event.action != "task.delegated" else None
+    return _("%(actor)s a.n. %(absent)s", actor=event.actor, absent=absent) if absent else event.actor
 
 
 _names_cache: dict[str, dict[str, str]] = {}

@@ -1,13 +1,16 @@
 from celery import shared_task
 
 from app.extensions import db
+from app.services.delegations import apply_due_delegations
 from app.services.timers import due_case_ids, fire_case_timers
 
 
 @shared_task(ignore_result=True)
 def sweep_due_timers() -> int:
     """Run by beat every second: hand each due case to a worker. A case queued twice
-    fires once: the second task finds its timer row taken or no longer due."""
+    fires once: the second task finds its timer row taken or no longer due. Plt. windows
+    that opened or closed are applied first (a few rows at most)."""
+    apply_due_delegations()
     case_ids = due_case_ids()
     for case_id in case_ids:
         fire_case_timers_task.delay(case_id)

@@ -23,6 +23,7 @@ EXPECTED = {
     ("/cases/{case_id}", "get"),
     ("/cases/{case_id}/events", "get"),
     ("/cases/{case_id}/pdf", "get"),
+    ("/cases/{case_id}/notes", "post"),
 }
 PUBLIC = {("/openapi.json", "get"), ("/auth/token", "post"), ("/complaints", "post"),
           ("/complaints/{tracking_number}", "get"), ("/complaints/{tracking_number}/missing-data", "post"),
