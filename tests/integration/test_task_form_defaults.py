@@ -36,7 +36,7 @@ def test_a_letter_entered_offline_shows_surat_chosen_on_the_first_task(client, a
 
     choices = _channel_choices(_first_task_page(client, case.id))
     # The form offers the channel codes the complaint itself uses, and the letter's is chosen.
-    assert set(choices) == {"web", "api", "surat", "telepon", "tatap_muka", "kotak_pengaduan"}
+    assert set(choices) == {"web", "api", "surat", "telepon", "tatap_muka", "kotak_pengaduan", "email"}
     assert [code for code, chosen in choices.items() if chosen] == ["surat"]
 
 
