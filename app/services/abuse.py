@@ -227,16 +227,6 @@ def namespace_for(database_uri: str) -> str:
     return hashlib.sha256(database_uri.encode()).hexdigest()[:12]
 
 
-def hits_so_far(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
-                now: float | None = None) -> int:
-    """What count_hit has counted for `client` (per address) in `scope` in the current
-    window, counting nothing: the login throttle asks this before it checks a password."""
-    now = time.time() if now is None else now
-    window = int(now // limit.seconds) * limit.seconds
-    return _hit(f"{scope}:{client}", window, limit.seconds, redis_url=redis_url, namespace=namespace, now=now,
-                count=False)
-
-
 # --- The spam check: honeypot, fill time, content ----------------------------------------
 
 HONEYPOT_FIELD = "situs_web"  # hidden from people; a bot filling every field fills it

@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.extensions import db
 from app.models import User
-from app.services.abuse import ADDRESS, Limit, RateLimited, count_hit, hits_so_far, parse_limits
+from app.services.abuse import ADDRESS, Limit, RateLimited, count_hit, parse_limits, remaining_hits
 from app.services.audit import SYSTEM_ACTOR, record_event
 
 # Failed attempts per window; DUMAS_RATE_LIMITS ("login_user=5/900,...") overrides them.
@@ -95,8 +95,9 @@ def sign_in(*, username: str, password: str, address: str, settings: LoginSettin
     failures = 0
     for scope, client in clients.items():
         limit = limits[scope]
-        counted = hits_so_far(scope=scope, client=client, limit=limit, redis_url=settings.redis_url,
-                              namespace=settings.namespace, now=now)
+        left, _window = remaining_hits(scope=scope, client=client, limit=limit, redis_url=settings.redis_url,
+                                       namespace=settings.namespace, now=now)
+        counted = limit.hits - left  # what count_hit has counted so far, counting nothing
         if counted >= limit.hits:
             raise _locked(scope, _window_left(limit, now))
         failures = max(failures, counted)
