@@ -23,6 +23,7 @@ tasks are not meant to be completed. Seeds stay fully live.
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
 
@@ -73,11 +74,42 @@ def _task_id(seed_task: str, case_id: str) -> str:
     return f"CASE WHEN {seed_task} IS NULL THEN NULL ELSE CAST(CAST(md5({seed_task} || ':' || CAST({case_id} AS text)) AS uuid) AS text) END"
 
 
-def _step(label: str, statement: str, params: dict | None = None) -> None:
+def _step(label: str, statement: str, params: dict | None = None, *, connection=None) -> None:
     started = time.perf_counter()
-    result = db.session.execute(text(statement), params or {})
+    result = (connection or db.session).execute(text(statement), params or {})
     rows = f"{result.rowcount:>10,} rows" if result.rowcount and result.rowcount > 0 else " " * 15
     print(f"    {label:<34} {rows} {time.perf_counter() - started:7.1f} s", flush=True)
+
+
+def _load_settings(connection) -> None:
+    """For a connection that loads: foreign keys not checked row by row (the rows are
+    copies of rows that satisfy them; build.py checks them afterwards, set-based), no
+    wait for the WAL flush, memory for hashing and sorting, and the server process
+    reniced like the client (`nice -n 10`; possible when the builder runs as root on the
+    database's machine)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, connection.scalar(text("SELECT pg_backend_pid()")), 10)
+    except OSError:
+        pass
+    for setting in ("session_replication_role = replica", "synchronous_commit = off", "work_mem = '256MB'",
+                    "maintenance_work_mem = '512MB'"):
+        connection.execute(text(f"SET {setting}"))
+
+
+def _in_parallel(jobs: int, steps: list[tuple[str, str, dict]]) -> None:
+    """Run independent statements on `jobs` connections of their own, each committed."""
+    engine = db.engine  # threads have no application context
+
+    def run(step):
+        with engine.connect() as connection:
+            _load_settings(connection)
+            _step(*step, connection=connection)
+            connection.commit()
+            connection.execute(text("RESET ALL"))
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in [pool.submit(run, step) for step in steps]:
+            future.result()
 
 
 def _seed_events(seed_ids: list[int]) -> None:
@@ -126,8 +158,20 @@ def _word(k: int) -> str:
     return f"(CAST(:words AS text[]))[1 + (r.g * {k} + r.g / 7) % {len(_WORDS)}]"
 
 
+def _words() -> str:
+    return f"{_word(3)} || ' ' || {_word(7)} || ' ' || {_word(11)} || ' ' || {_word(13)}"
+
+
+def _search_text(part: int, jobs: int) -> tuple[str, str, dict]:
+    # The same texts app/services/search_index.py indexes: the seed's body plus the words
+    # added to this replica's report (the complainant's identity is never in it).
+    return (f"case_search ({part + 1}/{jobs})", f"""INSERT INTO case_search (case_id, body)
+        SELECT r.case_id, s.body || ' ' || {_words()} FROM scale_replicas r JOIN case_search s ON s.case_id = r.seed_id
+        WHERE r.case_id % {jobs} = {part}""", {"words": _WORDS})
+
+
 def _copy_rows() -> None:
-    words = f"{_word(3)} || ' ' || {_word(7)} || ' ' || {_word(11)} || ' ' || {_word(13)}"
+    words = _words()
     params = {"words": _WORDS}
     _step("cases", """INSERT INTO cases (id, tracking_number, process_version_id, status, organisation_code, title,
             workflow_state, completed, last_error, last_error_at, created_at, updated_at, closed_at, lock_version)
@@ -159,11 +203,6 @@ def _copy_rows() -> None:
         FROM scale_replicas r JOIN case_records x ON x.case_id = r.seed_id""")
     _step("case_units", """INSERT INTO case_units (case_id, unit_code)
         SELECT r.case_id, u.unit_code FROM scale_replicas r JOIN case_units u ON u.case_id = r.seed_id""")
-    # The same texts app/services/search_index.py indexes: the seed's body plus the words
-    # added to this replica's report; the identity terms of this replica's complainant.
-    _step("case_search", f"""INSERT INTO case_search (case_id, body)
-        SELECT r.case_id, s.body || ' ' || {words} FROM scale_replicas r JOIN case_search s ON s.case_id = r.seed_id""",
-          params)
     _step("case_identity_search", """INSERT INTO case_identity_search (case_id, terms)
         SELECT p.case_id, CASE WHEN p.nama_lengkap = '' THEN '' ELSE p.nama_lengkap || ' ' || p.nik || ' ' || p.email
                || ' ' || p.no_hp || ' 62' || substr(p.no_hp, 2) END
@@ -178,23 +217,24 @@ def _copy_rows() -> None:
         SELECT r.case_id, t.due_at + r.shift, t.element_id FROM scale_replicas r JOIN timer_index t ON t.case_id = r.seed_id""")
 
 
-def _audit() -> None:
+def _audit(part: int, jobs: int) -> tuple[str, str, dict]:
     first = _hash_sql("e.template", "r.case_id", "e.occurred_at + r.shift", _task_id("e.engine_task_id", "r.case_id"),
                       "NULL")
     link = _hash_sql("e.template", "c.case_id", "e.occurred_at + c.shift", _task_id("e.engine_task_id", "c.case_id"),
                      "c.hash")
-    _step("audit_events (chains rehashed)", f"""INSERT INTO audit_events (case_id, occurred_at, actor, action,
+    return (f"audit_events ({part + 1}/{jobs}, rehashed)", f"""INSERT INTO audit_events (case_id, occurred_at, actor, action,
             engine_task_id, element_id, lane, data_before, data_after, detail, chain, seq, prev_hash, hash)
         WITH RECURSIVE chain AS (
             SELECT r.case_id, r.seed_id, r.shift, 1 AS seq, CAST(NULL AS text) AS prev_hash, {first} AS hash
             FROM scale_replicas r JOIN scale_seed_events e ON e.seed_id = r.seed_id AND e.seq = 1
+            WHERE r.case_id % {jobs} = {part}
           UNION ALL
             SELECT c.case_id, c.seed_id, c.shift, c.seq + 1, c.hash, {link}
             FROM chain c JOIN scale_seed_events e ON e.seed_id = c.seed_id AND e.seq = c.seq + 1)
         SELECT c.case_id, e.occurred_at + c.shift, e.actor, e.action, {_task_id('e.engine_task_id', 'c.case_id')},
                e.element_id, e.lane, e.data_before, e.data_after, e.detail, 'case:' || c.case_id, c.seq, c.prev_hash,
                c.hash
-        FROM chain c JOIN scale_seed_events e ON e.seed_id = c.seed_id AND e.seq = c.seq""")
+        FROM chain c JOIN scale_seed_events e ON e.seed_id = c.seed_id AND e.seq = c.seq""", {})
 
 
 def _drop_indexes() -> list[str]:
@@ -218,37 +258,32 @@ def _drop_indexes() -> list[str]:
             + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in uniques])
 
 
-def replicate(seed_ids: list[int], *, total: int, span_days: int = 730, recent_days: int = 45,
+def _rebuild_label(definition: str) -> str:
+    label = definition.split(" ON ")[0] if definition.startswith("CREATE") else definition.split(" UNIQUE")[0]
+    return label.replace("CREATE ", "").replace("ALTER TABLE ", "").replace("ADD CONSTRAINT ", "").lower()[:34]
+
+
+def replicate(seed_ids: list[int], *, total: int, jobs: int = 2, span_days: int = 730, recent_days: int = 45,
               recent_open: float = 0.7, old_open: float = 0.05) -> None:
-    """Add replicas of `seed_ids` until there are `total` cases; one transaction."""
+    """Add replicas of `seed_ids` until there are `total` cases. The heavy statements
+    (search text, audit chains, index builds) run on `jobs` connections; the steps
+    commit as they go, so a failed build leaves a half-built database (rebuild it)."""
     existing = db.session.scalar(text("SELECT count(*) FROM cases"))
     replicas = total - existing
     if replicas <= 0:
         return
-    # Foreign keys are not checked row by row during the load (the rows are copies of
-    # rows that satisfy them; build.py checks them afterwards set-based).
-    # The server process doing the load yields the shared cores like the client does
-    # (`nice -n 10`); possible when the builder runs on the database's machine as root.
-    try:
-        os.setpriority(os.PRIO_PROCESS, db.session.scalar(text("SELECT pg_backend_pid()")), 10)
-    except OSError:
-        pass
-    db.session.execute(text("SET LOCAL session_replication_role = replica"))
-    db.session.execute(text("SET LOCAL synchronous_commit = off"))
-    db.session.execute(text("SET LOCAL work_mem = '256MB'"))
-    db.session.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+    _load_settings(db.session.connection())
     _seed_events(seed_ids)
     _replicas(seed_ids, replicas=replicas, span_days=span_days, recent_days=recent_days, recent_open=recent_open,
               old_open=old_open)
     definitions = _drop_indexes()
     _copy_rows()
-    _audit()
-    for definition in definitions:
-        label = definition.split(" ON ")[0] if definition.startswith("CREATE") else definition.split(" UNIQUE")[0]
-        _step(label.replace("CREATE ", "").replace("ALTER TABLE ", "").replace("ADD CONSTRAINT ", "").lower()[:34],
-              definition)
+    db.session.commit()
+    _in_parallel(jobs, [_audit(part, jobs) for part in range(jobs)] + [_search_text(part, jobs) for part in range(jobs)])
+    _in_parallel(jobs, [(_rebuild_label(d), d, {}) for d in definitions])
+    _load_settings(db.session.connection())
     for table in ("cases", "complaints", "documents", "case_records", "task_index", "audit_events"):
         db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-    db.session.execute(text("DROP TABLE scale_replicas"))
-    db.session.execute(text("DROP TABLE scale_seed_events, scale_templates"))
+    db.session.execute(text("DROP TABLE scale_replicas, scale_seed_events, scale_templates"))
     db.session.commit()
+    db.session.execute(text("RESET ALL"))

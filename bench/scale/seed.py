@@ -39,8 +39,8 @@ def _filler(field: dict, rng: random.Random, references: dict[str, set]):
     """A valid value for one form field, picked at random where the form offers choices,
     so that seeds take different routes through the decision tables."""
     kind = field["type"]
-    if kind == "boolean":
-        return rng.random() < 0.75
+    if kind == "boolean":  # mostly yes, so walks go on; but few reports turned anonymous or secret
+        return rng.random() < (0.1 if field["name"] in ("anonim", "rahasia") else 0.75)
     if kind == "choice":  # the first option (usually the ordinary one) most often
         options = field["options"]
         return options[0]["value"] if rng.random() < 0.6 else rng.choice(options)["value"]
