@@ -137,21 +137,38 @@ def _client(server: Server, page: Page, timeout: float, cache: dict) -> tuple[re
 
 def measure(server: Server, page: Page, *, warmup: int, runs: int, timeout: float, budget: float,
             cache: dict) -> dict:
+    """Warm-up requests, then timed ones until `runs` or `budget` seconds; a page slower
+    than a tenth of the budget gets one warm-up only, so a 100 s page costs minutes,
+    not an hour."""
     session, headers = _client(server, page, timeout, cache)
     headers = {**headers, **dict(page.headers)}
-    times, codes, started = [], set(), time.perf_counter()
-    for n in range(warmup + runs):
+    times, codes, started, sent = [], set(), time.perf_counter(), 0
+    while len(times) < runs:
         begun = time.perf_counter()
         try:
             answer = session.get(server.base + page.path, headers=headers, timeout=timeout, allow_redirects=False)
         except requests.Timeout:
             return {"timeout": True, "times": times, "codes": codes}
+        elapsed, sent = time.perf_counter() - begun, sent + 1
         codes.add(answer.status_code)
-        if n >= warmup:
-            times.append((time.perf_counter() - begun) * 1000)
-        if time.perf_counter() - started > budget and len(times) >= 3:
+        if sent == 1 or (sent <= warmup and elapsed <= budget / 10):
+            continue  # warming up
+        times.append(elapsed * 1000)
+        if time.perf_counter() - started > budget:
             break
     return {"timeout": False, "times": times, "codes": codes}
+
+
+def cancel_queries(database_url: str) -> None:
+    """Cancel what the stopped server's connections still run in this database (a
+    PostgreSQL backend does not notice a vanished client until it sends)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        conn.execute(text("""SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
+            AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'"""))
+    engine.dispose()
 
 
 def _ms(value: float) -> str:
@@ -197,11 +214,12 @@ def main() -> None:
                              budget=args.budget, cache=cache)
             rows.append(report(page.label, result, args.timeout))
             print("  " + rows[-1], flush=True)
-            if page.label in DASHBOARDS and not result["timeout"]:
-                rss = server.worker_rss_mb()
+            if page.label in DASHBOARDS:
+                rss = [max(pair) for pair in zip(rss, server.worker_rss_mb())] if rss else server.worker_rss_mb()
             if result["timeout"]:
-                rss = rss or server.worker_rss_mb()
-                server.restart()
+                server.stop()
+                cancel_queries(url)
+                server.start()
                 cache.clear()
     finally:
         server.stop()
@@ -210,7 +228,7 @@ def main() -> None:
     print("| page | p50 | p95 | n | HTTP |\n|---|---|---|---|---|")
     print("\n".join(rows))
     if rss:
-        print(f"| worker RSS after the dashboards | {' / '.join(f'{m:.0f} MB' for m in rss)} | | | |")
+        print(f"| worker RSS after the dashboards (each worker) | {' / '.join(f'{m:.0f} MB' for m in rss)} | | | |")
     if args.explain:
         from bench.scale.explain import explain_pages
 
