@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from bench.scale.pages import PASSWORD, Page
+from bench.scale.pages import PASSWORD, Page, cancel_queries
 
 
 class _Recorder:
@@ -115,6 +115,8 @@ def explain_pages(database_url: str, pages: list[Page], path: Path, *, timeout: 
             if "answer" in outcome and elapsed < 10:  # quick enough to measure warm: again
                 elapsed, outcome = _run(client, page.path, headers, recorder, timeout)
             statements = list(recorder.statements)
+            if "answer" not in outcome:  # stop what it still runs, so the next pages are measured alone
+                cancel_queries(database_url)
             status = outcome["answer"].status_code if "answer" in outcome else f"no answer in {timeout:.0f} s"
             total_sql = sum(ms for ms, _s, _p in statements)
             out += ["=" * 100, f"{page.label}: GET {page.path} as {page.user or 'the public'} -> {status}, "

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.scale.pages import DASHBOARDS, PASSWORD, Page, pages, targets  # noqa: E402
+from bench.scale.pages import DASHBOARDS, PASSWORD, Page, cancel_queries, pages, targets  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -157,18 +157,6 @@ def measure(server: Server, page: Page, *, warmup: int, runs: int, timeout: floa
         if time.perf_counter() - started > budget:
             break
     return {"timeout": False, "times": times, "codes": codes}
-
-
-def cancel_queries(database_url: str) -> None:
-    """Cancel what the stopped server's connections still run in this database (a
-    PostgreSQL backend does not notice a vanished client until it sends)."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        conn.execute(text("""SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
-            AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'"""))
-    engine.dispose()
 
 
 def _ms(value: float) -> str:

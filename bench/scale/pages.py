@@ -52,3 +52,14 @@ def pages(found: dict) -> list[Page]:
 
 # Pages after which the workers' memory is read.
 DASHBOARDS = {"SLA dashboard, Kepala", "SLA dashboard, unit head (unit.dpspk)"}
+
+
+def cancel_queries(database_url: str) -> None:
+    """Cancel what other connections still run in this database: a page given up on
+    goes on in its backend (PostgreSQL does not notice a vanished client until it
+    sends), and would slow the pages measured after it. Only for a bench database."""
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        conn.execute(text("""SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
+            AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'"""))
+    engine.dispose()
