@@ -176,7 +176,7 @@ def _copy_rows() -> None:
     _step("cases", """INSERT INTO cases (id, tracking_number, process_version_id, status, organisation_code, title,
             workflow_state, completed, last_error, last_error_at, created_at, updated_at, closed_at, lock_version)
         SELECT r.case_id, 'DUMAS-' || to_char((c.created_at + r.shift) AT TIME ZONE 'UTC', 'YYYY') || '-'
-                 || lpad(CAST(r.case_id AS text), 6, '0'),
+                 || lpad(CAST(r.case_id AS text), greatest(6, length(CAST(r.case_id AS text))), '0'),
                c.process_version_id, c.status, c.organisation_code, c.title, c.workflow_state, c.completed,
                c.last_error, c.last_error_at + r.shift, c.created_at + r.shift, c.updated_at + r.shift,
                c.closed_at + r.shift, c.lock_version

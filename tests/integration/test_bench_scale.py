@@ -9,6 +9,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.models import Case
 from app.services.audit_chain import verify_chains
+from app.services.cases import tracking_number_for
 from app.services.complaints import Upload, submit_complaint
 from app.services.demo import DEMO_PASSWORD
 from bench.scale.replicate import replicate
@@ -34,7 +35,9 @@ def test_replicated_cases_verify_and_show_in_the_inbox(postgres_only, every_staf
     seed_ids = list(db.session.scalars(db.select(Case.id).order_by(Case.id)))
     replicate(seed_ids, total=50, recent_open=1.0, old_open=1.0)  # every replica a copy of an open seed
 
-    assert db.session.scalar(text("SELECT count(*) FROM cases")) == 50
+    cases = db.session.scalars(db.select(Case)).all()
+    assert len(cases) == 50
+    assert [c.tracking_number for c in cases] == [tracking_number_for(c) for c in cases]
     reports = verify_chains(everything=True)
     assert {r.chain for r in reports} >= {f"case:{i}" for i in range(1, 51)}
     assert [r.chain for r in reports if not r.ok] == []
