@@ -122,7 +122,8 @@ def verify(sample: int, rng: random.Random) -> bool:
     return good
 
 
-def build(url: str, *, cases: int, seeds_per_sop: int, seed: int, replace: bool, sample: int) -> None:
+def build(url: str, *, cases: int, seeds_per_sop: int, seed: int, replace: bool, sample: int,
+          jobs: int = 2) -> None:
     import flask_migrate
 
     from app.extensions import db
@@ -145,7 +146,7 @@ def build(url: str, *, cases: int, seeds_per_sop: int, seed: int, replace: bool,
         make_seeds(per_sop=seeds_per_sop, rng=rng)
         seed_ids = list(db.session.scalars(db.select(Case.id).order_by(Case.id)))
         started = _phase(f"{len(seed_ids)} seeds through the services", started)
-        replicate(seed_ids, total=cases)
+        replicate(seed_ids, total=cases, jobs=jobs)
         started = _phase("replicas (set-based SQL)", started)
         db.session.remove()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -170,9 +171,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=15, help="random seed of the walks")
     parser.add_argument("--replace", action="store_true", help="drop the database first if it exists")
     parser.add_argument("--sample", type=int, default=50, help="cases whose audit chain is verified")
+    parser.add_argument("--jobs", type=int, default=2, help="database connections for the heavy statements")
     args = parser.parse_args()
     build(args.database_url, cases=args.cases, seeds_per_sop=args.seeds_per_sop, seed=args.seed,
-          replace=args.replace, sample=args.sample)
+          replace=args.replace, sample=args.sample, jobs=args.jobs)
 
 
 if __name__ == "__main__":
