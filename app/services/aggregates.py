@@ -1,0 +1,219 @@
+"""The SQL of the SLA dashboard and the semester report, in one place: GROUP BY over the
+task index, the cases and the audit trail, so neither page loads case rows, and the
+working-day arithmetic is done per organisation (a threshold) or per distinct due day.
+
+The open-task queries join the task index to `cases` for the organisation, the process
+version and "still open"; when the task index carries the organisation (and the cases
+a next deadline), `_open_tasks` is the one place to switch to those columns."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import AuditEvent, Case, CaseUnit, Complaint, Organisation, OrgUnit, TaskIndexEntry, User
+from app.models.types import UTCDateTime
+from app.services.delegations import active_delegations
+from app.services.calendar import calendar_for
+from app.services.references import FORWARDED
+from app.services.register import visible_cases
+
+# An urgent list longer than this is cut (the page says how many more): a head follows
+# up the most urgent first, and a page of 50 000 rows helps nobody.
+URGENT_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class UrgencyLimits:
+    """Per organisation, the moment before which an open deadline is at risk."""
+
+    now: datetime
+    at_risk_until: dict[str | None, datetime]
+
+    def level(self):
+        """2 overdue, 1 at risk, 0 neither (or no deadline), as a SQL expression over the
+        task index joined to its case."""
+        due = TaskIndexEntry.due_at
+        by_organisation = case(
+            *((Case.organisation_code == code, literal(limit, UTCDateTime))
+              for code, limit in self.at_risk_until.items() if code is not None),
+            else_=literal(self.at_risk_until[None], UTCDateTime))
+        return case((due.is_(None), 0), (due < self.now, 2), (due < by_organisation, 1), else_=0)
+
+
+def urgency_limits(*, now: datetime, days: int, organisation_codes: list[str] | None = None) -> UrgencyLimits:
+    """The at-risk threshold of each organisation's calendar (of every organisation when
+    `organisation_codes` is None), and of the default calendar for cases with none."""
+    if organisation_codes is None:
+        organisation_codes = list(db.session.scalars(select(Organisation.code)))
+    limits = {code: calendar_for(code).at_risk_until(now=now, days=days) for code in organisation_codes}
+    limits[None] = calendar_for(None).at_risk_until(now=now, days=days)
+    return UrgencyLimits(now=now, at_risk_until=limits)
+
+
+def dashboard_visibility(user: User, *, admin: bool):
+    """The SQL condition on Case equal to what the dashboard showed case by case:
+    `same_organisation(user, case) and (admin or can_view_case(user, case))`, with the
+    unit-scoped lanes' routing as one EXISTS on case_units instead of a query per case."""
+    condition = true() if user.organisation_code is None else Case.organisation_code == user.organisation_code
+    if admin:
+        return condition
+    principals = [user, *(d.from_user for d in active_delegations(user))]
+    return and_(condition, or_(*(visible_cases(p) for p in principals), false()))
+
+
+def _open_tasks(visibility):
+    """Ready tasks of open cases passing `visibility`; the FROM of every dashboard query."""
+    return (select().select_from(TaskIndexEntry).join(Case, TaskIndexEntry.case_id == Case.id)
+            .where(Case.completed.is_(False), visibility))
+
+
+def dashboard_step_counts(*, visibility, limits: UrgencyLimits) -> list[tuple]:
+    """(organisation code, lane, element id, step title, open, at risk, overdue) per step."""
+    level = limits.level()
+    query = _open_tasks(visibility).add_columns(
+        Case.organisation_code, TaskIndexEntry.lane, TaskIndexEntry.element_id, func.min(TaskIndexEntry.title),
+        func.count(), func.sum(case((level == 1, 1), else_=0)), func.sum(case((level == 2, 1), else_=0)),
+    ).group_by(Case.organisation_code, TaskIndexEntry.lane, TaskIndexEntry.element_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def dashboard_case_levels(*, visibility, limits: UrgencyLimits) -> dict[int, int]:
+    """{most urgent level: cases}: a case counts once, by its most urgent task."""
+    per_case = (_open_tasks(visibility).add_columns(func.max(limits.level()).label("level"))
+                .group_by(TaskIndexEntry.case_id).subquery())
+    query = select(per_case.c.level, func.count()).group_by(per_case.c.level)
+    return {level: count for level, count in db.session.execute(query)}
+
+
+def dashboard_urgent_tasks(*, visibility, limits: UrgencyLimits, limit: int = URGENT_SHOWN) -> tuple[list, int]:
+    """The tasks overdue or at risk, most urgent first (at most `limit`), and how many there are."""
+    level = limits.level()
+    query = (_open_tasks(visibility)
+             .outerjoin(OrgUnit, OrgUnit.code == TaskIndexEntry.org_unit)
+             .add_columns(Case.id, Case.tracking_number, TaskIndexEntry.lane, TaskIndexEntry.title,
+                          TaskIndexEntry.due_at, level.label("level"),
+                          func.coalesce(OrgUnit.name, TaskIndexEntry.org_unit))
+             .where(level > 0).order_by(TaskIndexEntry.due_at, TaskIndexEntry.id).limit(limit))
+    rows = [tuple(row) for row in db.session.execute(query)]
+    if len(rows) < limit:
+        return rows, len(rows)
+    total = db.session.scalar(_open_tasks(visibility).add_columns(func.count()).where(level > 0))
+    return rows, total
+
+
+# --- the semester report ------------------------------------------------------------
+
+def _period_cases(organisation_code: str, start: datetime, end: datetime):
+    return (Case.organisation_code == organisation_code, Case.created_at >= start, Case.created_at < end)
+
+
+def _non_empty(value):
+    return and_(value.is_not(None), value != "")
+
+
+def report_case_groups(*, organisation_code: str, start: datetime, end: datetime) -> list[tuple]:
+    """The cases received in [start, end), grouped by everything the report counts them
+    by: (status, forwarded?, last routing decision's route, type, confidential?, cases).
+    The route's last decision and the type recorded at the start come from the audit trail."""
+    in_period = select(Case.id).where(*_period_cases(organisation_code, start, end))
+    rute = AuditEvent.data_after["rute"].as_string()
+    unit_tujuan = AuditEvent.data_after["unit_tujuan"].as_string()
+    last_decision = (select(AuditEvent.case_id, func.max(AuditEvent.id).label("id"))
+                     .where(AuditEvent.case_id.in_(in_period), AuditEvent.action == "decision.evaluated",
+                            or_(_non_empty(rute), _non_empty(unit_tujuan)))
+                     .group_by(AuditEvent.case_id).subquery())
+    started = (select(AuditEvent.case_id, func.max(AuditEvent.id).label("id"))
+               .where(AuditEvent.case_id.in_(in_period), AuditEvent.action == "case.started")
+               .group_by(AuditEvent.case_id).subquery())
+    forwarded = (select(AuditEvent.case_id).where(
+        AuditEvent.case_id.in_(in_period), AuditEvent.action == FORWARDED,
+        AuditEvent.data_after["kind"].as_string() == "penerusan").distinct().subquery())
+    decision, start_event = aliased(AuditEvent), aliased(AuditEvent)
+    decided_rute = decision.data_after["rute"].as_string()
+    route = case((decision.id.is_(None), None), (_non_empty(decided_rute), decided_rute), else_="unit_kerja")
+    jenis = case((Complaint.id.is_not(None), Complaint.jenis), else_=start_event.data_after["jenis"].as_string())
+    is_forwarded = forwarded.c.case_id.is_not(None)
+    confidential = func.coalesce(Complaint.confidentiality == "rahasia", False)
+    query = (select(Case.status, is_forwarded, route, jenis, confidential, func.count())
+             .select_from(Case)
+             .outerjoin(Complaint, Complaint.case_id == Case.id)
+             .outerjoin(last_decision, last_decision.c.case_id == Case.id)
+             .outerjoin(decision, decision.id == last_decision.c.id)
+             .outerjoin(started, started.c.case_id == Case.id)
+             .outerjoin(start_event, start_event.id == started.c.id)
+             .outerjoin(forwarded, forwarded.c.case_id == Case.id)
+             .where(*_period_cases(organisation_code, start, end))
+             .group_by(Case.status, is_forwarded, route, jenis, confidential))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def report_unit_counts(*, organisation_code: str, start: datetime, end: datetime) -> tuple[list[tuple], int]:
+    """([(unit name, cases)], cases routed to no unit) for the cases received in [start, end)."""
+    query = (select(func.coalesce(OrgUnit.name, CaseUnit.unit_code), func.count())
+             .select_from(CaseUnit).join(Case, Case.id == CaseUnit.case_id)
+             .outerjoin(OrgUnit, OrgUnit.code == CaseUnit.unit_code)
+             .where(*_period_cases(organisation_code, start, end))
+             .group_by(CaseUnit.unit_code, OrgUnit.name))
+    counts = [tuple(row) for row in db.session.execute(query)]
+    routed = select(CaseUnit.case_id).where(CaseUnit.case_id == Case.id).exists()
+    unrouted = db.session.scalar(select(func.count()).select_from(Case).where(
+        *_period_cases(organisation_code, start, end), ~routed))
+    return counts, unrouted
+
+
+def _step_events(organisation_code: str, start: datetime, end: datetime, *actions: str):
+    return (AuditEvent.occurred_at >= start, AuditEvent.occurred_at < end, AuditEvent.action.in_(actions),
+            AuditEvent.case_id.in_(select(Case.id).where(Case.organisation_code == organisation_code)))
+
+
+def _done():
+    return and_(AuditEvent.action == "task.completed", _non_empty(AuditEvent.engine_task_id))
+
+
+def report_step_counts(*, organisation_code: str, start: datetime, end: datetime) -> dict:
+    """Per element: completed tasks, deadlines met and missed, its title and lane (from its
+    first completion, else its first deadline event); and the escalations (tenggat_ timers fired)."""
+    where = _step_events(organisation_code, start, end, "task.completed", "deadline.met", "deadline.missed")
+    kind = case((AuditEvent.action == "task.completed", "completed"), else_=AuditEvent.action)
+    counts = {}
+    for element, action, count in db.session.execute(
+            select(AuditEvent.element_id, kind, func.count()).where(
+                *where, or_(_done(), AuditEvent.action != "task.completed"))
+            .group_by(AuditEvent.element_id, kind)):
+        counts.setdefault(element, {})[action] = count
+    firsts = {}
+    for first_of in (_done(), AuditEvent.action != "task.completed"):
+        ids = select(func.min(AuditEvent.id)).where(*where, first_of).group_by(AuditEvent.element_id)
+        for element, detail, lane in db.session.execute(
+                select(AuditEvent.element_id, AuditEvent.detail, AuditEvent.lane).where(AuditEvent.id.in_(ids))):
+            firsts.setdefault(element, (detail or element, lane or ""))
+    escalations = db.session.scalar(select(func.count()).where(
+        *_step_events(organisation_code, start, end, "timer.fired"),
+        AuditEvent.element_id.startswith("tenggat_", autoescape=True)))
+    return {"counts": counts, "titles": firsts, "escalations": escalations}
+
+
+def report_step_durations(*, organisation_code: str, start: datetime, end: datetime):
+    """(element id, task created at, task completed at) of each task completed in [start,
+    end), streamed: three columns a row, never the events themselves."""
+    created = aliased(AuditEvent)
+    query = (select(AuditEvent.element_id, created.occurred_at, AuditEvent.occurred_at)
+             .join(created, and_(created.case_id == AuditEvent.case_id, created.action == "task.created",
+                                 created.engine_task_id == AuditEvent.engine_task_id))
+             .where(*_step_events(organisation_code, start, end, "task.completed"), _done()))
+    return db.session.execute(query.execution_options(yield_per=5000))
+
+
+def report_open_tasks(*, organisation_code: str, limits: UrgencyLimits) -> list[tuple]:
+    """(tracking number, step, lane, unit name, due at) of the organisation's open tasks
+    overdue or at risk, soonest first."""
+    query = (_open_tasks(Case.organisation_code == organisation_code)
+             .outerjoin(OrgUnit, OrgUnit.code == TaskIndexEntry.org_unit)
+             .add_columns(Case.tracking_number, TaskIndexEntry.title, TaskIndexEntry.lane,
+                          func.coalesce(OrgUnit.name, TaskIndexEntry.org_unit, ""), TaskIndexEntry.due_at)
+             .where(TaskIndexEntry.due_at.is_not(None),
+                    TaskIndexEntry.due_at < limits.at_risk_until.get(organisation_code, limits.at_risk_until[None]))
+             .order_by(TaskIndexEntry.due_at, TaskIndexEntry.id))
+    return [tuple(row) for row in db.session.execute(query)]
