@@ -14,10 +14,9 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, Complaint, Organisation, OrgUnit, TaskIndexEntry, User
 from app.models.types import UTCDateTime
-from app.services.delegations import active_delegations
 from app.services.calendar import calendar_for
+from app.services.delegations import active_delegations
 from app.services.references import FORWARDED
-from app.services.register import visible_cases
 
 # An urgent list longer than this is cut (the page says how many more): a head follows
 # up the most urgent first, and a page of 50 000 rows helps nobody.
@@ -59,6 +58,9 @@ def dashboard_visibility(user: User, *, admin: bool):
     condition = true() if user.organisation_code is None else Case.organisation_code == user.organisation_code
     if admin:
         return condition
+    # Here, not at the top: the register imports the report's figures, which import this module.
+    from app.services.register import visible_cases
+
     principals = [user, *(d.from_user for d in active_delegations(user))]
     return and_(condition, or_(*(visible_cases(p) for p in principals), false()))
 
