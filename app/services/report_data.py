@@ -17,6 +17,7 @@ writes. What is counted, and from when:
   complainant's title can name people).
 """
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from statistics import median
@@ -61,6 +62,10 @@ RECIPIENTS = {
     "sop_004": "Menteri Sekretaris Negara dan Presiden/Wakil Presiden (melalui Asdep Dumas/Deputi Hublemmas)",
 }
 _FORWARDING_ROUTES = {"instansi_lain": "diteruskan", "apip": "diteruskan", "admin_nasional": "diteruskan"}
+
+
+# Told the stage being computed and the percentage done (a report job's progress row).
+Progress = Callable[[str, int], None]
 
 
 class ReportError(ValueError):
@@ -171,7 +176,7 @@ def working_days_between(start: datetime, end: datetime, *, calendar: WorkingCal
 
 
 def collect_report(*, organisation_code: str, year: int, semester: int, now: datetime | None = None,
-                   at_risk_days: int = AT_RISK_DAYS) -> ReportData:
+                   at_risk_days: int = AT_RISK_DAYS, progress: Progress | None = None) -> ReportData:
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None or not organisation.hosted:
         raise ReportError(f"Instansi tidak dikenal atau tidak menjalankan SOP di sini: {organisation_code}.")
@@ -183,8 +188,12 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
     data = ReportData(organisation_code=organisation.code, organisation_name=organisation.name, period=period,
                       recipient=RECIPIENTS.get(organisation.process_key, "Pimpinan instansi"),
                       generated_at=now, zone=organisation.timezone, at_risk_days=at_risk_days)
+    progress = progress or (lambda stage, percent: None)
+    progress("cases", 10)
     _count_cases(data, organisation_code, period)
+    progress("steps", 35)
     _count_steps(data, organisation_code, period, calendar)
+    progress("open", 60)
     _open_tasks(data, organisation_code, now, calendar, at_risk_days)
     return data
 
