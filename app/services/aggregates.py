@@ -89,20 +89,19 @@ def dashboard_case_levels(*, visibility, limits: UrgencyLimits) -> dict[int, int
     return {level: count for level, count in db.session.execute(query)}
 
 
-def dashboard_urgent_tasks(*, visibility, limits: UrgencyLimits, limit: int = URGENT_SHOWN) -> tuple[list, int]:
-    """The tasks overdue or at risk, most urgent first (at most `limit`), and how many there are."""
+def dashboard_urgent_tasks(*, visibility, limits: UrgencyLimits, limit: int = URGENT_SHOWN) -> list[tuple]:
+    """The tasks overdue or at risk, most urgent first, at most `limit` (how many there
+    are in all is the sum of the step counts' at risk and overdue)."""
     level = limits.level()
     query = (_open_tasks(visibility)
              .outerjoin(OrgUnit, OrgUnit.code == TaskIndexEntry.org_unit)
              .add_columns(Case.id, Case.tracking_number, TaskIndexEntry.lane, TaskIndexEntry.title,
                           TaskIndexEntry.due_at, level.label("level"),
                           func.coalesce(OrgUnit.name, TaskIndexEntry.org_unit))
-             .where(level > 0).order_by(TaskIndexEntry.due_at, TaskIndexEntry.id).limit(limit))
-    rows = [tuple(row) for row in db.session.execute(query)]
-    if len(rows) < limit:
-        return rows, len(rows)
-    total = db.session.scalar(_open_tasks(visibility).add_columns(func.count()).where(level > 0))
-    return rows, total
+             # The plain bound first, so that an index on due_at can serve it.
+             .where(TaskIndexEntry.due_at < max(limits.at_risk_until.values()), level > 0)
+             .order_by(TaskIndexEntry.due_at, TaskIndexEntry.id).limit(limit))
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 # --- the semester report ------------------------------------------------------------
@@ -122,32 +121,34 @@ def report_case_groups(*, organisation_code: str, start: datetime, end: datetime
     in_period = select(Case.id).where(*_period_cases(organisation_code, start, end))
     rute = AuditEvent.data_after["rute"].as_string()
     unit_tujuan = AuditEvent.data_after["unit_tujuan"].as_string()
-    last_decision = (select(AuditEvent.case_id, func.max(AuditEvent.id).label("id"))
-                     .where(AuditEvent.case_id.in_(in_period), AuditEvent.action == "decision.evaluated",
-                            or_(_non_empty(rute), _non_empty(unit_tujuan)))
-                     .group_by(AuditEvent.case_id).subquery())
-    started = (select(AuditEvent.case_id, func.max(AuditEvent.id).label("id"))
-               .where(AuditEvent.case_id.in_(in_period), AuditEvent.action == "case.started")
-               .group_by(AuditEvent.case_id).subquery())
+
+    def last_of_each_case(value, *conditions):
+        # The value of each case's last such event, by a window: no second visit to the
+        # audit trail to read the event a max(id) found.
+        ranked = (select(AuditEvent.case_id, value.label("value"),
+                         func.row_number().over(partition_by=AuditEvent.case_id,
+                                                order_by=AuditEvent.id.desc()).label("rank"))
+                  .where(AuditEvent.case_id.in_(in_period), *conditions).subquery())
+        return ranked
+
+    decided = last_of_each_case(case((_non_empty(rute), rute), else_="unit_kerja"),
+                                AuditEvent.action == "decision.evaluated",
+                                or_(_non_empty(rute), _non_empty(unit_tujuan)))
+    started = last_of_each_case(AuditEvent.data_after["jenis"].as_string(), AuditEvent.action == "case.started")
     forwarded = (select(AuditEvent.case_id).where(
         AuditEvent.case_id.in_(in_period), AuditEvent.action == FORWARDED,
         AuditEvent.data_after["kind"].as_string() == "penerusan").distinct().subquery())
-    decision, start_event = aliased(AuditEvent), aliased(AuditEvent)
-    decided_rute = decision.data_after["rute"].as_string()
-    route = case((decision.id.is_(None), None), (_non_empty(decided_rute), decided_rute), else_="unit_kerja")
-    jenis = case((Complaint.id.is_not(None), Complaint.jenis), else_=start_event.data_after["jenis"].as_string())
+    jenis = case((Complaint.id.is_not(None), Complaint.jenis), else_=started.c.value)
     is_forwarded = forwarded.c.case_id.is_not(None)
     confidential = func.coalesce(Complaint.confidentiality == "rahasia", False)
-    query = (select(Case.status, is_forwarded, route, jenis, confidential, func.count())
+    query = (select(Case.status, is_forwarded, decided.c.value, jenis, confidential, func.count())
              .select_from(Case)
              .outerjoin(Complaint, Complaint.case_id == Case.id)
-             .outerjoin(last_decision, last_decision.c.case_id == Case.id)
-             .outerjoin(decision, decision.id == last_decision.c.id)
-             .outerjoin(started, started.c.case_id == Case.id)
-             .outerjoin(start_event, start_event.id == started.c.id)
+             .outerjoin(decided, and_(decided.c.case_id == Case.id, decided.c.rank == 1))
+             .outerjoin(started, and_(started.c.case_id == Case.id, started.c.rank == 1))
              .outerjoin(forwarded, forwarded.c.case_id == Case.id)
              .where(*_period_cases(organisation_code, start, end))
-             .group_by(Case.status, is_forwarded, route, jenis, confidential))
+             .group_by(Case.status, is_forwarded, decided.c.value, jenis, confidential))
     return [tuple(row) for row in db.session.execute(query)]
 
 

@@ -106,7 +106,8 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
     levels = dashboard_case_levels(visibility=visibility, limits=limits)
     result.open_cases = sum(levels.values())
     result.at_risk_cases, result.overdue_cases = levels.get(1, 0), levels.get(2, 0)
-    urgent, result.urgent_total = dashboard_urgent_tasks(visibility=visibility, limits=limits)
+    result.urgent_total = sum(row.at_risk + row.overdue for row in result.rows)
+    urgent = dashboard_urgent_tasks(visibility=visibility, limits=limits) if result.urgent_total else []
     result.urgent = [UrgentTask(case_id=case_id, tracking_number=tracking_number, lane=lane, step=step,
                                 due_at=due_at, overdue=level == 2, unit=unit)
                      for case_id, tracking_number, lane, step, due_at, level, unit in urgent]
