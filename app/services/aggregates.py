@@ -8,7 +8,7 @@ a next deadline), `_open_tasks` is the one place to switch to those columns."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, false, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -71,22 +71,30 @@ def _open_tasks(visibility):
             .where(Case.completed.is_(False), visibility))
 
 
-def dashboard_step_counts(*, visibility, limits: UrgencyLimits) -> list[tuple]:
-    """(organisation code, lane, element id, step title, open, at risk, overdue) per step."""
-    level = limits.level()
-    query = _open_tasks(visibility).add_columns(
-        Case.organisation_code, TaskIndexEntry.lane, TaskIndexEntry.element_id, func.min(TaskIndexEntry.title),
-        func.count(), func.sum(case((level == 1, 1), else_=0)), func.sum(case((level == 2, 1), else_=0)),
-    ).group_by(Case.organisation_code, TaskIndexEntry.lane, TaskIndexEntry.element_id)
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def dashboard_case_levels(*, visibility, limits: UrgencyLimits) -> dict[int, int]:
-    """{most urgent level: cases}: a case counts once, by its most urgent task."""
-    per_case = (_open_tasks(visibility).add_columns(func.max(limits.level()).label("level"))
-                .group_by(TaskIndexEntry.case_id).subquery())
-    query = select(per_case.c.level, func.count()).group_by(per_case.c.level)
-    return {level: count for level, count in db.session.execute(query)}
+def dashboard_counts(*, visibility, limits: UrgencyLimits) -> tuple[list[tuple], dict[int, int]]:
+    """([(organisation code, lane, element id, step title, open, at risk, overdue)] per
+    step, {most urgent level: cases}), a case counted once by its most urgent task. One
+    statement: the visible open tasks are read (joined to their cases) once, as a common
+    table both counts group."""
+    tasks = _open_tasks(visibility).add_columns(
+        TaskIndexEntry.case_id, Case.organisation_code, TaskIndexEntry.lane, TaskIndexEntry.element_id,
+        TaskIndexEntry.title, limits.level().label("level")).cte("visible_tasks")
+    per_step = select(
+        literal(0), tasks.c.organisation_code, tasks.c.lane, tasks.c.element_id, func.min(tasks.c.title),
+        func.count(), func.sum(case((tasks.c.level == 1, 1), else_=0)), func.sum(case((tasks.c.level == 2, 1), else_=0)),
+    ).group_by(tasks.c.organisation_code, tasks.c.lane, tasks.c.element_id)
+    per_case = (select(tasks.c.case_id, func.max(tasks.c.level).label("level"))
+                .group_by(tasks.c.case_id).subquery())
+    per_level = select(literal(1), null(), null(), null(), null(), func.count(), per_case.c.level, literal(0)
+                       ).group_by(per_case.c.level)
+    steps, levels = [], {}
+    for kind, code, lane, element, title, count, at_risk, overdue in db.session.execute(
+            union_all(per_step, per_level)):
+        if kind == 0:
+            steps.append((code, lane, element, title, count, at_risk, overdue))
+        else:
+            levels[at_risk] = count
+    return steps, levels
 
 
 def dashboard_urgent_tasks(*, visibility, limits: UrgencyLimits, limit: int = URGENT_SHOWN) -> list[tuple]:

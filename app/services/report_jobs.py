@@ -27,6 +27,9 @@ STAGE_LABELS = {
 }
 # How long a failed job stays on the page, so whoever asked reads why.
 FAILED_SHOWN = timedelta(days=1)
+# A job still queued or running after this was lost with its process (a restart while a
+# thread made it): it is no longer shown as in progress, and a new request starts afresh.
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 def request_report(*, user: User, organisation_code: str, year: int, semester: int,
@@ -43,7 +46,7 @@ def request_report(*, user: User, organisation_code: str, year: int, semester: i
         raise ReportError(f"{period.label} belum dimulai.")
     running = db.session.scalars(db.select(ReportJob).where(
         ReportJob.organisation_code == organisation_code, ReportJob.year == year, ReportJob.semester == semester,
-        ReportJob.status.in_((QUEUED, RUNNING)))).first()
+        ReportJob.status.in_((QUEUED, RUNNING)), ReportJob.requested_at > now - ABANDONED_AFTER)).first()
     if running is not None:
         return running
     job = ReportJob(organisation_code=organisation_code, year=year, semester=semester,
@@ -100,6 +103,7 @@ def jobs_shown(*, user: User, organisation_code: str, now: datetime | None = Non
     now = now or datetime.now(timezone.utc)
     return list(db.session.scalars(db.select(ReportJob).where(
         ReportJob.organisation_code == organisation_code,
-        ReportJob.status.in_((QUEUED, RUNNING)) | ((ReportJob.status == FAILED) & (ReportJob.finished_at > now - FAILED_SHOWN)),
+        (ReportJob.status.in_((QUEUED, RUNNING)) & (ReportJob.requested_at > now - ABANDONED_AFTER))
+        | ((ReportJob.status == FAILED) & (ReportJob.finished_at > now - FAILED_SHOWN)),
     ).order_by(ReportJob.id.desc())))
 

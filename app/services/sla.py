@@ -13,8 +13,7 @@ from app.extensions import db
 from app.models import Organisation, User
 from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.aggregates import (
-    dashboard_case_levels,
-    dashboard_step_counts,
+    dashboard_counts,
     dashboard_urgent_tasks,
     dashboard_visibility,
     urgency_limits,
@@ -87,8 +86,8 @@ def may_view_dashboard(user: User) -> bool:
 def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT_RISK_DAYS) -> Dashboard:
     """The open tasks of the cases `user` may see, counted per lane and step. A task with
     no deadline counts as open only; a case counts once as at risk or overdue, by its most
-    urgent task. Counted in the database (app/services/aggregates.py): three GROUP BY
-    queries and the most urgent tasks, whatever the number of cases."""
+    urgent task. Counted in the database (app/services/aggregates.py): one statement for
+    the counts, one for the 200 most urgent tasks, whatever the number of cases."""
     now = now or datetime.now(timezone.utc)
     result = Dashboard(at_risk_days=at_risk_days)
     if not may_view_dashboard(user):
@@ -97,13 +96,12 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
     limits = urgency_limits(now=now, days=at_risk_days, organisation_codes=codes)
     visibility = dashboard_visibility(user, admin=SYSTEM_ADMIN_ROLE in user.role_names)
     names = {code: name for code, name in db.session.execute(db.select(Organisation.code, Organisation.name))}
+    steps, levels = dashboard_counts(visibility=visibility, limits=limits)
     result.rows = sorted(
         (StepRow(organisation=names.get(code, code or ""), lane=lane, element_id=element, step=title,
                  open=open_, at_risk=int(at_risk or 0), overdue=int(overdue or 0))
-         for code, lane, element, title, open_, at_risk, overdue
-         in dashboard_step_counts(visibility=visibility, limits=limits)),
+         for code, lane, element, title, open_, at_risk, overdue in steps),
         key=lambda r: (r.organisation, r.lane, r.step))
-    levels = dashboard_case_levels(visibility=visibility, limits=limits)
     result.open_cases = sum(levels.values())
     result.at_risk_cases, result.overdue_cases = levels.get(1, 0), levels.get(2, 0)
     result.urgent_total = sum(row.at_risk + row.overdue for row in result.rows)
