@@ -8,7 +8,7 @@ a next deadline), `_open_tasks` is the one place to switch to those columns."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, false, func, literal, null, or_, select, true, union_all
+from sqlalchemy import and_, case, false, func, literal, null, or_, select, text, true, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -122,6 +122,14 @@ def _non_empty(value):
     return and_(value.is_not(None), value != "")
 
 
+def _room_to_sort() -> None:
+    """PostgreSQL: a report groups and ranks a semester's cases at once, which spills past
+    the default 4 MB of sort memory to disk; give this transaction more (SET LOCAL ends
+    with it, so web requests keep the server's setting)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def report_case_groups(*, organisation_code: str, start: datetime, end: datetime) -> list[tuple]:
     """The cases received in [start, end), grouped by everything the report counts them
     by: (status, forwarded?, last routing decision's route, type, confidential?, cases).
@@ -142,13 +150,19 @@ def report_case_groups(*, organisation_code: str, start: datetime, end: datetime
     decided = last_of_each_case(case((_non_empty(rute), rute), else_="unit_kerja"),
                                 AuditEvent.action == "decision.evaluated",
                                 or_(_non_empty(rute), _non_empty(unit_tujuan)))
-    started = last_of_each_case(AuditEvent.data_after["jenis"].as_string(), AuditEvent.action == "case.started")
+    # The type recorded at the start counts only for cases without a complaint (monitoring
+    # and internal cases): a few, so their start events are the only ones read.
+    without_complaint = select(Case.id).where(*_period_cases(organisation_code, start, end), ~select(
+        Complaint.id).where(Complaint.case_id == Case.id).exists())
+    started = last_of_each_case(AuditEvent.data_after["jenis"].as_string(), AuditEvent.action == "case.started",
+                                AuditEvent.case_id.in_(without_complaint))
     forwarded = (select(AuditEvent.case_id).where(
         AuditEvent.case_id.in_(in_period), AuditEvent.action == FORWARDED,
         AuditEvent.data_after["kind"].as_string() == "penerusan").distinct().subquery())
     jenis = case((Complaint.id.is_not(None), Complaint.jenis), else_=started.c.value)
     is_forwarded = forwarded.c.case_id.is_not(None)
     confidential = func.coalesce(Complaint.confidentiality == "rahasia", False)
+    _room_to_sort()
     query = (select(Case.status, is_forwarded, decided.c.value, jenis, confidential, func.count())
              .select_from(Case)
              .outerjoin(Complaint, Complaint.case_id == Case.id)
@@ -194,6 +208,7 @@ def report_step_counts(*, organisation_code: str, start: datetime, end: datetime
                 *where, or_(_done(), AuditEvent.action != "task.completed"))
             .group_by(AuditEvent.element_id, kind)):
         counts.setdefault(element, {})[action] = count
+    _room_to_sort()
     firsts = {}
     for first_of in (_done(), AuditEvent.action != "task.completed"):
         ids = select(func.min(AuditEvent.id)).where(*where, first_of).group_by(AuditEvent.element_id)
