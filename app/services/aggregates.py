@@ -135,42 +135,56 @@ def report_case_groups(*, organisation_code: str, start: datetime, end: datetime
     by: (status, forwarded?, last routing decision's route, type, confidential?, cases).
     The route's last decision and the type recorded at the start come from the audit trail."""
     in_period = select(Case.id).where(*_period_cases(organisation_code, start, end))
-    rute = AuditEvent.data_after["rute"].as_string()
-    unit_tujuan = AuditEvent.data_after["unit_tujuan"].as_string()
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
 
-    def last_of_each_case(value, *conditions):
-        # The value of each case's last such event, by a window: no second visit to the
-        # audit trail to read the event a max(id) found.
-        ranked = (select(AuditEvent.case_id, value.label("value"),
-                         func.row_number().over(partition_by=AuditEvent.case_id,
-                                                order_by=AuditEvent.id.desc()).label("rank"))
-                  .where(AuditEvent.case_id.in_(in_period), *conditions).subquery())
-        return ranked
+    def join_last(query, value_of, conditions_on):
+        """`query` outer-joined to each case's last event meeting the conditions, and the
+        value read from it. PostgreSQL ranks the events with a window (no second visit to
+        the trail); SQLite, which scans a window's or a join's result again for every case,
+        finds max(id) per case (which it indexes on the fly) and reads that event by its key."""
+        if postgresql:
+            ranked = (select(AuditEvent.case_id, value_of(AuditEvent).label("value"),
+                             func.row_number().over(partition_by=AuditEvent.case_id,
+                                                    order_by=AuditEvent.id.desc()).label("rank"))
+                      .where(AuditEvent.case_id.in_(in_period), *conditions_on(AuditEvent)).subquery())
+            last = select(ranked.c.case_id, ranked.c.value).where(ranked.c.rank == 1).subquery()
+            return query.outerjoin(last, last.c.case_id == Case.id), last.c.value
+        last = (select(AuditEvent.case_id, func.max(AuditEvent.id).label("id"))
+                .where(AuditEvent.case_id.in_(in_period), *conditions_on(AuditEvent))
+                .group_by(AuditEvent.case_id).subquery())
+        event = aliased(AuditEvent)
+        return (query.outerjoin(last, last.c.case_id == Case.id).outerjoin(event, event.id == last.c.id),
+                value_of(event))
 
-    decided = last_of_each_case(case((_non_empty(rute), rute), else_="unit_kerja"),
-                                AuditEvent.action == "decision.evaluated",
-                                or_(_non_empty(rute), _non_empty(unit_tujuan)))
+    def route(event):
+        rute = event.data_after["rute"].as_string()
+        return case((_non_empty(rute), rute), else_="unit_kerja")
+
+    def routing_decision(event):
+        return (event.action == "decision.evaluated",
+                or_(_non_empty(event.data_after["rute"].as_string()),
+                    _non_empty(event.data_after["unit_tujuan"].as_string())))
+
     # The type recorded at the start counts only for cases without a complaint (monitoring
     # and internal cases): a few, so their start events are the only ones read.
     without_complaint = select(Case.id).where(*_period_cases(organisation_code, start, end), ~select(
         Complaint.id).where(Complaint.case_id == Case.id).exists())
-    started = last_of_each_case(AuditEvent.data_after["jenis"].as_string(), AuditEvent.action == "case.started",
-                                AuditEvent.case_id.in_(without_complaint))
     forwarded = (select(AuditEvent.case_id).where(
         AuditEvent.case_id.in_(in_period), AuditEvent.action == FORWARDED,
         AuditEvent.data_after["kind"].as_string() == "penerusan").distinct().subquery())
-    jenis = case((Complaint.id.is_not(None), Complaint.jenis), else_=started.c.value)
+    query = (select().select_from(Case).outerjoin(Complaint, Complaint.case_id == Case.id)
+             .outerjoin(forwarded, forwarded.c.case_id == Case.id))
+    query, decided = join_last(query, route, routing_decision)
+    query, started_jenis = join_last(query, lambda event: event.data_after["jenis"].as_string(),
+                                     lambda event: (event.action == "case.started",
+                                                    event.case_id.in_(without_complaint)))
+    jenis = case((Complaint.id.is_not(None), Complaint.jenis), else_=started_jenis)
     is_forwarded = forwarded.c.case_id.is_not(None)
     confidential = func.coalesce(Complaint.confidentiality == "rahasia", False)
     _room_to_sort()
-    query = (select(Case.status, is_forwarded, decided.c.value, jenis, confidential, func.count())
-             .select_from(Case)
-             .outerjoin(Complaint, Complaint.case_id == Case.id)
-             .outerjoin(decided, and_(decided.c.case_id == Case.id, decided.c.rank == 1))
-             .outerjoin(started, and_(started.c.case_id == Case.id, started.c.rank == 1))
-             .outerjoin(forwarded, forwarded.c.case_id == Case.id)
+    query = (query.add_columns(Case.status, is_forwarded, decided, jenis, confidential, func.count())
              .where(*_period_cases(organisation_code, start, end))
-             .group_by(Case.status, is_forwarded, decided.c.value, jenis, confidential))
+             .group_by(Case.status, is_forwarded, decided, jenis, confidential))
     return [tuple(row) for row in db.session.execute(query)]
 
 
