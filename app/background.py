@@ -84,3 +84,28 @@ def start_mail_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     from app.services.imap_fetch import fetch_all_mailboxes
 
     return start_periodic(app, name="dumas-mail", interval=interval, work=fetch_all_mailboxes)
+
+
+def start_report_job(app: Flask, *, job_id: int) -> None:
+    """Make a report asked for on /laporan: a Celery task with DUMAS_REPORTS=celery (the
+    default with REDIS_URL), else a thread of its own in this process, so the request
+    answers at once and the page shows the job's progress."""
+    mode = app.config["DUMAS_REPORTS"]
+    if mode == "celery":
+        from app.tasks.reports import make_report
+
+        make_report.delay(job_id)
+        return
+    if mode == "off":  # tests that run the job themselves
+        return
+    from app.services.report_jobs import run_report_job
+
+    def run():
+        try:
+            with app.app_context():
+                run_report_job(job_id=job_id)
+                db.session.remove()
+        except Exception:
+            log.exception("report job %s failed", job_id)
+
+    threading.Thread(target=run, name=f"dumas-report-{job_id}", daemon=True).start()

@@ -57,6 +57,9 @@ def load_config(instance_path: Path) -> dict:
         # "celery" (beat sweeps, workers fire; with REDIS_URL) or "off".
         "DUMAS_TIMERS": env.get("DUMAS_TIMERS") or ("celery" if redis_url else "thread"),
         "DUMAS_SWEEP_SECONDS": float(env.get("DUMAS_SWEEP_SECONDS", "1")),
+        # Who makes a report asked for on /laporan: "thread" (embedded default, a thread of
+        # the web process per report), "celery" (a worker; with REDIS_URL) or "off".
+        "DUMAS_REPORTS": env.get("DUMAS_REPORTS") or ("celery" if redis_url else "thread"),
         "CELERY": {
             "broker_url": redis_url or "memory://",
             "result_backend": None,

@@ -6,7 +6,11 @@ Uses only what the calendar offered before its per-year cache too (WorkingCalend
 calendar_for), so the same script times an older checkout: copy it there and run it.
   1. engine: `working_days_left` over a 90-day span (what every inbox and SLA dashboard
      row asks), and `add_working_days(14)`;
-  2. service, on a fresh SQLite database with a few administrator's holidays: one
+  2. before and after: the same question with `holidays.country_holidays("ID")` built
+     for every day checked (what issue 15 measured, ~12 ms a call) and with the cached
+     calendar; 10 000 deadlines row by row, per distinct day (`working_days_left_by_day`)
+     and as one threshold (`at_risk_until`, what the SLA dashboard's SQL compares);
+  3. service, on a fresh SQLite database with a few administrator's holidays: one
      request's rows (`calendar_for(org).working_days_left`, same transaction), and the
      first call of a new transaction (which checks whether the calendar changed).
 """
@@ -43,6 +47,43 @@ def _engine(calls: int) -> None:
           f"{_per_call(lambda: calendar.working_days_left(due, now=now), calls):.4f} ms/call")
     print(f"engine  add_working_days(14):                              "
           f"{_per_call(lambda: calendar.add_working_days(now, 14), calls):.4f} ms/call")
+
+
+def _before_and_after(calls: int) -> None:
+    """The calendar as it was measured in issue 15 (`holidays.country_holidays("ID")` built
+    for every day it checked) against the cached one, on the same 90-day question."""
+    import holidays
+
+    from app.engine import WorkingCalendar
+
+    now = datetime(2026, 11, 2, 3, tzinfo=timezone.utc)
+    due = now + timedelta(days=90)
+
+    def rebuilt_per_day():
+        today, last = now.date(), due.date()
+        count, day = 0, today + timedelta(days=1)
+        while day <= last:
+            off = holidays.country_holidays("ID", years=day.year, categories=("public", "government"))
+            count += day.weekday() < 5 and day not in off
+            day += timedelta(days=1)
+        return count
+
+    calendar = WorkingCalendar()
+    assert rebuilt_per_day() == calendar.working_days_left(due, now=now)
+    before = _per_call(rebuilt_per_day, max(calls // 200, 3))
+    after = _per_call(lambda: calendar.working_days_left(due, now=now), calls)
+    print(f"before  working_days_left, holidays rebuilt per day checked:  {before:.4f} ms/call")
+    print(f"after   working_days_left, calendar cached per year:          {after:.4f} ms/call  ({before / after:,.0f}x)")
+    # A dashboard or report with 10 000 deadlines on 40 distinct days: asked row by row,
+    # or once per distinct day, or (the dashboard) as one threshold the database compares.
+    dues = [now + timedelta(days=d % 40, hours=d % 24) for d in range(10_000)]
+    per_row = _per_call(lambda: [calendar.working_days_left(d, now=now) for d in dues], 5)
+    by_day = _per_call(lambda: calendar.working_days_left_by_day(
+        {d.astimezone(calendar.zone).date() for d in dues}, now=now), 5)
+    threshold = _per_call(lambda: calendar.at_risk_until(now=now, days=3), calls)
+    print(f"10 000 deadlines, working_days_left row by row:              {per_row:.3f} ms")
+    print(f"10 000 deadlines, working_days_left_by_day (40 days):        {by_day:.3f} ms")
+    print(f"at_risk_until (one threshold per organisation and request):  {threshold:.4f} ms/call")
 
 
 def _service(calls: int) -> None:
@@ -82,6 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"code: {ROOT}")
     _engine(args.calls)
+    _before_and_after(args.calls)
     _service(args.calls)
 
 

@@ -17,6 +17,7 @@ organisation); the deadline is the end (23:59:59) of the nth working day in the
 organisation's zone (WIB, WITA or WIT).
 """
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -94,6 +95,47 @@ class WorkingCalendar:
             working = self._working_days(year)
             count += max(0, bisect_right(working, due_day.toordinal()) - bisect_right(working, today.toordinal()))
         return count
+
+    def working_days_left_by_day(self, due_days: Iterable[date], *, now: datetime) -> dict[date, int]:
+        """`working_days_left` for many due days (local dates) at once, each distinct day
+        counted once: what a page or report with thousands of deadlines asks, where most
+        share a day."""
+        today = now.astimezone(self.zone).date()
+        counts = {}
+        for due_day in set(due_days):
+            count = 0
+            for year in range(today.year, due_day.year + 1):
+                working = self._working_days(year)
+                count += max(0, bisect_right(working, due_day.toordinal()) - bisect_right(working, today.toordinal()))
+            counts[due_day] = count
+        return counts
+
+    def at_risk_until(self, *, now: datetime, days: int) -> datetime:
+        """The first moment more than `days` working days away: a due time from `now` up to
+        (not including) this one has at most `days` working days left. One answer per
+        calendar and `now`, so a database can compare every deadline with it."""
+        last_at_risk = self.add_working_days(now, days + 1).date()
+        return datetime.combine(last_at_risk, time(), tzinfo=self.zone).astimezone(timezone.utc)
+
+    def working_days_between(self, start: datetime, end: datetime) -> float:
+        """The part of [start, end) that fell on working days, in days (no zone here has
+        daylight saving time, so every day is 86 400 s): the first and last day's parts,
+        plus the whole working days between them counted from the year's ordered list."""
+        if end <= start:
+            return 0.0
+        start, end = start.astimezone(self.zone), end.astimezone(self.zone)
+        first, last = start.date(), end.date()
+        if first == last:
+            return (end - start).total_seconds() / 86400 if self.is_working_day(first) else 0.0
+        total = 0.0
+        if self.is_working_day(first):
+            total += (datetime.combine(first + timedelta(days=1), time(), tzinfo=self.zone) - start).total_seconds() / 86400
+        if self.is_working_day(last):
+            total += (end - datetime.combine(last, time(), tzinfo=self.zone)).total_seconds() / 86400
+        for year in range(first.year, last.year + 1):
+            working = self._working_days(year)
+            total += max(0, bisect_right(working, last.toordinal() - 1) - bisect_right(working, first.toordinal()))
+        return total
 
 
 DEFAULT_CALENDAR = WorkingCalendar()

@@ -18,7 +18,7 @@ from app.models.delegation import Delegation
 from app.models.inbound_mail import InboundMail
 from app.models.notification import Notification, RateLimitCounter
 from app.models.process import ProcessDefinition, ProcessVersion
-from app.models.report import PeriodicReport
+from app.models.report import PeriodicReport, ReportJob
 from app.models.saved_filter import SavedFilter
 from app.models.search import CaseIdentitySearch, CaseSearchText
 
@@ -40,6 +40,7 @@ __all__ = [
     "Notification",
     "OrgUnit",
     "PeriodicReport",
+    "ReportJob",
     "Organisation",
     "RateLimitCounter",
     "Role",

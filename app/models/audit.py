@@ -18,6 +18,9 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_case_id_id", "case_id", "id"),
+        # The semester report reads one semester's completions and deadline events of each
+        # kind; without it, every report scans the whole trail.
+        Index("ix_audit_events_action_occurred_at", "action", "occurred_at"),
         UniqueConstraint("chain", "seq", name="uq_audit_events_chain_seq"),
     )
 

@@ -1,18 +1,19 @@
 """Half-yearly reports (on demand, and those the schedule made) and the SLA dashboard."""
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app.background import start_report_job
 from app.downloads import content_disposition
 from app.reports import bp
 from app.reports.forms import ReportForm
 from app.services.access import NotAllowed
+from app.services.report_jobs import QUEUED, RUNNING, STAGE_LABELS, STATUS_LABELS, jobs_shown, request_report
 from app.services.reports import (
     ReportError,
-    generate_report,
     may_read_reports,
     report_for,
     report_organisations,
@@ -54,21 +55,25 @@ def index():
         form.semester.data = "1" if today.month > 6 else "2"
     elif form.validate_on_submit():
         try:
-            report = generate_report(organisation_code=form.organisation.data, year=form.year.data,
-                                     semester=int(form.semester.data), actor=current_user.username, user=current_user)
+            job = request_report(user=current_user, organisation_code=form.organisation.data, year=form.year.data,
+                                 semester=int(form.semester.data))
         except NotAllowed:
             abort(404)
         except ReportError as exc:
             flash(str(exc), "error")
         else:
-            flash(_("Laporan %(period)s dibuat.", period=report.summary["period"]))
-            return redirect(url_for("reports.index", instansi=report.organisation_code)), 303
+            start_report_job(current_app._get_current_object(), job_id=job.id)
+            flash(_("Laporan %(period)s sedang dibuat; halaman ini diperbarui sendiri sampai laporannya siap.",
+                    period=job.period_label))
+            return redirect(url_for("reports.index", instansi=job.organisation_code)), 303
     try:
         reports = reports_of(user=current_user, organisation_code=chosen)
+        jobs = jobs_shown(user=current_user, organisation_code=chosen)
     except NotAllowed:
         abort(404)
     return render_template("reports/index.html", form=form, organisations=organisations, chosen=chosen,
-                           reports=reports)
+                           reports=reports, jobs=jobs, pending=any(j.status in (QUEUED, RUNNING) for j in jobs),
+                           status_labels=STATUS_LABELS, stage_labels=STAGE_LABELS)
 
 
 @bp.get("/laporan/<int:report_id>.<kind>")

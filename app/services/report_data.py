@@ -17,15 +17,23 @@ writes. What is counted, and from when:
   complainant's title can name people).
 """
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from statistics import median
 
 from app.engine import WorkingCalendar
 from app.extensions import db
-from app.models import AuditEvent, Case, CaseUnit, Complaint, Organisation, OrgUnit, TaskIndexEntry
+from app.models import Organisation
+from app.services.aggregates import (
+    report_case_groups,
+    report_open_tasks,
+    report_step_counts,
+    report_step_durations,
+    report_unit_counts,
+    urgency_limits,
+)
 from app.services.calendar import calendar_for
-from app.services.references import FORWARDED
 from app.services.tracking import STATUS_LABELS
 
 AT_RISK_DAYS = 3
@@ -54,6 +62,10 @@ RECIPIENTS = {
     "sop_004": "Menteri Sekretaris Negara dan Presiden/Wakil Presiden (melalui Asdep Dumas/Deputi Hublemmas)",
 }
 _FORWARDING_ROUTES = {"instansi_lain": "diteruskan", "apip": "diteruskan", "admin_nasional": "diteruskan"}
+
+
+# Told the stage being computed and the percentage done (a report job's progress row).
+Progress = Callable[[str, int], None]
 
 
 class ReportError(ValueError):
@@ -160,20 +172,11 @@ def semester_period(*, year: int, semester: int, calendar: WorkingCalendar) -> P
 def working_days_between(start: datetime, end: datetime, *, calendar: WorkingCalendar) -> float:
     """The part of [start, end) that fell on working days, in days: a step begun on Friday
     afternoon and finished on Monday morning took well under one working day."""
-    total = 0.0
-    cursor = start.astimezone(calendar.zone)
-    end = end.astimezone(calendar.zone)
-    while cursor < end:
-        next_midnight = datetime.combine(cursor.date() + timedelta(days=1), time(), tzinfo=calendar.zone)
-        segment_end = min(end, next_midnight)
-        if calendar.is_working_day(cursor.date()):
-            total += (segment_end - cursor).total_seconds() / 86400
-        cursor = segment_end
-    return total
+    return calendar.working_days_between(start, end)
 
 
 def collect_report(*, organisation_code: str, year: int, semester: int, now: datetime | None = None,
-                   at_risk_days: int = AT_RISK_DAYS) -> ReportData:
+                   at_risk_days: int = AT_RISK_DAYS, progress: Progress | None = None) -> ReportData:
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None or not organisation.hosted:
         raise ReportError(f"Instansi tidak dikenal atau tidak menjalankan SOP di sini: {organisation_code}.")
@@ -185,128 +188,80 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
     data = ReportData(organisation_code=organisation.code, organisation_name=organisation.name, period=period,
                       recipient=RECIPIENTS.get(organisation.process_key, "Pimpinan instansi"),
                       generated_at=now, zone=organisation.timezone, at_risk_days=at_risk_days)
+    progress = progress or (lambda stage, percent: None)
+    progress("cases", 10)
     _count_cases(data, organisation_code, period)
+    progress("steps", 35)
     _count_steps(data, organisation_code, period, calendar)
+    progress("open", 60)
     _open_tasks(data, organisation_code, now, calendar, at_risk_days)
     return data
 
 
 def _count_cases(data: ReportData, organisation_code: str, period: Period) -> None:
-    cases = list(db.session.scalars(db.select(Case).where(
-        Case.organisation_code == organisation_code, Case.created_at >= period.start, Case.created_at < period.end)))
-    ids = [c.id for c in cases]
-    complaints = {c.case_id: c for c in db.session.scalars(db.select(Complaint).where(Complaint.case_id.in_(ids)))}
-    started = {e.case_id: e for e in _events(ids, ("case.started",))}
-    routing = defaultdict(list)
-    for event in _events(ids, ("decision.evaluated", FORWARDED)):
-        routing[event.case_id].append(event)
-    units = defaultdict(list)
-    names = {code: name for code, name in db.session.execute(db.select(OrgUnit.code, OrgUnit.name))}
-    for row in db.session.scalars(db.select(CaseUnit).where(CaseUnit.case_id.in_(ids))):
-        units[row.case_id].append(names.get(row.unit_code, row.unit_code))
-
     by_type, by_route, by_status, by_unit = Counter(), Counter(), Counter(), Counter()
-    for case in cases:
-        complaint = complaints.get(case.id)
-        jenis = complaint.jenis if complaint else ((started.get(case.id) and started[case.id].data_after) or {}).get("jenis")
-        by_type[TYPE_LABELS.get(jenis, jenis) if jenis else NO_TYPE] += 1
-        route = route_of(case, routing[case.id])
-        by_route[ROUTE_LABELS.get(route, route)] += 1
-        by_status[STATUS_LABELS.get(case.status, (case.status,))[0]] += 1
-        for unit in units[case.id] or [NO_UNIT]:
-            by_unit[unit] += 1
-        if complaint is not None and complaint.confidentiality == "rahasia":
-            data.confidential += 1
-    data.total = len(cases)
+    for status, forwarded, decided, jenis, confidential, count in report_case_groups(
+            organisation_code=organisation_code, start=period.start, end=period.end):
+        by_type[TYPE_LABELS.get(jenis, jenis) if jenis else NO_TYPE] += count
+        route = route_from(status=status, forwarded=bool(forwarded), decided=decided)
+        by_route[ROUTE_LABELS.get(route, route)] += count
+        by_status[STATUS_LABELS.get(status, (status,))[0]] += count
+        data.total += count
+        if confidential:
+            data.confidential += count
+    units, unrouted = report_unit_counts(organisation_code=organisation_code, start=period.start, end=period.end)
+    for unit, count in units:
+        by_unit[unit] += count
+    if unrouted:
+        by_unit[NO_UNIT] += unrouted
     data.by_type, data.by_route = _sorted(by_type), _sorted(by_route)
     data.by_status, data.by_unit = _sorted(by_status), _sorted(by_unit)
 
 
-def route_of(case: Case, events: list[AuditEvent]) -> str:
-    """Where a case went, from its status and its routing events (see ROUTE_LABELS)."""
-    if case.status in NOT_FOLLOWED_UP:
+def route_from(*, status: str, forwarded: bool, decided: str | None) -> str:
+    """Where a case went (see ROUTE_LABELS), from its status, whether it was handed to
+    another agency, and the route of its last routing decision (None: none yet)."""
+    if status in NOT_FOLLOWED_UP:
         return "tidak_ditindaklanjuti"
-    if any(e.action == FORWARDED and (e.data_after or {}).get("kind") == "penerusan" for e in events):
+    if forwarded:
         return "diteruskan"
-    route = None
-    for event in events:  # in order: the last routing decision stands
-        outputs = (event.data_after or {}) if event.action == "decision.evaluated" else {}
-        if outputs.get("rute"):
-            route = outputs["rute"]
-        elif outputs.get("unit_tujuan"):
-            route = "unit_kerja"
-    if route is None:
+    if decided is None:
         return "belum_diputuskan"
-    return _FORWARDING_ROUTES.get(route, route)
+    return _FORWARDING_ROUTES.get(decided, decided)
 
 
 def _count_steps(data: ReportData, organisation_code: str, period: Period, calendar: WorkingCalendar) -> None:
-    in_period = (AuditEvent.occurred_at >= period.start, AuditEvent.occurred_at < period.end)
-    of_organisation = db.select(Case.id).where(Case.organisation_code == organisation_code)
-    events = list(db.session.scalars(db.select(AuditEvent).where(
-        *in_period, AuditEvent.case_id.in_(of_organisation),
-        AuditEvent.action.in_(("task.completed", "deadline.met", "deadline.missed", "timer.fired")),
-    ).order_by(AuditEvent.id)))
-    completed = [e for e in events if e.action == "task.completed" and e.engine_task_id]
-    created = {e.engine_task_id: e for e in db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.action == "task.created", AuditEvent.engine_task_id.in_([e.engine_task_id for e in completed])))}
-    titles: dict[str, tuple[str, str]] = {}
+    steps = report_step_counts(organisation_code=organisation_code, start=period.start, end=period.end)
     hours, working = defaultdict(list), defaultdict(list)
-    for done in completed:
-        titles.setdefault(done.element_id, (done.detail or done.element_id, done.lane or ""))
-        start = created.get(done.engine_task_id)
-        if start is None:
-            continue
-        hours[done.element_id].append((done.occurred_at - start.occurred_at).total_seconds() / 3600)
-        working[done.element_id].append(working_days_between(start.occurred_at, done.occurred_at, calendar=calendar))
-    done_count = Counter(e.element_id for e in completed)
-    met, missed = Counter(), Counter()
-    for event in events:
-        if event.action in ("deadline.met", "deadline.missed"):
-            titles.setdefault(event.element_id, (event.detail or event.element_id, event.lane or ""))
-            (met if event.action == "deadline.met" else missed)[event.element_id] += 1
-        elif event.action == "timer.fired" and (event.element_id or "").startswith("tenggat_"):
-            data.escalations += 1
-    data.deadlines_met, data.deadlines_missed = sum(met.values()), sum(missed.values())
+    for element, created_at, completed_at in report_step_durations(
+            organisation_code=organisation_code, start=period.start, end=period.end):
+        hours[element].append((completed_at - created_at).total_seconds() / 3600)
+        working[element].append(calendar.working_days_between(created_at, completed_at))
+    counts = steps["counts"]
+    data.escalations = steps["escalations"]
+    data.deadlines_met = sum(c.get("deadline.met", 0) for c in counts.values())
+    data.deadlines_missed = sum(c.get("deadline.missed", 0) for c in counts.values())
     data.steps = sorted(
         (StepFigures(element_id=element, title=title, lane=lane,
-                     completed=done_count[element],
+                     completed=counts.get(element, {}).get("completed", 0),
                      median_hours=round(median(hours[element]), 1) if hours[element] else None,
                      median_working_days=round(median(working[element]), 2) if working[element] else None,
-                     met=met[element], missed=missed[element])
-         for element, (title, lane) in titles.items()),
+                     met=counts.get(element, {}).get("deadline.met", 0),
+                     missed=counts.get(element, {}).get("deadline.missed", 0))
+         for element, (title, lane) in steps["titles"].items()),
         key=lambda s: (s.lane, s.title),
     )
 
 
-def open_tasks_with_deadline(*, case_filter, now: datetime) -> list[tuple[TaskIndexEntry, Case]]:
-    """Ready tasks with a due time on open cases chosen by `case_filter` (a where clause)."""
-    return list(db.session.execute(
-        db.select(TaskIndexEntry, Case).join(Case, TaskIndexEntry.case_id == Case.id)
-        .where(case_filter, Case.completed.is_(False), TaskIndexEntry.due_at.is_not(None))
-        .order_by(TaskIndexEntry.due_at)
-    ).tuples())
-
-
 def _open_tasks(data: ReportData, organisation_code: str, now: datetime, calendar: WorkingCalendar,
                 at_risk_days: int) -> None:
-    names = {code: name for code, name in db.session.execute(db.select(OrgUnit.code, OrgUnit.name))}
-    for entry, case in open_tasks_with_deadline(case_filter=Case.organisation_code == organisation_code, now=now):
-        left = calendar.working_days_left(entry.due_at, now=now)
-        task = OpenTask(tracking_number=case.tracking_number, step=entry.title, lane=entry.lane,
-                        unit=names.get(entry.org_unit, entry.org_unit or ""), due_at=entry.due_at,
-                        working_days_left=left, overdue=entry.due_at < now)
-        if task.overdue:
-            data.overdue.append(task)
-        elif left <= at_risk_days:
-            data.at_risk.append(task)
-
-
-def _events(case_ids: list[int], actions: tuple[str, ...]) -> list[AuditEvent]:
-    if not case_ids:
-        return []
-    return list(db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.case_id.in_(case_ids), AuditEvent.action.in_(actions)).order_by(AuditEvent.id)))
+    limits = urgency_limits(now=now, days=at_risk_days, organisation_codes=[organisation_code])
+    rows = report_open_tasks(organisation_code=organisation_code, limits=limits)
+    left = calendar.working_days_left_by_day((due.astimezone(calendar.zone).date() for *_, due in rows), now=now)
+    for tracking_number, step, lane, unit, due_at in rows:
+        task = OpenTask(tracking_number=tracking_number, step=step, lane=lane, unit=unit, due_at=due_at,
+                        working_days_left=left[due_at.astimezone(calendar.zone).date()], overdue=due_at < now)
+        (data.overdue if task.overdue else data.at_risk).append(task)
 
 
 def _sorted(counter: Counter) -> list[tuple[str, int]]:

@@ -14,10 +14,10 @@ from app.services.access import NotAllowed
 from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.calendar import calendar_for
-from app.services.report_data import AT_RISK_DAYS, ReportError, collect_report
+from app.services.report_data import AT_RISK_DAYS, Progress, ReportError, collect_report
 from app.services.report_files import report_csv, report_pdf, report_xlsx
 
-__all__ = ["ReportError", "generate_report", "generate_due_reports", "previous_semester", "report_for",
+__all__ = ["ReportError", "check_allowed", "generate_report", "generate_due_reports", "previous_semester", "report_for",
            "report_organisations", "reports_of"]
 
 # SOP 000: Kepala BSN receives it, Kepala Inspektorat and the admin compile it; SOP 001:
@@ -45,13 +45,13 @@ def report_organisations(user: User) -> list[Organisation]:
     return list(db.session.scalars(query))
 
 
-def _check_allowed(user: User, organisation_code: str) -> None:
+def check_allowed(user: User, organisation_code: str) -> None:
     if organisation_code not in {o.code for o in report_organisations(user)}:
         raise NotAllowed("Laporan tidak ditemukan.")
 
 
 def reports_of(*, user: User, organisation_code: str) -> list[PeriodicReport]:
-    _check_allowed(user, organisation_code)
+    check_allowed(user, organisation_code)
     return list(db.session.scalars(
         db.select(PeriodicReport).where(PeriodicReport.organisation_code == organisation_code)
         .order_by(PeriodicReport.year.desc(), PeriodicReport.semester.desc(), PeriodicReport.id.desc())))
@@ -61,19 +61,22 @@ def report_for(*, user: User, report_id: int) -> PeriodicReport:
     report = db.session.get(PeriodicReport, report_id)
     if report is None:
         raise NotAllowed("Laporan tidak ditemukan.")
-    _check_allowed(user, report.organisation_code)
+    check_allowed(user, report.organisation_code)
     return report
 
 
 def generate_report(*, organisation_code: str, year: int, semester: int, actor: str, user: User | None = None,
                     now: datetime | None = None, schedule_key: str | None = None,
-                    at_risk_days: int = AT_RISK_DAYS) -> PeriodicReport:
+                    at_risk_days: int = AT_RISK_DAYS, progress: Progress | None = None) -> PeriodicReport:
     """Compute, render and store one report, audited; commits. `user` (on demand) must be
-    allowed for the organisation; the CLI and the schedule pass none."""
+    allowed for the organisation; the CLI and the schedule pass none. `progress(stage,
+    percent)` is told as each stage begins (app/services/report_jobs.py)."""
     if user is not None:
-        _check_allowed(user, organisation_code)
+        check_allowed(user, organisation_code)
     data = collect_report(organisation_code=organisation_code, year=year, semester=semester, now=now,
-                          at_risk_days=at_risk_days)
+                          at_risk_days=at_risk_days, progress=progress)
+    if progress:
+        progress("files", 75)
     report = PeriodicReport(
         organisation_code=organisation_code, year=year, semester=semester, generated_by=actor,
         generated_at=data.generated_at, schedule_key=schedule_key, summary=data.summary(),

@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from app.extensions import db
-from app.models import Case, Organisation, TaskIndexEntry, User
-from app.services.access import can_view_case, same_organisation
+from app.models import Organisation, User
 from app.services.accounts import SYSTEM_ADMIN_ROLE
-from app.services.calendar import calendar_for
+from app.services.aggregates import (
+    dashboard_counts,
+    dashboard_urgent_tasks,
+    dashboard_visibility,
+    urgency_limits,
+)
 from app.services.processes import deployed_processes
 from app.services.report_data import AT_RISK_DAYS
 
@@ -52,6 +56,7 @@ class Dashboard:
     rows: list[StepRow] = field(default_factory=list)
     # The tasks past or near their deadline, most urgent first: what a head follows up.
     urgent: list[UrgentTask] = field(default_factory=list)
+    urgent_total: int = 0  # the urgent list shows at most aggregates.URGENT_SHOWN of them
     open_cases: int = 0
     at_risk_cases: int = 0
     overdue_cases: int = 0
@@ -81,46 +86,27 @@ def may_view_dashboard(user: User) -> bool:
 def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT_RISK_DAYS) -> Dashboard:
     """The open tasks of the cases `user` may see, counted per lane and step. A task with
     no deadline counts as open only; a case counts once as at risk or overdue, by its most
-    urgent task."""
+    urgent task. Counted in the database (app/services/aggregates.py): one statement for
+    the counts, one for the 200 most urgent tasks, whatever the number of cases."""
     now = now or datetime.now(timezone.utc)
     result = Dashboard(at_risk_days=at_risk_days)
     if not may_view_dashboard(user):
         return result
-    query = (db.select(TaskIndexEntry, Case).join(Case, TaskIndexEntry.case_id == Case.id)
-             .where(Case.completed.is_(False)).order_by(TaskIndexEntry.due_at))
-    if user.organisation_code is not None:
-        query = query.where(Case.organisation_code == user.organisation_code)
+    codes = None if user.organisation_code is None else [user.organisation_code]
+    limits = urgency_limits(now=now, days=at_risk_days, organisation_codes=codes)
+    visibility = dashboard_visibility(user, admin=SYSTEM_ADMIN_ROLE in user.role_names)
     names = {code: name for code, name in db.session.execute(db.select(Organisation.code, Organisation.name))}
-    admin = SYSTEM_ADMIN_ROLE in user.role_names
-    visible: dict[int, bool] = {}
-    rows: dict[tuple, StepRow] = {}
-    urgency: dict[int, int] = {}  # case id -> 2 overdue, 1 at risk, 0 neither
-    for entry, case in db.session.execute(query).tuples():
-        if case.id not in visible:
-            visible[case.id] = same_organisation(user, case) and (admin or can_view_case(user, case))
-        if not visible[case.id]:
-            continue
-        key = (case.organisation_code, entry.lane, entry.element_id)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = StepRow(organisation=names.get(case.organisation_code, case.organisation_code or ""),
-                                      lane=entry.lane, element_id=entry.element_id, step=entry.title)
-        row.open += 1
-        level = 0
-        if entry.due_at is not None:
-            if entry.due_at < now:
-                row.overdue += 1
-                level = 2
-            elif calendar_for(case.organisation_code).working_days_left(entry.due_at, now=now) <= at_risk_days:
-                row.at_risk += 1
-                level = 1
-        if level:
-            result.urgent.append(UrgentTask(case_id=case.id, tracking_number=case.tracking_number, lane=entry.lane,
-                                            step=entry.title, due_at=entry.due_at, overdue=level == 2,
-                                            unit=entry.unit_label))
-        urgency[case.id] = max(urgency.get(case.id, 0), level)
-    result.rows = sorted(rows.values(), key=lambda r: (r.organisation, r.lane, r.step))
-    result.open_cases = len(urgency)
-    result.at_risk_cases = sum(1 for level in urgency.values() if level == 1)
-    result.overdue_cases = sum(1 for level in urgency.values() if level == 2)
+    steps, levels = dashboard_counts(visibility=visibility, limits=limits)
+    result.rows = sorted(
+        (StepRow(organisation=names.get(code, code or ""), lane=lane, element_id=element, step=title,
+                 open=open_, at_risk=int(at_risk or 0), overdue=int(overdue or 0))
+         for code, lane, element, title, open_, at_risk, overdue in steps),
+        key=lambda r: (r.organisation, r.lane, r.step))
+    result.open_cases = sum(levels.values())
+    result.at_risk_cases, result.overdue_cases = levels.get(1, 0), levels.get(2, 0)
+    result.urgent_total = sum(row.at_risk + row.overdue for row in result.rows)
+    urgent = dashboard_urgent_tasks(visibility=visibility, limits=limits) if result.urgent_total else []
+    result.urgent = [UrgentTask(case_id=case_id, tracking_number=tracking_number, lane=lane, step=step,
+                                due_at=due_at, overdue=level == 2, unit=unit)
+                     for case_id, tracking_number, lane, step, due_at, level, unit in urgent]
     return result

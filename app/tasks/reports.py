@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from app.extensions import db
+from app.services.report_jobs import run_report_job
 from app.services.reports import generate_due_reports
 
 
@@ -10,5 +11,15 @@ def generate_semester_reports() -> int:
     organisation (the stored report's schedule key makes a second run a no-op)."""
     try:
         return len(generate_due_reports())
+    finally:
+        db.session.remove()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def make_report(job_id: int) -> int | None:
+    """A report asked for on /laporan (app/services/report_jobs.py). Delivered twice, it
+    is made once: the second run finds the job no longer queued."""
+    try:
+        return run_report_job(job_id=job_id)
     finally:
         db.session.remove()

@@ -60,5 +60,6 @@ def test_calendar_changes_are_audited_and_can_be_undone(organisations):
         add_holiday(day=date(2026, 12, 31), name="lagi", kind="cuti_bersama", organisation_code=None, actor="x")
     remove_holiday(holiday_id=holiday.id, actor="sysadmin")
     assert _due("bsn", "2026-12-30T10:00", 1) == "2026-12-31T23:59:59+07:00"
-    actions = list(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("calendar.%"))))
+    actions = list(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("calendar.%"))
+                                      .order_by(AuditEvent.id)))
     assert actions == ["calendar.holiday_added", "calendar.holiday_removed"]

@@ -39,7 +39,8 @@ def test_cuti_bersama_marked_not_a_holiday_is_worked_again(organisations):
     assert _due("katingan", "2026-12-23T10:00", 1) == "2026-12-24T23:59:59+07:00"
     remove_holiday(holiday_id=marked.id, actor="sysadmin")
     assert _due("bsn", "2026-12-23T10:00", 1) == "2026-12-28T23:59:59+07:00"
-    actions = list(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("calendar.%"))))
+    actions = list(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("calendar.%"))
+                                      .order_by(AuditEvent.id)))
     assert actions == ["calendar.not_a_holiday", "calendar.holiday_removed"]
 
 
