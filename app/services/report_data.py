@@ -26,7 +26,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, Complaint, Organisation, OrgUnit, TaskIndexEntry
 from app.services.calendar import calendar_for
 from app.services.references import FORWARDED
-from app.services.tracking import STATUS_LABELS
+from app.services.statuses import all_statuses
 
 AT_RISK_DAYS = 3
 TYPE_LABELS = {"pengaduan": "Pengaduan", "aspirasi": "Aspirasi", "permintaan_informasi": "Permintaan informasi"}
@@ -46,13 +46,9 @@ ROUTE_LABELS = {
     "tidak_ditindaklanjuti": "Tidak ditindaklanjuti",
     "belum_diputuskan": "Belum diputuskan",
 }
-# Who receives the report, as each SOP says (000/001 step 9, 004 step 8); 002 and 003 name
-# nobody, so their reports go to the organisation's head.
-RECIPIENTS = {
-    "sop_000": "Kepala BSN",
-    "sop_001": "Inspektur",
-    "sop_004": "Menteri Sekretaris Negara dan Presiden/Wakil Presiden (melalui Asdep Dumas/Deputi Hublemmas)",
-}
+# Who receives the report is the organisation's `report_recipient` (as its SOP says: 000/001
+# step 9, 004 step 8; set at /admin/instansi); an SOP that names nobody: its head.
+DEFAULT_RECIPIENT = "Pimpinan instansi"
 _FORWARDING_ROUTES = {"instansi_lain": "diteruskan", "apip": "diteruskan", "admin_nasional": "diteruskan"}
 
 
@@ -183,7 +179,7 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
     if period.start > now:
         raise ReportError(f"{period.label} belum dimulai.")
     data = ReportData(organisation_code=organisation.code, organisation_name=organisation.name, period=period,
-                      recipient=RECIPIENTS.get(organisation.process_key, "Pimpinan instansi"),
+                      recipient=organisation.report_recipient or DEFAULT_RECIPIENT,
                       generated_at=now, zone=organisation.timezone, at_risk_days=at_risk_days)
     _count_cases(data, organisation_code, period)
     _count_steps(data, organisation_code, period, calendar)
@@ -212,7 +208,8 @@ def _count_cases(data: ReportData, organisation_code: str, period: Period) -> No
         by_type[TYPE_LABELS.get(jenis, jenis) if jenis else NO_TYPE] += 1
         route = route_of(case, routing[case.id])
         by_route[ROUTE_LABELS.get(route, route)] += 1
-        by_status[STATUS_LABELS.get(case.status, (case.status,))[0]] += 1
+        words = all_statuses().get(case.status)
+        by_status[words.label[0] if words else case.status] += 1
         for unit in units[case.id] or [NO_UNIT]:
             by_unit[unit] += 1
         if complaint is not None and complaint.confidentiality == "rahasia":
