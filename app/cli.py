@@ -71,6 +71,15 @@ def add_process_command(bpmn_file, decision_files, create_roles, deployed_by):
     click.echo(f"{version.definition.key}: versi {version.number}")
 
 
+@processes.command("form-schema", help="JSON Schema berkas formulir (forms/*.json), untuk editor teks pemilik proses.")
+def form_schema_command():
+    import json
+
+    from app.services.forms import definition_schema
+
+    click.echo(json.dumps(definition_schema(), ensure_ascii=False, indent=2))
+
+
 @processes.command("list", help="Versi terbaru setiap proses.")
 def list_command():
     for version in deployed_processes():
