@@ -63,7 +63,7 @@ def check_agency_lanes(process_key: str, lanes: dict[str, str]):
             problems.append((_l(
                 "Instansi %(org)s mengizinkan jalur \u201c%(lane)s\u201d melihat identitas pelapor rahasia, tetapi "
                 "diagram ini tidak punya jalur itu. Kembalikan jalurnya, atau ubah \u201cJalur yang melihat identitas "
-                "rahasia\u201d di Admin \u203a Instansi (/admin/instansi/%(code)s) dulu.",
+                "pelapor rahasia\u201d di Admin \u203a Instansi (/admin/instansi/%(code)s) dulu.",
                 org=organisation.name, lane=lane, code=organisation.code), None))
     for lane in organisation.intake_lanes or []:
         if lane not in lanes:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from app.services.field_types import BILINGUAL, FIELD_TYPES as FIELD_CLASSES
+from app.services.field_types import BILINGUAL
+from app.services.field_types import FIELD_TYPES as FIELD_CLASSES
 
 FIELD_TYPES = frozenset(FIELD_CLASSES)
 # Values from the database: an organisation unit code, an organisation code, and ids of

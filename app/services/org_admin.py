@@ -138,7 +138,7 @@ def update_agency_settings(*, scope: AdminScope, code: str, process_key: str, id
     before = _snapshot(organisation)
     organisation.process_key = _process(process_key, organisation)
     allowed = sop_lanes(organisation)
-    organisation.identity_lanes = _lanes(identity_lanes, allowed=allowed, what=_("Jalur yang melihat identitas rahasia"))
+    organisation.identity_lanes = _lanes(identity_lanes, allowed=allowed, what=_("Jalur yang melihat identitas pelapor rahasia"))
     organisation.intake_lanes = _lanes(intake_lanes, allowed=allowed, what=_("Jalur yang mencatat pengaduan luring"))
     recipient = " ".join((report_recipient or "").split())
     if len(recipient) > 255:

@@ -13,6 +13,7 @@ from app.services.identity import (
 )
 from app.services.organisations import ensure_known_organisations
 
+
 @pytest.fixture(autouse=True)
 def shipped_organisations(app_context):
     ensure_known_organisations()
