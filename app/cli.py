@@ -157,12 +157,13 @@ def organisations():
 @click.option("--identity-lane", "identity_lanes", multiple=True, help="Jalur yang melihat identitas pelapor rahasia.")
 @click.option("--intake-lane", "intake_lanes", multiple=True, help="Jalur yang mencatat pengaduan luring.")
 @click.option("--report-recipient", default=None, help="Penerima laporan semesteran (bawaan: pimpinan instansi).")
+@click.option("--report-lane", "report_lanes", multiple=True, help="Jalur yang menyusun atau menerima laporan semesteran.")
 def create_organisation_command(code, name, process_key, timezone, accepts_complaints, working_days, identity_lanes,
-                                intake_lanes, report_recipient):
+                                intake_lanes, report_recipient, report_lanes):
     organisation = ensure_organisation(code=code, name=name, process_key=process_key, timezone=timezone,
                                        accepts_complaints=accepts_complaints, working_days=working_days,
                                        identity_lanes=list(identity_lanes), intake_lanes=list(intake_lanes),
-                                       report_recipient=report_recipient)
+                                       report_recipient=report_recipient, report_lanes=list(report_lanes))
     db.session.commit()
     click.echo(f"{organisation.code}\t{organisation.name}")
 

@@ -115,6 +115,7 @@ def organisation_sop(code: str):
         update_agency_settings(scope=g.admin_scope, code=code, process_key=request.form.get("proses", ""),
                                identity_lanes=request.form.getlist("jalur_identitas"),
                                intake_lanes=request.form.getlist("jalur_luring"),
+                               report_lanes=request.form.getlist("jalur_laporan"),
                                report_recipient=request.form.get("penerima_laporan", ""))
     except NotInScope:
         abort(404)

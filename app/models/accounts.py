@@ -59,8 +59,10 @@ class Organisation(db.Model):
     # the shipped agencies from seed/organisations.json, checked by the deploy gate.
     identity_lanes: Mapped[list] = mapped_column(JSON, default=list)
     intake_lanes: Mapped[list] = mapped_column(JSON, default=list)
-    # Who the half-yearly report is addressed to, in the SOP's words (None: its head).
+    # Who the half-yearly report is addressed to, in the SOP's words (None: its head), and
+    # the lanes of its SOP that compile or receive it (may read it at /laporan).
     report_recipient: Mapped[str | None] = mapped_column(String(255))
+    report_lanes: Mapped[list] = mapped_column(JSON, default=list)
 
     @property
     def hosted(self) -> bool:

@@ -93,7 +93,8 @@ def _zone(value: str) -> str:
 def _snapshot(o: Organisation) -> dict:
     return {"nama": o.name, "zona_waktu": o.timezone, "menerima_pengaduan": o.accepts_complaints,
             "proses": o.process_key, "jalur_identitas": sorted(o.identity_lanes or []),
-            "jalur_luring": sorted(o.intake_lanes or []), "penerima_laporan": o.report_recipient}
+            "jalur_luring": sorted(o.intake_lanes or []), "penerima_laporan": o.report_recipient,
+            "jalur_laporan": sorted(o.report_lanes or [])}
 
 
 def sop_lanes(organisation: Organisation) -> list[str]:
@@ -128,10 +129,12 @@ def _lanes(values: list[str], *, allowed: list[str], what: str) -> list[str]:
 
 
 def update_agency_settings(*, scope: AdminScope, code: str, process_key: str, identity_lanes: list[str],
-                           intake_lanes: list[str], report_recipient: str) -> Organisation:
+                           intake_lanes: list[str], report_recipient: str,
+                           report_lanes: list[str] | None = None) -> Organisation:
     """What the system administrator sets for an agency running an SOP here: which SOP,
-    the lanes of it that see a confidential reporter's identity and that enter offline
-    complaints, and who the half-yearly report is for. Audited; commits."""
+    the lanes of it that see a confidential reporter's identity, that enter offline
+    complaints and that compile or receive the half-yearly report, and who the report is
+    for. Audited; commits."""
     if not scope.system:
         raise NotInScope(_("Hanya Administrator Sistem yang dapat mengubah SOP dan jalur instansi."))
     organisation = get_organisation(scope=scope, code=code)
@@ -140,6 +143,8 @@ def update_agency_settings(*, scope: AdminScope, code: str, process_key: str, id
     allowed = sop_lanes(organisation)
     organisation.identity_lanes = _lanes(identity_lanes, allowed=allowed, what=_("Jalur yang melihat identitas pelapor rahasia"))
     organisation.intake_lanes = _lanes(intake_lanes, allowed=allowed, what=_("Jalur yang mencatat pengaduan luring"))
+    organisation.report_lanes = _lanes(report_lanes or [], allowed=allowed,
+                                       what=_("Jalur yang menyusun atau menerima laporan semesteran"))
     recipient = " ".join((report_recipient or "").split())
     if len(recipient) > 255:
         raise AccountError(_("Penerima laporan paling banyak 255 karakter."))

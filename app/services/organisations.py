@@ -1,8 +1,8 @@
 """Agencies in one deployment: those that run their SOP here, and those we only write to.
 
 An agency is data: its name, zone, working week, whether it takes public complaints, the
-SOP it runs, the lanes of that SOP that see a confidential identity and that enter
-offline complaints, and who its half-yearly report is for. The system administrator
+SOP it runs, the lanes of that SOP that see a confidential identity, that enter offline
+complaints and that compile or receive its half-yearly report, and who the report is for. The system administrator
 sets them at /admin/instansi (or `organisations create`); the agencies of the five
 shipped SOPs, and those they forward to that do not run here, are seeded from
 seed/organisations.json by `organisations seed` and `demo seed`.
@@ -29,7 +29,7 @@ def shipped_organisations() -> list[dict]:
 def ensure_organisation(
     *, code: str, name: str, process_key: str | None = None, timezone: str = "Asia/Jakarta",
     accepts_complaints: bool = False, working_days: str = "0,1,2,3,4", identity_lanes: list | None = None,
-    intake_lanes: list | None = None, report_recipient: str | None = None,
+    intake_lanes: list | None = None, report_recipient: str | None = None, report_lanes: list | None = None,
 ) -> Organisation:
     """The organisation `code`, created with these settings if missing (an existing one
     keeps its own: they are edited in the browser)."""
@@ -38,7 +38,7 @@ def ensure_organisation(
         organisation = Organisation(code=code, name=name, process_key=process_key, timezone=timezone,
                                     accepts_complaints=accepts_complaints, working_days=working_days,
                                     identity_lanes=list(identity_lanes or []), intake_lanes=list(intake_lanes or []),
-                                    report_recipient=report_recipient)
+                                    report_recipient=report_recipient, report_lanes=list(report_lanes or []))
         db.session.add(organisation)
         db.session.flush()
     return organisation
@@ -51,7 +51,8 @@ def ensure_known_organisations() -> None:
             code=entry["code"], name=entry["name"], process_key=entry.get("process"),
             timezone=entry.get("timezone", "Asia/Jakarta"), accepts_complaints=entry.get("accepts_complaints", False),
             working_days=entry.get("working_days", "0,1,2,3,4"), identity_lanes=entry.get("identity_lanes"),
-            intake_lanes=entry.get("intake_lanes"), report_recipient=entry.get("report_recipient"))
+            intake_lanes=entry.get("intake_lanes"), report_recipient=entry.get("report_recipient"),
+            report_lanes=entry.get("report_lanes"))
     ensure_shipped_statuses()
     db.session.commit()
 

@@ -125,7 +125,7 @@ def test_a_district_inspectorate_is_added_without_code_and_handles_a_complaint_t
     assert ADMIN_LANE in page and "Jalur yang melihat identitas pelapor rahasia" in page
     assert client.post(f"/admin/instansi/{CODE}/sop", data={
         "proses": KEY, "jalur_identitas": [ADMIN_LANE, "Admin Nasional"], "jalur_luring": [ADMIN_LANE],
-        "penerima_laporan": "Bupati Kutai Timur"}).status_code == 303
+        "jalur_laporan": [ADMIN_LANE], "penerima_laporan": "Bupati Kutai Timur"}).status_code == 303
     assert client.post("/admin/kalender/hari-kerja", data={"instansi": CODE, "hari": ["0", "1", "2", "3", "4"]}
                        ).status_code == 303
     for code, name in UNITS.items():
@@ -134,8 +134,8 @@ def test_a_district_inspectorate_is_added_without_code_and_handles_a_complaint_t
     db.session.expire_all()
     agency = db.session.get(Organisation, CODE)
     assert (agency.process_key, agency.timezone, agency.accepts_complaints) == (KEY, "Asia/Makassar", True)
-    assert (sorted(agency.identity_lanes), agency.intake_lanes, agency.report_recipient) == (
-        ["Admin Inspektorat Daerah", "Admin Nasional"], [ADMIN_LANE], "Bupati Kutai Timur")
+    assert (sorted(agency.identity_lanes), agency.intake_lanes, agency.report_lanes, agency.report_recipient) == (
+        ["Admin Inspektorat Daerah", "Admin Nasional"], [ADMIN_LANE], [ADMIN_LANE], "Bupati Kutai Timur")
 
     # 3. Accounts (CLI): one per staff lane; the unit lane's member in the unit the table picks.
     version = db.session.scalars(db.select(ProcessVersion).where(ProcessVersion.bpmn_xml.contains(KEY))).one()
@@ -185,6 +185,11 @@ def test_a_district_inspectorate_is_added_without_code_and_handles_a_complaint_t
     tracked = client.post("/lacak", data={"tracking_number": receipt["tracking_number"],
                                           "access_code": receipt["access_code"]}).get_data(as_text=True)
     assert "Selesai" in tracked, tracked
+    # Its admin lane reads the agency's half-yearly report, addressed as the agency said.
+    assert auth.login(accounts[ADMIN_LANE], PASSWORD).status_code == 302
+    reports = client.get("/laporan")
+    assert reports.status_code == 200 and NAME in reports.get_data(as_text=True)
+    auth.logout()
     assert _app_files() == app_before
 
 
