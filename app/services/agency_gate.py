@@ -1,7 +1,8 @@
 """The deploy gate's checks of what a diagram shares with its agency's data: the statuses
 it sets are known statuses (their words are data, app/services/statuses.py), and the
-lanes the agency lets see a confidential identity, enter offline complaints or read its report
-(app/services/organisations.py) are still lanes of the diagram.
+lanes the agency lets see a confidential identity or enter offline complaints
+(app/services/organisations.py) are still lanes of the diagram; a report lane that is not
+is a warning.
 
 Each problem is (message, element id or None); messages are lazy strings, translated
 where they are shown, as in deploy_gate.py.
@@ -51,7 +52,7 @@ def check_statuses(root, labels: dict[str, str]):
 
 
 def check_agency_lanes(process_key: str, lanes: dict[str, str]):
-    """The running organisation's identity, intake and report lanes must be lanes of the new
+    """The running organisation's identity and intake lanes must be lanes of the new
     diagram: a renamed or removed lane would silently let nobody see a confidential
     reporter or enter an offline complaint."""
     organisation = db.session.scalars(db.select(Organisation).where(Organisation.process_key == process_key)).first()
@@ -65,18 +66,29 @@ def check_agency_lanes(process_key: str, lanes: dict[str, str]):
                 "diagram ini tidak punya jalur itu. Kembalikan jalurnya, atau ubah \u201cJalur yang melihat identitas "
                 "pelapor rahasia\u201d di Admin \u203a Instansi (/admin/instansi/%(code)s) dulu.",
                 org=organisation.name, lane=lane, code=organisation.code), None))
-    for lane in organisation.report_lanes or []:
-        if lane not in lanes:
-            problems.append((_l(
-                "Instansi %(org)s mengizinkan jalur \u201c%(lane)s\u201d membaca laporan semesteran, tetapi diagram "
-                "ini tidak punya jalur itu. Kembalikan jalurnya, atau ubah \u201cJalur yang menyusun atau menerima "
-                "laporan semesteran\u201d di Admin \u203a Instansi (/admin/instansi/%(code)s) dulu.",
-                org=organisation.name, lane=lane, code=organisation.code), None))
     for lane in organisation.intake_lanes or []:
         if lane not in lanes:
             problems.append((_l(
                 "Instansi %(org)s mengizinkan jalur \u201c%(lane)s\u201d mencatat pengaduan luring, tetapi diagram ini "
                 "tidak punya jalur itu. Kembalikan jalurnya, atau ubah \u201cJalur yang mencatat pengaduan luring\u201d "
                 "di Admin \u203a Instansi (/admin/instansi/%(code)s) dulu.",
+                org=organisation.name, lane=lane, code=organisation.code), None))
+    return problems
+
+
+def report_lane_warnings(process_key: str, lanes: dict[str, str]):
+    """A report lane the new diagram lacks only means nobody in it reads the half-yearly
+    report any more: said as a suggestion, not a refusal (the report is still made)."""
+    organisation = db.session.scalars(db.select(Organisation).where(Organisation.process_key == process_key)).first()
+    if organisation is None:
+        return []
+    problems = []
+    for lane in organisation.report_lanes or []:
+        if lane not in lanes:
+            problems.append((_l(
+                "Instansi %(org)s mengizinkan jalur \u201c%(lane)s\u201d membaca laporan semesteran, tetapi diagram "
+                "ini tidak punya jalur itu: tanpanya tidak ada yang membaca laporan lewat jalur itu. Perbarui "
+                "\u201cJalur yang menyusun atau menerima laporan semesteran\u201d di Admin \u203a Instansi "
+                "(/admin/instansi/%(code)s).",
                 org=organisation.name, lane=lane, code=organisation.code), None))
     return problems

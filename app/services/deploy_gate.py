@@ -25,7 +25,7 @@ from app.engine.scripts import script_functions
 from app.engine.timer_check import check_timer_expression
 from app.extensions import db
 from app.models import Organisation, Role
-from app.services.agency_gate import check_agency_lanes, check_statuses
+from app.services.agency_gate import check_agency_lanes, check_statuses, report_lane_warnings
 from app.services.bpmnlint import LintUnavailable, lint_bpmn, plain_words
 from app.services.calendar import calendar_for
 from app.services.forms import FormDefinitionError, check_definition
@@ -256,6 +256,7 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
 
     report.problems += [Problem(message, element_id) for message, element_id in
                         [*check_agency_lanes(process_key, lanes), *check_statuses(root, labels)]]
+    report.warnings += [Problem(message, element_id) for message, element_id in report_lane_warnings(process_key, lanes)]
 
     for element in root.iter():
         if not isinstance(element.tag, str):

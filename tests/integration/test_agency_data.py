@@ -77,3 +77,11 @@ def test_an_agencys_lanes_are_lanes_of_its_sop(client, auth, sop_000):
     assert db.session.get(Organisation, "bsn").identity_lanes == ["Admin Inspektorat", "Kepala Inspektorat"]
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "organisation.updated")).one()
     assert event.data_after["jalur_identitas"] == ["Admin Inspektorat", "Kepala Inspektorat"]
+
+
+def test_a_diagram_without_a_report_lane_deploys_with_a_warning(client, owner):
+    edited = SOP_000.replace('name="Kepala BSN"', 'name="Sekretaris Utama"')
+    response = deploy_bpmn(client, edited, create_missing_roles=True)
+    assert response.status_code == 200, response.get_json()
+    [warning] = [w["message"] for w in response.get_json()["warnings"] if "laporan semesteran" in w["message"]]
+    assert "\u201cKepala BSN\u201d" in warning and "/admin/instansi/bsn" in warning
