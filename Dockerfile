@@ -26,6 +26,7 @@ COPY migrations ./migrations
 COPY bpmn ./bpmn
 COPY dmn ./dmn
 COPY forms ./forms
+COPY seed ./seed
 COPY --from=node /build/node_modules ./node_modules
 RUN pip install --no-cache-dir . && pybabel compile -d app/translations
 # The code runs from /srv/dumas (templates, translations, .bpmnlintrc, node_modules beside

@@ -46,6 +46,40 @@ def deploy_command(deployed_by: str):
         click.echo(f"{version.definition.key}: versi {version.number}")
 
 
+@processes.command("add", help="Terapkan diagram proses baru (id proses yang belum ada) melalui gerbang penerapan, "
+                   "dengan formulir dan tabel keputusan yang sudah diterapkan.")
+@click.argument("bpmn_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--decision", "decision_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Tabel keputusan baru (.dmn) yang dipakai diagram ini; boleh berulang.")
+@click.option("--create-roles", is_flag=True, help="Buat peran untuk jalur yang belum menjadi peran.")
+@click.option("--by", "deployed_by", default="cli", show_default=True, help="Dicatat sebagai yang menerapkan.")
+def add_process_command(bpmn_file, decision_files, create_roles, deployed_by):
+    from pathlib import Path
+
+    from app.services.deploy_gate import GateRefused, read_upload
+    from app.services.model_editor import save_new_diagram
+
+    try:
+        tables = {Path(f).name: read_upload(Path(f).read_bytes(), filename=f) for f in decision_files}
+        deployment = save_new_diagram(bpmn_xml=read_upload(Path(bpmn_file).read_bytes(), filename=bpmn_file),
+                                      actor=deployed_by, create_missing_roles=create_roles, decision_xmls=tables)
+    except GateRefused as exc:
+        for problem in exc.report.problems:
+            click.echo(f"- {problem.message}" + (f" [{problem.element_id}]" if problem.element_id else ""), err=True)
+        raise click.ClickException("Diagram tidak diterapkan.") from exc
+    version = deployment.version
+    click.echo(f"{version.definition.key}: versi {version.number}")
+
+
+@processes.command("form-schema", help="JSON Schema berkas formulir (forms/*.json), untuk editor teks pemilik proses.")
+def form_schema_command():
+    import json
+
+    from app.services.forms import definition_schema
+
+    click.echo(json.dumps(definition_schema(), ensure_ascii=False, indent=2))
+
+
 @processes.command("list", help="Versi terbaru setiap proses.")
 def list_command():
     for version in deployed_processes():
@@ -116,9 +150,20 @@ def organisations():
 @click.option("--code", required=True)
 @click.option("--name", required=True)
 @click.option("--process", "process_key", default=None, help="Proses (SOP) yang dijalankannya di sini, bila ada.")
-@click.option("--timezone", default="Asia/Jakarta", show_default=True)
-def create_organisation_command(code, name, process_key, timezone):
-    organisation = ensure_organisation(code=code, name=name, process_key=process_key, timezone=timezone)
+@click.option("--timezone", default="Asia/Jakarta", show_default=True,
+              help="Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
+@click.option("--accepts-complaints", is_flag=True, help="Tampil di formulir pengaduan publik /lapor.")
+@click.option("--working-days", default="0,1,2,3,4", show_default=True, help="Hari kerja, Senin = 0.")
+@click.option("--identity-lane", "identity_lanes", multiple=True, help="Jalur yang melihat identitas pelapor rahasia.")
+@click.option("--intake-lane", "intake_lanes", multiple=True, help="Jalur yang mencatat pengaduan luring.")
+@click.option("--report-recipient", default=None, help="Penerima laporan semesteran (bawaan: pimpinan instansi).")
+@click.option("--report-lane", "report_lanes", multiple=True, help="Jalur yang menyusun atau menerima laporan semesteran.")
+def create_organisation_command(code, name, process_key, timezone, accepts_complaints, working_days, identity_lanes,
+                                intake_lanes, report_recipient, report_lanes):
+    organisation = ensure_organisation(code=code, name=name, process_key=process_key, timezone=timezone,
+                                       accepts_complaints=accepts_complaints, working_days=working_days,
+                                       identity_lanes=list(identity_lanes), intake_lanes=list(intake_lanes),
+                                       report_recipient=report_recipient, report_lanes=list(report_lanes))
     db.session.commit()
     click.echo(f"{organisation.code}\t{organisation.name}")
 

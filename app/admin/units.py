@@ -10,8 +10,11 @@ from app.services.org_admin import (
     TIMEZONES,
     create_organisation,
     create_unit,
+    free_processes,
     get_organisation,
     get_unit,
+    sop_lanes,
+    update_agency_settings,
     update_organisation,
     update_unit,
 )
@@ -96,5 +99,28 @@ def organisation(code: str):
         abort(404)
     except AccountError as exc:
         flash(str(exc), "error")
+    return _organisation_page(found)
+
+
+def _organisation_page(found):
     return render_template("admin/organisation_form.html", organisation=found, system=g.admin_scope.system,
-                           timezones=TIMEZONES)
+                           timezones=TIMEZONES, lanes=sop_lanes(found), processes=free_processes(found))
+
+
+@bp.post("/instansi/<code>/sop")
+@accounts_admin_required
+def organisation_sop(code: str):
+    """The SOP an agency runs here and the lanes of it with rights of their own."""
+    try:
+        update_agency_settings(scope=g.admin_scope, code=code, process_key=request.form.get("proses", ""),
+                               identity_lanes=request.form.getlist("jalur_identitas"),
+                               intake_lanes=request.form.getlist("jalur_luring"),
+                               report_lanes=request.form.getlist("jalur_laporan"),
+                               report_recipient=request.form.get("penerima_laporan", ""))
+    except NotInScope:
+        abort(404)
+    except AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.organisation", code=code)), 303
+    flash(_("Pengaturan SOP instansi disimpan."))
+    return redirect(url_for("admin.organisation", code=code)), 303

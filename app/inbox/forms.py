@@ -1,31 +1,12 @@
 """WTForms built from the declarative task forms in forms/.
 
-The form definition's rules are checked once, by app.services.forms; these classes
-only render the fields and keep what was typed when the service refuses it."""
+Each field type renders itself (app/services/field_types.py); its rules are checked once,
+by app.services.forms. These forms only render the fields and keep what was typed when the
+service refuses it."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    widgets,
-)
-from wtforms.fields.choices import SelectChoice
 
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def _text(value, lang: str) -> str:
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("id") or ""
-    return value or ""
+from app.services.field_types import FIELD_TYPES, text_in
 
 
 def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]], formdata=None,
@@ -38,44 +19,17 @@ def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tupl
         pass
 
     for spec in definition["fields"]:
-        label = _text(spec.get("label"), lang) + ("" if spec.get("required") else f" ({_l('opsional')})")
-        kind = spec["type"]
-        options = [SelectChoice(o["value"], _text(o.get("label"), lang)) for o in spec.get("options", [])]
-        if kind == "boolean":
-            field = RadioField(label, choices=[SelectChoice("ya", _l("Ya")), SelectChoice("tidak", _l("Tidak"))], validate_choice=False)
-        elif kind == "choice":
-            field = RadioField(label, choices=options, validate_choice=False)
-        elif kind == "multichoice":
-            field = MultiCheckboxField(label, choices=options, validate_choice=False)
-        elif kind == "date":
-            field = DateField(label)
-        elif kind == "integer":
-            field = IntegerField(label)
-        elif kind in ("unit", "organisation"):
-            options = [SelectChoice(code, name) for code, name in choices.get(kind, [])]
-            field = SelectField(label, choices=[SelectChoice("", "—"), *options], validate_choice=False)
-        elif kind == "forwarded_cases":
-            options = [SelectChoice(value, text) for value, text in choices.get(kind, [])]
-            field = MultiCheckboxField(label, choices=options, validate_choice=False)
-        elif kind == "textarea":
-            field = TextAreaField(label)
-        else:
-            field = StringField(label)
-        setattr(TaskForm, spec["name"], field)
+        label = text_in(spec.get("label"), lang) + ("" if spec.get("required") else f" ({_l('opsional')})")
+        setattr(TaskForm, spec["name"], FIELD_TYPES[spec["type"]].widget(spec, label, lang=lang, choices=choices))
     return TaskForm(formdata=formdata, data=None if formdata is not None else defaults)
 
 
 def help_texts(definition: dict, *, lang: str) -> dict[str, str]:
-    return {spec["name"]: _text(spec.get("help"), lang) for spec in definition["fields"] if spec.get("help")}
+    return {spec["name"]: text_in(spec.get("help"), lang) for spec in definition["fields"] if spec.get("help")}
 
 
 def submitted_values(definition: dict, formdata) -> dict:
-    """The raw values of a POST, as the service validates them (lists for multichoice)."""
-    values = {}
-    for spec in definition["fields"]:
-        name = spec["name"]
-        if spec["type"] in ("multichoice", "forwarded_cases"):
-            values[name] = formdata.getlist(name)
-        else:
-            values[name] = formdata.get(name)
-    return values
+    """The raw values of a POST, as the service validates them (lists for the types
+    submitted as several values)."""
+    return {spec["name"]: formdata.getlist(spec["name"]) if FIELD_TYPES[spec["type"]].multiple
+            else formdata.get(spec["name"]) for spec in definition["fields"]}

@@ -21,6 +21,7 @@ from app.models.process import ProcessDefinition, ProcessVersion
 from app.models.report import PeriodicReport, ReportJob
 from app.models.saved_filter import SavedFilter
 from app.models.search import CaseIdentitySearch, CaseSearchText
+from app.models.status import CaseStatus
 
 __all__ = [
     "PasswordResetToken",
@@ -30,6 +31,7 @@ __all__ = [
     "CaseIdentitySearch",
     "CaseRecord",
     "CaseSearchText",
+    "CaseStatus",
     "CaseUnit",
     "Complaint",
     "Delegation",

@@ -53,6 +53,16 @@ class Organisation(db.Model):
     # tasks): a list of role names, or None for the default, the supervising lanes of its
     # SOP (app/services/supervision.py). Set with `organisations heads`.
     head_roles: Mapped[list | None] = mapped_column(JSON)
+    # Lanes of its SOP (role names) whose members see a confidential reporter's identity
+    # (app/services/identity.py), and those that enter offline complaints
+    # (app/services/offline.py); set in the browser (/admin/instansi/<code>), seeded for
+    # the shipped agencies from seed/organisations.json, checked by the deploy gate.
+    identity_lanes: Mapped[list] = mapped_column(JSON, default=list)
+    intake_lanes: Mapped[list] = mapped_column(JSON, default=list)
+    # Who the half-yearly report is addressed to, in the SOP's words (None: its head), and
+    # the lanes of its SOP that compile or receive it (may read it at /laporan).
+    report_recipient: Mapped[str | None] = mapped_column(String(255))
+    report_lanes: Mapped[list] = mapped_column(JSON, default=list)
 
     @property
     def hosted(self) -> bool:

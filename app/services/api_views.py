@@ -9,6 +9,7 @@ from datetime import datetime
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, TaskIndexEntry, User
 from app.services.case_files import complaint_for_case, complaints_by_case, documents_for_case
+from app.services.field_types import FIELD_TYPES as FIELD_CLASSES
 from app.services.forms import reference_types
 from app.services.identity import identity_visible, redact_identity, reporter_identity
 from app.services.presentation_events import describe_events
@@ -16,9 +17,9 @@ from app.services.processes import version_forms
 from app.services.references import reference_choices
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# The same limits validate_submission applies when a text field names no max_length
-# (app/services/forms.py, _clean); tests/integration/test_api_forms.py checks both agree.
-DEFAULT_MAX_LENGTH = {"text": 500, "textarea": 10000}
+# The limits a text field has when it names no max_length: its class's, which validation
+# applies too (tests/integration/test_api_forms.py checks both agree).
+DEFAULT_MAX_LENGTH = {name: FIELD_CLASSES[name].default_limit for name in ("text", "textarea")}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -193,52 +194,14 @@ def event_item(event: AuditEvent) -> dict:
 # --- forms as JSON Schema -----------------------------------------------------------------
 
 
-def _options(field: dict, lang: str) -> tuple[list, dict]:
-    values = [option["value"] for option in field["options"]]
-    labels = {option["value"]: _text(option.get("label"), lang) for option in field["options"]}
-    return values, labels
-
-
 def field_json_schema(field: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]]) -> dict:
-    """One form field as a JSON Schema property; `x-field-type` keeps the form's own type
-    so a client can pick the right widget (a textarea, a unit picker)."""
-    kind = field["type"]
-    schema: dict = {"title": _text(field.get("label"), lang), "x-field-type": kind}
+    """One form field as a JSON Schema property, as its field type describes itself
+    (app/services/field_types.py); `x-field-type` keeps the form's own type so a client
+    can pick the right widget (a textarea, a unit picker)."""
+    schema: dict = {"title": _text(field.get("label"), lang), "x-field-type": field["type"]}
     if field.get("help"):
         schema["description"] = _text(field["help"], lang)
-    if kind in ("text", "textarea"):
-        schema.update(type="string", maxLength=field.get("max_length", DEFAULT_MAX_LENGTH[kind]))
-        if field.get("required"):
-            schema["minLength"] = 1
-    elif kind == "boolean":
-        schema["type"] = "boolean"
-    elif kind == "integer":
-        schema["type"] = "integer"
-    elif kind == "date":
-        schema.update(type="string", format="date")
-    elif kind == "choice":
-        values, labels = _options(field, lang)
-        schema.update({"type": "string", "enum": values, "x-enum-labels": labels})
-    elif kind == "multichoice":
-        values, labels = _options(field, lang)
-        schema.update({"type": "array", "items": {"type": "string", "enum": values}, "x-enum-labels": labels})
-        if field.get("required"):
-            schema["minItems"] = 1
-    elif kind in ("unit", "organisation"):
-        schema["type"] = "string"
-        # A type present in `choices` always gets its enum, even an empty one: a case whose
-        # organisation has no units accepts none, and the schema says so.
-        if kind in choices:
-            schema["enum"] = [code for code, _ in choices[kind]]
-            schema["x-enum-labels"] = dict(choices[kind])
-    elif kind == "forwarded_cases":
-        items = {"type": "integer"}
-        if kind in choices:
-            items["enum"] = [int(value) for value, _ in choices[kind]]
-            schema["x-enum-labels"] = dict(choices[kind])
-        schema.update(type="array", items=items)
-        if field.get("required"):
-            schema["minItems"] = 1
+    schema.update(FIELD_CLASSES[field["type"]].json_schema(field, lang=lang, choices=choices))
     if field.get("required_when"):
         # Required only when every named field has the given value (forms._is_required);
         # JSON Schema could say this with if/then, but a flat hint is what clients use.

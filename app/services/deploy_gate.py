@@ -6,8 +6,9 @@ it holds the process it claims to; every lane is a role; every formKey has a for
 every decisionRef has a table; every script, condition, timer expression and decision
 entry uses only the language models may use (`app/engine/sandbox.py`: no imports, no
 dunder attributes, no open/eval/getattr, nothing known to be too large); every timer
-expression evaluates (with the organisation's working calendar); the engine parses it;
-bpmnlint finds no error.
+expression evaluates (with the organisation's working calendar); every status it sets is
+a known status and the agency's identity and intake lanes are lanes of it
+(app/services/agency_gate.py); the engine parses it; bpmnlint finds no error.
 Messages are lazy strings: they are translated where they are shown.
 """
 import ast
@@ -24,6 +25,7 @@ from app.engine.scripts import script_functions
 from app.engine.timer_check import check_timer_expression
 from app.extensions import db
 from app.models import Organisation, Role
+from app.services.agency_gate import check_agency_lanes, check_statuses, report_lane_warnings
 from app.services.bpmnlint import LintUnavailable, lint_bpmn, plain_words
 from app.services.calendar import calendar_for
 from app.services.forms import FormDefinitionError, check_definition
@@ -251,6 +253,10 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
             report.problems.append(Problem(_l(
                 "Jalur \u201c%(lane)s\u201d belum menjadi peran petugas. Pilih \u201cBuat peran yang belum ada\u201d "
                 "lalu simpan lagi, atau ganti nama jalur dengan peran yang sudah ada.", lane=role), lanes[role]))
+
+    report.problems += [Problem(message, element_id) for message, element_id in
+                        [*check_agency_lanes(process_key, lanes), *check_statuses(root, labels)]]
+    report.warnings += [Problem(message, element_id) for message, element_id in report_lane_warnings(process_key, lanes)]
 
     for element in root.iter():
         if not isinstance(element.tag, str):

@@ -1,51 +1,36 @@
-"""Declarative task forms (forms/<key>.json): loading and validating submissions.
+"""Declarative task forms (forms/<key>.json): checking definitions, validating submissions.
 
-A form lists fields with a type, bilingual labels and rules. The same definition
-drives the HTML form, the API's JSON schema and this validation, so a rule is written
-once. Values reach the workflow as JSON-safe types (dates as ISO strings).
+A form lists fields with a type, bilingual labels and rules. Each field type is one class
+(app/services/field_types.py) that renders, validates and describes itself as JSON
+Schema, so the task page, the API's schema and this validation cannot disagree. A form
+definition itself is checked against a JSON Schema (`definition_schema`, with the
+`jsonschema` library) built from those classes, here and at the deploy gate. Values reach
+the workflow as JSON-safe types (dates as ISO strings).
 """
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-FIELD_TYPES = {
-    "text", "textarea", "boolean", "choice", "multichoice", "date", "integer",
-    # Values from the database: an organisation unit code, an organisation code, and
-    # ids of cases forwarded to other agencies (SOP 004's monitoring plan).
-    "unit", "organisation", "forwarded_cases",
-}
-REFERENCE_TYPES = ("unit", "organisation", "forwarded_cases")
+from jsonschema import Draft202012Validator
+
+from app.services.field_types import BILINGUAL
+from app.services.field_types import FIELD_TYPES as FIELD_CLASSES
+
+FIELD_TYPES = frozenset(FIELD_CLASSES)
+# Values from the database: an organisation unit code, an organisation code, and ids of
+# cases forwarded to other agencies (SOP 004's monitoring plan).
+REFERENCE_TYPES = tuple(name for name, kind in FIELD_CLASSES.items() if kind.reference)
 # What a field's `default_from` may name: facts of the case the form is filled for, so the
 # officer confirms them instead of typing them again (SOP 002's receiving step asks for the
 # channel the complaint came through, which the complaint already records).
 DEFAULT_SOURCES = {"complaint.channel": lambda complaint: complaint.channel}
-_TRUE = {True, "true", "True", "1", "ya", "on", "yes"}
-_FALSE = {False, "false", "False", "0", "tidak", "no", "off"}
 
 _MESSAGES = {
     "required": {"id": "Wajib diisi.", "en": "This field is required."},
-    "boolean": {"id": "Pilih Ya atau Tidak.", "en": "Choose Yes or No."},
-    "choice": {"id": "Pilih salah satu pilihan yang tersedia.", "en": "Choose one of the options."},
-    "date": {"id": "Tanggal tidak valid (format TTTT-BB-HH).", "en": "Not a valid date (YYYY-MM-DD)."},
-    "integer": {"id": "Harus berupa bilangan bulat.", "en": "Must be a whole number."},
-    "too_long": {"id": "Terlalu panjang (maksimal {n} karakter).", "en": "Too long (at most {n} characters)."},
-    # Database-backed values are scoped to the case's organisation (app/services/references.py),
-    # so the message says which ones are accepted rather than only "unknown".
-    "unit": {
-        "id": "Unit kerja ini bukan unit instansi kasus ini.",
-        "en": "This unit is not a unit of this case's agency.",
-    },
-    "organisation": {
-        "id": "Instansi ini tidak dikenal atau merupakan instansi kasus ini sendiri.",
-        "en": "This agency is unknown or is this case's own agency.",
-    },
-    "forwarded_cases": {
-        "id": "Pilih hanya kasus instansi ini yang telah diteruskan ke instansi lain.",
-        "en": "Choose only cases of this agency that were forwarded to another agency.",
-    },
     "unknown": {"id": "Isian ini tidak ada pada formulir.", "en": "This field is not on the form."},
 }
+# Form and field names become workflow variables: identifiers.
+_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class FormDefinitionError(ValueError):
@@ -64,26 +49,119 @@ def _message(code: str, lang: str, **params) -> str:
     return text.format(**params)
 
 
+def definition_schema() -> dict:
+    """The JSON Schema (2020-12) of a form file: the common keys of every field, and per
+    field type what its class says its definition holds (a choice's `options`, a text's
+    `max_length`, a Yes/No field's `sets_confidentiality`); any other key is refused, so a
+    misspelt `requried` does not pass silently."""
+    per_type = [
+        {"if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+         "then": {"properties": kind.definition_properties, "required": list(kind.definition_required)}}
+        for name, kind in FIELD_CLASSES.items()
+    ]
+    field = {
+        "type": "object",
+        "required": ["name", "type", "label"],
+        "properties": {
+            "name": {"type": "string", "pattern": _NAME},
+            "type": {"enum": sorted(FIELD_CLASSES)},
+            "label": BILINGUAL,
+            "help": BILINGUAL,
+            "required": {"type": "boolean"},
+            "required_when": {"type": "object", "minProperties": 1},
+            "default_from": {"enum": sorted(DEFAULT_SOURCES)},
+        },
+        "allOf": per_type,
+        "unevaluatedProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Dumas task form (forms/<key>.json)",
+        "type": "object",
+        "required": ["key", "fields"],
+        "properties": {
+            "key": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+            "title": BILINGUAL, "description": BILINGUAL, "output": BILINGUAL,
+            "public_fields": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+            "public_kind": {"enum": ["request"]},
+            "fields": {"type": "array", "items": field},
+        },
+        "additionalProperties": False,
+    }
+
+
+_VALIDATOR = Draft202012Validator(definition_schema())
+
+
+def _where(form: dict, path) -> str:
+    path = list(path)
+    if len(path) >= 2 and path[0] == "fields" and isinstance(path[1], int):
+        field = form["fields"][path[1]]
+        name = field.get("name") if isinstance(field, dict) else None
+        rest = ".".join(str(p) for p in path[2:])
+        return f"isian {name!r}" + (f" ({rest})" if rest else "")
+    return ".".join(str(p) for p in path) or "formulir"
+
+
+def _schema_message(form: dict, error) -> str | None:
+    """A schema error in a process owner's words (Indonesian, as the gate's other messages)."""
+    where = _where(form, error.absolute_path)
+    instance = error.instance
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        if missing == "type" and where.startswith("isian"):
+            return f"{where} bertipe None, yang tidak dikenal; tipe yang dikenal: {', '.join(sorted(FIELD_CLASSES))}."
+        if missing == "options":
+            return f"{where}: isian pilihan tidak punya 'options'."
+        return f"{where}: '{missing}' wajib ada."
+    if error.validator == "enum" and list(error.absolute_path)[-1:] == ["type"]:
+        return (f"{where.split(' (')[0]} bertipe {instance!r}, yang tidak dikenal; tipe yang dikenal: "
+                f"{', '.join(sorted(FIELD_CLASSES))}.")
+    if error.validator == "enum":
+        return f"{where}: nilai {instance!r} harus salah satu dari {', '.join(map(str, error.validator_value))}."
+    if error.validator in ("unevaluatedProperties", "additionalProperties"):
+        kind = instance.get("type") if isinstance(instance, dict) else None
+        # A key of the type's own is "unevaluated" too when its value is wrong: that error
+        # is reported on its own, so only keys no schema knows are named here.
+        known = set(error.schema.get("properties", {})) | set(
+            FIELD_CLASSES[kind].definition_properties if kind in FIELD_CLASSES else {})
+        extra = sorted(k for k in instance if k not in known) if isinstance(instance, dict) else []
+        if not extra:
+            return None
+        return (f"{where}: {', '.join(repr(k) for k in extra)} tidak berlaku"
+                + (f" untuk isian bertipe {kind!r}." if kind else "."))
+    if error.validator == "pattern":
+        return f"{where}: {instance!r} hanya boleh huruf, angka dan garis bawah."
+    if error.validator == "minItems":
+        return f"{where}: daftar ini tidak boleh kosong."
+    if error.validator in ("type", "oneOf"):
+        return f"{where}: bentuknya salah ({error.message})."
+    return f"{where}: {error.message}"
+
+
 def check_definition(form: dict, *, source: str) -> dict:
-    """Refuse a form definition the application could not render or validate."""
-    if not isinstance(form.get("key"), str) or not isinstance(form.get("fields"), list):
-        raise FormDefinitionError(f"{source}: formulir harus punya 'key' dan daftar 'fields'.")
-    seen = set()
-    for field in form["fields"]:
-        name, kind = field.get("name"), field.get("type")
-        if not name or kind not in FIELD_TYPES:
-            raise FormDefinitionError(f"{source}: isian {name!r} bertipe {kind!r}, yang tidak dikenal.")
-        if name in seen:
+    """Refuse a form definition the application could not render or validate: first the
+    JSON Schema of form files (every problem at once), then what a schema cannot say
+    (names used twice, `public_fields` and `required_when` naming fields of the form)."""
+    if not isinstance(form, dict):
+        raise FormDefinitionError(f"{source}: formulir harus berupa objek JSON.")
+    errors = sorted(_VALIDATOR.iter_errors(form), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        # An `if` branch failing reports on the field as a whole; one line per problem.
+        messages = [m for m in dict.fromkeys(_schema_message(form, e) for e in errors) if m]
+        raise FormDefinitionError(f"{source}: " + " ".join(messages))
+    names = [field["name"] for field in form["fields"]]
+    for name in names:
+        if names.count(name) > 1:
             raise FormDefinitionError(f"{source}: isian {name!r} tertulis dua kali.")
-        seen.add(name)
-        if kind in {"choice", "multichoice"} and not field.get("options"):
-            raise FormDefinitionError(f"{source}: isian pilihan {name!r} tidak punya 'options'.")
-        if "default_from" in field and field["default_from"] not in DEFAULT_SOURCES:
-            raise FormDefinitionError(f"{source}: isian {name!r}: 'default_from' harus salah satu dari "
-                                      f"{', '.join(sorted(DEFAULT_SOURCES))}.")
-        if "sets_confidentiality" in field and (kind != "boolean" or field["sets_confidentiality"] not in ("rahasia", "anonim")):
-            raise FormDefinitionError(f"{source}: isian {name!r}: 'sets_confidentiality' hanya untuk isian Ya/Tidak, "
-                                      "bernilai 'rahasia' atau 'anonim'.")
+    for name in form.get("public_fields", []):
+        if name not in names:
+            raise FormDefinitionError(f"{source}: 'public_fields' menyebut {name!r}, yang bukan isian formulir ini.")
+    for field in form["fields"]:
+        for other in field.get("required_when", {}):
+            if other not in names:
+                raise FormDefinitionError(f"{source}: isian {field['name']!r}: 'required_when' menyebut {other!r}, "
+                                          "yang bukan isian formulir ini.")
     return form
 
 
@@ -106,51 +184,7 @@ def _is_required(field: dict, values: dict) -> bool:
 
 
 def _clean(field: dict, raw, *, lang: str, references: dict[str, set]):
-    kind = field["type"]
-    allowed = references.get(kind)
-    if kind == "boolean":
-        if raw in _TRUE:
-            return True
-        if raw in _FALSE:
-            return False
-        raise ValueError(_message("boolean", lang))
-    if kind == "choice":
-        allowed = {o["value"] for o in field["options"]}
-        if raw not in allowed:
-            raise ValueError(_message("choice", lang))
-        return raw
-    if kind == "multichoice":
-        allowed = {o["value"] for o in field["options"]}
-        values = raw if isinstance(raw, list) else [raw]
-        if not all(v in allowed for v in values):
-            raise ValueError(_message("choice", lang))
-        return values
-    if kind == "date":
-        try:
-            return date.fromisoformat(str(raw)).isoformat()
-        except ValueError:
-            raise ValueError(_message("date", lang)) from None
-    if kind == "integer":
-        try:
-            return int(str(raw).strip())
-        except ValueError:
-            raise ValueError(_message("integer", lang)) from None
-    if kind == "forwarded_cases":
-        values = raw if isinstance(raw, list) else [raw]
-        try:
-            ids = sorted({int(str(v).strip()) for v in values})
-        except ValueError:
-            raise ValueError(_message("forwarded_cases", lang)) from None
-        if allowed is not None and not set(ids) <= allowed:
-            raise ValueError(_message("forwarded_cases", lang))
-        return ids
-    text = str(raw).strip()
-    if kind in ("unit", "organisation") and allowed is not None and text not in allowed:
-        raise ValueError(_message(kind, lang))
-    limit = field.get("max_length", 10000 if kind == "textarea" else 500)
-    if len(text) > limit:
-        raise ValueError(_message("too_long", lang, n=limit))
-    return text
+    return FIELD_CLASSES[field["type"]].clean(field, raw, lang=lang, allowed=references.get(field["type"]))
 
 
 def _is_empty(raw) -> bool:
@@ -166,9 +200,7 @@ def default_values(form: dict, *, complaint) -> dict:
         if source is None or complaint is None:
             continue
         value = source(complaint)
-        if field["type"] == "choice" and value not in {o["value"] for o in field["options"]}:
-            continue
-        if value not in (None, ""):
+        if FIELD_CLASSES[field["type"]].accepts_default(field, value):
             values[field["name"]] = value
     return values
 
@@ -210,19 +242,6 @@ def validate_submission(form: dict, raw: dict, *, lang: str = "id", references: 
 
 def display_value(field: dict, value, *, lang: str = "id") -> str:
     """A submitted value as a person reads it in a record: option labels, Ya/Tidak."""
-    def label(option_value):
-        for option in field.get("options", []):
-            if option["value"] == option_value:
-                text = option.get("label")
-                return (text.get(lang) or text.get("id")) if isinstance(text, dict) else str(text)
-        return str(option_value)
-
     if value is None:
         return ""
-    if field["type"] == "boolean":
-        return ({"id": "Ya", "en": "Yes"} if value else {"id": "Tidak", "en": "No"})[lang if lang == "en" else "id"]
-    if field["type"] == "choice":
-        return label(value)
-    if isinstance(value, list):
-        return ", ".join(label(v) for v in value)
-    return str(value)
+    return FIELD_CLASSES[field["type"]].display(field, value, lang=lang)

@@ -22,21 +22,29 @@ import re
 from app.models import Case, Complaint, User
 from app.services.audit import record_event
 from app.services.delegations import active_delegations
+from app.services.organisations import organisation_of_case
 
 IDENTITY_FIELDS = ("nama_lengkap", "nik", "email", "no_hp", "pekerjaan", "alamat")
 CONFIDENTIALITY_LEVELS = ("biasa", "rahasia", "anonim")  # ordered: least to most protected
 CONFIDENTIALITY_CHANGED = "complaint.confidentiality_changed"
 
-# The lanes that receive and verify complaints in our SOPs (000 Admin Inspektorat, 001
-# Inspektorat, 002 Admin Instansi/Nasional, 003 Admin Nasional/BPS Provinsi): the "admin"
-# SP4N-LAPOR! lets see a confidential reporter. Only where the role is a lane of the
-# case's own process and the viewer works for the case's organisation (or nationally).
-IDENTITY_ADMIN_ROLES = frozenset(
-    {"Admin Inspektorat", "Inspektorat", "Admin Instansi", "Admin Nasional", "Admin BPS Provinsi"}
-)
+# The lanes that receive and verify complaints (the "admin" SP4N-LAPOR! lets see a
+# confidential reporter) are the organisation's `identity_lanes`, data set at
+# /admin/instansi (shipped: 000 Admin Inspektorat, 001 Inspektorat, 002 Admin
+# Instansi/Nasional, 003 Admin Nasional/BPS Provinsi). Only where the role is also a lane
+# of the case's own process and the viewer works for the case's organisation (or nationally).
 # The identity values shorter than this are not searched for in free text: a one-word
 # occupation ("Guru") would blank ordinary words of a note.
 _MIN_REDACTED_LENGTH = 5
+
+
+def identity_roles(case: Case) -> set[str]:
+    """The roles that may see this case's confidential reporter: its organisation's
+    identity lanes that are lanes of the case's process version."""
+    organisation = organisation_of_case(case)
+    if organisation is None:
+        return set()
+    return set(organisation.identity_lanes or []) & set(case.process_version.lanes or [])
 
 
 def is_identity_admin(*, case: Case, viewer: User | None) -> bool:
@@ -45,8 +53,7 @@ def is_identity_admin(*, case: Case, viewer: User | None) -> bool:
         return False
     if viewer.organisation_code is not None and viewer.organisation_code != case.organisation_code:
         return False
-    lanes = set(case.process_version.lanes or [])
-    if viewer.role_names & IDENTITY_ADMIN_ROLES & lanes:
+    if viewer.role_names & identity_roles(case):
         return True
     # A Plt. sees an identity exactly where the colleague they act for would.
     return any(is_identity_admin(case=case, viewer=d.from_user) for d in active_delegations(viewer))

@@ -1,5 +1,6 @@
 """Process owners' edits: open a version in the editor, save a diagram or a decision
 table through the deploy gate as a new version, with the forms edited beside it."""
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -123,6 +124,63 @@ def _deploy(*, process_key: str, bpmn_xml: str, decision_files: dict, forms: dic
         db.session.rollback()
         raise refused(_l("Mesin proses tidak dapat membaca diagram: %(detail)s", detail=str(exc))) from None
     return Deployment(version=version, changed=before is None or version.id != before.id, report=report)
+
+
+PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
+
+
+def _new_tables(decision_xmls: dict[str, str], existing: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """decision id -> (file name, xml) of tables uploaded with a new diagram (its own
+    routing, to its own units); an id already deployed is refused, so a new agency never
+    changes another's table."""
+    tables: dict[str, tuple[str, str]] = {}
+    for filename, xml in decision_xmls.items():
+        root = parse_safely(xml, filename=filename)
+        ids = decision_ids_in(root)
+        if not ids:
+            raise refused(_l("Berkas %(file)s tidak memuat tabel keputusan.", file=filename))
+        taken = sorted(set(ids) & (existing.keys() | tables.keys()))
+        if taken:
+            raise refused(_l("Tabel keputusan %(ids)s sudah ada. Beri tabel baru id sendiri (mis. "
+                             "disposisi_kutim), atau ubah tabel yang ada lewat editornya.", ids=", ".join(taken)))
+        problems = check_decision_entries(root, filename=filename)
+        if problems:
+            raise GateRefused(GateReport(problems=problems))
+        tables.update({decision_id: (filename, xml) for decision_id in ids})
+    return tables
+
+
+def save_new_diagram(*, bpmn_xml: str, actor: str, create_missing_roles: bool = False,
+                     decision_xmls: dict[str, str] | None = None) -> Deployment:
+    """Deploy a diagram whose process is not here yet (a new agency's SOP, e.g. a copy of
+    SOP 003 under its own process id and name) as its version 1, through the same gate,
+    with the forms and tables already deployed and the new tables uploaded with it
+    (`decision_xmls`, file name -> DMN XML); commits. Raises GateRefused."""
+    root = parse_safely(bpmn_xml, filename="diagram.bpmn")
+    ids = [p.get("id") for p in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")]
+    if len(ids) != 1 or not PROCESS_ID.match(ids[0] or ""):
+        raise refused(_l("Diagram baru harus memuat tepat satu proses dengan id huruf, angka, garis bawah atau "
+                         "tanda hubung (mis. sop_inspektorat_kutim); ditemukan: %(found)s.", found=", ".join(
+                             i or "-" for i in ids) or "-"))
+    process_key = ids[0]
+    if latest_version(process_key=process_key) is not None:
+        raise refused(_l("Proses %(key)s sudah ada. Ubah lewat editornya, atau beri diagram baru id proses "
+                         "sendiri.", key=process_key))
+    forms = available_forms()
+    tables = available_decisions()
+    tables.update(_new_tables(decision_xmls or {}, tables))
+    library = {filename: xml for filename, xml in tables.values()}
+    report = check_process(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=library, forms=forms,
+                           create_missing_roles=create_missing_roles)
+    if not report.passed:
+        raise GateRefused(report)
+    if create_missing_roles and report.missing_roles:
+        _create_roles(report.missing_roles, actor=actor, process_key=process_key)
+    deployment = _deploy(process_key=process_key, bpmn_xml=bpmn_xml,
+                         decision_files=dict(tables[ref] for ref in report.decision_refs), forms=forms,
+                         actor=actor, report=report)
+    _commit()
+    return deployment
 
 
 def save_diagram(*, process_key: str, bpmn_xml: str, edited_forms: dict | None, actor: str,

@@ -19,8 +19,6 @@ from app.services.complaints import (
     store_complaint,
     validate_complaint,
 )
-from app.services.demo import COMPLAINANT_LANES
-from app.services.identity import IDENTITY_ADMIN_ROLES
 from app.services.organisations import complaint_intakes
 from app.services.processes import latest_version
 
@@ -42,12 +40,12 @@ def _msg(code: str, lang: str) -> str:
     return english if lang == "en" else indonesian
 
 
-def receiving_roles(version: ProcessVersion) -> set[str]:
-    """The lanes of an SOP that take in complaints: its admin lanes (who receive and
-    verify) and a staff lane where its start event stands (SOP 002's Pejabat Pengelola
-    Pengaduan, who receives complaints in person; SOP 003's Admin Nasional)."""
-    lanes = set(version.lanes or [])
-    return (lanes & IDENTITY_ADMIN_ROLES) | (set(version.start_lanes or []) - COMPLAINANT_LANES)
+def receiving_roles(organisation: Organisation, version: ProcessVersion) -> set[str]:
+    """The lanes of an SOP that take in complaints: the organisation's `intake_lanes`
+    (data set at /admin/instansi; shipped: its admin lanes, who receive and verify, and a
+    staff lane where its start event stands, SOP 002's Pejabat Pengelola Pengaduan) that
+    are lanes of this version."""
+    return set(organisation.intake_lanes or []) & set(version.lanes or [])
 
 
 def offline_intakes(*, user: User) -> list[Organisation]:
@@ -59,7 +57,7 @@ def offline_intakes(*, user: User) -> list[Organisation]:
         if user.organisation_code not in (None, organisation.code):
             continue
         version = latest_version(process_key=organisation.process_key)
-        if version is not None and receiving_roles(version) & user.role_names:
+        if version is not None and receiving_roles(organisation, version) & user.role_names:
             result.append(organisation)
     return result
 

@@ -14,6 +14,7 @@ from app.services.account_admin import AdminScope, NotInScope
 from app.services.accounts import AccountError
 from app.services.audit import record_event
 from app.services.calendar import calendar_changed
+from app.services.processes import deployed_processes, latest_version
 
 # The zones staff read as WIB, WITA and WIT.
 TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -90,7 +91,70 @@ def _zone(value: str) -> str:
 
 
 def _snapshot(o: Organisation) -> dict:
-    return {"nama": o.name, "zona_waktu": o.timezone, "menerima_pengaduan": o.accepts_complaints}
+    return {"nama": o.name, "zona_waktu": o.timezone, "menerima_pengaduan": o.accepts_complaints,
+            "proses": o.process_key, "jalur_identitas": sorted(o.identity_lanes or []),
+            "jalur_luring": sorted(o.intake_lanes or []), "penerima_laporan": o.report_recipient,
+            "jalur_laporan": sorted(o.report_lanes or [])}
+
+
+def sop_lanes(organisation: Organisation) -> list[str]:
+    """The staff lanes of the SOP the organisation runs (its newest version)."""
+    version = latest_version(process_key=organisation.process_key) if organisation.process_key else None
+    return sorted(version.lanes or []) if version is not None else []
+
+
+def free_processes(organisation: Organisation | None = None) -> list[tuple[str, str]]:
+    """(key, name) of the deployed processes no other organisation runs: an organisation
+    runs one SOP, an SOP belongs to one organisation."""
+    taken = set(db.session.scalars(db.select(Organisation.process_key).where(Organisation.process_key.is_not(None))))
+    own = organisation.process_key if organisation is not None else None
+    return [(v.definition.key, v.definition.name) for v in deployed_processes()
+            if v.definition.key not in taken or v.definition.key == own]
+
+
+def _process(value: str, organisation: Organisation | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in dict(free_processes(organisation)):
+        raise AccountError(_("Proses %(key)s belum diterapkan atau sudah dijalankan instansi lain.", key=value))
+    return value
+
+
+def _lanes(values: list[str], *, allowed: list[str], what: str) -> list[str]:
+    wrong = sorted(set(values) - set(allowed))
+    if wrong:
+        raise AccountError(_("%(what)s: %(lanes)s bukan jalur SOP instansi ini.", what=what, lanes=", ".join(wrong)))
+    return sorted(set(values))
+
+
+def update_agency_settings(*, scope: AdminScope, code: str, process_key: str, identity_lanes: list[str],
+                           intake_lanes: list[str], report_recipient: str,
+                           report_lanes: list[str] | None = None) -> Organisation:
+    """What the system administrator sets for an agency running an SOP here: which SOP,
+    the lanes of it that see a confidential reporter's identity, that enter offline
+    complaints and that compile or receive the half-yearly report, and who the report is
+    for. Audited; commits."""
+    if not scope.system:
+        raise NotInScope(_("Hanya Administrator Sistem yang dapat mengubah SOP dan jalur instansi."))
+    organisation = get_organisation(scope=scope, code=code)
+    before = _snapshot(organisation)
+    organisation.process_key = _process(process_key, organisation)
+    allowed = sop_lanes(organisation)
+    organisation.identity_lanes = _lanes(identity_lanes, allowed=allowed, what=_("Jalur yang melihat identitas pelapor rahasia"))
+    organisation.intake_lanes = _lanes(intake_lanes, allowed=allowed, what=_("Jalur yang mencatat pengaduan luring"))
+    organisation.report_lanes = _lanes(report_lanes or [], allowed=allowed,
+                                       what=_("Jalur yang menyusun atau menerima laporan semesteran"))
+    recipient = " ".join((report_recipient or "").split())
+    if len(recipient) > 255:
+        raise AccountError(_("Penerima laporan paling banyak 255 karakter."))
+    organisation.report_recipient = recipient or None
+    after = _snapshot(organisation)
+    if after != before:
+        record_event(case=None, action="organisation.updated", actor=scope.actor, detail=code,
+                     data_before=before, data_after=after)
+    db.session.commit()
+    return organisation
 
 
 def create_organisation(*, scope: AdminScope, code: str, name: str, timezone: str, accepts_complaints: bool) -> Organisation:

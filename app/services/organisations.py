@@ -1,42 +1,59 @@
-"""Agencies in one deployment: those that run their SOP here, and those we only write to."""
+"""Agencies in one deployment: those that run their SOP here, and those we only write to.
+
+An agency is data: its name, zone, working week, whether it takes public complaints, the
+SOP it runs, the lanes of that SOP that see a confidential identity, that enter offline
+complaints and that compile or receive its half-yearly report, and who the report is for. The system administrator
+sets them at /admin/instansi (or `organisations create`); the agencies of the five
+shipped SOPs, and those they forward to that do not run here, are seeded from
+seed/organisations.json by `organisations seed` and `demo seed`.
+"""
+import json
+from pathlib import Path
+
+from flask import current_app
+
 from app.extensions import db
 from app.models import Organisation
 from app.services.processes import latest_version
+from app.services.statuses import ensure_shipped_statuses
 
-# The agencies of the five SOPs shipped in bpmn/, and the ones they forward to that do not
-# run here (their cases leave as outgoing letters). A deployment adds its own with
-# `flask --app app organisations create`.
-# (code, name, SOP run here, time zone, offered on the public complaint form)
-KNOWN_ORGANISATIONS = [
-    ("bsn", "Inspektorat Badan Standardisasi Nasional", "sop_000", "Asia/Jakarta", True),
-    ("katingan", "Inspektorat Kabupaten Katingan", "sop_001", "Asia/Jakarta", True),
-    ("dpmdppkb", "Dinas PMD, Pengendalian Penduduk dan KB", "sop_002", "Asia/Jakarta", True),
-    ("bps-kaltim", "BPS Provinsi Kalimantan Timur", "sop_003", "Asia/Makassar", True),
-    ("setneg", "Kementerian Sekretariat Negara", "sop_004", "Asia/Jakarta", False),
-    ("lapor-nasional", "Admin Nasional SP4N-LAPOR!", None, "Asia/Jakarta", False),
-    ("apip", "APIP yang terhubung dengan SP4N-LAPOR!", None, "Asia/Jakarta", False),
-    ("ombudsman", "Ombudsman Republik Indonesia", None, "Asia/Jakarta", False),
-    ("kemendagri", "Kementerian Dalam Negeri", None, "Asia/Jakarta", False),
-]
+
+def seed_file() -> Path:
+    return Path(current_app.config["DUMAS_MODELS_DIR"]) / "seed" / "organisations.json"
+
+
+def shipped_organisations() -> list[dict]:
+    return json.loads(seed_file().read_text(encoding="utf-8"))
 
 
 def ensure_organisation(
     *, code: str, name: str, process_key: str | None = None, timezone: str = "Asia/Jakarta",
-    accepts_complaints: bool = False,
+    accepts_complaints: bool = False, working_days: str = "0,1,2,3,4", identity_lanes: list | None = None,
+    intake_lanes: list | None = None, report_recipient: str | None = None, report_lanes: list | None = None,
 ) -> Organisation:
+    """The organisation `code`, created with these settings if missing (an existing one
+    keeps its own: they are edited in the browser)."""
     organisation = db.session.get(Organisation, code)
     if organisation is None:
         organisation = Organisation(code=code, name=name, process_key=process_key, timezone=timezone,
-                                    accepts_complaints=accepts_complaints)
+                                    accepts_complaints=accepts_complaints, working_days=working_days,
+                                    identity_lanes=list(identity_lanes or []), intake_lanes=list(intake_lanes or []),
+                                    report_recipient=report_recipient, report_lanes=list(report_lanes or []))
         db.session.add(organisation)
         db.session.flush()
     return organisation
 
 
 def ensure_known_organisations() -> None:
-    """Create the shipped organisations that are missing; commits."""
-    for code, name, process_key, zone, public in KNOWN_ORGANISATIONS:
-        ensure_organisation(code=code, name=name, process_key=process_key, timezone=zone, accepts_complaints=public)
+    """Create the shipped organisations and statuses that are missing; commits."""
+    for entry in shipped_organisations():
+        ensure_organisation(
+            code=entry["code"], name=entry["name"], process_key=entry.get("process"),
+            timezone=entry.get("timezone", "Asia/Jakarta"), accepts_complaints=entry.get("accepts_complaints", False),
+            working_days=entry.get("working_days", "0,1,2,3,4"), identity_lanes=entry.get("identity_lanes"),
+            intake_lanes=entry.get("intake_lanes"), report_recipient=entry.get("report_recipient"),
+            report_lanes=entry.get("report_lanes"))
+    ensure_shipped_statuses()
     db.session.commit()
 
 
@@ -47,6 +64,13 @@ def complaint_intakes() -> list[Organisation]:
         .order_by(Organisation.name)
     )
     return [o for o in offered if latest_version(process_key=o.process_key) is not None]
+
+
+def organisation_of_case(case) -> Organisation | None:
+    """The agency a case belongs to: its own, or the one running its process."""
+    if case.organisation_code:
+        return db.session.get(Organisation, case.organisation_code)
+    return organisation_running(case.process_version.definition.key)
 
 
 def organisation_running(process_key: str) -> Organisation | None:

@@ -33,11 +33,11 @@ class Rule:
 
 
 def _public_status_change(data: dict) -> bool:
-    from app.services.tracking import STATUS_DESCRIPTIONS
+    from app.services.statuses import has_public_description
 
     # Only statuses explained to complainants (SOP 004's internal monitoring ones are
     # not), and not "diterima", which the receipt message already says.
-    return data.get("status") in STATUS_DESCRIPTIONS and data.get("status") != "diterima"
+    return has_public_description(data.get("status") or "") and data.get("status") != "diterima"
 
 
 RULES: dict[str, Rule] = {

@@ -32,7 +32,7 @@ from app.models import Case, CaseUnit, Complaint, Organisation, ProcessDefinitio
 from app.models.types import UTCDateTime
 from app.services.calendar import calendar_for
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES
-from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_ADMIN_ROLES
+from app.services.identity import CONFIDENTIALITY_LEVELS
 from app.services.report_data import AT_RISK_DAYS
 from app.services.search_index import identity_matches, identity_matches_row, text_matches, text_matches_row
 
@@ -179,14 +179,18 @@ class _Scope:
 def _scope(user: User) -> _Scope:
     roles = user.role_names
     full, unit, admin = [], [], []
-    for version_id, lanes, scoped in db.session.execute(
-            select(ProcessVersion.id, ProcessVersion.lanes, ProcessVersion.unit_scoped_lanes)):
+    # The identity lanes are the organisation's running the version's process
+    # (app/services/identity.py).
+    for version_id, lanes, scoped, identity_lanes in db.session.execute(
+            select(ProcessVersion.id, ProcessVersion.lanes, ProcessVersion.unit_scoped_lanes, Organisation.identity_lanes)
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
+            .outerjoin(Organisation, Organisation.process_key == ProcessDefinition.key)):
         lanes, scoped = set(lanes or []), set(scoped or [])
         if roles & (lanes - scoped):
             full.append(version_id)
         elif roles & scoped and user.unit_code:
             unit.append(version_id)
-        if roles & IDENTITY_ADMIN_ROLES & lanes:
+        if roles & set(identity_lanes or []) & lanes:
             admin.append(version_id)
     return _Scope(full=full, unit=unit, identity_admin=admin)
 

@@ -125,7 +125,7 @@ def filter_choices(*, user: User, lang: str) -> dict[str, list[tuple[str, str]]]
     the processes and lanes of the versions they hold a lane of; organisations and their
     units only for a national role, otherwise their own organisation's units."""
     from app.services.register import scope_versions
-    from app.services.tracking import STATUS_LABELS
+    from app.services.statuses import all_statuses
 
     versions = db.session.execute(
         select(ProcessDefinition.key, ProcessDefinition.name, ProcessVersion.lanes)
@@ -142,7 +142,7 @@ def filter_choices(*, user: User, lang: str) -> dict[str, list[tuple[str, str]]]
         "process": sorted({(key, name) for key, name, _lanes in versions}, key=lambda p: p[1]),
         "lane": [(lane, lane) for lane in sorted({lane for *_k, lanes in versions for lane in lanes or []})],
         "unit": [(code, name) for code, name in db.session.execute(units)],
-        "status": sorted(((code, status_label(code, lang=lang)) for code in STATUS_LABELS), key=lambda p: p[1]),
+        "status": sorted(((code, status_label(code, lang=lang)) for code in all_statuses()), key=lambda p: p[1]),
         "channel": [(code, str(label)) for code, label in CHANNEL_LABELS.items()],
         "type": [(code, str(label)) for code, label in TYPE_LABELS.items()],
         "deadline": [(code, str(label)) for code, label in DEADLINE_LABELS.items()],

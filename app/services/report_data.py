@@ -34,7 +34,7 @@ from app.services.aggregates import (
     urgency_limits,
 )
 from app.services.calendar import calendar_for
-from app.services.tracking import STATUS_LABELS
+from app.services.statuses import all_statuses
 
 AT_RISK_DAYS = 3
 TYPE_LABELS = {"pengaduan": "Pengaduan", "aspirasi": "Aspirasi", "permintaan_informasi": "Permintaan informasi"}
@@ -54,13 +54,9 @@ ROUTE_LABELS = {
     "tidak_ditindaklanjuti": "Tidak ditindaklanjuti",
     "belum_diputuskan": "Belum diputuskan",
 }
-# Who receives the report, as each SOP says (000/001 step 9, 004 step 8); 002 and 003 name
-# nobody, so their reports go to the organisation's head.
-RECIPIENTS = {
-    "sop_000": "Kepala BSN",
-    "sop_001": "Inspektur",
-    "sop_004": "Menteri Sekretaris Negara dan Presiden/Wakil Presiden (melalui Asdep Dumas/Deputi Hublemmas)",
-}
+# Who receives the report is the organisation's `report_recipient` (as its SOP says: 000/001
+# step 9, 004 step 8; set at /admin/instansi); an SOP that names nobody: its head.
+DEFAULT_RECIPIENT = "Pimpinan instansi"
 _FORWARDING_ROUTES = {"instansi_lain": "diteruskan", "apip": "diteruskan", "admin_nasional": "diteruskan"}
 
 
@@ -186,7 +182,7 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
     if period.start > now:
         raise ReportError(f"{period.label} belum dimulai.")
     data = ReportData(organisation_code=organisation.code, organisation_name=organisation.name, period=period,
-                      recipient=RECIPIENTS.get(organisation.process_key, "Pimpinan instansi"),
+                      recipient=organisation.report_recipient or DEFAULT_RECIPIENT,
                       generated_at=now, zone=organisation.timezone, at_risk_days=at_risk_days)
     progress = progress or (lambda stage, percent: None)
     progress("cases", 10)
@@ -205,7 +201,8 @@ def _count_cases(data: ReportData, organisation_code: str, period: Period) -> No
         by_type[TYPE_LABELS.get(jenis, jenis) if jenis else NO_TYPE] += count
         route = route_from(status=status, forwarded=bool(forwarded), decided=decided)
         by_route[ROUTE_LABELS.get(route, route)] += count
-        by_status[STATUS_LABELS.get(status, (status,))[0]] += count
+        words = all_statuses().get(status)
+        by_status[words.label[0] if words else status] += count
         data.total += count
         if confidential:
             data.confidential += count

@@ -20,29 +20,28 @@ from app.services.report_files import report_csv, report_pdf, report_xlsx
 __all__ = ["ReportError", "check_allowed", "generate_report", "generate_due_reports", "previous_semester", "report_for",
            "report_organisations", "reports_of"]
 
-# SOP 000: Kepala BSN receives it, Kepala Inspektorat and the admin compile it; SOP 001:
-# the Inspektur receives it from the Sekretariat; SOP 002/003: the officers who manage
-# complaints; SOP 004: the report writer, the Kepala Bidang, the Asdep and the Deputi.
-REPORT_ROLES = frozenset({
-    "Kepala BSN", "Kepala Inspektorat", "Admin Inspektorat",
-    "Inspektur", "Inspektorat", "Sekretariat Inspektorat",
-    "Pejabat Pengelola Pengaduan", "Admin Instansi", "Admin BPS Provinsi",
-    "Perencana Program dan Penyusun Laporan", "Kepala Bidang", "Asdep Dumas", "Deputi Hublemmas",
-})
+# Who compiles or receives an organisation's report is its `report_lanes`, data set at
+# /admin/instansi/<code> (shipped, seed/organisations.json: SOP 000 Kepala BSN receives it,
+# Kepala Inspektorat and the admin compile it; SOP 001 the Inspektur receives it from the
+# Sekretariat; SOP 002/003 the officers who manage complaints; SOP 004 the report writer,
+# the Kepala Bidang, the Asdep and the Deputi). The system administrator reads them all.
 
 
 def may_read_reports(user: User) -> bool:
-    return bool(user.role_names & (REPORT_ROLES | {SYSTEM_ADMIN_ROLE}))
+    return bool(report_organisations(user))
 
 
 def report_organisations(user: User) -> list[Organisation]:
-    """The hosted organisations whose reports `user` may make and read."""
-    if not may_read_reports(user):
-        return []
+    """The hosted organisations whose reports `user` may make and read: those of the user's
+    organisation (any, for a national account) that name one of the user's roles among
+    their report lanes."""
     query = db.select(Organisation).where(Organisation.process_key.is_not(None)).order_by(Organisation.name)
     if user.organisation_code is not None:
         query = query.where(Organisation.code == user.organisation_code)
-    return list(db.session.scalars(query))
+    organisations = list(db.session.scalars(query))
+    if SYSTEM_ADMIN_ROLE in user.role_names:
+        return organisations
+    return [o for o in organisations if user.role_names & set(o.report_lanes or [])]
 
 
 def check_allowed(user: User, organisation_code: str) -> None:

@@ -16,80 +16,8 @@ from app.models import AuditEvent, Case, CaseRecord, Organisation, OrgUnit
 from app.services.calendar import calendar_for
 from app.services.complaints import COMPLAINANT_ACTOR
 from app.services.processes import version_forms
+from app.services.statuses import status_description, status_label
 from app.services.workflow_state import load_instance
-
-# The status codes set by the SOP diagrams (camunda:property "status"), Indonesian and
-# English. A code missing here is shown as UNKNOWN_STATUS rather than as the raw code,
-# so a new SOP can never leak an internal name onto the public page.
-STATUS_LABELS = {
-    "diterima": ("Diterima", "Received"),
-    "verifikasi": ("Verifikasi kelengkapan", "Checking completeness"),
-    "penelaahan": ("Penelaahan", "Under review"),
-    "tindak_lanjut": ("Tindak lanjut", "Being followed up"),
-    "penyampaian_hasil": ("Penyampaian hasil", "Reporting the outcome"),
-    "penyaluran": ("Penyaluran ke instansi berwenang", "Being passed to the competent agency"),
-    "selesai": ("Selesai", "Completed"),
-    "tidak_lengkap": ("Tidak lengkap", "Incomplete"),
-    "tidak_ditindaklanjuti": ("Tidak ditindaklanjuti", "Not followed up"),
-    "diteruskan_instansi_lain": ("Diteruskan ke instansi lain", "Forwarded to another agency"),
-    "disposisi": ("Disposisi ke unit kerja", "Being assigned to a unit"),
-    "dikembalikan_ke_admin_nasional": ("Dikembalikan ke Admin Nasional", "Returned to the national administrator"),
-    "menunggu_kelengkapan": ("Menunggu kelengkapan data dari Anda", "Waiting for your missing data"),
-    "diarsipkan": ("Diarsipkan", "Archived"),
-    "diteruskan_admin_nasional": ("Diteruskan ke Admin Nasional SP4N-LAPOR!", "Forwarded to the SP4N-LAPOR! national administrator"),
-    "diteruskan_apip": ("Diteruskan ke APIP", "Forwarded to the government internal auditors (APIP)"),
-    "jawaban_disampaikan": ("Hasil disampaikan", "Outcome delivered"),
-    "keberatan": ("Keberatan sedang ditangani", "Objection being handled"),
-    # SOP 004's monitoring is internal; these labels only appear on staff pages.
-    "perencanaan": ("Perencanaan pemantauan", "Planning the monitoring"),
-    "pembahasan": ("Pembahasan rencana", "Discussing the plan"),
-    "persetujuan": ("Menunggu persetujuan", "Awaiting approval"),
-    "persiapan": ("Persiapan pemantauan", "Preparing the monitoring"),
-    "koordinasi": ("Koordinasi dengan instansi", "Coordinating with the agencies"),
-    "pelaksanaan": ("Pelaksanaan pemantauan", "Monitoring under way"),
-    "pelaporan": ("Penyusunan laporan", "Writing the report"),
-    "penyampaian_laporan": ("Penyampaian laporan", "Submitting the report"),
-}
-STATUS_DESCRIPTIONS = {
-    "diterima": ("Pengaduan Anda sudah tercatat dan menunggu diperiksa petugas.",
-                 "Your complaint has been recorded and is waiting for an officer."),
-    "verifikasi": ("Petugas sedang memeriksa apakah laporan Anda cukup lengkap untuk diproses.",
-                   "An officer is checking whether your report is complete enough to be processed."),
-    "penelaahan": ("Laporan Anda lengkap dan sedang ditelaah: inti masalah, dokumen dan peraturan terkait.",
-                   "Your report is complete and is being reviewed: the core issue, documents and regulations."),
-    "tindak_lanjut": ("Pengaduan Anda sedang ditindaklanjuti oleh unit yang berwenang.",
-                      "Your complaint is being followed up by the responsible unit."),
-    "penyampaian_hasil": ("Tindak lanjut sudah selesai; hasilnya sedang disiapkan untuk Anda.",
-                          "The follow-up is finished; its outcome is being prepared for you."),
-    "penyaluran": ("Pengaduan Anda bukan kewenangan instansi ini dan sedang dikirim ke instansi yang berwenang.",
-                   "Your complaint is outside this agency's authority and is being sent to the competent agency."),
-    "selesai": ("Penanganan pengaduan Anda sudah selesai dan hasilnya telah disampaikan.",
-                "Your complaint has been handled and the outcome has been delivered."),
-    "tidak_lengkap": ("Laporan Anda tidak cukup lengkap sehingga tidak dapat diproses. Anda dapat mengirim pengaduan baru yang lebih lengkap.",
-                      "Your report was not complete enough to be processed. You may file a new, more complete complaint."),
-    "tidak_ditindaklanjuti": ("Setelah ditelaah, pengaduan Anda tidak dapat ditindaklanjuti.",
-                              "After review, your complaint cannot be followed up."),
-    "diteruskan_instansi_lain": ("Pengaduan Anda telah diteruskan ke instansi lain yang berwenang untuk ditindaklanjuti di sana.",
-                                 "Your complaint has been forwarded to the competent agency, which will follow it up."),
-    "disposisi": ("Pengaduan Anda sedang diteruskan ke unit kerja yang menangani jenis pengaduan ini.",
-                  "Your complaint is being passed to the unit that handles this kind of complaint."),
-    "dikembalikan_ke_admin_nasional": ("Pengaduan Anda bukan kewenangan instansi ini; Admin Nasional sedang meneruskannya ke instansi yang berwenang.",
-                                       "Your complaint is outside this agency's authority; the national administrator is passing it to the competent agency."),
-    "menunggu_kelengkapan": ("Petugas meminta kelengkapan data. Jawab melalui halaman ini; tanpa jawaban dalam 10 hari kerja pengaduan diarsipkan.",
-                             "An officer has asked for missing data. Answer through this page; without an answer in 10 working days the complaint is archived."),
-    "diarsipkan": ("Pengaduan Anda diarsipkan karena kelengkapan data tidak diterima dalam 10 hari kerja.",
-                   "Your complaint was archived because the missing data did not arrive within 10 working days."),
-    "diteruskan_admin_nasional": ("Pengaduan Anda bukan kewenangan instansi ini dan telah diteruskan ke Admin Nasional SP4N-LAPOR!.",
-                                  "Your complaint is outside this agency's authority and was forwarded to the SP4N-LAPOR! national administrator."),
-    "diteruskan_apip": ("Pengaduan Anda menyangkut dugaan pelanggaran oleh aparatur dan telah diteruskan ke APIP untuk ditindaklanjuti.",
-                        "Your complaint concerns possible misconduct by officials and was forwarded to the internal auditors (APIP)."),
-    "jawaban_disampaikan": ("Hasil tindak lanjut sudah disampaikan kepada Anda. Beri penilaian; bila tidak puas, Anda dapat mengajukan keberatan dalam 10 hari kerja.",
-                            "The outcome of the follow-up has been delivered to you. Rate it; if you are not satisfied you may object within 10 working days."),
-    "keberatan": ("Keberatan Anda sedang diperiksa oleh atasan yang mengawasi penanganan pengaduan ini.",
-                  "Your objection is being reviewed by the supervisor of this complaint's handling."),
-}
-UNKNOWN_STATUS = ("Sedang diproses", "In progress")
-UNKNOWN_DESCRIPTION = ("Pengaduan Anda sedang diproses.", "Your complaint is being processed.")
 
 _EVENT_LABELS = {
     "received": ("Pengaduan diterima", "Complaint received"),
@@ -120,14 +48,6 @@ OBJECTION_WORKING_DAYS = 10
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
-
-
-def status_label(status: str, *, lang: str) -> str:
-    return _pick(STATUS_LABELS.get(status, UNKNOWN_STATUS), lang)
-
-
-def status_description(status: str, *, lang: str) -> str:
-    return _pick(STATUS_DESCRIPTIONS.get(status, UNKNOWN_DESCRIPTION), lang)
 
 
 def public_status(*, case: Case, lang: str) -> dict:

@@ -1,5 +1,6 @@
 """The one rule (app/services/identity.py) on its own: who sees a reporter, what free text
-loses, and that confidentiality only ever rises. Plain objects, no database."""
+loses, and that confidentiality only ever rises. Plain objects, with the shipped
+organisations in the database (which lanes see a confidential identity is their data)."""
 import pytest
 
 from app.models import Case, Complaint, ProcessVersion, Role, User
@@ -10,6 +11,13 @@ from app.services.identity import (
     redact_identity,
     reporter_identity,
 )
+from app.services.organisations import ensure_known_organisations
+
+
+@pytest.fixture(autouse=True)
+def shipped_organisations(app_context):
+    ensure_known_organisations()
+
 
 LANES_002 = ["Pengadu", "Pejabat Pengelola Pengaduan", "Admin Instansi", "Pejabat Penghubung", "Admin Nasional"]
 
