@@ -21,7 +21,7 @@ from app.services.report_data import (
     _sorted,
     semester_period,
 )
-from app.services.tracking import STATUS_LABELS
+from app.services.statuses import all_statuses
 
 
 def old_dashboard(*, user: User, now: datetime, at_risk_days: int) -> dict:
@@ -116,7 +116,8 @@ def old_report(*, organisation_code: str, year: int, semester: int, now: datetim
         by_type[TYPE_LABELS.get(jenis, jenis) if jenis else NO_TYPE] += 1
         route = _route_of(case, routing[case.id])
         by_route[ROUTE_LABELS.get(route, route)] += 1
-        by_status[STATUS_LABELS.get(case.status, (case.status,))[0]] += 1
+        words = all_statuses().get(case.status)
+        by_status[words.label[0] if words else case.status] += 1
         for unit in units[case.id] or [NO_UNIT]:
             by_unit[unit] += 1
         if complaint is not None and complaint.confidentiality == "rahasia":
