@@ -8,13 +8,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import BinaryIO
-
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Case, Complaint, Document
+from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
 from app.services.cases import ProcessNotDeployed, open_case
 from app.services.file_names import stored_filename
@@ -239,7 +237,7 @@ def store_complaint(*, data: dict, uploads: list[Upload], lang: str, channel: st
     )
     complaint = Complaint(
         case_id=case.id,
-        access_code_hash=generate_password_hash(access_code),
+        access_code_hash=keyed_hash(tracking_number=case.tracking_number, code=access_code),
         channel=channel,
         language=lang,
         confidentiality=data["confidentiality"],
@@ -278,21 +276,20 @@ def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> 
 
 
 def find_complaint(*, tracking_number: str, access_code: str) -> Complaint | None:
-    """The complaint for a tracking number, only with its access code.
+    """The complaint for a tracking number, only with its access code
+    (app/services/access_codes.py). A code still stored the old way (scrypt) is rehashed
+    with the server key on its first successful lookup, committed there and then.
 
-    An unknown number costs the same hash check as a wrong code, so the response time
-    does not tell a guesser which tracking numbers exist."""
-    complaint = db.session.scalars(
-        db.select(Complaint).join(Case).where(Case.tracking_number == tracking_number.strip().upper())
-    ).first()
-    stored_hash = complaint.access_code_hash if complaint is not None else _unknown_number_hash()
-    if not check_password_hash(stored_hash, access_code.strip().upper()) or complaint is None:
+    An unknown number and a wrong code cost the same keyed hash, a few microseconds."""
+    number = tracking_number.strip().upper()  # equal to the case's, by the query
+    complaint = db.session.scalars(db.select(Complaint).join(Case).where(Case.tracking_number == number)).first()
+    if complaint is None:
+        check_code(stored=keyed_hash(tracking_number="", code=""), tracking_number=number, code=access_code)
         return None
+    check = check_code(stored=complaint.access_code_hash, tracking_number=number, code=access_code)
+    if not check.matches:
+        return None
+    if check.outdated:
+        complaint.access_code_hash = keyed_hash(tracking_number=number, code=access_code)
+        db.session.commit()
     return complaint
-
-
-@cache
-def _unknown_number_hash() -> str:
-    # Made on first use, not at import: hashing is deliberately slow. Hashed the same
-    # way as real codes; its own random code matches nothing anyone can type.
-    return generate_password_hash(new_access_code() + secrets.token_hex(8))
