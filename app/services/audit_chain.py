@@ -101,6 +101,13 @@ def next_link(chain: str, case_id: int | None) -> tuple[int, str | None]:
     return heads[chain][0] + 1, heads[chain][1]
 
 
+def start_chain(case_id: int) -> None:
+    """A case inserted in this transaction starts with an empty chain, and no other
+    transaction can append to it before this one commits (nobody else sees the case row
+    its events must refer to): its first event needs neither the lock nor the head."""
+    db.session.info.setdefault(_HEADS, {})[chain_of(case_id)] = (0, None)
+
+
 def remember_head(chain: str, seq: int, digest: str) -> None:
     db.session.info[_HEADS][chain] = (seq, digest)
 

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, TaskIndexEntry, User
 from app.services.access import acting_for
 from app.services.audit import record_event
+from app.services.audit_chain import start_chain
 from app.services.calendar import calendar_for
 from app.services.forms import reference_types, validate_submission
 from app.services.organisations import organisation_running
@@ -85,9 +86,13 @@ def open_case(
         created_at=datetime.now(timezone.utc),
         organisation_code=organisation.code if organisation else None,
         source_case_id=source_case.id if source_case else None,
+        # A new case has no tasks or timer yet: known, so saving it loads neither.
+        tasks=[],
+        timer=None,
     )
     db.session.add(case)
     db.session.flush()
+    start_chain(case.id)
     case.tracking_number = tracking_number_for(case)
     record_event(
         case=case,

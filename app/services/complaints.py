@@ -11,7 +11,7 @@ from datetime import date
 from typing import BinaryIO
 
 from app.extensions import db
-from app.models import Case, Complaint, Document
+from app.models import Case, Complaint, Document, Organisation
 from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
 from app.services.cases import ProcessNotDeployed, open_case
@@ -110,7 +110,8 @@ def sniff_type(content: bytes) -> str | None:
 
 
 def validate_complaint(
-    raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None, offline: bool = False
+    raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None, offline: bool = False,
+    intakes: list[Organisation] | None = None,
 ) -> dict:
     """Clean a submission or raise ComplaintInvalid with one message per bad field.
 
@@ -119,7 +120,8 @@ def validate_complaint(
     fields is dropped here, so it can never be shown, exported or logged. A named report
     entered by an officer from a letter, call, visit or the complaint box (`offline`)
     needs the name and one way to reach the complainant (a letter seldom carries a NIK);
-    online, SOP 000 step 1's full identity is required. What is given is checked either way."""
+    online, SOP 000 step 1's full identity is required. What is given is checked either way.
+    `intakes`: complaint_intakes(), when the caller has it already."""
     today = today or date.today()
     errors: dict[str, str] = {}
     data = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)}
@@ -162,7 +164,7 @@ def validate_complaint(
             if cleaned_date > today:
                 errors["tanggal_kejadian"] = _msg("future", lang)
     data["tanggal_kejadian"] = cleaned_date
-    intake_codes = {o.code: o.process_key for o in complaint_intakes()}
+    intake_codes = {o.code: o.process_key for o in (complaint_intakes() if intakes is None else intakes)}
     data["instansi"] = str(raw.get("instansi") or DEFAULT_ORGANISATION).strip()
     if data["instansi"] not in intake_codes:
         errors["instansi"] = _msg("instansi", lang)
@@ -215,9 +217,10 @@ def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", chan
 
     Returns the case and the access code, which is stored only as a hash and so can be
     shown to the complainant this once."""
-    if not complaint_intakes():
+    intakes = complaint_intakes()
+    if not intakes:
         raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
-    data = validate_complaint(raw, uploads, lang=lang)
+    data = validate_complaint(raw, uploads, lang=lang, intakes=intakes)
     case, access_code = store_complaint(data=data, uploads=uploads, lang=lang, channel=channel, actor=COMPLAINANT_ACTOR)
     db.session.commit()
     return case, access_code

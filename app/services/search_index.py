@@ -27,6 +27,10 @@ from app.models import Case, CaseIdentitySearch, CaseRecord, CaseSearchText, Com
 from app.services.identity import IDENTITY_FIELDS
 
 _PENDING = "search_index_cases"
+# Cases inserted in this transaction, with their complaint and records as they were
+# added: such a case has no index rows and nothing stored elsewhere, so indexing it
+# needs no query (every filing is one).
+_NEW = "search_index_new_cases"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_SECRET = 5  # as app/services/identity.py: shorter values would blank ordinary words
 _PHONE = re.compile(r"^\+?[0-9][0-9 .-]{6,}$")
@@ -84,8 +88,28 @@ def reindex_case(*, session: Session, case_id: int) -> None:
     session.merge(CaseIdentitySearch(case_id=case_id, terms=terms))
 
 
+def _index_new_case(session: Session, case_id: int, added: dict) -> None:
+    case = session.get(Case, case_id)
+    if case is None or case not in session:  # e.g. added inside a savepoint rolled back since
+        return
+    complaint = added.get("complaint")
+    records = sorted((r for r in added["records"] if r in session), key=lambda r: r.id)
+    body, terms = texts_for(case=case, complaint=complaint if complaint in session else None, records=records)
+    session.add(CaseSearchText(case_id=case_id, body=body))
+    session.add(CaseIdentitySearch(case_id=case_id, terms=terms))
+
+
 def _after_flush(session, _context) -> None:
     pending = session.info.setdefault(_PENDING, set())
+    new_cases = session.info.setdefault(_NEW, {})
+    for obj in session.new:
+        if isinstance(obj, Case):
+            new_cases[obj.id] = {"complaint": None, "records": []}
+    for obj in session.new:
+        if isinstance(obj, Complaint) and obj.case_id in new_cases:
+            new_cases[obj.case_id]["complaint"] = obj
+        elif isinstance(obj, CaseRecord) and obj.case_id in new_cases:
+            new_cases[obj.case_id]["records"].append(obj)
     for obj in session.new:
         if isinstance(obj, (Complaint, CaseRecord)):
             pending.add(obj.case_id)
@@ -102,12 +126,17 @@ def _after_flush(session, _context) -> None:
 def _before_commit(session) -> None:
     session.flush()
     pending = session.info.pop(_PENDING, set())
+    new_cases = session.info.pop(_NEW, {})
     for case_id in sorted(i for i in pending if i is not None):
-        reindex_case(session=session, case_id=case_id)
+        if case_id in new_cases:
+            _index_new_case(session, case_id, new_cases[case_id])
+        else:
+            reindex_case(session=session, case_id=case_id)
 
 
 def _after_rollback(session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_NEW, None)
 
 
 def install() -> None:
