@@ -102,11 +102,26 @@ def _start_gunicorn(database_url: str, redis_url: str, port: int, workers: int, 
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's workers so far: the server's own cost per request,
+    which other load on a shared machine stretches less than it stretches latency."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 class _Run:
     """One level: `concurrency` client threads, each on its own keep-alive connection."""
 
-    def __init__(self, port: int, concurrency: int, seconds: float, request):
+    def __init__(self, port: int, concurrency: int, seconds: float, request, master: int = 0):
         self.port, self.concurrency, self.seconds, self.request = port, concurrency, seconds, request
+        self.master, self.cpu = master, 0.0
         self.latencies: list[float] = []
         self.errors: dict[str, int] = {}
         self.results: list = []
@@ -144,12 +159,14 @@ class _Run:
     def go(self) -> "_Run":
         stop_at = time.monotonic() + self.seconds
         threads = [threading.Thread(target=self._client, args=(stop_at,)) for _ in range(self.concurrency)]
+        cpu_before = _cpu_seconds(self.master) if self.master else 0.0
         started = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         self.elapsed = time.monotonic() - started
+        self.cpu = _cpu_seconds(self.master) - cpu_before if self.master else 0.0
         return self
 
     def line(self, label: str) -> str:
@@ -159,8 +176,9 @@ class _Run:
         p50, p95 = statistics.median(done), done[max(0, int(len(done) * 0.95) - 1)]
         errors = sum(self.errors.values())
         detail = f" {self.errors}" if errors else ""
+        cpu = f"  web CPU {self.cpu * 1000 / len(done):5.1f} ms/req" if self.master else ""
         return (f"  {label:<9} c={self.concurrency:<3} {len(done) / self.elapsed:7.1f}/s  p50 {p50:6.1f} ms"
-                f"  p95 {p95:6.1f} ms  ok {len(done):6d}  errors {errors}{detail}")
+                f"  p95 {p95:6.1f} ms  ok {len(done):6d}  errors {errors}{detail}{cpu}")
 
 
 def _filing(n: int):
@@ -180,7 +198,7 @@ def load(args) -> None:
                   f" {os.getloadavg()[0]:.2f}")
             filed: list[dict] = []
             for concurrency in args.concurrency:
-                run = _Run(port, concurrency, args.seconds, _filing).go()
+                run = _Run(port, concurrency, args.seconds, _filing, server.pid).go()
                 print(run.line("filings"), flush=True)
                 filed.extend(json.loads(p) for p in run.results[:2000])
             if args.track_seconds > 0 and filed:
@@ -193,7 +211,8 @@ def load(args) -> None:
                             {"X-Access-Code": receipt["access_code"]}, 200)
 
                 for concurrency in (1, 4):
-                    print(_Run(port, concurrency, args.track_seconds, _lookup).go().line("lookups"), flush=True)
+                    print(_Run(port, concurrency, args.track_seconds, _lookup, server.pid).go().line("lookups"),
+                          flush=True)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
