@@ -92,9 +92,9 @@ def _index_new_case(session: Session, case_id: int, added: dict) -> None:
     case = session.get(Case, case_id)
     if case is None or case not in session:  # e.g. added inside a savepoint rolled back since
         return
-    complaint = added.get("complaint")
+    complaint = added["complaint"] if added["complaint"] is not None and added["complaint"] in session else None
     records = sorted((r for r in added["records"] if r in session), key=lambda r: r.id)
-    body, terms = texts_for(case=case, complaint=complaint if complaint in session else None, records=records)
+    body, terms = texts_for(case=case, complaint=complaint, records=records)
     session.add(CaseSearchText(case_id=case_id, body=body))
     session.add(CaseIdentitySearch(case_id=case_id, terms=terms))
 
