@@ -15,16 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Complaint, Notification, Organisation
 from app.services.email_render import render_email
 from app.services.mail_headers import reply_address
+from app.services.transaction_complaints import complaint_in_transaction
+from app.services.transaction_complaints import install as install_complaint_lookup
 
 _PENDING = "dumas_outbox_pending_events"
-# Complaints added in this transaction, by case id: a new case's receipt needs no query.
-_NEW_COMPLAINTS = "dumas_outbox_new_complaints"
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ RULES: dict[str, Rule] = {
 
 def install() -> None:
     """Listen to every session of the process (idempotent: create_app calls it per app)."""
+    install_complaint_lookup()
     if not event.contains(Session, "before_flush", _note_new_events):
         event.listen(Session, "before_flush", _note_new_events)
         event.listen(Session, "before_commit", _write_outbox)
@@ -68,13 +69,10 @@ def install() -> None:
 def _note_new_events(session: Session, _context, _instances) -> None:
     pending = session.info.setdefault(_PENDING, [])
     pending.extend(obj for obj in session.new if isinstance(obj, AuditEvent) and obj.action in RULES)
-    complaints = session.info.setdefault(_NEW_COMPLAINTS, {})
-    complaints.update((obj.case_id, obj) for obj in session.new if isinstance(obj, Complaint))
 
 
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
-    session.info.pop(_NEW_COMPLAINTS, None)
 
 
 def _write_outbox(session: Session) -> None:
@@ -118,10 +116,7 @@ def _without_repeats(events: list[AuditEvent]) -> list[AuditEvent]:
 def _complaint_of(session: Session, audit_event: AuditEvent) -> Complaint | None:
     if audit_event.case_id is None:
         return None
-    added = session.info.get(_NEW_COMPLAINTS, {}).get(audit_event.case_id)
-    if added is not None and added in session:
-        return added
-    return session.scalars(select(Complaint).where(Complaint.case_id == audit_event.case_id)).first()
+    return complaint_in_transaction(session, audit_event.case_id)
 
 
 def may_contact(complaint: Complaint) -> bool:
