@@ -100,7 +100,9 @@ def _prepared_app(database_url: str):
     return app
 
 
-def service_layer(database_url: str, iterations: int) -> tuple[float, float, int, int]:
+def service_layer(database_url: str, iterations: int) -> tuple[float, float, float, int, int]:
+    from sqlalchemy import event
+
     from app.extensions import db
     from app.models import Case
     from app.services.cases import complete_task, start_case
@@ -115,11 +117,19 @@ def service_layer(database_url: str, iterations: int) -> tuple[float, float, int
         db.session.remove()
 
         samples = []
+        statements = []  # round trips to the database: each statement SQLAlchemy sends
+
+        def count(*_):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
         for task_id in task_ids:  # each a request: fresh session, one case, one commit
             started = time.perf_counter()
             complete_task(task_id=task_id, data=REVIEW, actor="kepala")
             db.session.remove()
             samples.append((time.perf_counter() - started) * 1000)
+        event.remove(db.engine, "before_cursor_execute", count)
+        per_step = len(statements) / len(task_ids)
 
         case = db.session.scalars(db.select(Case).order_by(Case.id.desc()).limit(1)).one()
         for data in FOLLOW_UP:
@@ -130,7 +140,7 @@ def service_layer(database_url: str, iterations: int) -> tuple[float, float, int
         stored, raw = len(case.workflow_state), len(zlib.decompress(case.workflow_state))
         db.session.remove()
         db.engine.dispose()
-    return *_summary(samples), stored, raw
+    return *_summary(samples), per_step, stored, raw
 
 
 def main() -> None:
@@ -148,10 +158,11 @@ def main() -> None:
         rows.append(("SQLite", *service_layer(f"sqlite:///{tmp}/bench.sqlite", args.iterations)))
     with throwaway_postgres(args.postgres_url) as url:
         rows.append(("PostgreSQL", *service_layer(url, args.iterations)))
-    for label, median, p95, _, _ in rows:
-        print(f"  service layer, {label:<11} median {median:6.2f}  p95 {p95:6.2f}  ratio {median / bare_median:4.2f}x")
+    for label, median, p95, per_step, _, _ in rows:
+        print(f"  service layer, {label:<11} median {median:6.2f}  p95 {p95:6.2f}  ratio {median / bare_median:4.2f}x"
+              f"  {per_step:4.1f} statements")
 
-    _, _, _, stored, raw = rows[0]
+    _, _, _, _, stored, raw = rows[0]
     print("Stored bytes per SOP 000 case once answered (pengawasan path, 5 tasks, objection period running)")
     print(f"  bare SpiffWorkflow dump (spec embedded)  {bare_bytes:7d}")
     print(f"  Dumas case state, JSON without spec      {raw:7d}")

@@ -108,15 +108,19 @@ def _locked_head_postgresql(chain: str, key: int) -> tuple[int, str] | None:
     snapshot taken before the wait."""
     from psycopg import sql
 
-    raw = db.session.connection().connection.dbapi_connection
+    connection = db.session.connection()
     query = sql.SQL(
         "SELECT pg_advisory_xact_lock({space}, {key}); "
         "SELECT seq, hash FROM audit_events WHERE chain = {chain} ORDER BY seq DESC LIMIT 1"
     ).format(space=sql.Literal(_LOCK_SPACE), key=sql.Literal(int(key)), chain=sql.Literal(chain))
-    with raw.cursor() as cursor:
-        cursor.execute(query.as_string(raw))
-        cursor.nextset()
-        return cursor.fetchone()
+    # No parameters: psycopg sends it with the simple query protocol, which takes several
+    # statements; the driver's cursor then holds one result per statement.
+    result = connection.exec_driver_sql(query.as_string(connection.connection.dbapi_connection))
+    try:
+        result.cursor.nextset()
+        return result.cursor.fetchone()
+    finally:
+        result.close()
 
 
 def start_chain(case_id: int) -> None:
