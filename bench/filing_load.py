@@ -72,6 +72,18 @@ def _prepare(database_url: str) -> None:
         db.engine.dispose()
 
 
+def _forget_counts(redis_url: str, database_url: str) -> None:
+    """Drop this run's rate-limit counters from Redis (they would outlive the database)."""
+    import redis
+
+    from app.services.abuse import namespace_for
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"dumas:rl:{namespace_for(database_url)}:*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start:start + 500])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -216,6 +228,7 @@ def load(args) -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+            _forget_counts(args.redis_url, url)
 
 
 def profile(args) -> None:
@@ -258,6 +271,7 @@ def profile(args) -> None:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+        _forget_counts(args.redis_url, url)
 
 
 def main() -> None:
