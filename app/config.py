@@ -38,6 +38,9 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
+        # The key of the complaints' access-code hashes (app/services/access_codes.py);
+        # empty: derived from SECRET_KEY. Changing it makes every issued code stop working.
+        "DUMAS_ACCESS_CODE_KEY": env.get("DUMAS_ACCESS_CODE_KEY", ""),
         # The audit seals' HMAC key (app/services/audit_seals.py). Never stored in the
         # database: whoever can write the database must not be able to forge a seal.
         "DUMAS_AUDIT_SEAL_KEY": env.get("DUMAS_AUDIT_SEAL_KEY") or _instance_secret(instance_path, "audit_seal_key"),

@@ -6,13 +6,15 @@ Prints figures, asserts nothing. Measures in one run:
   2. the same step through app.services.cases.complete_task on SQLite and on
      PostgreSQL: task index lookup, case load, form validation, engine, task/timer
      index sync, audit rows, commit;
-  3. their ratio, and the bytes stored per answered case.
+  3. their ratio (wall time, and CPU time of this process), the statements sent per
+     step, and the bytes stored per answered case.
 
     .venv/bin/python bench/engine_bench.py [--iterations 200] [--postgres-url URL]
 
 SpiffWorkflow is imported here, outside app/engine, only to measure the bare library.
 """
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -40,6 +42,27 @@ FOLLOW_UP = [
 def _summary(samples_ms: list[float]) -> tuple[float, float]:
     samples = sorted(samples_ms)
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+class _CpuClock:
+    """This process's CPU time over the timed steps, in ms per step: what other load on a
+    shared machine stretches far less than wall time (the database server's own work is
+    not in it)."""
+
+    def __init__(self):
+        self.total = 0.0
+        self.steps = 0
+
+    def __enter__(self):
+        self._started = time.process_time()
+
+    def __exit__(self, *_):
+        self.total += time.process_time() - self._started
+        self.steps += 1
+
+    @property
+    def per_step_ms(self) -> float:
+        return self.total / max(1, self.steps) * 1000
 
 
 def bare_spiff(iterations: int) -> tuple[float, float, int]:
@@ -71,18 +94,19 @@ def bare_spiff(iterations: int) -> tuple[float, float, int]:
     complete(workflow, VERIFIED)
     at_review = serializer.serialize_json(workflow)
 
-    samples = []
+    samples, cpu = [], _CpuClock()
     for _ in range(iterations):
         started = time.perf_counter()
-        workflow = serializer.deserialize_json(at_review)
-        workflow.script_engine = script_engine  # not serialised: set again after a load
-        complete(workflow, REVIEW)
-        serializer.serialize_json(workflow)
+        with cpu:
+            workflow = serializer.deserialize_json(at_review)
+            workflow.script_engine = script_engine  # not serialised: set again after a load
+            complete(workflow, REVIEW)
+            serializer.serialize_json(workflow)
         samples.append((time.perf_counter() - started) * 1000)
     for data in FOLLOW_UP:
         complete(workflow, data)
     finished_bytes = len(serializer.serialize_json(workflow).encode("utf-8"))
-    return *_summary(samples), finished_bytes
+    return *_summary(samples), cpu.per_step_ms, finished_bytes
 
 
 def _prepared_app(database_url: str):
@@ -100,7 +124,9 @@ def _prepared_app(database_url: str):
     return app
 
 
-def service_layer(database_url: str, iterations: int) -> tuple[float, float, int, int]:
+def service_layer(database_url: str, iterations: int) -> tuple[float, float, float, float, int, int]:
+    from sqlalchemy import event
+
     from app.extensions import db
     from app.models import Case
     from app.services.cases import complete_task, start_case
@@ -114,12 +140,21 @@ def service_layer(database_url: str, iterations: int) -> tuple[float, float, int
             task_ids.append(case.tasks[0].engine_task_id)
         db.session.remove()
 
-        samples = []
+        samples, cpu = [], _CpuClock()
+        statements = []  # round trips to the database: each statement SQLAlchemy sends
+
+        def count(*_):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
         for task_id in task_ids:  # each a request: fresh session, one case, one commit
             started = time.perf_counter()
-            complete_task(task_id=task_id, data=REVIEW, actor="kepala")
-            db.session.remove()
+            with cpu:
+                complete_task(task_id=task_id, data=REVIEW, actor="kepala")
+                db.session.remove()
             samples.append((time.perf_counter() - started) * 1000)
+        event.remove(db.engine, "before_cursor_execute", count)
+        per_step = len(statements) / len(task_ids)
 
         case = db.session.scalars(db.select(Case).order_by(Case.id.desc()).limit(1)).one()
         for data in FOLLOW_UP:
@@ -130,7 +165,7 @@ def service_layer(database_url: str, iterations: int) -> tuple[float, float, int
         stored, raw = len(case.workflow_state), len(zlib.decompress(case.workflow_state))
         db.session.remove()
         db.engine.dispose()
-    return *_summary(samples), stored, raw
+    return *_summary(samples), cpu.per_step_ms, per_step, stored, raw
 
 
 def main() -> None:
@@ -139,19 +174,22 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
 
-    bare_median, bare_p95, bare_bytes = bare_spiff(args.iterations)
-    print(f"SOP 000 review step (load -> complete -> DMN -> dump), {args.iterations} iterations, ms")
-    print(f"  bare SpiffWorkflow         median {bare_median:6.2f}  p95 {bare_p95:6.2f}")
+    bare_median, bare_p95, bare_cpu, bare_bytes = bare_spiff(args.iterations)
+    print(f"SOP 000 review step (load -> complete -> DMN -> dump), {args.iterations} iterations, ms;"
+          f" load average {os.getloadavg()[0]:.2f}")
+    print(f"  bare SpiffWorkflow         median {bare_median:6.2f}  p95 {bare_p95:6.2f}"
+          f"                CPU {bare_cpu:6.2f}")
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(("SQLite", *service_layer(f"sqlite:///{tmp}/bench.sqlite", args.iterations)))
     with throwaway_postgres(args.postgres_url) as url:
         rows.append(("PostgreSQL", *service_layer(url, args.iterations)))
-    for label, median, p95, _, _ in rows:
-        print(f"  service layer, {label:<11} median {median:6.2f}  p95 {p95:6.2f}  ratio {median / bare_median:4.2f}x")
+    for label, median, p95, cpu, per_step, _, _ in rows:
+        print(f"  service layer, {label:<11} median {median:6.2f}  p95 {p95:6.2f}  ratio {median / bare_median:4.2f}x"
+              f"  CPU {cpu:6.2f}  ratio {cpu / bare_cpu:4.2f}x  {per_step:4.1f} statements")
 
-    _, _, _, stored, raw = rows[0]
+    _, _, _, _, _, stored, raw = rows[0]
     print("Stored bytes per SOP 000 case once answered (pengawasan path, 5 tasks, objection period running)")
     print(f"  bare SpiffWorkflow dump (spec embedded)  {bare_bytes:7d}")
     print(f"  Dumas case state, JSON without spec      {raw:7d}")

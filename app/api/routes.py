@@ -139,7 +139,7 @@ def complete(task_id: str):
     lang = language()
     try:
         case = complete_task(
-            task_id=task_id, data=data, actor=api_user().username, lang=lang
+            task_id=task_id, data=data, actor=api_user().username, lang=lang, user=api_user()
         )
     except FormValidationError as exc:
         raise ApiError(422, _("Isian formulir tidak valid."), errors=exc.errors) from None

@@ -1,6 +1,10 @@
 """Staff accounts, roles, organisation units and API tokens."""
+import time
+from functools import lru_cache
+
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -161,13 +165,27 @@ def issue_token(*, user: User, secret_key: str) -> str:
     return _token_serializer(secret_key).dumps({"uid": user.id, "gen": user.session_generation})
 
 
+@lru_cache(maxsize=4096)
+def _verified_token(token: str, secret_key: str) -> tuple[object, object, float]:
+    """(uid, generation, signed at) of a token whose signature is ours; raises BadSignature.
+    Cached: a client sends the same token with every call. Only the signature check is
+    kept; its age, the account and its generation are checked at every call."""
+    payload, signed_at = _token_serializer(secret_key).loads(token, return_timestamp=True)
+    if not isinstance(payload, dict):
+        raise BadSignature("not a token")
+    return payload.get("uid"), payload.get("gen"), signed_at.timestamp()
+
+
 def user_for_token(*, token: str, secret_key: str) -> User | None:
     try:
-        payload = _token_serializer(secret_key).loads(token, max_age=TOKEN_MAX_AGE_SECONDS)
-    except (BadSignature, SignatureExpired):
+        uid, generation, signed_at = _verified_token(token, secret_key)
+    except BadSignature:  # not signed with our key, or altered
         return None
-    user = db.session.get(User, payload.get("uid"))
+    if not isinstance(uid, int) or time.time() - signed_at > TOKEN_MAX_AGE_SECONDS:
+        return None
+    # With its roles in the same statement (the relationship would select them next).
+    user = db.session.get(User, uid, options=[joinedload(User.roles)])
     # A token issued before the last logout or password change names an older generation.
-    if user is None or not user.active or payload.get("gen") != user.session_generation:
+    if user is None or not user.active or generation != user.session_generation:
         return None
     return user

@@ -99,10 +99,11 @@ def case_detail(case: Case, *, viewer: User | None) -> dict:
     app.services.identity."""
     version = case.process_version
     tasks = sorted(case.tasks, key=lambda t: (t.created_at, t.id))
+    complaint = complaint_for_case(case_id=case.id)
     return {
         "id": case.id,
         "tracking_number": case.tracking_number,
-        "title": redact_identity(case.title, complaint=complaint_for_case(case_id=case.id), viewer=viewer),
+        "title": redact_identity(case.title, complaint=complaint, viewer=viewer),
         "status": case.status,
         "completed": case.completed,
         "created_at": _iso(case.created_at),
@@ -126,12 +127,12 @@ def case_detail(case: Case, *, viewer: User | None) -> dict:
             for t in tasks
         ],
         "documents": case_documents(case_id=case.id),
-        "complaint": case_complaint(case, viewer=viewer),
+        "complaint": case_complaint(case, viewer=viewer, complaint=complaint),
     }
 
 
-def case_complaint(case: Case, *, viewer: User | None) -> dict | None:
-    complaint = complaint_for_case(case_id=case.id)
+def case_complaint(case: Case, *, viewer: User | None, complaint: Complaint | None = None) -> dict | None:
+    complaint = complaint or complaint_for_case(case_id=case.id)
     if complaint is None:
         return None
     return {

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -89,16 +88,46 @@ def next_link(chain: str, case_id: int | None) -> tuple[int, str | None]:
     """The seq and prev_hash for a new event of `chain` in the current transaction."""
     heads = db.session.info.setdefault(_HEADS, {})
     if chain not in heads:
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
-                               {"space": _LOCK_SPACE, "key": case_id or 0})
         with db.session.no_autoflush:
-            head = db.session.execute(
-                db.select(AuditEvent.seq, AuditEvent.hash)
-                .where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
-            ).first()
-        heads[chain] = (head.seq, head.hash) if head else (0, None)
+            if db.session.get_bind().dialect.name == "postgresql":
+                head = _locked_head_postgresql(chain, case_id or 0)
+            else:
+                head = db.session.execute(
+                    db.select(AuditEvent.seq, AuditEvent.hash)
+                    .where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
+                ).first()
+        heads[chain] = (head[0], head[1]) if head else (0, None)
     return heads[chain][0] + 1, heads[chain][1]
+
+
+def _locked_head_postgresql(chain: str, key: int) -> tuple[int, str] | None:
+    """Take the chain's lock, then read its head, in one round trip: two statements sent
+    together (the simple query protocol). Each statement of a READ COMMITTED transaction
+    reads from its own snapshot, so the head is read after the lock is granted and sees
+    whatever the previous holder committed; one statement doing both would read from a
+    snapshot taken before the wait."""
+    from psycopg import sql
+
+    connection = db.session.connection()
+    query = sql.SQL(
+        "SELECT pg_advisory_xact_lock({space}, {key}); "
+        "SELECT seq, hash FROM audit_events WHERE chain = {chain} ORDER BY seq DESC LIMIT 1"
+    ).format(space=sql.Literal(_LOCK_SPACE), key=sql.Literal(int(key)), chain=sql.Literal(chain))
+    # No parameters: psycopg sends it with the simple query protocol, which takes several
+    # statements; the driver's cursor then holds one result per statement.
+    result = connection.exec_driver_sql(query.as_string(connection.connection.dbapi_connection))
+    try:
+        result.cursor.nextset()
+        return result.cursor.fetchone()
+    finally:
+        result.close()
+
+
+def start_chain(case_id: int) -> None:
+    """A case inserted in this transaction starts with an empty chain, and no other
+    transaction can append to it before this one commits (nobody else sees the case row
+    its events must refer to): its first event needs neither the lock nor the head."""
+    db.session.info.setdefault(_HEADS, {})[chain_of(case_id)] = (0, None)
 
 
 def remember_head(chain: str, seq: int, digest: str) -> None:

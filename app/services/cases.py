@@ -13,9 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import EngineError
 from app.extensions import db
-from app.models import AuditEvent, Case, TaskIndexEntry, User
+from app.models import AuditEvent, Case, ProcessVersion, TaskIndexEntry, User
 from app.services.access import acting_for
 from app.services.audit import record_event
+from app.services.audit_chain import start_chain
 from app.services.calendar import calendar_for
 from app.services.forms import reference_types, validate_submission
 from app.services.organisations import organisation_running
@@ -85,9 +86,13 @@ def open_case(
         created_at=datetime.now(timezone.utc),
         organisation_code=organisation.code if organisation else None,
         source_case_id=source_case.id if source_case else None,
+        # A new case has no tasks or timer yet: known, so saving it loads neither.
+        tasks=[],
+        timer=None,
     )
     db.session.add(case)
     db.session.flush()
+    start_chain(case.id)
     case.tracking_number = tracking_number_for(case)
     record_event(
         case=case,
@@ -106,9 +111,13 @@ def open_case(
     return case
 
 
-def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> Case:
+def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", user: User | None = None) -> Case:
     """Validate a task's form data, complete the task and run the engine, atomically;
-    the form's output document is kept as a record of the case.
+    the form's output document is kept as a record of the case. `user`: the account of
+    `actor` when the caller has it loaded (the API's token user), saving a lookup.
+
+    The case comes back as committed and still loaded (its status, tasks, version), so
+    an answer built from it reads nothing again.
 
     Raises FormValidationError (bad fields), ConflictError (someone else won),
     TaskNotFound, or WorkflowFailed (the engine failed; nothing of the step is kept)."""
@@ -138,7 +147,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
             element_id=entry.element_id,
             lane=entry.lane,
             data_before=before,
-            data_after=cleaned | _on_behalf(actor, entry),
+            data_after=cleaned | _on_behalf(actor, entry, user=user),
             detail=entry.title,
         )
         if entry.due_at is not None:
@@ -147,13 +156,26 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
             record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
             apply_confidentiality(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
-        db.session.commit()
+        _commit_keeping_loaded()
     return case
 
 
-def _on_behalf(actor: str, entry: TaskIndexEntry) -> dict:
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds. What this transaction wrote is
+    what the database now has, so reloading every attribute after the commit (the API
+    answers with the whole case) would only read back our own writes."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def _on_behalf(actor: str, entry: TaskIndexEntry, *, user: User | None = None) -> dict:
     """{"on_behalf_of": absent user} when `actor` works on the task as their Plt."""
-    user = db.session.scalars(db.select(User).where(User.username == actor)).first()
+    if user is None or user.username != actor:
+        user = db.session.scalars(db.select(User).where(User.username == actor)).first()
     principal = acting_for(user, entry) if user is not None else None
     return {"on_behalf_of": principal.username} if principal is not None else {}
 
@@ -216,7 +238,8 @@ def _ready_task(task_id: str) -> TaskIndexEntry:
             .where(TaskIndexEntry.engine_task_id == task_id)
             .options(
                 joinedload(TaskIndexEntry.case).options(
-                    joinedload(Case.process_version), joinedload(Case.tasks), joinedload(Case.timer)
+                    joinedload(Case.process_version).joinedload(ProcessVersion.definition),
+                    joinedload(Case.tasks), joinedload(Case.timer),
                 )
             )
         )

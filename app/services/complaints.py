@@ -8,13 +8,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import BinaryIO
 
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from app.extensions import db
-from app.models import Case, Complaint, Document
+from app.models import Case, Complaint, Document, Organisation
+from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
 from app.services.cases import ProcessNotDeployed, open_case
 from app.services.file_names import stored_filename
@@ -112,7 +110,8 @@ def sniff_type(content: bytes) -> str | None:
 
 
 def validate_complaint(
-    raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None, offline: bool = False
+    raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None, offline: bool = False,
+    intakes: list[Organisation] | None = None,
 ) -> dict:
     """Clean a submission or raise ComplaintInvalid with one message per bad field.
 
@@ -121,7 +120,8 @@ def validate_complaint(
     fields is dropped here, so it can never be shown, exported or logged. A named report
     entered by an officer from a letter, call, visit or the complaint box (`offline`)
     needs the name and one way to reach the complainant (a letter seldom carries a NIK);
-    online, SOP 000 step 1's full identity is required. What is given is checked either way."""
+    online, SOP 000 step 1's full identity is required. What is given is checked either way.
+    `intakes`: complaint_intakes(), when the caller has it already."""
     today = today or date.today()
     errors: dict[str, str] = {}
     data = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)}
@@ -164,7 +164,7 @@ def validate_complaint(
             if cleaned_date > today:
                 errors["tanggal_kejadian"] = _msg("future", lang)
     data["tanggal_kejadian"] = cleaned_date
-    intake_codes = {o.code: o.process_key for o in complaint_intakes()}
+    intake_codes = {o.code: o.process_key for o in (complaint_intakes() if intakes is None else intakes)}
     data["instansi"] = str(raw.get("instansi") or DEFAULT_ORGANISATION).strip()
     if data["instansi"] not in intake_codes:
         errors["instansi"] = _msg("instansi", lang)
@@ -217,9 +217,10 @@ def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", chan
 
     Returns the case and the access code, which is stored only as a hash and so can be
     shown to the complainant this once."""
-    if not complaint_intakes():
+    intakes = complaint_intakes()
+    if not intakes:
         raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
-    data = validate_complaint(raw, uploads, lang=lang)
+    data = validate_complaint(raw, uploads, lang=lang, intakes=intakes)
     case, access_code = store_complaint(data=data, uploads=uploads, lang=lang, channel=channel, actor=COMPLAINANT_ACTOR)
     db.session.commit()
     return case, access_code
@@ -239,7 +240,7 @@ def store_complaint(*, data: dict, uploads: list[Upload], lang: str, channel: st
     )
     complaint = Complaint(
         case_id=case.id,
-        access_code_hash=generate_password_hash(access_code),
+        access_code_hash=keyed_hash(tracking_number=case.tracking_number, code=access_code),
         channel=channel,
         language=lang,
         confidentiality=data["confidentiality"],
@@ -278,21 +279,20 @@ def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> 
 
 
 def find_complaint(*, tracking_number: str, access_code: str) -> Complaint | None:
-    """The complaint for a tracking number, only with its access code.
+    """The complaint for a tracking number, only with its access code
+    (app/services/access_codes.py). A code still stored the old way (scrypt) is rehashed
+    with the server key on its first successful lookup, committed there and then.
 
-    An unknown number costs the same hash check as a wrong code, so the response time
-    does not tell a guesser which tracking numbers exist."""
-    complaint = db.session.scalars(
-        db.select(Complaint).join(Case).where(Case.tracking_number == tracking_number.strip().upper())
-    ).first()
-    stored_hash = complaint.access_code_hash if complaint is not None else _unknown_number_hash()
-    if not check_password_hash(stored_hash, access_code.strip().upper()) or complaint is None:
+    An unknown number and a wrong code cost the same keyed hash, a few microseconds."""
+    number = tracking_number.strip().upper()  # equal to the case's, by the query
+    complaint = db.session.scalars(db.select(Complaint).join(Case).where(Case.tracking_number == number)).first()
+    if complaint is None:
+        check_code(stored=keyed_hash(tracking_number="", code=""), tracking_number=number, code=access_code)
         return None
+    check = check_code(stored=complaint.access_code_hash, tracking_number=number, code=access_code)
+    if not check.matches:
+        return None
+    if check.outdated:
+        complaint.access_code_hash = keyed_hash(tracking_number=number, code=access_code)
+        db.session.commit()
     return complaint
-
-
-@cache
-def _unknown_number_hash() -> str:
-    # Made on first use, not at import: hashing is deliberately slow. Hashed the same
-    # way as real codes; its own random code matches nothing anyone can type.
-    return generate_password_hash(new_access_code() + secrets.token_hex(8))

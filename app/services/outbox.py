@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Complaint, Notification, Organisation
 from app.services.email_render import render_email
 from app.services.mail_headers import reply_address
+from app.services.transaction_complaints import complaint_in_transaction
+from app.services.transaction_complaints import install as install_complaint_lookup
 
 _PENDING = "dumas_outbox_pending_events"
 
@@ -56,6 +58,7 @@ RULES: dict[str, Rule] = {
 
 def install() -> None:
     """Listen to every session of the process (idempotent: create_app calls it per app)."""
+    install_complaint_lookup()
     if not event.contains(Session, "before_flush", _note_new_events):
         event.listen(Session, "before_flush", _note_new_events)
         event.listen(Session, "before_commit", _write_outbox)
@@ -113,7 +116,7 @@ def _without_repeats(events: list[AuditEvent]) -> list[AuditEvent]:
 def _complaint_of(session: Session, audit_event: AuditEvent) -> Complaint | None:
     if audit_event.case_id is None:
         return None
-    return session.scalars(select(Complaint).where(Complaint.case_id == audit_event.case_id)).first()
+    return complaint_in_transaction(session, audit_event.case_id)
 
 
 def may_contact(complaint: Complaint) -> bool:

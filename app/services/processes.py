@@ -4,6 +4,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from sqlalchemy.orm import contains_eager
+
 from app.engine import ModelError, ProcessEngine, decision_ids, decision_refs
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessVersion, Role
@@ -38,9 +40,11 @@ def _content_hash(bpmn_xml: str, decision_files: dict, forms: dict) -> str:
 
 
 def latest_version(*, process_key: str) -> ProcessVersion | None:
+    # With its definition from the same join: a new case's audit event names its key.
     return db.session.scalars(
         db.select(ProcessVersion)
         .join(ProcessDefinition)
+        .options(contains_eager(ProcessVersion.definition))
         .where(ProcessDefinition.key == process_key)
         .order_by(ProcessVersion.number.desc())
         .limit(1)

@@ -25,8 +25,15 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Case, CaseIdentitySearch, CaseRecord, CaseSearchText, Complaint
 from app.services.identity import IDENTITY_FIELDS
+from app.services.transaction_complaints import complaint_in_transaction
 
 _PENDING = "search_index_cases"
+# Cases inserted in this transaction, with the records added to them: such a case has
+# no index rows and nothing stored elsewhere, so indexing it needs no query (every
+# filing is one).
+_NEW = "search_index_new_cases"
+# Cases whose complaint was added or changed: only then does the identity row change.
+_IDENTITY = "search_index_identity_cases"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_SECRET = 5  # as app/services/identity.py: shorter values would blank ordinary words
 _PHONE = re.compile(r"^\+?[0-9][0-9 .-]{6,}$")
@@ -72,42 +79,84 @@ def texts_for(*, case: Case, complaint: Complaint | None, records: list[CaseReco
     return body, " ".join(t for t in terms if t)
 
 
-def reindex_case(*, session: Session, case_id: int) -> None:
-    """Rewrite the case's two index rows (no commit)."""
+def reindex_case(*, session: Session, case_id: int, identity: bool = True) -> None:
+    """Rewrite the case's text index row, and its identity row unless told its complaint
+    did not change (no commit). Each row is one upsert, not a read and a write."""
     case = session.get(Case, case_id)
     if case is None:
         return
-    complaint = session.scalars(select(Complaint).where(Complaint.case_id == case_id)).first()
+    complaint = complaint_in_transaction(session, case_id)
     records = session.scalars(select(CaseRecord).where(CaseRecord.case_id == case_id).order_by(CaseRecord.id)).all()
     body, terms = texts_for(case=case, complaint=complaint, records=list(records))
-    session.merge(CaseSearchText(case_id=case_id, body=body))
-    session.merge(CaseIdentitySearch(case_id=case_id, terms=terms))
+    _upsert(session, CaseSearchText, case_id=case_id, body=body)
+    if identity:
+        _upsert(session, CaseIdentitySearch, case_id=case_id, terms=terms)
+
+
+def _upsert(session: Session, model, *, case_id: int, **values) -> None:
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(case_id=case_id, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=[table.c.case_id], set_=values))
+
+
+def _index_new_case(session: Session, case_id: int, records: list[CaseRecord]) -> None:
+    """A case inserted in this transaction: no index rows yet, and every record it has
+    was added in this transaction, so nothing needs reading."""
+    case = session.get(Case, case_id)
+    if case is None or case not in session:  # e.g. added inside a savepoint rolled back since
+        return
+    records = sorted((r for r in records if r in session), key=lambda r: r.id)
+    body, terms = texts_for(case=case, complaint=complaint_in_transaction(session, case_id), records=records)
+    session.add(CaseSearchText(case_id=case_id, body=body))
+    session.add(CaseIdentitySearch(case_id=case_id, terms=terms))
 
 
 def _after_flush(session, _context) -> None:
     pending = session.info.setdefault(_PENDING, set())
+    identity = session.info.setdefault(_IDENTITY, set())
+    new_cases = session.info.setdefault(_NEW, {})
+    for obj in session.new:
+        if isinstance(obj, Case):
+            new_cases[obj.id] = []
+    for obj in session.new:
+        if isinstance(obj, CaseRecord) and obj.case_id in new_cases:
+            new_cases[obj.case_id].append(obj)
     for obj in session.new:
         if isinstance(obj, (Complaint, CaseRecord)):
             pending.add(obj.case_id)
         elif isinstance(obj, Case):
             pending.add(obj.id)
+        if isinstance(obj, Complaint):
+            identity.add(obj.case_id)
     # A case changes at every step; only a new title, description or record is news here.
     for obj in session.dirty:
         if isinstance(obj, Case) and inspect(obj).attrs.title.history.has_changes():
             pending.add(obj.id)
         elif isinstance(obj, (Complaint, CaseRecord)) and session.is_modified(obj):
             pending.add(obj.case_id)
+            if isinstance(obj, Complaint):
+                identity.add(obj.case_id)
 
 
 def _before_commit(session) -> None:
     session.flush()
     pending = session.info.pop(_PENDING, set())
+    identity = session.info.pop(_IDENTITY, set())
+    new_cases = session.info.pop(_NEW, {})
     for case_id in sorted(i for i in pending if i is not None):
-        reindex_case(session=session, case_id=case_id)
+        if case_id in new_cases:
+            _index_new_case(session, case_id, new_cases[case_id])
+        else:
+            reindex_case(session=session, case_id=case_id, identity=case_id in identity)
 
 
 def _after_rollback(session) -> None:
-    session.info.pop(_PENDING, None)
+    for key in (_PENDING, _IDENTITY, _NEW):
+        session.info.pop(key, None)
 
 
 def install() -> None:

@@ -156,7 +156,8 @@ def tracking_view(*, case: Case, lang: str, now: datetime | None = None) -> dict
     waiting = load_instance(case).waiting_messages() if not case.completed else set()
     answer_until = case.timer.due_at.isoformat() if case.timer is not None and waiting else None
     reports = public_reports(case=case, lang=lang)
-    rating = _last_event(case, RATED)
+    last = _last_events(case, RATED, INFO_REQUESTED, OBJECTED)
+    rating, info_request = last.get(RATED), last.get(INFO_REQUESTED)
     return {
         **public_status(case=case, lang=lang),
         "status_description": status_description(case.status, lang=lang),
@@ -164,15 +165,14 @@ def tracking_view(*, case: Case, lang: str, now: datetime | None = None) -> dict
         "current_step": _current_step(case, now=now),
         "reports": reports,
         "missing_data_request": (
-            {"missing": (_last_event(case, INFO_REQUESTED).data_after or {}).get("missing", ""),
-             "answer_until": answer_until}
-            if MISSING_DATA_MESSAGE in waiting and _last_event(case, INFO_REQUESTED) is not None else None
+            {"missing": (info_request.data_after or {}).get("missing", ""), "answer_until": answer_until}
+            if MISSING_DATA_MESSAGE in waiting and info_request is not None else None
         ),
         "rating": ({"rating": rating.data_after["rating"], "comment": rating.data_after.get("comment", "")}
                    if rating is not None else None),
         "can_rate": bool(reports) and rating is None,
         "objection": {"open": OBJECTION_MESSAGE in waiting, "until": answer_until if OBJECTION_MESSAGE in waiting else None,
-                      "submitted": _last_event(case, OBJECTED) is not None},
+                      "submitted": OBJECTED in last},
     }
 
 
@@ -194,8 +194,12 @@ def _current_step(case: Case, *, now: datetime) -> dict | None:
     return step
 
 
-def _last_event(case: Case, action: str) -> AuditEvent | None:
-    return db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == action)
-        .order_by(AuditEvent.id.desc())
-    ).first()
+def _last_events(case: Case, *actions: str) -> dict[str, AuditEvent]:
+    """The latest event of each of these actions, in one query (few: one per reply)."""
+    last = {}
+    for event in db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.id)
+    ):
+        last[event.action] = event
+    return last
