@@ -144,4 +144,15 @@ def script_functions(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict:
         """Now plus `jumlah` hours, as an aware ISO timestamp."""
         return (datetime.now(timezone.utc) + timedelta(hours=jumlah)).isoformat()
 
-    return {"tambah_hari_kerja": tambah_hari_kerja, "tambah_hari": tambah_hari, "tambah_jam": tambah_jam}
+    def tambah_hari_kerja_sejak(mulai: str, jumlah: int) -> str:
+        """`jumlah` working days counted from the moment `mulai` (an ISO timestamp the
+        case holds, e.g. `diterima_pada`, when the complaint was received), not from now."""
+        if not 0 <= int(jumlah) <= MAX_WORKING_DAYS:
+            raise ValueError(f"tambah_hari_kerja_sejak: jumlah hari harus antara 0 dan {MAX_WORKING_DAYS}, bukan {jumlah}")
+        start = datetime.fromisoformat(str(mulai))
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=calendar.zone)
+        return calendar.add_working_days(start, int(jumlah)).isoformat()
+
+    return {"tambah_hari_kerja": tambah_hari_kerja, "tambah_hari": tambah_hari, "tambah_jam": tambah_jam,
+            "tambah_hari_kerja_sejak": tambah_hari_kerja_sejak}

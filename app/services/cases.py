@@ -77,7 +77,9 @@ def open_case(
         load_spec=lambda: version.spec_json,
         calendar=calendar_for(organisation.code if organisation else None),
     )
-    instance.seed(data)
+    # When the complaint was received: a deadline counted from receipt rather than from
+    # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
+    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(), **data})
     case = Case(
         process_version=version,
         status=RECEIVED_STATUS,
