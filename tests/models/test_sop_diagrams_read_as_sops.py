@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.models.diagram_reading import (label_findings, label_words, machinery, numbered, plumbing_ratio,
-                                          read)
+from tests.models.diagram_reading import label_findings, label_words, machinery, numbered, plumbing_ratio, read
 
 ROOT = Path(__file__).resolve().parents[2]
 PENDING = pytest.mark.xfail(reason="SOP 003/004 move to the deadline policy in h-policy2's branch", strict=False)
