@@ -46,6 +46,9 @@ class WorkingCalendar:
     working_weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0
     extra_holidays: frozenset[date] = frozenset()  # added by the administrator
     not_holidays: frozenset[date] = frozenset()  # package days the administrator removed
+    # Where an SOP says only "hari": working days (SP4N-LAPOR! practice) or calendar days,
+    # the organisation's choice (app/services/org_settings.py); read by tambah_hari_sop.
+    sop_days_working: bool = True
     # Per year, built on first use: the set of days off, and the working days in order
     # (as ordinals), so a deadline or a count of days left is a binary search.
     _days_off: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -85,6 +88,23 @@ class WorkingCalendar:
             if year > day.year + 100:
                 raise ValueError("no working days in this calendar")
         return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
+
+    def working_days_before(self, due: datetime, days: int) -> datetime:
+        """The end of the `days`-th working day before the day of `due` (a reminder
+        "2 hari kerja sebelum" a deadline at the end of the 14th working day falls at the
+        end of the 12th)."""
+        ordinal, year, remaining = due.astimezone(self.zone).date().toordinal(), due.astimezone(self.zone).year, days
+        while True:
+            working = self._working_days(year)
+            before = bisect_right(working, ordinal - 1)  # working days strictly before the due day
+            if remaining <= before:
+                day = date.fromordinal(working[before - remaining])
+                return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
+            remaining -= before
+            year -= 1
+            ordinal = date(year, 12, 31).toordinal() + 1
+            if year < 1900:
+                raise ValueError("no working days in this calendar")
 
     def working_days_left(self, due: datetime, *, now: datetime) -> int:
         """Working days from the day after `now` up to and including the due day; 0 when
@@ -169,4 +189,20 @@ def script_functions(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict:
         """Now plus `jumlah` hours, as an aware ISO timestamp."""
         return (datetime.now(timezone.utc) + timedelta(hours=jumlah)).isoformat()
 
-    return {"tambah_hari_kerja": tambah_hari_kerja, "tambah_hari": tambah_hari, "tambah_jam": tambah_jam}
+    def tambah_hari_sop(jumlah: int) -> str:
+        """Now plus `jumlah` of the SOP's "hari": working or calendar days as the
+        organisation chose."""
+        return tambah_hari_kerja(jumlah) if calendar.sop_days_working else tambah_hari(jumlah)
+
+    def tambah_hari_kerja_sejak(mulai: str, jumlah: int) -> str:
+        """`jumlah` working days counted from the moment `mulai` (an ISO timestamp the
+        case holds, e.g. `diterima_pada`, when the complaint was received), not from now."""
+        if not 0 <= int(jumlah) <= MAX_WORKING_DAYS:
+            raise ValueError(f"tambah_hari_kerja_sejak: jumlah hari harus antara 0 dan {MAX_WORKING_DAYS}, bukan {jumlah}")
+        start = datetime.fromisoformat(str(mulai))
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=calendar.zone)
+        return calendar.add_working_days(start, int(jumlah)).isoformat()
+
+    return {"tambah_hari_kerja": tambah_hari_kerja, "tambah_hari": tambah_hari, "tambah_jam": tambah_jam,
+            "tambah_hari_kerja_sejak": tambah_hari_kerja_sejak, "tambah_hari_sop": tambah_hari_sop}

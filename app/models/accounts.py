@@ -63,6 +63,10 @@ class Organisation(db.Model):
     # the lanes of its SOP that compile or receive it (may read it at /laporan).
     report_recipient: Mapped[str | None] = mapped_column(String(255))
     report_lanes: Mapped[list] = mapped_column(JSON, default=list)
+    # The process owner's choices where the SOP leaves one (app/services/org_settings.py):
+    # anonymous reports, the objection period, working or calendar days, the deadline
+    # policy. None or a missing key: the SOP's default.
+    process_settings: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def hosted(self) -> bool:

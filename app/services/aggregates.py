@@ -203,8 +203,12 @@ def report_unit_counts(*, organisation_code: str, start: datetime, end: datetime
 
 
 def _step_events(organisation_code: str, start: datetime, end: datetime, *actions: str):
-    return (AuditEvent.occurred_at >= start, AuditEvent.occurred_at < end, AuditEvent.action.in_(actions),
-            AuditEvent.case_id.in_(select(Case.id).where(Case.organisation_code == organisation_code)))
+    return _step_events_of(AuditEvent, organisation_code, start, end, *actions)
+
+
+def _step_events_of(event, organisation_code: str, start: datetime, end: datetime, *actions: str):
+    return (event.occurred_at >= start, event.occurred_at < end, event.action.in_(actions),
+            event.case_id.in_(select(Case.id).where(Case.organisation_code == organisation_code)))
 
 
 def _done():
@@ -229,9 +233,16 @@ def report_step_counts(*, organisation_code: str, start: datetime, end: datetime
         for element, detail, lane in db.session.execute(
                 select(AuditEvent.element_id, AuditEvent.detail, AuditEvent.lane).where(AuditEvent.id.in_(ids))):
             firsts.setdefault(element, (detail or element, lane or ""))
+    # A deadline policy's escalation is `deadline.escalated`; its timer's `timer.fired` is
+    # not counted again. Drawn escalations (older diagrams) only have the fired timer.
+    policy = aliased(AuditEvent)
+    escalated_by_policy = select(policy.id).where(
+        *_step_events_of(policy, organisation_code, start, end, "deadline.escalated"),
+        policy.case_id == AuditEvent.case_id, policy.element_id == AuditEvent.element_id).exists()
     escalations = db.session.scalar(select(func.count()).where(
-        *_step_events(organisation_code, start, end, "timer.fired"),
-        AuditEvent.element_id.startswith("tenggat_", autoescape=True)))
+        *_step_events(organisation_code, start, end, "timer.fired", "deadline.escalated"),
+        or_(AuditEvent.action == "deadline.escalated",
+            and_(AuditEvent.element_id.startswith("tenggat_", autoescape=True), ~escalated_by_policy))))
     return {"counts": counts, "titles": firsts, "escalations": escalations}
 
 

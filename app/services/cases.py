@@ -18,7 +18,9 @@ from app.services.access import acting_for
 from app.services.audit import record_event
 from app.services.audit_chain import start_chain
 from app.services.calendar import calendar_for
+from app.services.deadline_policy import complete_escalation
 from app.services.forms import reference_types, validate_submission
+from app.services.org_settings import settings_for
 from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
 from app.services.references import reference_values
@@ -77,7 +79,12 @@ def open_case(
         load_spec=lambda: version.spec_json,
         calendar=calendar_for(organisation.code if organisation else None),
     )
-    instance.seed(data)
+    # When the complaint was received: a deadline counted from receipt rather than from
+    # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
+    # The owner's objection period (0: none) is read by the diagram's "Ada masa keberatan?".
+    settings = settings_for(organisation.code if organisation else None)
+    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(),
+                   "masa_keberatan_hari": settings["objection_days"], **data})
     case = Case(
         process_version=version,
         status=RECEIVED_STATUS,
@@ -129,6 +136,11 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
     # The database-backed values are checked against the case's own organisation.
     references = reference_values(reference_types(form), organisation_code=case.organisation_code) if form else {}
     cleaned = validate_submission(form, data, lang=lang, references=references) if form else {}
+    if entry.escalation_of:  # the deadline policy's escalation item: the workflow does not move
+        with refusing_stale_writes():
+            complete_escalation(entry=entry, cleaned=cleaned, form=form, actor=actor, extra=_on_behalf(actor, entry))
+            db.session.commit()
+        return case
     instance = load_instance(case)
     task = next((t for t in instance.ready_tasks() if t.id == task_id), None)
     before = {key: (task.data if task else {}).get(key) for key in cleaned}

@@ -28,6 +28,7 @@ from app.models import Organisation, Role
 from app.services.agency_gate import check_agency_lanes, check_statuses, report_lane_warnings
 from app.services.bpmnlint import LintUnavailable, lint_bpmn, plain_words
 from app.services.calendar import calendar_for
+from app.services.deadline_gate import check_deadline_timers
 from app.services.forms import FormDefinitionError, check_definition
 from app.services.processes import process_engine
 
@@ -120,6 +121,8 @@ def _data_variables(root, decision_roots, forms: dict) -> set[str]:
     for form in forms.values():
         names |= {f.get("name") for f in form.get("fields", [])}
     names |= {el.get("name") for el in root.iter(f"{BPMN}message")}
+    # Every case holds when it was received and the owner's objection period (app/services/cases.py).
+    names |= {"diterima_pada", "masa_keberatan_hari"}
     return {n for n in names if n}
 
 
@@ -291,6 +294,8 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
             report.problems += check_decision_entries(dmn, filename=name)
     report.problems += _check_timers(root, labels, variables=variables, skip=refused_ids,
                                      calendar=calendar_for(_organisation_code(process_key)))
+    report.problems += [Problem(message, element_id) for message, element_id
+                        in check_deadline_timers(bpmn_xml, lanes=set(lanes), forms=forms)]
 
     if not report.problems:
         try:
