@@ -32,7 +32,9 @@ from app.models import Case, CaseUnit, Complaint, Organisation, ProcessDefinitio
 from app.models.types import UTCDateTime
 from app.services.calendar import calendar_for
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES
+from app.services.delegations import active_delegations
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_ADMIN_ROLES
+from app.services.keyset import ordering, rows_after
 from app.services.report_data import AT_RISK_DAYS
 from app.services.search_index import identity_matches, identity_matches_row, text_matches, text_matches_row
 
@@ -42,7 +44,6 @@ COUNT_CAP = 1000
 SORTS = ("-received", "received", "due", "-due", "status", "-status")
 DEADLINES = ("overdue", "at_risk")
 TRACKING_NUMBER = re.compile(r"^(?:DUMAS-)?(\d{4})-(\d{6})$", re.IGNORECASE)
-_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _MAX_QUERY = 200
 # Up to this many search hits are fetched as ids first (see _search).
 SEARCH_PROBE = 500
@@ -131,8 +132,11 @@ def _cursor(args, sort: str) -> tuple | None:
         return None
     try:
         key, case_id = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-        if (not isinstance(case_id, int) or isinstance(case_id, bool) or not 0 < case_id <= MAX_DATABASE_ID
-                or not isinstance(key, str) or len(key) > 100 or not key.isprintable()):
+        if not isinstance(case_id, int) or isinstance(case_id, bool) or not 0 < case_id <= MAX_DATABASE_ID:
+            raise ValueError
+        if key is None and sort.lstrip("-") == "due":  # past the cases with a deadline
+            return None, case_id
+        if not isinstance(key, str) or len(key) > 100 or not key.isprintable():
             raise ValueError
         key.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError
         if sort.lstrip("-") in ("received", "due"):
@@ -224,18 +228,24 @@ def identity_visible_sql(scope: _Scope):
     return and_(Complaint.id.is_not(None), or_(*conditions))
 
 
-def _due():
-    return (select(func.min(TaskIndexEntry.due_at)).where(TaskIndexEntry.case_id == Case.id)
-            .correlate(Case).scalar_subquery())
-
-
 def sort_key(sort: str):
+    """The column a sort orders by: by due, the case's stored next deadline (written with
+    the task index), whose index serves both directions."""
     name = sort.lstrip("-")
     if name == "received":
         return Case.created_at
     if name == "due":
-        return func.coalesce(_due(), type_coerce(literal(_FAR_FUTURE, UTCDateTime()), UTCDateTime()))
+        return Case.next_due_at
     return Case.status
+
+
+def register_order(sort: str) -> tuple:
+    """ORDER BY of a sort, the case id breaking ties; by due, cases without a deadline
+    come last (first when descending)."""
+    key, descending = sort_key(sort), sort.startswith("-")
+    if sort.lstrip("-") == "due":
+        return ordering(key, (Case.id,), descending=descending)
+    return (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -334,13 +344,27 @@ def _zone_name(user: User) -> str:
     return "Asia/Jakarta"
 
 
+def _visibility(user: User):
+    """What the user may see, as (SQL condition on Case, scope for identities): their own
+    and, while a Plt. delegation is in force (app/services/delegations.py), what each
+    absent colleague could, as `can_view_case` allows."""
+    scope = _scope(user)
+    conditions, identity_admin = [visible_cases(user, scope)], list(scope.identity_admin)
+    for delegation in active_delegations(user):
+        absent = delegation.from_user
+        absent_scope = _scope(absent)
+        conditions.append(visible_cases(absent, absent_scope))
+        identity_admin += absent_scope.identity_admin
+    return or_(*conditions), _Scope(full=scope.full, unit=scope.unit, identity_admin=sorted(set(identity_admin)))
+
+
 def base_query(query: RegisterQuery, *, user: User, now: datetime | None = None):
     """SELECT Case.id of the matching cases, unordered and unpaged (for exports and
     counts as well as pages)."""
     now = now or datetime.now(timezone.utc)
-    scope = _scope(user)
+    visible, scope = _visibility(user)
     return (select(Case.id).select_from(Case).outerjoin(Complaint, Complaint.case_id == Case.id)
-            .where(visible_cases(user, scope), *_filters(query, user=user, scope=scope, now=now)))
+            .where(visible, *_filters(query, user=user, scope=scope, now=now)))
 
 
 def register_page(query: RegisterQuery, *, user: User, now: datetime | None = None) -> RegisterPage:
@@ -349,14 +373,19 @@ def register_page(query: RegisterQuery, *, user: User, now: datetime | None = No
     key = sort_key(query.sort)
     descending = query.sort.startswith("-")
     ordered = base.add_columns(key.label("sort_key"))
-    if query.cursor is not None:
-        value, last_id = query.cursor
-        if isinstance(value, datetime):
-            value = type_coerce(literal(value, UTCDateTime()), UTCDateTime())
-        after = tuple_(key, Case.id) < tuple_(value, last_id) if descending else tuple_(key, Case.id) > tuple_(value, last_id)
-        ordered = ordered.where(after)
-    order = (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
-    rows = db.session.execute(ordered.order_by(*order).limit(query.limit + 1)).all()
+    if query.sort.lstrip("-") == "due":
+        # A deadline may be empty: keyset over two index ranges (app/services/keyset.py).
+        rows = rows_after(ordered, first=key, rest=(Case.id,), cursor=query.cursor, limit=query.limit + 1,
+                          descending=descending)
+    else:
+        if query.cursor is not None:
+            value, last_id = query.cursor
+            if isinstance(value, datetime):
+                value = type_coerce(literal(value, UTCDateTime()), UTCDateTime())
+            after = (tuple_(key, Case.id) < tuple_(value, last_id) if descending
+                     else tuple_(key, Case.id) > tuple_(value, last_id))
+            ordered = ordered.where(after)
+        rows = db.session.execute(ordered.order_by(*register_order(query.sort)).limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     next_cursor = encode_cursor(rows[-1].sort_key, rows[-1].id) if more and rows else None
