@@ -3,22 +3,24 @@
 Who sees what is app/services/access.py's `can_view_case`, written here as SQL so the
 database applies it: the user's organisation (none: a national role, every one), and a
 process version of which the user holds a lane that is not unit-scoped, or a unit-scoped
-lane and the case has been routed to the user's unit. Nothing is filtered after the query,
-so counts and pages never include a case the user may not open.
+lane and the case has been routed to the user's unit; and, while a Plt. delegation is in
+force, whatever the absent colleague could see. Nothing is filtered after the query, so
+counts and pages never include a case the user may not open.
 
-Search: a tracking number (with or without "DUMAS-") matches exactly; anything else is
-full text over the case's searchable text (app/services/search_index.py) and, only where
-the viewer may see the complainant's identity (app/services/identity.py: "biasa", or
-"rahasia" for the process's admin lanes), over that identity. A NIK typed by someone who
-may not see it therefore meets the same empty result as any random number.
+Search (app/services/register_search.py): a tracking number (with or without "DUMAS-")
+matches exactly; anything else is full text over the case's searchable text
+(app/services/search_index.py) and, only where the viewer may see the complainant's
+identity (app/services/identity.py: "biasa", or "rahasia" for the process's admin
+lanes), over that identity. A NIK typed by someone who may not see it therefore meets
+the same empty result as any random number.
 
-Pages are keyset (a cursor holding the last row's sort value and id), with a count capped
-at COUNT_CAP so a million-row register never counts a million rows.
+Pages are keyset (a cursor holding the last row's sort value and id; by deadline, the
+case's stored next deadline, app/services/keyset.py), with a count capped at COUNT_CAP
+so a million-row register never counts a million rows.
 """
 import base64
 import binascii
 import json
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
@@ -35,18 +37,15 @@ from app.services.complaints import CHANNELS, COMPLAINT_TYPES
 from app.services.delegations import active_delegations
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_ADMIN_ROLES
 from app.services.keyset import ordering, rows_after
+from app.services.register_search import search_condition
 from app.services.report_data import AT_RISK_DAYS
-from app.services.search_index import identity_matches, identity_matches_row, text_matches, text_matches_row
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 COUNT_CAP = 1000
 SORTS = ("-received", "received", "due", "-due", "status", "-status")
 DEADLINES = ("overdue", "at_risk")
-TRACKING_NUMBER = re.compile(r"^(?:DUMAS-)?(\d{4})-(\d{6})$", re.IGNORECASE)
 _MAX_QUERY = 200
-# Up to this many search hits are fetched as ids first (see _search).
-SEARCH_PROBE = 500
 
 
 class RegisterInputError(ValueError):
@@ -218,16 +217,6 @@ def visible_cases(user: User, scope: _Scope | None = None):
     return condition
 
 
-def identity_visible_sql(scope: _Scope):
-    """The SQL condition on Complaint equal to `identity_visible` for a user who may see
-    the case: "biasa" always, "rahasia" for the process's admin lanes, "anonim" never."""
-    level = func.coalesce(Complaint.confidentiality, "biasa")
-    conditions = [level == "biasa"]
-    if scope.identity_admin:
-        conditions.append(and_(level == "rahasia", Case.process_version_id.in_(scope.identity_admin)))
-    return and_(Complaint.id.is_not(None), or_(*conditions))
-
-
 def sort_key(sort: str):
     """The column a sort orders by: by due, the case's stored next deadline (written with
     the task index), whose index serves both directions."""
@@ -292,48 +281,8 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
             TaskIndexEntry.due_at >= now,
             TaskIndexEntry.due_at <= calendar_for(code).add_working_days(now, AT_RISK_DAYS))) for code in codes]))
     if query.q:
-        where.append(_search(query.q, scope=scope))
+        where.append(search_condition(query.q, identity_admin=scope.identity_admin))
     return where
-
-
-def _probe(select_ids) -> list[int] | None:
-    """The ids `select_ids` finds if there are at most SEARCH_PROBE of them, else None."""
-    if db.engine.dialect.name == "postgresql":
-        # Planned as a whole (the GIN index), read only as far as the limit: planned with
-        # the LIMIT, PostgreSQL may scan the whole table hoping for early hits.
-        hits = select_ids.cte("hits").prefix_with("MATERIALIZED")
-        select_ids = select(hits.c[0])
-    ids = list(db.session.scalars(select_ids.limit(SEARCH_PROBE + 1)))
-    return ids if len(ids) <= SEARCH_PROBE else None
-
-
-def _search(q: str, *, scope: _Scope):
-    """Few matches (the usual search): their ids, so the database sorts only those. Many
-    (a common word): a test per row, so the walk in the register's order stops after a
-    page instead of first gathering every match."""
-    number = TRACKING_NUMBER.fullmatch(q.strip())
-    if number:
-        return Case.tracking_number == f"DUMAS-{number.group(1)}-{number.group(2)}"
-    in_text, in_identity = text_matches(q), identity_matches(q)
-    if in_text is None and in_identity is None:
-        return false()
-    conditions = []
-    text_ids = _probe(in_text) if in_text is not None else []
-    if text_ids is None:
-        row_test = text_matches_row(q, Case.id)
-        conditions.append(Case.id.in_(in_text) if row_test is None else row_test)
-    elif text_ids:
-        conditions.append(Case.id.in_(text_ids))
-    # The identity index answers for every complainant; whose identity this viewer may
-    # see is decided here, in the same query as the cases they may see.
-    identity_ids = _probe(in_identity) if in_identity is not None else []
-    if identity_ids is None:
-        row_test = identity_matches_row(q, Case.id)
-        conditions.append(and_(Case.id.in_(in_identity) if row_test is None else row_test,
-                               identity_visible_sql(scope)))
-    elif identity_ids:
-        conditions.append(and_(Case.id.in_(identity_ids), identity_visible_sql(scope)))
-    return or_(false(), *conditions)
 
 
 def _zone_name(user: User) -> str:

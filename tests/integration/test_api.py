@@ -214,10 +214,10 @@ def test_inbox_filters_by_process_and_overdue_and_refuses_bad_parameters(client,
     assert [item["case_id"] for item in overdue["items"]] == [second.id]
     assert overdue["items"][0]["due_at"] is not None
 
-    for query in ("page=0", "page=dua", "overdue=mungkin"):
+    for query, message in (("cursor=dua", "Penanda halaman"), ("overdue=mungkin", "Parameter '")):
         response = client.get(f"{API}/tasks?{query}", headers=admin)
         assert response.status_code == 400, query
-        assert response.json["message"].startswith("Parameter '")
+        assert response.json["message"].startswith(message)
 
 
 def test_a_task_comes_with_its_form_as_json_schema(client, staff):

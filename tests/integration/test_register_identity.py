@@ -100,12 +100,15 @@ def test_export_xlsx_has_the_same_table(client, auth, scenario):
     assert client.get("/kasus/ekspor.pdf").status_code == 404
 
 
-def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scenario, monkeypatch):
-    """Past SEARCH_PROBE hits the register tests each row instead of listing ids; with
-    the threshold at 0 every search takes that path and must answer the same."""
-    from app.services import register
+@pytest.mark.parametrize("threshold", ["SEARCH_PROBE", "COMMON_WORD"])
+def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scenario, monkeypatch, threshold):
+    """Past SEARCH_PROBE hits the register tests each row instead of listing ids, and a
+    single word the statistics put in more than COMMON_WORD cases is not even listed;
+    with either threshold below any count every search takes that path and must answer
+    the same."""
+    from app.services import register_search
 
-    monkeypatch.setattr(register, "SEARCH_PROBE", 0)
+    monkeypatch.setattr(register_search, threshold, -1)
     assert [i["id"] for i in _search(client, "kepala", "sertifikasi")["items"]] == [scenario.queue.id]
     assert [i["id"] for i in _search(client, "kepala", "gratifikasi")["items"]] == [scenario.routed.id]
     assert _search(client, "kepala", IDENTITY["nik"]) == _search(client, "kepala", NOBODY_NIK)
