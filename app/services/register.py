@@ -43,6 +43,9 @@ from app.services.report_data import AT_RISK_DAYS
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 COUNT_CAP = 1000
+# A full-text search counts up to this (register_search.py: a common word is tested row
+# by row, and the count would test COUNT_CAP rows and more).
+SEARCH_COUNT_CAP = 200
 SORTS = ("-received", "received", "due", "-due", "status", "-status")
 DEADLINES = ("overdue", "at_risk")
 _MAX_QUERY = 200
@@ -83,10 +86,11 @@ class RegisterQuery:
 @dataclass
 class RegisterPage:
     case_ids: list[int]
-    # How many match, up to COUNT_CAP; `count_capped` when there are more.
+    # How many match, up to `count_cap`; `count_capped` when there are more.
     count: int
     count_capped: bool
     next_cursor: str | None
+    count_cap: int = COUNT_CAP
     extra: dict = field(default_factory=dict)
 
 
@@ -245,7 +249,10 @@ def _task_exists(*conditions):
     return exists().where(TaskIndexEntry.case_id == Case.id, *conditions)
 
 
-def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) -> list:
+def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) -> tuple[list, int]:
+    """The conditions of the filters and search, and how far the count goes (lower for a
+    full-text search, whose common words are tested row by row: each counted row is one
+    such test)."""
     zone = ZoneInfo(_zone_name(user))
     where = []
     if query.organisation:
@@ -280,9 +287,12 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
         where.append(or_(false(), *[and_(Case.organisation_code == code, _task_exists(
             TaskIndexEntry.due_at >= now,
             TaskIndexEntry.due_at <= calendar_for(code).add_working_days(now, AT_RISK_DAYS))) for code in codes]))
+    count_cap = COUNT_CAP
     if query.q:
-        where.append(search_condition(query.q, identity_admin=scope.identity_admin))
-    return where
+        search = search_condition(query.q, identity_admin=scope.identity_admin)
+        where.append(search.condition)
+        count_cap = SEARCH_COUNT_CAP if search.full_text else COUNT_CAP
+    return where, count_cap
 
 
 def _zone_name(user: User) -> str:
@@ -307,18 +317,23 @@ def _visibility(user: User):
     return or_(*conditions), _Scope(full=scope.full, unit=scope.unit, identity_admin=sorted(set(identity_admin)))
 
 
+def _matching(query: RegisterQuery, *, user: User, now: datetime | None):
+    now = now or datetime.now(timezone.utc)
+    visible, scope = _visibility(user)
+    where, count_cap = _filters(query, user=user, scope=scope, now=now)
+    return (select(Case.id).select_from(Case).outerjoin(Complaint, Complaint.case_id == Case.id)
+            .where(visible, *where)), count_cap
+
+
 def base_query(query: RegisterQuery, *, user: User, now: datetime | None = None):
     """SELECT Case.id of the matching cases, unordered and unpaged (for exports and
     counts as well as pages)."""
-    now = now or datetime.now(timezone.utc)
-    visible, scope = _visibility(user)
-    return (select(Case.id).select_from(Case).outerjoin(Complaint, Complaint.case_id == Case.id)
-            .where(visible, *_filters(query, user=user, scope=scope, now=now)))
+    return _matching(query, user=user, now=now)[0]
 
 
 def register_page(query: RegisterQuery, *, user: User, now: datetime | None = None) -> RegisterPage:
     """One page of the register in the chosen order, and the capped count."""
-    base = base_query(query, user=user, now=now)
+    base, count_cap = _matching(query, user=user, now=now)
     key = sort_key(query.sort)
     descending = query.sort.startswith("-")
     ordered = base.add_columns(key.label("sort_key"))
@@ -338,6 +353,6 @@ def register_page(query: RegisterQuery, *, user: User, now: datetime | None = No
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     next_cursor = encode_cursor(rows[-1].sort_key, rows[-1].id) if more and rows else None
-    counted = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
-    return RegisterPage(case_ids=[r.id for r in rows], count=min(counted, COUNT_CAP),
-                        count_capped=counted > COUNT_CAP, next_cursor=next_cursor)
+    counted = db.session.scalar(select(func.count()).select_from(base.limit(count_cap + 1).subquery()))
+    return RegisterPage(case_ids=[r.id for r in rows], count=min(counted, count_cap),
+                        count_capped=counted > count_cap, next_cursor=next_cursor, count_cap=count_cap)

@@ -12,8 +12,9 @@ every match; a single word that the statistics already put in more than COMMON_W
 cases is not even listed, since listing costs the whole posting list.
 """
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from app.extensions import db
 from app.models import Case, Complaint
@@ -53,16 +54,25 @@ def _probe(select_ids) -> list[int] | None:
     return ids if len(ids) <= SEARCH_PROBE else None
 
 
-def search_condition(q: str, *, identity_admin: list[int]):
+@dataclass(frozen=True)
+class Search:
+    condition: ColumnElement
+    # Words, not a tracking number: the register counts fewer matches (each may be a test
+    # of one row). The same for every word and every reader, so that where the count
+    # stops never tells how many cases, or hidden identities, hold the word.
+    full_text: bool = True
+
+
+def search_condition(q: str, *, identity_admin: list[int]) -> Search:
     """Few matches (the usual search): their ids, so the database sorts only those. Many
     (a common word): a test per row, so the walk in the register's order stops after a
     page instead of first gathering every match."""
     number = TRACKING_NUMBER.fullmatch(q.strip())
     if number:
-        return Case.tracking_number == f"DUMAS-{number.group(1)}-{number.group(2)}"
+        return Search(Case.tracking_number == f"DUMAS-{number.group(1)}-{number.group(2)}", full_text=False)
     in_text, in_identity = text_matches(q), identity_matches(q)
     if in_text is None and in_identity is None:
-        return false()
+        return Search(false())
     conditions = []
     # A word in many cases needs no list of its matches: the walk in the register's order
     # finds a page of them in a few hundred rows.
@@ -81,4 +91,4 @@ def search_condition(q: str, *, identity_admin: list[int]):
                                identity_visible_sql(identity_admin)))
     elif identity_ids:
         conditions.append(and_(Case.id.in_(identity_ids), identity_visible_sql(identity_admin)))
-    return or_(false(), *conditions)
+    return Search(or_(false(), *conditions))
