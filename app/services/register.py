@@ -279,7 +279,8 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
     if query.claimed_by:
         where.append(_task_exists(TaskIndexEntry.claimed_by == query.claimed_by))
     if query.deadline == "overdue":
-        where.append(_task_exists(TaskIndexEntry.due_at < now))
+        # A task is past its deadline exactly when the soonest one is.
+        where.append(Case.next_due_at < now)
     elif query.deadline == "at_risk":
         # Due within AT_RISK_DAYS working days of each organisation's own calendar, as the
         # SLA dashboard counts it.
