@@ -38,11 +38,16 @@ def _text(value, lang: str) -> str:
 # --- tasks -------------------------------------------------------------------------
 
 
-def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: Complaint | None = None) -> dict:
+_UNREAD = object()
+
+
+def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: "Complaint | None | object" = _UNREAD) -> dict:
     """The task as `viewer` may see it: a complainant's identity typed into the case title
-    is blanked where the viewer may not see who filed it."""
+    is blanked where the viewer may not see who filed it. `complaint`: the case's, already
+    read (None: a case started by staff, which has none); else it is read here."""
     case = entry.case
-    complaint = complaint or complaint_for_case(case_id=case.id)
+    if complaint is _UNREAD:
+        complaint = complaint_for_case(case_id=case.id)
     return {
         "id": entry.engine_task_id,
         "case_id": entry.case_id,

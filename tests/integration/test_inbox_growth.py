@@ -7,6 +7,7 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Case, TaskIndexEntry
+from app.services.cases import start_case
 from app.services.inbox import inbox
 from tests.integration.helpers import file_complaint, task_links
 from tests.integration.identity_helpers import bearer
@@ -61,8 +62,10 @@ def test_a_page_costs_the_same_statements_for_three_rows_as_for_twenty(client, s
     for i in range(3):
         file_complaint(judul=f"Pengaduan {i}")
     few = cost()
-    for i in range(3, 23):
+    for i in range(3, 18):
         file_complaint(judul=f"Pengaduan {i}")
+    for i in range(5):  # cases staff start themselves have no complaint to read either
+        start_case(process_key="sop_000", data={}, title=f"Dimulai staf {i}", actor="admin")
     many = cost()
     assert len(task_links(client.get("/tugas").get_data(as_text=True))) == 20
     assert many == few, (few, many)
