@@ -63,13 +63,13 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index('ix_cases_next_due_at_id')
-        batch_op.drop_column('next_due_at')
-    with op.batch_alter_table('task_index', schema=None) as batch_op:
-        for name, _columns in reversed(_INBOX_INDEXES):
-            batch_op.drop_index(name)
-        batch_op.create_index('ix_task_index_role_unit_due', ['role', 'org_unit', 'due_at'], unique=False)
-        batch_op.create_index('ix_task_index_claimed_by', ['claimed_by'], unique=False)
-        batch_op.drop_column('process_key')
-        batch_op.drop_column('organisation_code')
+    op.drop_index('ix_cases_next_due_at_id', table_name='cases')
+    for name, _columns in reversed(_INBOX_INDEXES):
+        op.drop_index(name, table_name='task_index')
+    op.create_index('ix_task_index_role_unit_due', 'task_index', ['role', 'org_unit', 'due_at'], unique=False)
+    op.create_index('ix_task_index_claimed_by', 'task_index', ['claimed_by'], unique=False)
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ has it): a batch copy of `cases` on
+    # SQLite would drop a table every other table refers to.
+    for table, column in (('cases', 'next_due_at'), ('task_index', 'process_key'),
+                          ('task_index', 'organisation_code')):
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
