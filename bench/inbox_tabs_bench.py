@@ -6,7 +6,9 @@ asserts nothing.
 For SQLite and PostgreSQL: `--tasks` ready tasks of one organisation in one lane (1 in
 100 held by the measured user), written directly into the task index. Times (p50/p95,
 ms) of: the four tab counts together (each capped at 1,001 rows), the first page of each
-tab, and for comparison one unbounded COUNT(*) of the same lane.
+tab, a second and a 22nd page by cursor, and for comparison one unbounded COUNT(*) of the
+same lane; then the inbox page and the API's first page through Flask's test client, with
+the number of SQL statements each sends. 1 task in 50 has no deadline (listed last).
 """
 import argparse
 import statistics
@@ -18,7 +20,7 @@ import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 from throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,8 @@ def _app(url: str):
     from app.services.processes import deploy_directory
     from app.services.supervision import set_head_roles
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off",
+                      "WTF_CSRF_ENABLED": False})
     with app.app_context():
         flask_migrate.upgrade()
         ensure_unit(code="Unit A", name="Unit A")
@@ -64,13 +67,15 @@ def _bulk_tasks(count: int) -> None:
              "organisation_code": "bench", "workflow_state": state, "completed": False, "created_at": now,
              "updated_at": now, "lock_version": 1} for i in ids])
         db.session.execute(insert(TaskIndexEntry), [
-            {"case_id": i, "engine_task_id": str(uuid.UUID(int=i)), "element_id": "tugas", "title": "Tugas uji",
-             "lane": LANE, "role": LANE, "created_at": now, "due_at": now + timedelta(hours=i % 500),
+            {"case_id": i, "organisation_code": "bench", "process_key": "uji_mini",
+             "engine_task_id": str(uuid.UUID(int=i)), "element_id": "tugas", "title": "Tugas uji",
+             "lane": LANE, "role": LANE, "created_at": now,
+             "due_at": None if i % 50 == 25 else now + timedelta(hours=i % 500),
              "claimed_by": "petugas" if i % 100 == 0 else None, "claimed_at": now if i % 100 == 0 else None}
             for i in ids])
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
-        db.session.execute(text("ANALYZE"))
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
 
 
@@ -99,10 +104,38 @@ def run(label: str, url: str, args) -> None:
         print(f"  counts of all tabs {tab_counts(user=user)}: {_times(lambda: tab_counts(user=user), args.runs)}")
         for tab in TABS:
             print(f"  first page, tab {tab:6}: {_times(lambda t=tab: inbox(user=user, tab=t), args.runs)}")
+        cursor = inbox(user=user, tab="semua").next_cursor
+        print(f"  second page (cursor), semua: {_times(lambda: inbox(user=user, tab='semua', cursor=cursor), args.runs)}")
+        late = inbox(user=user, tab="semua")
+        for _ in range(20):  # 20 pages on: still one index range per page
+            late = inbox(user=user, tab="semua", cursor=late.next_cursor)
+        print(f"  21st page (cursor), semua: "
+              f"{_times(lambda: inbox(user=user, tab='semua', cursor=late.next_cursor), args.runs)}")
         unbounded = db.select(db.func.count()).select_from(TaskIndexEntry).where(TaskIndexEntry.role == LANE)
         print(f"  unbounded COUNT(*) for comparison: {_times(lambda: db.session.scalar(unbounded), args.runs)}")
+        engine = db.engine
         db.session.remove()
-        db.engine.dispose()
+    _http(app, engine, args)
+    engine.dispose()
+
+
+def _http(app, engine, args) -> None:
+    """The pages as a browser and an API client get them (Flask's test client: no network),
+    with the SQL statements each request sends."""
+    client = app.test_client()
+    client.post("/masuk", data={"username": "petugas", "password": "bench-password"})
+    token = client.post("/api/v1/auth/token", json={"username": "petugas", "password": "bench-password"}).get_json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    sent = []
+    count = lambda *_a: sent.append(1)  # noqa: E731
+    for label, request in (("GET /tugas", lambda: client.get("/tugas")),
+                           ("GET /api/v1/tasks", lambda: client.get("/api/v1/tasks", headers=headers))):
+        assert request().status_code == 200
+        event.listen(engine, "before_cursor_execute", count)
+        request()
+        event.remove(engine, "before_cursor_execute", count)
+        print(f"  {label:<18} {len(sent):3} statements: {_times(request, args.runs)}")
+        sent.clear()
 
 
 def main() -> None:

@@ -138,9 +138,14 @@ SCHEMAS = {
     "RatingInput": _object({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
                             "comment": {"type": "string", "maxLength": 1000}}, required=["rating"]),
     "Task": _object(_TASK_PROPERTIES),
-    "TaskPage": _object({"items": {"type": "array", "items": _ref("Task")}, "page": {"type": "integer"},
-                         "pages": {"type": "integer"}, "total": {"type": "integer"},
-                         "per_page": {"type": "integer", "const": PER_PAGE}}),
+    "TaskPage": _object({
+        "items": {"type": "array", "items": _ref("Task")},
+        "next_cursor": {"type": ["string", "null"], "description": (
+            "Pass as `cursor` for the next page; null on the last page.")},
+        "total": {"type": "integer", "minimum": 0, "maximum": 1000, "description": (
+            "How many tasks match, counted up to 1000.")},
+        "total_capped": {"type": "boolean", "description": "More than 1000 match (`total` is then 1000)."},
+        "per_page": {"type": "integer", "const": PER_PAGE}}),
     "TaskForm": _object(
         {"key": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
          "schema": {"type": "object", "description": (
@@ -298,14 +303,16 @@ PATHS = {
              "schema": {"type": "string", "enum": ["semua", "saya", "lajur", "tim"], "default": "semua"},
              "description": "semua: every task of the caller's lanes (and unit); saya: the tasks the caller holds "
                             "(claimed or assigned); lajur: unclaimed tasks of the caller's lanes; tim: for heads, "
-                            "every task of the organisations they head. `total` stops at 1001 (more than 1000)."},
+                            "every task of the organisations they head."},
             {"name": "process", "in": "query", "required": False, "schema": {"type": "string"},
              "description": "Only tasks of this process key, e.g. sop_000."},
             {"name": "overdue", "in": "query", "required": False, "schema": {"type": "boolean", "default": False}},
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 300},
+             "description": "The `next_cursor` of the previous page (keyset paging); omit for the first page."},
             _LANG,
         ],
-        "responses": {"200": _json(_ref("TaskPage"), "One page of tasks, soonest due first."),
+        "responses": {"200": _json(_ref("TaskPage"), (
+            "One page of tasks, soonest due first (tasks without a deadline last), then oldest.")),
                       "400": _error("Invalid query parameter."), "401": _UNAUTHORISED},
     }},
     "/tasks/assign": {"post": {

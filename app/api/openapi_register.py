@@ -2,7 +2,7 @@
 by app/api/openapi.py."""
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES
 from app.services.identity import CONFIDENTIALITY_LEVELS
-from app.services.register import COUNT_CAP, DEADLINES, MAX_PAGE_SIZE, PAGE_SIZE, SORTS
+from app.services.register import COUNT_CAP, DEADLINES, MAX_PAGE_SIZE, PAGE_SIZE, SEARCH_COUNT_CAP, SORTS
 
 _STRING = {"type": "string", "maxLength": 100}
 _DATE = {"type": "string", "format": "date"}
@@ -59,10 +59,14 @@ REGISTER_SCHEMAS = {
         "identity": {"type": "object", "description": "Present only where the caller may see the identity.",
                      "properties": {k: {"type": "string"} for k in ("nama_lengkap", "nik", "email", "no_hp")}},
     }},
-    "RegisterPage": {"type": "object", "required": ["items", "count", "count_capped", "next_cursor"], "properties": {
+    "RegisterPage": {"type": "object", "required": ["items", "count", "count_capped", "count_cap", "next_cursor"],
+                     "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/RegisterCase"}},
-        "count": {"type": "integer", "description": f"Matching cases, counted up to {COUNT_CAP}."},
-        "count_capped": {"type": "boolean", "description": f"More than {COUNT_CAP} match."},
+        "count": {"type": "integer", "description": "Matching cases, counted up to `count_cap`."},
+        "count_capped": {"type": "boolean", "description": "More than `count_cap` match."},
+        "count_cap": {"type": "integer", "enum": [SEARCH_COUNT_CAP, COUNT_CAP], "description": (
+            f"Where counting stops: {COUNT_CAP}, or {SEARCH_COUNT_CAP} for a full-text search (`q` other than "
+            "a tracking number), whatever the words.")},
         "next_cursor": {"type": ["string", "null"]},
     }},
 }

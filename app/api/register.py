@@ -36,5 +36,6 @@ def list_cases():
     page = register_page(query, user=user)
     return {
         "items": [_item(r) for r in register_rows(page.case_ids, viewer=user, lang=language())],
-        "count": page.count, "count_capped": page.count_capped, "next_cursor": page.next_cursor,
+        "count": page.count, "count_capped": page.count_capped, "count_cap": page.count_cap,
+        "next_cursor": page.next_cursor,
     }

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
-from app.api.parsing import json_body, language, query_bool, query_page
+from app.api.parsing import json_body, language, query_bool
 from app.downloads import content_disposition
 from app.services import api_views
 from app.services.access import NotAllowed, case_for, completed_by, task_for
@@ -16,7 +16,7 @@ from app.services.audit import case_events
 from app.services.case_pdf import render_case_pdf
 from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError
-from app.services.inbox import PER_PAGE, TAB_ALL, TABS, inbox
+from app.services.inbox import COUNT_CAP, PER_PAGE, TAB_ALL, TABS, BadCursor, inbox
 
 
 def _task_not_found() -> ApiError:
@@ -59,18 +59,21 @@ def list_tasks():
     tab = request.args.get("tab") or TAB_ALL
     if tab not in TABS:
         raise ApiError(400, _("Parameter 'tab' harus salah satu dari: %(tabs)s.", tabs=", ".join(TABS)))
-    page = inbox(
-        user=api_user(),
-        tab=tab,
-        process_key=request.args.get("process") or None,
-        overdue_only=query_bool("overdue"),
-        page=query_page(),
-    )
+    try:
+        page = inbox(
+            user=api_user(),
+            tab=tab,
+            process_key=request.args.get("process") or None,
+            overdue_only=query_bool("overdue"),
+            cursor=request.args.get("cursor") or None,
+        )
+    except BadCursor:
+        raise ApiError(400, _("Penanda halaman tidak valid; mulai lagi dari halaman pertama.")) from None
     return {
         "items": api_views.task_items(page.entries, viewer=api_user()),
-        "page": page.page,
-        "pages": page.pages,
-        "total": page.total,
+        "next_cursor": page.next_cursor,
+        "total": min(page.total, COUNT_CAP),
+        "total_capped": page.capped,
         "per_page": PER_PAGE,
     }
 

@@ -12,7 +12,7 @@ from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
 from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError, default_values, reference_types
-from app.services.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, inbox, tab_counts
+from app.services.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, BadCursor, inbox, tab_counts
 from app.services.processes import deployed_processes, version_forms
 from app.services.references import reference_choices
 from app.services.saved_filters import visible_filters
@@ -23,14 +23,12 @@ from app.services.supervision import colleagues, is_head
 @login_required
 def index():
     tab = request.args.get("tab") or TAB_ALL
-    page = inbox(
-        user=current_user,
-        tab=tab,
-        process_key=request.args.get("proses") or None,
-        lane=request.args.get("lajur") or None,
-        overdue_only=request.args.get("terlambat") == "1",
-        page=request.args.get("halaman", 1, type=int),
-    )
+    filters = dict(user=current_user, tab=tab, process_key=request.args.get("proses") or None,
+                   lane=request.args.get("lajur") or None, overdue_only=request.args.get("terlambat") == "1")
+    try:
+        page = inbox(**filters, cursor=request.args.get("setelah") or None)
+    except BadCursor:  # a stale or mangled link: start the tab again
+        page = inbox(**filters)
     counts = tab_counts(user=current_user)
     return render_template(
         "inbox/index.html", page=page, processes=deployed_processes(), startable=startable_processes(current_user),

@@ -13,8 +13,10 @@ from app.models.types import UTCDateTime, utcnow
 
 class Case(db.Model):
     __tablename__ = "cases"
-    # The register's first page, newest first, read straight off this index (keyset paging).
-    __table_args__ = (Index("ix_cases_created_at_id", "created_at", "id"),)
+    # The register's first page, newest first, and its sort by deadline, each read
+    # straight off an index (keyset paging).
+    __table_args__ = (Index("ix_cases_created_at_id", "created_at", "id"),
+                      Index("ix_cases_next_due_at_id", "next_due_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # DUMAS-<year>-<6 digits>; set right after the row has its id.
@@ -35,6 +37,9 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The soonest deadline of the case's ready tasks (None: none has one), written with the
+    # task index (app/services/workflow_state.py) so the register sorts by it off an index.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic lock: every UPDATE checks and bumps it, so of two writers who loaded
     # the same state only the first wins.
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -49,13 +54,32 @@ class Case(db.Model):
 
 
 class TaskIndexEntry(db.Model):
-    """One row per ready user task: what the inbox lists."""
+    """One row per ready user task: what the inbox lists.
+
+    It carries copies of what the inbox filters on from the case (organisation, process
+    key), so the inbox never joins `cases` to filter. Each index below serves one kind of
+    inbox page in its order (due first, tasks without a deadline last, then oldest): read
+    as `ORDER BY due_at NULLS LAST, created_at, id`, which PostgreSQL's ascending b-tree
+    order already is and SQLite walks off the same index, so the first page reads about
+    one page of index entries whatever the number of waiting tasks."""
 
     __tablename__ = "task_index"
-    __table_args__ = (Index("ix_task_index_role_unit_due", "role", "org_unit", "due_at"),)
+    __table_args__ = (
+        # "Semua" and "Lajur saya" of an organisation's staff: their lane (role), in order.
+        Index("ix_task_index_inbox", "organisation_code", "role", "due_at", "created_at", "id"),
+        # "Tim": everything of the organisations a head heads.
+        Index("ix_task_index_team", "organisation_code", "due_at", "created_at", "id"),
+        # "Untuk saya": what a user holds.
+        Index("ix_task_index_claimant", "claimed_by", "due_at", "created_at", "id"),
+        # National accounts (no organisation): their lanes across every organisation.
+        Index("ix_task_index_role_due", "role", "due_at", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Copies of the case's organisation and process key, written with the row.
+    organisation_code: Mapped[str | None] = mapped_column(String(50))
+    process_key: Mapped[str | None] = mapped_column(String(100))
     # The engine's task id (a UUID); unique across all cases.
     engine_task_id: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(100))
@@ -72,7 +96,7 @@ class TaskIndexEntry(db.Model):
     deadline_element: Mapped[str | None] = mapped_column(String(100))
     extend_role: Mapped[str | None] = mapped_column(String(100))
     # Who holds it: claimed it themselves or was assigned it by a head ("Untuk saya").
-    claimed_by: Mapped[str | None] = mapped_column(String(100), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The deadline policy (app/services/deadline_policy.py): when the task's lane is
     # reminded of its deadline, and when that reminder went out (or was dropped).
@@ -86,7 +110,7 @@ class TaskIndexEntry(db.Model):
     # The unit routed to, for its name (staff read names, not codes). org_unit has no
     # foreign key: it is whatever the workflow holds, so a unit unknown here reads None.
     unit: Mapped[OrgUnit | None] = relationship(
-        primaryjoin="foreign(TaskIndexEntry.org_unit) == OrgUnit.code", viewonly=True, lazy="selectin"
+        primaryjoin="foreign(TaskIndexEntry.org_unit) == OrgUnit.code", viewonly=True, lazy="joined"
     )
 
     @property

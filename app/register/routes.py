@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.downloads import content_disposition
 from app.i18n import current_language
 from app.register import bp
-from app.services.register import COUNT_CAP, RegisterInputError, parse_query, register_page
+from app.services.register import RegisterInputError, parse_query, register_page
 from app.services.register_export import FORMATS, export_file
 from app.services.register_rows import filter_choices, register_rows
 
@@ -28,13 +28,13 @@ def index():
         query = parse_query(request.args)
     except RegisterInputError as exc:
         return render_template("register/index.html", rows=[], page=None, error=exc.message, field=exc.field,
-                               choices=choices, count_cap=COUNT_CAP, args=request.args), 400
+                               choices=choices, args=request.args), 400
     page = register_page(query, user=current_user)
     rows = register_rows(page.case_ids, viewer=current_user, lang=lang)
     next_url = (url_for("register.index", **_filters_without("cursor"), cursor=page.next_cursor)
                 if page.next_cursor else None)
     return render_template("register/index.html", rows=rows, page=page, error=None, field=None, choices=choices,
-                           count_cap=COUNT_CAP, args=request.args, next_url=next_url,
+                           args=request.args, next_url=next_url,
                            first_url=url_for("register.index", **_filters_without("cursor")) if query.cursor else None,
                            export_args=_filters_without("cursor", "limit"))
 

@@ -27,6 +27,7 @@ from app.services.accounts import (
     AccountError,
 )
 from app.services.audit import record_event
+from app.services.delegations import end_delegations_of
 
 PAGE_SIZE = 50
 
@@ -227,9 +228,9 @@ def update_account(*, scope: AdminScope, user_id: int, fields: AccountFields) ->
 
 
 def deactivate_account(*, scope: AdminScope, user_id: int, reason: str) -> list[TaskIndexEntry]:
-    """The user can no longer sign in; their sessions and API tokens end; the tasks they
-    had claimed go back to their lane, each released in its case's trail. Returns the
-    released tasks. Commits."""
+    """The user can no longer sign in; their sessions and API tokens end; every Plt.
+    delegation they are part of (either side) ends; the tasks they had claimed go back to
+    their lane, each released in its case's trail. Returns the released tasks. Commits."""
     user = get_user(scope=scope, user_id=user_id)
     _guard_system_account(scope, user)
     if user.username == scope.actor:
@@ -241,6 +242,9 @@ def deactivate_account(*, scope: AdminScope, user_id: int, reason: str) -> list[
         return []
     user.active = False
     user.session_generation += 1
+    # Before the claims are released: ending a delegation hands the tasks it moved back
+    # (to the absent user, or to the lane when that user is the one leaving).
+    ended = end_delegations_of(user, actor=scope.actor)
     released = list(db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.claimed_by == user.username)))
     for entry in released:
         entry.claimed_by, entry.claimed_at = None, None
@@ -248,7 +252,7 @@ def deactivate_account(*, scope: AdminScope, user_id: int, reason: str) -> list[
                      element_id=entry.element_id, lane=entry.lane,
                      detail=f"{entry.title}: akun {user.username} dinonaktifkan")
     record_event(case=None, action="account.deactivated", actor=scope.actor, detail=f"{user.username}: {reason}",
-                 data_after={"tugas_dilepas": len(released)})
+                 data_after={"tugas_dilepas": len(released), "plt_diakhiri": ended})
     db.session.commit()
     return released
 

@@ -6,6 +6,9 @@ request. The language is passed in, as everywhere below the blueprints.
 """
 from datetime import datetime
 
+from sqlalchemy import inspect
+from sqlalchemy.orm import defer
+
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, TaskIndexEntry, User
 from app.services.case_files import complaint_for_case, complaints_by_case, documents_for_case
@@ -36,17 +39,22 @@ def _text(value, lang: str) -> str:
 # --- tasks -------------------------------------------------------------------------
 
 
-def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: Complaint | None = None) -> dict:
+_UNREAD = object()
+
+
+def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: "Complaint | None | object" = _UNREAD) -> dict:
     """The task as `viewer` may see it: a complainant's identity typed into the case title
-    is blanked where the viewer may not see who filed it."""
+    is blanked where the viewer may not see who filed it. `complaint`: the case's, already
+    read (None: a case started by staff, which has none); else it is read here."""
     case = entry.case
-    complaint = complaint or complaint_for_case(case_id=case.id)
+    if complaint is _UNREAD:
+        complaint = complaint_for_case(case_id=case.id)
     return {
         "id": entry.engine_task_id,
         "case_id": entry.case_id,
         "tracking_number": case.tracking_number,
         "case_title": redact_identity(case.title, complaint=complaint, viewer=viewer),
-        "process_key": case.process_version.definition.key,
+        "process_key": entry.process_key or case.process_version.definition.key,
         "title": entry.title,
         "element_id": entry.element_id,
         "lane": entry.lane,
@@ -60,10 +68,12 @@ def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: Complain
 
 
 def task_items(entries: list[TaskIndexEntry], *, viewer: User | None) -> list[dict]:
-    """Serialise a page of tasks, loading their cases and complaints in one query each."""
+    """Serialise a page of tasks, loading their cases (where the page has not already)
+    and complaints in one query each."""
     case_ids = {entry.case_id for entry in entries}
-    if case_ids:
-        db.session.scalars(db.select(Case).where(Case.id.in_(case_ids))).all()
+    missing = {entry.case_id for entry in entries if "case" in inspect(entry).unloaded}
+    if missing:
+        db.session.scalars(db.select(Case).where(Case.id.in_(missing)).options(defer(Case.workflow_state))).all()
     complaints = complaints_by_case(case_ids)
     return [task_item(entry, viewer=viewer, complaint=complaints.get(entry.case_id)) for entry in entries]
 

@@ -140,6 +140,7 @@ def apply_escalations(case: Case, steps: list[Step], *, now: datetime) -> None:
             engine_task_id=str(uuid4()), element_id=f"eskalasi_{late.element_id}",
             title=f"Eskalasi: {late.title} lewat batas waktu", lane=lane, role=lane, org_unit=None,
             form_key=ESCALATION_FORM, created_at=now, escalation_of=step.element_id,
+            organisation_code=case.organisation_code, process_key=late.process_key,
         )
         case.tasks.append(item)
         data = {"task": late.element_id, "task_title": late.title, "task_lane": late.lane, "org_unit": late.org_unit,

@@ -134,6 +134,22 @@ def end_delegation(*, delegation_id: int, actor: User | None) -> Delegation:
     return delegation
 
 
+def end_delegations_of(user: User, *, actor: str) -> int:
+    """End now every delegation not yet ended in which `user` is either side (their
+    account is being deactivated): as Plt. they stop acting for anyone, and nobody acts
+    for them any more. Each gets its `delegation.ended`, its tasks handed back as at any
+    end. Does not commit (the deactivation does); returns how many ended."""
+    now = now_utc()
+    ended = 0
+    for delegation in db.session.scalars(db.select(Delegation).where(
+            Delegation.ended_at.is_(None),
+            or_(Delegation.from_user_id == user.id, Delegation.to_user_id == user.id)).order_by(Delegation.id)).unique():
+        if _take(delegation, "ended_at", now):
+            _end(delegation, now, actor=actor, why="account_deactivated")
+            ended += 1
+    return ended
+
+
 def _name(actor: User | None) -> str:
     return actor.username if actor is not None else COMMAND_LINE_ACTOR
 
@@ -193,7 +209,7 @@ def _start(delegation: Delegation, now: datetime) -> None:
                  detail=f"{acting.username} a.n. {absent.username}")
 
 
-def _end(delegation: Delegation, now: datetime, *, actor: str) -> None:
+def _end(delegation: Delegation, now: datetime, *, actor: str, why: str | None = None) -> None:
     from app.services.access import holds_task  # access asks this module who acts for whom
 
     absent, acting = delegation.from_user, delegation.to_user
@@ -213,7 +229,8 @@ def _end(delegation: Delegation, now: datetime, *, actor: str) -> None:
         record_event(case=entry.case, action=RETURNED, actor=SYSTEM_ACTOR, engine_task_id=entry.engine_task_id,
                      element_id=entry.element_id, lane=entry.lane, detail=entry.title,
                      data_after={"from": acting.username, "to": absent.username if back else None})
-    record_event(case=None, action=ENDED, actor=actor, data_after=_summary(delegation) | {"returned": returned},
+    record_event(case=None, action=ENDED, actor=actor,
+                 data_after=_summary(delegation) | {"returned": returned} | ({"why": why} if why else {}),
                  detail=f"{acting.username} a.n. {absent.username}")
 
 

@@ -3,18 +3,27 @@
 Tabs: "semua" every task of the user's lanes (and unit), claimed or not; "saya" the tasks
 the user holds (claimed, or assigned by a head); "lajur" the unclaimed tasks of the
 user's lanes; "tim" (heads only, app/services/supervision.py) every task of the
-organisations they head, with who holds it. Counts stop at COUNT_CAP: a count never
-reads more than COUNT_CAP + 1 index rows, however many tasks wait.
+organisations they head, with who holds it.
+
+What the tabs filter on (organisation, process key, lane, unit, holder, deadline) is on
+the index row itself, so no page joins `cases` to filter, and each tab's order (soonest
+due, no deadline last, then oldest) is an index of the table (app/models/case.py): the
+first page reads about a page of index entries however many tasks wait. Later pages are
+keyset (app/services/keyset.py), never an OFFSET. Counts stop at COUNT_CAP: a count never
+reads more than COUNT_CAP + 1 index rows. A page is one query for its rows (with their
+case and unit) and one for their complaints, whatever its length.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import Select, false
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Case, Complaint, Organisation, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
+from app.models import Case, Complaint, Organisation, TaskIndexEntry, User
 from app.services.access import workable_clause
 from app.services.case_files import complaints_by_case
+from app.services.keyset import decode_cursor, encode_cursor, rows_after
 from app.services.processes import deployed_processes
 from app.services.supervision import headed_organisations
 
@@ -22,6 +31,9 @@ PER_PAGE = 20
 COUNT_CAP = 1000
 TAB_ALL, TAB_MINE, TAB_LANES, TAB_TEAM = "semua", "saya", "lajur", "tim"
 TABS = (TAB_MINE, TAB_LANES, TAB_ALL, TAB_TEAM)
+# The inbox's order: the deadline (none last), then the oldest, then the row.
+_FIRST, _REST = TaskIndexEntry.due_at, (TaskIndexEntry.created_at, TaskIndexEntry.id)
+_CURSOR_KINDS = ("time?", "time", "int")
 
 
 @dataclass(frozen=True)
@@ -29,30 +41,33 @@ class InboxPage:
     entries: list[TaskIndexEntry]
     # The complaint behind each case on the page, so the page can mask a hidden identity.
     complaints: dict[int, Complaint]
-    page: int
-    pages: int
     # Counted up to COUNT_CAP + 1: `capped` says there are more than COUNT_CAP.
     total: int
     capped: bool = False
-    has_next: bool = False
+    # The cursor of the page after this one (None: this is the last); `first`: no cursor
+    # was given, this page starts the tab.
+    next_cursor: str | None = None
+    first: bool = True
     tab: str = TAB_ALL
     # The lanes the tab's tasks stand in, for the lane filter.
     lanes: list[str] = field(default_factory=list)
 
 
+class BadCursor(ValueError):
+    """A page cursor that is not one this inbox made."""
+
+
 def _tab_query(user: User, tab: str) -> Select:
-    query = db.select(TaskIndexEntry).join(Case, TaskIndexEntry.case_id == Case.id)
+    query = db.select(TaskIndexEntry)
     if tab == TAB_MINE:
         return query.where(TaskIndexEntry.claimed_by == user.username)
     if tab == TAB_TEAM:
         # The organisation boundary is part of the query: a head sees nothing outside it.
         organisations = headed_organisations(user)
-        return query.where(Case.organisation_code.in_(organisations) if organisations else false())
-    query = (
-        query.where(workable_clause(user))  # own lanes, and those of whom the user is Plt. for
-    )
+        return query.where(TaskIndexEntry.organisation_code.in_(organisations) if organisations else false())
+    query = query.where(workable_clause(user))  # own lanes, and those of whom the user is Plt. for
     if user.organisation_code is not None:
-        query = query.where(Case.organisation_code == user.organisation_code)
+        query = query.where(TaskIndexEntry.organisation_code == user.organisation_code)
     if tab == TAB_LANES:
         query = query.where(TaskIndexEntry.claimed_by.is_(None))
     return query
@@ -60,11 +75,7 @@ def _tab_query(user: User, tab: str) -> Select:
 
 def _filtered(query: Select, *, process_key: str | None, lane: str | None, overdue_only: bool) -> Select:
     if process_key:
-        query = (
-            query.join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
-            .join(ProcessDefinition, ProcessVersion.definition_id == ProcessDefinition.id)
-            .where(ProcessDefinition.key == process_key)
-        )
+        query = query.where(TaskIndexEntry.process_key == process_key)
     if lane:
         query = query.where(TaskIndexEntry.lane == lane)
     if overdue_only:
@@ -85,29 +96,39 @@ def tab_counts(*, user: User) -> dict[str, int]:
     return {tab: capped_count(_tab_query(user, tab)) for tab in tabs}
 
 
+def read_cursor(text: str | None) -> tuple | None:
+    """The position a page cursor names; BadCursor if it is not one."""
+    if not text:
+        return None
+    try:
+        return decode_cursor(text, _CURSOR_KINDS)
+    except ValueError:
+        raise BadCursor(text) from None
+
+
 def inbox(
     *, user: User, tab: str = TAB_ALL, process_key: str | None = None, lane: str | None = None,
-    overdue_only: bool = False, page: int = 1, per_page: int = PER_PAGE,
+    overdue_only: bool = False, cursor: str | None = None, per_page: int = PER_PAGE,
 ) -> InboxPage:
-    """One page of a tab, soonest due first, then oldest."""
+    """One page of a tab, soonest due first (no deadline last), then oldest; after
+    `cursor` (a page's `next_cursor`) or from the start. BadCursor for a cursor this
+    inbox did not make."""
     if tab not in TABS:
         tab = TAB_ALL
-    base = _tab_query(user, tab)
-    query = _filtered(base, process_key=process_key, lane=lane, overdue_only=overdue_only)
+    position = read_cursor(cursor)
+    query = _filtered(_tab_query(user, tab), process_key=process_key, lane=lane, overdue_only=overdue_only)
     total = capped_count(query)
-    capped = total > COUNT_CAP
-    pages = max(1, -(-min(total, COUNT_CAP) // per_page))
-    page = max(1, page) if capped else min(max(1, page), pages)
-    rows = db.session.scalars(
-        query.order_by(TaskIndexEntry.due_at.is_(None), TaskIndexEntry.due_at, TaskIndexEntry.created_at, TaskIndexEntry.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-    ).all()
-    entries = list(rows[:per_page])
-    lanes = _lanes_of_tab(user, tab)
+    # The case's columns for the row (not its serialised workflow) and the unit's name,
+    # in the same query.
+    rows = rows_after(query.options(joinedload(TaskIndexEntry.case).defer(Case.workflow_state)),
+                      first=_FIRST, rest=_REST, cursor=position, limit=per_page + 1)
+    entries = [row[0] for row in rows[:per_page]]
+    last = entries[-1] if entries else None
+    next_cursor = (encode_cursor((last.due_at, last.created_at, last.id))
+                   if len(rows) > per_page and last is not None else None)
     complaints = complaints_by_case({entry.case_id for entry in entries})
-    return InboxPage(entries=entries, complaints=complaints, page=page, pages=pages, total=total, capped=capped,
-                     has_next=len(rows) > per_page, tab=tab, lanes=lanes)
+    return InboxPage(entries=entries, complaints=complaints, total=total, capped=total > COUNT_CAP,
+                     next_cursor=next_cursor, first=position is None, tab=tab, lanes=_lanes_of_tab(user, tab))
 
 
 def _lanes_of_tab(user: User, tab: str) -> list[str]:

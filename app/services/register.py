@@ -3,22 +3,24 @@
 Who sees what is app/services/access.py's `can_view_case`, written here as SQL so the
 database applies it: the user's organisation (none: a national role, every one), and a
 process version of which the user holds a lane that is not unit-scoped, or a unit-scoped
-lane and the case has been routed to the user's unit. Nothing is filtered after the query,
-so counts and pages never include a case the user may not open.
+lane and the case has been routed to the user's unit; and, while a Plt. delegation is in
+force, whatever the absent colleague could see. Nothing is filtered after the query, so
+counts and pages never include a case the user may not open.
 
-Search: a tracking number (with or without "DUMAS-") matches exactly; anything else is
-full text over the case's searchable text (app/services/search_index.py) and, only where
-the viewer may see the complainant's identity (app/services/identity.py: "biasa", or
-"rahasia" for the process's admin lanes), over that identity. A NIK typed by someone who
-may not see it therefore meets the same empty result as any random number.
+Search (app/services/register_search.py): a tracking number (with or without "DUMAS-")
+matches exactly; anything else is full text over the case's searchable text
+(app/services/search_index.py) and, only where the viewer may see the complainant's
+identity (app/services/identity.py: "biasa", or "rahasia" for the process's admin
+lanes), over that identity. A NIK typed by someone who may not see it therefore meets
+the same empty result as any random number.
 
-Pages are keyset (a cursor holding the last row's sort value and id), with a count capped
-at COUNT_CAP so a million-row register never counts a million rows.
+Pages are keyset (a cursor holding the last row's sort value and id; by deadline, the
+case's stored next deadline, app/services/keyset.py), with a count capped at COUNT_CAP
+so a million-row register never counts a million rows.
 """
 import base64
 import binascii
 import json
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
@@ -32,20 +34,21 @@ from app.models import Case, CaseUnit, Complaint, Organisation, ProcessDefinitio
 from app.models.types import UTCDateTime
 from app.services.calendar import calendar_for
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES
+from app.services.delegations import active_delegations
 from app.services.identity import CONFIDENTIALITY_LEVELS
+from app.services.keyset import ordering, rows_after
+from app.services.register_search import search_condition
 from app.services.report_data import AT_RISK_DAYS
-from app.services.search_index import identity_matches, identity_matches_row, text_matches, text_matches_row
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 COUNT_CAP = 1000
+# A full-text search counts up to this (register_search.py: a common word is tested row
+# by row, and the count would test COUNT_CAP rows and more).
+SEARCH_COUNT_CAP = 200
 SORTS = ("-received", "received", "due", "-due", "status", "-status")
 DEADLINES = ("overdue", "at_risk")
-TRACKING_NUMBER = re.compile(r"^(?:DUMAS-)?(\d{4})-(\d{6})$", re.IGNORECASE)
-_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _MAX_QUERY = 200
-# Up to this many search hits are fetched as ids first (see _search).
-SEARCH_PROBE = 500
 
 
 class RegisterInputError(ValueError):
@@ -83,10 +86,11 @@ class RegisterQuery:
 @dataclass
 class RegisterPage:
     case_ids: list[int]
-    # How many match, up to COUNT_CAP; `count_capped` when there are more.
+    # How many match, up to `count_cap`; `count_capped` when there are more.
     count: int
     count_capped: bool
     next_cursor: str | None
+    count_cap: int = COUNT_CAP
     extra: dict = field(default_factory=dict)
 
 
@@ -131,8 +135,11 @@ def _cursor(args, sort: str) -> tuple | None:
         return None
     try:
         key, case_id = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-        if (not isinstance(case_id, int) or isinstance(case_id, bool) or not 0 < case_id <= MAX_DATABASE_ID
-                or not isinstance(key, str) or len(key) > 100 or not key.isprintable()):
+        if not isinstance(case_id, int) or isinstance(case_id, bool) or not 0 < case_id <= MAX_DATABASE_ID:
+            raise ValueError
+        if key is None and sort.lstrip("-") == "due":  # past the cases with a deadline
+            return None, case_id
+        if not isinstance(key, str) or len(key) > 100 or not key.isprintable():
             raise ValueError
         key.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError
         if sort.lstrip("-") in ("received", "due"):
@@ -218,28 +225,24 @@ def visible_cases(user: User, scope: _Scope | None = None):
     return condition
 
 
-def identity_visible_sql(scope: _Scope):
-    """The SQL condition on Complaint equal to `identity_visible` for a user who may see
-    the case: "biasa" always, "rahasia" for the process's admin lanes, "anonim" never."""
-    level = func.coalesce(Complaint.confidentiality, "biasa")
-    conditions = [level == "biasa"]
-    if scope.identity_admin:
-        conditions.append(and_(level == "rahasia", Case.process_version_id.in_(scope.identity_admin)))
-    return and_(Complaint.id.is_not(None), or_(*conditions))
-
-
-def _due():
-    return (select(func.min(TaskIndexEntry.due_at)).where(TaskIndexEntry.case_id == Case.id)
-            .correlate(Case).scalar_subquery())
-
-
 def sort_key(sort: str):
+    """The column a sort orders by: by due, the case's stored next deadline (written with
+    the task index), whose index serves both directions."""
     name = sort.lstrip("-")
     if name == "received":
         return Case.created_at
     if name == "due":
-        return func.coalesce(_due(), type_coerce(literal(_FAR_FUTURE, UTCDateTime()), UTCDateTime()))
+        return Case.next_due_at
     return Case.status
+
+
+def register_order(sort: str) -> tuple:
+    """ORDER BY of a sort, the case id breaking ties; by due, cases without a deadline
+    come last (first when descending)."""
+    key, descending = sort_key(sort), sort.startswith("-")
+    if sort.lstrip("-") == "due":
+        return ordering(key, (Case.id,), descending=descending)
+    return (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -250,7 +253,10 @@ def _task_exists(*conditions):
     return exists().where(TaskIndexEntry.case_id == Case.id, *conditions)
 
 
-def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) -> list:
+def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) -> tuple[list, int]:
+    """The conditions of the filters and search, and how far the count goes (lower for a
+    full-text search, whose common words are tested row by row: each counted row is one
+    such test)."""
     zone = ZoneInfo(_zone_name(user))
     where = []
     if query.organisation:
@@ -277,7 +283,8 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
     if query.claimed_by:
         where.append(_task_exists(TaskIndexEntry.claimed_by == query.claimed_by))
     if query.deadline == "overdue":
-        where.append(_task_exists(TaskIndexEntry.due_at < now))
+        # A task is past its deadline exactly when the soonest one is.
+        where.append(Case.next_due_at < now)
     elif query.deadline == "at_risk":
         # Due within AT_RISK_DAYS working days of each organisation's own calendar, as the
         # SLA dashboard counts it.
@@ -285,49 +292,12 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
         where.append(or_(false(), *[and_(Case.organisation_code == code, _task_exists(
             TaskIndexEntry.due_at >= now,
             TaskIndexEntry.due_at <= calendar_for(code).add_working_days(now, AT_RISK_DAYS))) for code in codes]))
+    count_cap = COUNT_CAP
     if query.q:
-        where.append(_search(query.q, scope=scope))
-    return where
-
-
-def _probe(select_ids) -> list[int] | None:
-    """The ids `select_ids` finds if there are at most SEARCH_PROBE of them, else None."""
-    if db.engine.dialect.name == "postgresql":
-        # Planned as a whole (the GIN index), read only as far as the limit: planned with
-        # the LIMIT, PostgreSQL may scan the whole table hoping for early hits.
-        hits = select_ids.cte("hits").prefix_with("MATERIALIZED")
-        select_ids = select(hits.c[0])
-    ids = list(db.session.scalars(select_ids.limit(SEARCH_PROBE + 1)))
-    return ids if len(ids) <= SEARCH_PROBE else None
-
-
-def _search(q: str, *, scope: _Scope):
-    """Few matches (the usual search): their ids, so the database sorts only those. Many
-    (a common word): a test per row, so the walk in the register's order stops after a
-    page instead of first gathering every match."""
-    number = TRACKING_NUMBER.fullmatch(q.strip())
-    if number:
-        return Case.tracking_number == f"DUMAS-{number.group(1)}-{number.group(2)}"
-    in_text, in_identity = text_matches(q), identity_matches(q)
-    if in_text is None and in_identity is None:
-        return false()
-    conditions = []
-    text_ids = _probe(in_text) if in_text is not None else []
-    if text_ids is None:
-        row_test = text_matches_row(q, Case.id)
-        conditions.append(Case.id.in_(in_text) if row_test is None else row_test)
-    elif text_ids:
-        conditions.append(Case.id.in_(text_ids))
-    # The identity index answers for every complainant; whose identity this viewer may
-    # see is decided here, in the same query as the cases they may see.
-    identity_ids = _probe(in_identity) if in_identity is not None else []
-    if identity_ids is None:
-        row_test = identity_matches_row(q, Case.id)
-        conditions.append(and_(Case.id.in_(in_identity) if row_test is None else row_test,
-                               identity_visible_sql(scope)))
-    elif identity_ids:
-        conditions.append(and_(Case.id.in_(identity_ids), identity_visible_sql(scope)))
-    return or_(false(), *conditions)
+        search = search_condition(query.q, identity_admin=scope.identity_admin)
+        where.append(search.condition)
+        count_cap = SEARCH_COUNT_CAP if search.full_text else COUNT_CAP
+    return where, count_cap
 
 
 def _zone_name(user: User) -> str:
@@ -338,32 +308,56 @@ def _zone_name(user: User) -> str:
     return "Asia/Jakarta"
 
 
+def _visibility(user: User):
+    """What the user may see, as (SQL condition on Case, scope for identities): their own
+    and, while a Plt. delegation is in force (app/services/delegations.py), what each
+    absent colleague could, as `can_view_case` allows."""
+    scope = _scope(user)
+    conditions, identity_admin = [visible_cases(user, scope)], list(scope.identity_admin)
+    for delegation in active_delegations(user):
+        absent = delegation.from_user
+        absent_scope = _scope(absent)
+        conditions.append(visible_cases(absent, absent_scope))
+        identity_admin += absent_scope.identity_admin
+    return or_(*conditions), _Scope(full=scope.full, unit=scope.unit, identity_admin=sorted(set(identity_admin)))
+
+
+def _matching(query: RegisterQuery, *, user: User, now: datetime | None):
+    now = now or datetime.now(timezone.utc)
+    visible, scope = _visibility(user)
+    where, count_cap = _filters(query, user=user, scope=scope, now=now)
+    return (select(Case.id).select_from(Case).outerjoin(Complaint, Complaint.case_id == Case.id)
+            .where(visible, *where)), count_cap
+
+
 def base_query(query: RegisterQuery, *, user: User, now: datetime | None = None):
     """SELECT Case.id of the matching cases, unordered and unpaged (for exports and
     counts as well as pages)."""
-    now = now or datetime.now(timezone.utc)
-    scope = _scope(user)
-    return (select(Case.id).select_from(Case).outerjoin(Complaint, Complaint.case_id == Case.id)
-            .where(visible_cases(user, scope), *_filters(query, user=user, scope=scope, now=now)))
+    return _matching(query, user=user, now=now)[0]
 
 
 def register_page(query: RegisterQuery, *, user: User, now: datetime | None = None) -> RegisterPage:
     """One page of the register in the chosen order, and the capped count."""
-    base = base_query(query, user=user, now=now)
+    base, count_cap = _matching(query, user=user, now=now)
     key = sort_key(query.sort)
     descending = query.sort.startswith("-")
     ordered = base.add_columns(key.label("sort_key"))
-    if query.cursor is not None:
-        value, last_id = query.cursor
-        if isinstance(value, datetime):
-            value = type_coerce(literal(value, UTCDateTime()), UTCDateTime())
-        after = tuple_(key, Case.id) < tuple_(value, last_id) if descending else tuple_(key, Case.id) > tuple_(value, last_id)
-        ordered = ordered.where(after)
-    order = (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
-    rows = db.session.execute(ordered.order_by(*order).limit(query.limit + 1)).all()
+    if query.sort.lstrip("-") == "due":
+        # A deadline may be empty: keyset over two index ranges (app/services/keyset.py).
+        rows = rows_after(ordered, first=key, rest=(Case.id,), cursor=query.cursor, limit=query.limit + 1,
+                          descending=descending)
+    else:
+        if query.cursor is not None:
+            value, last_id = query.cursor
+            if isinstance(value, datetime):
+                value = type_coerce(literal(value, UTCDateTime()), UTCDateTime())
+            after = (tuple_(key, Case.id) < tuple_(value, last_id) if descending
+                     else tuple_(key, Case.id) > tuple_(value, last_id))
+            ordered = ordered.where(after)
+        rows = db.session.execute(ordered.order_by(*register_order(query.sort)).limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     next_cursor = encode_cursor(rows[-1].sort_key, rows[-1].id) if more and rows else None
-    counted = db.session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
-    return RegisterPage(case_ids=[r.id for r in rows], count=min(counted, COUNT_CAP),
-                        count_capped=counted > COUNT_CAP, next_cursor=next_cursor)
+    counted = db.session.scalar(select(func.count()).select_from(base.limit(count_cap + 1).subquery()))
+    return RegisterPage(case_ids=[r.id for r in rows], count=min(counted, count_cap),
+                        count_capped=counted > count_cap, next_cursor=next_cursor, count_cap=count_cap)

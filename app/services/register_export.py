@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from app.extensions import db
-from app.models import Case, User
-from app.services.register import RegisterQuery, base_query, sort_key
+from app.models import User
+from app.services.register import RegisterQuery, base_query, register_order
 from app.services.register_rows import RegisterRow, register_rows
 
 EXPORT_LIMIT = 20000
@@ -51,10 +51,8 @@ def _identity_columns() -> list[tuple[str, object]]:
 def export_rows(query: RegisterQuery, *, user: User, lang: str) -> list[RegisterRow]:
     """Every matching row in the register's order, up to EXPORT_LIMIT."""
     now = datetime.now(timezone.utc)
-    key = sort_key(query.sort)
-    order = (key.desc(), Case.id.desc()) if query.sort.startswith("-") else (key.asc(), Case.id.asc())
     ids = list(db.session.scalars(base_query(query.without_cursor(), user=user, now=now)
-                                  .order_by(*order).limit(EXPORT_LIMIT)))
+                                  .order_by(*register_order(query.sort)).limit(EXPORT_LIMIT)))
     rows: list[RegisterRow] = []
     for start in range(0, len(ids), _CHUNK):
         rows += register_rows(ids[start:start + _CHUNK], viewer=user, lang=lang, now=now)

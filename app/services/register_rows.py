@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import Case, Complaint, Organisation, OrgUnit, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
@@ -65,7 +66,9 @@ def register_rows(case_ids: list[int], *, viewer: User, lang: str, now: datetime
     if not case_ids:
         return []
     now = now or datetime.now(timezone.utc)
-    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    # Not the serialised workflows: a page of them is megabytes no row shows.
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(case_ids))
+                                                  .options(defer(Case.workflow_state)))}
     complaints = {c.case_id: c for c in db.session.scalars(select(Complaint).where(Complaint.case_id.in_(case_ids)))}
     tasks: dict[int, list[TaskIndexEntry]] = {}
     for task in db.session.scalars(select(TaskIndexEntry).where(TaskIndexEntry.case_id.in_(case_ids))

@@ -77,8 +77,12 @@ def _record_steps(case: Case, steps: list[Step]) -> None:
 
 
 def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -> None:
+    """The index rows of the ready tasks, with the copies of the case's organisation and
+    process key the inbox filters on, and the case's next deadline (the register's sort)."""
     ready = {task.id: task for task in instance.ready_tasks()}
     indexed = {entry.engine_task_id: entry for entry in case.tasks}
+    process_key = case.process_version.definition.key
+    case.next_due_at = min((task.due_at for task in ready.values() if task.due_at is not None), default=None)
     for task_id, entry in indexed.items():
         if task_id not in ready and not entry.escalation_of:  # escalation items are not engine tasks
             case.tasks.remove(entry)
@@ -91,6 +95,8 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
                 schedule_reminder(case, entry, task)
             continue
         entry = TaskIndexEntry(
+            organisation_code=case.organisation_code,
+            process_key=process_key,
             engine_task_id=task_id,
             element_id=task.element_id,
             title=task.title,

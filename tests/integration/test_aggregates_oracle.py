@@ -52,7 +52,9 @@ def _vary(now: datetime) -> None:
         for k in range(9):
             element, title, lane, unit = STEPS[(n + k) % len(STEPS)]
             due = None if k == 8 else now + timedelta(hours=-30 + 17 * k + 5 * n)
-            db.session.add(TaskIndexEntry(case_id=case.id, engine_task_id=str(uuid.uuid4()), element_id=element,
+            db.session.add(TaskIndexEntry(case_id=case.id, organisation_code=case.organisation_code,
+                                          process_key=case.process_version.definition.key,
+                                          engine_task_id=str(uuid.uuid4()), element_id=element,
                                           title=title, lane=lane, role=lane, org_unit=unit, due_at=due))
     db.session.commit()
 

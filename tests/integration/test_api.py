@@ -202,7 +202,7 @@ def test_inbox_filters_by_process_and_overdue_and_refuses_bad_parameters(client,
     admin = bearer(client, "admin")
     page = client.get(f"{API}/tasks", headers=admin).json
     assert {item["case_id"] for item in page["items"]} == {first.id, second.id}
-    assert (page["page"], page["pages"], page["total"], page["per_page"]) == (1, 1, 2, 20)
+    assert (page["next_cursor"], page["total"], page["total_capped"], page["per_page"]) == (None, 2, False, 20)
     assert client.get(f"{API}/tasks?process=sop_000", headers=admin).json["total"] == 2
     assert client.get(f"{API}/tasks?process=sop_999", headers=admin).json["items"] == []
 
@@ -214,10 +214,10 @@ def test_inbox_filters_by_process_and_overdue_and_refuses_bad_parameters(client,
     assert [item["case_id"] for item in overdue["items"]] == [second.id]
     assert overdue["items"][0]["due_at"] is not None
 
-    for query in ("page=0", "page=dua", "overdue=mungkin"):
+    for query, message in (("cursor=dua", "Penanda halaman"), ("overdue=mungkin", "Parameter '")):
         response = client.get(f"{API}/tasks?{query}", headers=admin)
         assert response.status_code == 400, query
-        assert response.json["message"].startswith("Parameter '")
+        assert response.json["message"].startswith(message)
 
 
 def test_a_task_comes_with_its_form_as_json_schema(client, staff):

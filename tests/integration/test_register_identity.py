@@ -32,7 +32,7 @@ def _search(client, username: str, q: str):
 def test_a_hidden_identity_searched_for_answers_as_a_value_nobody_has(client, auth, scenario, value):
     # The confidential complainant: Kepala Inspektorat sees the case, not who filed it.
     assert _search(client, "kepala", value) == _search(client, "kepala", NOBODY_NIK) == {
-        "items": [], "count": 0, "count_capped": False, "next_cursor": None}
+        "items": [], "count": 0, "count_capped": False, "count_cap": 200, "next_cursor": None}
     auth.login("kepala")
     page = client.get("/kasus", query_string={"q": value}).get_data(as_text=True)
     nobody = client.get("/kasus", query_string={"q": NOBODY_NIK}).get_data(as_text=True)
@@ -100,15 +100,33 @@ def test_export_xlsx_has_the_same_table(client, auth, scenario):
     assert client.get("/kasus/ekspor.pdf").status_code == 404
 
 
-def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scenario, monkeypatch):
-    """Past SEARCH_PROBE hits the register tests each row instead of listing ids; with
-    the threshold at 0 every search takes that path and must answer the same."""
-    from app.services import register
+@pytest.mark.parametrize("threshold", ["SEARCH_PROBE", "COMMON_WORD"])
+def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scenario, monkeypatch, threshold):
+    """Past SEARCH_PROBE hits the register tests each row instead of listing ids, and a
+    single word the statistics put in more than COMMON_WORD cases is not even listed;
+    with either threshold below any count every search takes that path and must answer
+    the same."""
+    from app.services import register_search
 
-    monkeypatch.setattr(register, "SEARCH_PROBE", 0)
+    monkeypatch.setattr(register_search, threshold, -1)
     assert [i["id"] for i in _search(client, "kepala", "sertifikasi")["items"]] == [scenario.queue.id]
     assert [i["id"] for i in _search(client, "kepala", "gratifikasi")["items"]] == [scenario.routed.id]
     assert _search(client, "kepala", IDENTITY["nik"]) == _search(client, "kepala", NOBODY_NIK)
     assert _search(client, "kepala", IDENTITY["nik"])["items"] == []
     assert [i["id"] for i in _search(client, "admin", IDENTITY["nik"])["items"]] == [scenario.secret.id]
     assert {i["id"] for i in _search(client, "kepala", "Budi")["items"]} == {scenario.routed.id, scenario.queue.id}
+
+
+def test_a_full_text_search_counts_only_so_far_and_says_so(client, auth, scenario, monkeypatch):
+    """Every word search stops counting at SEARCH_COUNT_CAP (a tracking number at
+    COUNT_CAP), whoever searches for whatever: where it stops tells nothing."""
+    from app.services import register
+
+    monkeypatch.setattr(register, "SEARCH_COUNT_CAP", 1)
+    found = _search(client, "nasional", "loket")  # several cases mention the counter
+    assert len(found["items"]) > 1 and (found["count"], found["count_capped"], found["count_cap"]) == (1, True, 1)
+    assert _search(client, "kepala", IDENTITY["nik"])["count_cap"] == _search(client, "admin", IDENTITY["nik"])["count_cap"]
+    number = _search(client, "nasional", scenario.queue.tracking_number)
+    assert (number["count"], number["count_cap"]) == (1, register.COUNT_CAP)
+    auth.login("nasional")
+    assert "Lebih dari 1 kasus" in client.get("/kasus", query_string={"q": "loket"}).get_data(as_text=True)
