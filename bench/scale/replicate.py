@@ -174,12 +174,13 @@ def _copy_rows() -> None:
     words = _words()
     params = {"words": _WORDS}
     _step("cases", """INSERT INTO cases (id, tracking_number, process_version_id, status, organisation_code, title,
-            workflow_state, completed, last_error, last_error_at, created_at, updated_at, closed_at, lock_version)
+            workflow_state, completed, last_error, last_error_at, created_at, updated_at, closed_at, lock_version,
+            next_due_at)
         SELECT r.case_id, 'DUMAS-' || to_char((c.created_at + r.shift) AT TIME ZONE 'UTC', 'YYYY') || '-'
                  || lpad(CAST(r.case_id AS text), greatest(6, length(CAST(r.case_id AS text))), '0'),
                c.process_version_id, c.status, c.organisation_code, c.title, c.workflow_state, c.completed,
                c.last_error, c.last_error_at + r.shift, c.created_at + r.shift, c.updated_at + r.shift,
-               c.closed_at + r.shift, c.lock_version
+               c.closed_at + r.shift, c.lock_version, c.next_due_at + r.shift
         FROM scale_replicas r JOIN cases c ON c.id = r.seed_id ORDER BY r.case_id""")
     identity = """CASE WHEN p.confidentiality = 'anonim' THEN {anon} ELSE {named} END"""
     _step("complaints", f"""INSERT INTO complaints (case_id, jenis, judul, uraian, lokasi_kejadian, tanggal_kejadian,
@@ -207,11 +208,15 @@ def _copy_rows() -> None:
         SELECT p.case_id, CASE WHEN p.nama_lengkap = '' THEN '' ELSE p.nama_lengkap || ' ' || p.nik || ' ' || p.email
                || ' ' || p.no_hp || ' 62' || substr(p.no_hp, 2) END
         FROM complaints p JOIN scale_replicas r ON r.case_id = p.case_id""")
+    # The inbox filters on the task's own copies of its case's organisation and process key,
+    # and the deadline policy keeps each task's reminder and escalation items on its row.
     _step("task_index", f"""INSERT INTO task_index (case_id, engine_task_id, element_id, title, lane, role, org_unit,
-            form_key, created_at, due_at, claimed_by, claimed_at, deadline_element, extend_role)
+            form_key, created_at, due_at, claimed_by, claimed_at, deadline_element, extend_role,
+            organisation_code, process_key, remind_at, reminded_at, escalation_of)
         SELECT r.case_id, {_task_id('t.engine_task_id', 'r.case_id')}, t.element_id, t.title, t.lane, t.role, t.org_unit,
                t.form_key, t.created_at + r.shift, t.due_at + r.shift, t.claimed_by, t.claimed_at + r.shift,
-               t.deadline_element, t.extend_role
+               t.deadline_element, t.extend_role, t.organisation_code, t.process_key, t.remind_at + r.shift,
+               t.reminded_at + r.shift, t.escalation_of
         FROM scale_replicas r JOIN task_index t ON t.case_id = r.seed_id""")
     _step("timer_index", """INSERT INTO timer_index (case_id, due_at, element_id)
         SELECT r.case_id, t.due_at + r.shift, t.element_id FROM scale_replicas r JOIN timer_index t ON t.case_id = r.seed_id""")
