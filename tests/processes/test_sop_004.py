@@ -589,3 +589,37 @@ def test_every_step_has_one_deadline_shared_by_its_tasks():
     scripts = {s.get("id"): s.findtext("bpmn:script", namespaces=NS) for s in model.iterfind(".//bpmn:scriptTask", NS)}
     assert sorted(scripts) == ["tugas_mulai_batas_pembahasan", "tugas_mulai_batas_persiapan"]
     assert {script.split(" = ")[0] for script in scripts.values()} == {"batas_pembahasan", "batas_persiapan"}
+
+
+def test_the_kabid_s_proposal_is_due_when_the_kasubbid_s_discussion_was(sop_models):
+    """Step 2's "1 hari" is one day for the Kasubbid and the Kabid together, not 1 + 1."""
+    case, forms = _until("tugas_pembahasan_kasubbid")
+    [discussion] = case.tasks
+    complete_task(task_id=discussion.engine_task_id, data=forms["tugas_pembahasan_kasubbid"], actor="kasubbid")
+    [proposal] = _reload(case).tasks
+    assert proposal.element_id == "tugas_usulan_tim_kabid"
+    assert proposal.due_at == discussion.due_at == calendar_for("setneg").add_working_days(discussion.created_at, 1)
+
+
+@pytest.mark.parametrize("visit,asdep_goes", [(True, False), (True, True), (False, False)],
+                         ids=["langsung", "langsung-asdep", "tidak-langsung"])
+def test_every_task_of_step_4_is_due_one_day_after_the_step_began(sop_models, visit, asdep_goes):
+    """Step 4's "1 hari" covers all of it: the team's drafts, the Deputi's receipt of the
+    memo, the signature, the PPK's funding memo and the Biro's facilities (or the files of
+    indirect monitoring), not up to four days one after the other."""
+    forms = _forms(_forwarded_case_ids(1), visit, asdep_goes)
+    case = _start()
+    while _reload(case).status != "persiapan":
+        task = _reload(case).tasks[0]
+        complete_task(task_id=task.engine_task_id, data=forms[task.element_id], actor="petugas")
+    [first] = _reload(case).tasks
+    due = calendar_for("setneg").add_working_days(first.created_at, 1)
+    seen = []
+    while _reload(case).status == "persiapan":
+        [task] = _reload(case).tasks
+        assert task.due_at == due, task.element_id
+        seen.append(task.element_id)
+        complete_task(task_id=task.engine_task_id, data=forms[task.element_id], actor="petugas")
+    signer = "tugas_tandatangan_ppk" if asdep_goes else "tugas_tandatangan_asdep"
+    assert seen == (["tugas_siapkan_memorandum", "tugas_terima_memorandum_deputi", signer, "tugas_permohonan_fasilitas",
+                     "tugas_terbitkan_fasilitas"] if visit else ["tugas_siapkan_berkas"])
