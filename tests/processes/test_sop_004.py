@@ -529,7 +529,75 @@ def _waiting(case: Case) -> list[tuple[str, str, str]]:
     return sorted((t.element_id, t.lane, t.form_key) for t in _reload(case).tasks)
 
 
-# DEADLINE-POLICY TESTS: rewritten against the deadline policy after merging h-policy.
+def _events(case: Case, action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == action).order_by(AuditEvent.id)))
+
+
+REMINDED = [task for task, (_, reminder, _, _) in DEADLINES.items() if reminder is not None]
+
+
+@pytest.mark.parametrize("element_id", REMINDED)
+def test_a_reminder_tells_the_step_s_own_lane(sop_models, element_id):
+    """The deadline policy reminds the task's lane a working day before its step's deadline
+    (at 6a: the SOP's lower bound, 3 of "3-4 hari"); the task still waits."""
+    case, forms = _until(element_id)
+    [task] = [t for t in case.tasks if t.element_id == element_id]
+    _, days, _, _ = DEADLINES[element_id]
+    assert case.timer.element_id == f"pengingat:{element_id}"
+    assert case.timer.due_at == calendar_for(case.organisation_code).working_days_before(task.due_at, days)
+    before = _waiting(case)
+    assert fire_due_timers(now=case.timer.due_at + timedelta(seconds=1)) == 1
+    case = _reload(case)
+    [reminded] = _events(case, "deadline.reminded")
+    assert (reminded.element_id, reminded.lane) == (element_id, LANES[element_id])
+    assert _waiting(case) == before
+    _finish(case, forms)
+
+
+ESCALATED_STEPS = [task for task, (_, _, supervisor, _) in DEADLINES.items() if supervisor is not None]
+
+
+@pytest.mark.parametrize("element_id", ESCALATED_STEPS)
+def test_a_missed_step_is_escalated_to_its_supervisor_and_the_monitoring_still_ends(sop_models, element_id):
+    case, forms = _until(element_id)
+    key = element_id.removeprefix("tugas_")
+    before = _waiting(case)
+    status = case.status
+    case = _fire(case, f"tenggat_{key}")
+    supervisor = DEADLINES[element_id][2]
+    assert _waiting(case) == sorted([*before, (f"eskalasi_{element_id}", supervisor, "eskalasi_tenggat")])
+    assert case.status == status
+    [escalated] = _events(case, "deadline.escalated")
+    assert (escalated.element_id, escalated.lane, escalated.data_after["task"]) == (f"tenggat_{key}", supervisor,
+                                                                                  element_id)
+    case = _finish(case, forms)
+    assert [e.element_id for e in _events(case, "deadline.missed")] == [element_id]
+
+
+@pytest.mark.parametrize("element_id", [t for t, (_, _, s, _) in DEADLINES.items() if s is None])
+def test_a_missed_step_without_a_supervisor_in_the_sop_is_recorded(sop_models, element_id):
+    """The Kepala Biro Keuangan and the Deputi have no superior in this SOP, and the Asdep's
+    20 minutes are not the Deputi's to chase: the miss is recorded, nobody is escalated to."""
+    case, forms = _until(element_id)
+    before = _waiting(case)
+    case = _fire(case, "tenggat_" + element_id.removeprefix("tugas_"))
+    assert _waiting(case) == before
+    assert not _events(case, "deadline.escalated")
+    case = _finish(case, forms)
+    assert [e.element_id for e in _events(case, "deadline.missed")] == [element_id]
+
+
+def test_a_late_approval_by_the_asdep_is_recorded_not_escalated(sop_models):
+    """Step 3's 20 minutes: no reminder before them, no Deputi task after them."""
+    case, forms = _until("tugas_persetujuan_asdep")
+    [task] = case.tasks
+    assert (case.timer.element_id, case.timer.due_at) == ("tenggat_persetujuan_asdep", task.due_at)
+    case = _fire(case, "tenggat_persetujuan_asdep")
+    assert [(t.element_id, t.lane) for t in case.tasks] == [("tugas_persetujuan_asdep", ASDEP)]
+    case = _finish(case, forms)
+    assert not _events(case, "deadline.escalated")
+    assert [e.element_id for e in _events(case, "deadline.missed")] == ["tugas_persetujuan_asdep"]
 
 
 def test_the_asdep_extends_the_team_s_direct_monitoring_with_a_reason(sop_models):
