@@ -35,6 +35,9 @@ class HumanTask:
     due_at: datetime | None = None
     deadline_element: str | None = None
     extend_role: str | None = None
+    # That timer's extension properties (step, escalate_to, remind_before, interrupt):
+    # what the service layer's deadline policy reads (app/services/deadline_policy.py).
+    deadline_properties: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ class WorkflowInstance:
             return {}
         due, timer = min(dues, key=lambda pair: pair[0])
         return {"due_at": due, "deadline_element": timer.task_spec.bpmn_id,
-                "extend_role": _properties(timer.task_spec).get("extend_role")}
+                "extend_role": _properties(timer.task_spec).get("extend_role"),
+                "deadline_properties": dict(_properties(timer.task_spec))}
 
     @staticmethod
     def _timer_due(task) -> datetime | None:

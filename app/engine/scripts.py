@@ -85,6 +85,23 @@ class WorkingCalendar:
                 raise ValueError("no working days in this calendar")
         return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
 
+    def working_days_before(self, due: datetime, days: int) -> datetime:
+        """The end of the `days`-th working day before the day of `due` (a reminder
+        "2 hari kerja sebelum" a deadline at the end of the 14th working day falls at the
+        end of the 12th)."""
+        ordinal, year, remaining = due.astimezone(self.zone).date().toordinal(), due.astimezone(self.zone).year, days
+        while True:
+            working = self._working_days(year)
+            before = bisect_right(working, ordinal - 1)  # working days strictly before the due day
+            if remaining <= before:
+                day = date.fromordinal(working[before - remaining])
+                return datetime.combine(day, time(23, 59, 59), tzinfo=self.zone)
+            remaining -= before
+            year -= 1
+            ordinal = date(year, 12, 31).toordinal() + 1
+            if year < 1900:
+                raise ValueError("no working days in this calendar")
+
     def working_days_left(self, due: datetime, *, now: datetime) -> int:
         """Working days from the day after `now` up to and including the due day; 0 when
         the deadline is today or has passed."""

@@ -60,3 +60,12 @@ def check_timer_expression(
     except Exception:  # SpiffWorkflow raises bare Exception and ValueError alike
         return TimerFault("bad_value", repr(value)[:80])
     return None
+
+
+def iso_duration(value: str):
+    """An ISO 8601 duration ("PT2H", "P1D") as a timedelta, the way timers read one;
+    raises ValueError when it is not one."""
+    try:
+        return TimerEventDefinition.parse_iso_duration(value)
+    except Exception as exc:  # SpiffWorkflow raises bare Exception and ValueError alike
+        raise ValueError(value) from exc

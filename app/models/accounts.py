@@ -53,6 +53,10 @@ class Organisation(db.Model):
     # tasks): a list of role names, or None for the default, the supervising lanes of its
     # SOP (app/services/supervision.py). Set with `organisations heads`.
     head_roles: Mapped[list | None] = mapped_column(JSON)
+    # The process owner's choices where the SOP leaves one (app/services/org_settings.py):
+    # anonymous reports, the objection period, working or calendar days, the deadline
+    # policy. None or a missing key: the SOP's default.
+    process_settings: Mapped[dict | None] = mapped_column(JSON)
 
     @property
     def hosted(self) -> bool:

@@ -74,6 +74,13 @@ class TaskIndexEntry(db.Model):
     # Who holds it: claimed it themselves or was assigned it by a head ("Untuk saya").
     claimed_by: Mapped[str | None] = mapped_column(String(100), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The deadline policy (app/services/deadline_policy.py): when the task's lane is
+    # reminded of its deadline, and when that reminder went out (or was dropped).
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set on an escalation item: a row that is not an engine task but the supervisor's
+    # follow-up of a passed deadline, the id of that deadline's timer.
+    escalation_of: Mapped[str | None] = mapped_column(String(100))
 
     case: Mapped[Case] = relationship(back_populates="tasks")
     # The unit routed to, for its name (staff read names, not codes). org_unit has no

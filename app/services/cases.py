@@ -17,6 +17,7 @@ from app.models import AuditEvent, Case, TaskIndexEntry, User
 from app.services.access import acting_for
 from app.services.audit import record_event
 from app.services.calendar import calendar_for
+from app.services.deadline_policy import complete_escalation
 from app.services.forms import reference_types, validate_submission
 from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
@@ -120,6 +121,11 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id") -> 
     # The database-backed values are checked against the case's own organisation.
     references = reference_values(reference_types(form), organisation_code=case.organisation_code) if form else {}
     cleaned = validate_submission(form, data, lang=lang, references=references) if form else {}
+    if entry.escalation_of:  # the deadline policy's escalation item: the workflow does not move
+        with refusing_stale_writes():
+            complete_escalation(entry=entry, cleaned=cleaned, form=form, actor=actor, extra=_on_behalf(actor, entry))
+            db.session.commit()
+        return case
     instance = load_instance(case)
     task = next((t for t in instance.ready_tasks() if t.id == task_id), None)
     before = {key: (task.data if task else {}).get(key) for key in cleaned}

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import Organisation, Role
 from app.services.bpmnlint import LintUnavailable, lint_bpmn, plain_words
 from app.services.calendar import calendar_for
+from app.services.deadline_gate import check_deadline_timers
 from app.services.forms import FormDefinitionError, check_definition
 from app.services.processes import process_engine
 
@@ -285,6 +286,8 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
             report.problems += check_decision_entries(dmn, filename=name)
     report.problems += _check_timers(root, labels, variables=variables, skip=refused_ids,
                                      calendar=calendar_for(_organisation_code(process_key)))
+    report.problems += [Problem(message, element_id) for message, element_id
+                        in check_deadline_timers(bpmn_xml, lanes=set(lanes), forms=forms)]
 
     if not report.problems:
         try:

@@ -96,6 +96,14 @@ def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
         return _("Batas waktu terpenuhi: %(what)s (batas %(at)s)", what=detail, at=when(after.get("due_at")))
     if action == "deadline.missed":
         return _("Batas waktu terlewat: %(what)s (batas %(at)s)", what=detail, at=when(after.get("due_at")))
+    if action == "deadline.reminded":
+        return _("Pengingat batas waktu: %(what)s (batas %(at)s)", what=detail, at=when(after.get("due_at")))
+    if action == "deadline.escalated":
+        return _("Eskalasi batas waktu: %(what)s (batas %(at)s) kepada %(lane)s", what=detail,
+                 at=when(after.get("due_at")), lane=event.lane or "—")
+    if action == "task.interrupted":
+        return _("Tugas dialihkan karena batas waktu lewat: %(what)s kepada %(lane)s", what=detail,
+                 lane=after.get("role") or "—")
     if action == "timer.fired":
         return _("Batas waktu tercapai: %(what)s (%(at)s)", what=element, at=when(after.get("due_at")))
     if action == "message.received":

@@ -8,6 +8,7 @@ from app.engine import ModelError, ProcessEngine, decision_ids, decision_refs
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessVersion, Role
 from app.services.audit import record_event
+from app.services.deadline_timers import ESCALATION_FORM, deadline_timers
 from app.services.forms import load_form_directory
 
 
@@ -59,10 +60,13 @@ def deploy_process(
         parsed = process_engine().parse(process_id=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files)
     except ModelError as exc:
         raise DeploymentError(str(exc)) from exc
-    missing_forms = sorted(set(parsed.form_keys) - forms.keys())
+    form_keys = set(parsed.form_keys)
+    if ESCALATION_FORM in forms and deadline_timers(bpmn_xml):  # a passed deadline's escalation item uses it
+        form_keys.add(ESCALATION_FORM)
+    missing_forms = sorted(form_keys - forms.keys())
     if missing_forms:
         raise DeploymentError(f"Formulir belum ada untuk formKey: {', '.join(missing_forms)}.")
-    used_forms = {key: forms[key] for key in parsed.form_keys}
+    used_forms = {key: forms[key] for key in sorted(form_keys)}
     content_hash = _content_hash(bpmn_xml, decision_files, used_forms)
 
     definition = db.session.scalars(db.select(ProcessDefinition).where(ProcessDefinition.key == process_key)).first()

@@ -245,7 +245,8 @@ def _count_steps(data: ReportData, organisation_code: str, period: Period, calen
     of_organisation = db.select(Case.id).where(Case.organisation_code == organisation_code)
     events = list(db.session.scalars(db.select(AuditEvent).where(
         *in_period, AuditEvent.case_id.in_(of_organisation),
-        AuditEvent.action.in_(("task.completed", "deadline.met", "deadline.missed", "timer.fired")),
+        AuditEvent.action.in_(("task.completed", "deadline.met", "deadline.missed", "timer.fired",
+                               "deadline.escalated")),
     ).order_by(AuditEvent.id)))
     completed = [e for e in events if e.action == "task.completed" and e.engine_task_id]
     created = {e.engine_task_id: e for e in db.session.scalars(db.select(AuditEvent).where(
@@ -261,11 +262,16 @@ def _count_steps(data: ReportData, organisation_code: str, period: Period, calen
         working[done.element_id].append(working_days_between(start.occurred_at, done.occurred_at, calendar=calendar))
     done_count = Counter(e.element_id for e in completed)
     met, missed = Counter(), Counter()
+    # A deadline policy's escalation is `deadline.escalated`; its timer's `timer.fired`
+    # is not counted again. Drawn escalations (older diagrams) only have the timer.
+    escalated = {(e.case_id, e.element_id) for e in events if e.action == "deadline.escalated"}
     for event in events:
         if event.action in ("deadline.met", "deadline.missed"):
             titles.setdefault(event.element_id, (event.detail or event.element_id, event.lane or ""))
             (met if event.action == "deadline.met" else missed)[event.element_id] += 1
-        elif event.action == "timer.fired" and (event.element_id or "").startswith("tenggat_"):
+        elif event.action == "deadline.escalated" or (
+                event.action == "timer.fired" and (event.element_id or "").startswith("tenggat_")
+                and (event.case_id, event.element_id) not in escalated):
             data.escalations += 1
     data.deadlines_met, data.deadlines_missed = sum(met.values()), sum(missed.values())
     data.steps = sorted(

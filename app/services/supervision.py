@@ -3,9 +3,9 @@
 The heads are the members of the roles an organisation's setting names
 (`organisations.head_roles`, set with `flask --app app organisations heads`). Without a
 setting, they are the **supervising lanes** of the SOP the organisation runs, read from
-its newest deployed diagram: the lanes holding a user task with the form
-`eskalasi_tenggat`, i.e. the lanes a missed deadline escalates to (bpmn/README.md,
-"Deadlines in the diagrams"). With the shipped SOPs that is Kepala Inspektorat (000),
+its newest deployed diagram: the lanes a missed deadline escalates to, named by its
+deadline timers (`escalate_to`, else `extend_role`; app/services/deadline_timers.py), or
+holding a drawn escalation task with the form `eskalasi_tenggat` (older diagrams). With the shipped SOPs that is Kepala Inspektorat (000),
 Inspektur (001), Admin Instansi and Admin Nasional (002), Admin BPS Provinsi and Admin
 Nasional (003), and Kepala Subbidang, Kepala Bidang, Asdep Dumas and Deputi Hublemmas
 (004). The diagram says who supervises whom, so a process owner who moves an escalation
@@ -18,9 +18,9 @@ from xml.etree import ElementTree
 
 from app.extensions import db
 from app.models import Organisation, ProcessVersion, Role, User
+from app.services.deadline_timers import ESCALATION_FORM, deadline_timers
 from app.services.processes import latest_version
 
-ESCALATION_FORM = "eskalasi_tenggat"
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 _CAMUNDA_FORM_KEY = "{http://camunda.org/schema/1.0/bpmn}formKey"
 
@@ -40,10 +40,12 @@ def supervising_lanes(version: ProcessVersion) -> frozenset[str]:
         root = ElementTree.fromstring(version.bpmn_xml)
         escalations = {task.get("id") for task in root.iter(f"{_BPMN}userTask")
                        if task.get(_CAMUNDA_FORM_KEY) == ESCALATION_FORM}
-        lanes = frozenset(
+        drawn = frozenset(
             lane.get("name", "") for lane in root.iter(f"{_BPMN}lane")
             if {(ref.text or "").strip() for ref in lane.findall(f"{_BPMN}flowNodeRef")} & escalations
         )
+        # The deadline policy's escalations, named by the deadline timers' properties.
+        lanes = drawn | {timer.escalate_to for timer in deadline_timers(version.bpmn_xml) if timer.escalate_to}
         lanes = _lanes_cache.setdefault(version.content_hash, lanes)
     return lanes
 

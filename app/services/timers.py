@@ -14,6 +14,7 @@ from app.engine import EngineError
 from app.extensions import db
 from app.models import Case, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.deadline_policy import send_due_reminders
 from app.services.cases import ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
 from app.services.workflow_state import load_instance, save_instance
 
@@ -66,13 +67,15 @@ def _fire(case_id: int, now: datetime) -> bool:
         db.session.rollback()
         return False
     case = db.session.get(Case, case_id)
+    # The deadline policy's reminders share the index with the engine's timers.
+    reminded = send_due_reminders(case, now=now)
     instance = load_instance(case)
     due = instance.next_timer()
-    if due is None or due.due_at > now:  # the index was behind the case: correct it, fire nothing
+    if due is None or due.due_at > now:  # only reminders, or the index was behind: correct it
         with refusing_stale_writes():
             save_instance(case, instance, steps=[])
             db.session.commit()
-        return False
+        return reminded > 0
     try:
         steps = instance.fire_timers()
     except EngineError as exc:

@@ -5,11 +5,12 @@ Nothing here commits; the use case that called it does, once.
 """
 from datetime import datetime, timezone
 
-from app.engine import Step, WorkflowInstance
+from app.engine import PendingTimer, Step, WorkflowInstance
 from app.extensions import db
 from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.calendar import calendar_for
+from app.services.deadline_policy import apply_escalations, next_reminder, open_escalations, schedule_reminder
 from app.services.processes import process_engine
 from app.services.step_effects import apply_forwards
 
@@ -32,6 +33,7 @@ def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) 
     _record_steps(case, steps)
     apply_forwards(case=case, steps=steps)
     _sync_task_index(case, instance, now=now)
+    apply_escalations(case, steps, now=now)
     _sync_timer_index(case, instance)
     new_status = instance.status()
     if new_status and new_status != case.status:
@@ -43,7 +45,8 @@ def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) 
             data_after={"status": new_status},
         )
         case.status = new_status
-    if instance.completed and not case.completed:
+    # An open escalation item keeps the case open until the supervisor records it.
+    if instance.completed and not case.completed and not open_escalations(case):
         case.completed = True
         case.closed_at = now
         record_event(case=case, action="case.closed", actor=SYSTEM_ACTOR, data_after={"status": case.status})
@@ -77,28 +80,31 @@ def _sync_task_index(case: Case, instance: WorkflowInstance, *, now: datetime) -
     ready = {task.id: task for task in instance.ready_tasks()}
     indexed = {entry.engine_task_id: entry for entry in case.tasks}
     for task_id, entry in indexed.items():
-        if task_id not in ready:
+        if task_id not in ready and not entry.escalation_of:  # escalation items are not engine tasks
             case.tasks.remove(entry)
     for task_id, task in ready.items():
-        if task_id in indexed:  # a moved deadline moves the task's
+        if task_id in indexed:  # a moved deadline moves the task's, and its reminder if not sent
             entry = indexed[task_id]
+            moved = entry.due_at != task.due_at
             entry.due_at, entry.deadline_element, entry.extend_role = task.due_at, task.deadline_element, task.extend_role
+            if moved:
+                schedule_reminder(case, entry, task)
             continue
-        case.tasks.append(
-            TaskIndexEntry(
-                engine_task_id=task_id,
-                element_id=task.element_id,
-                title=task.title,
-                lane=task.lane or "",
-                role=task.lane or "",
-                org_unit=task.org_unit,
-                form_key=task.form_key,
-                created_at=now,
-                due_at=task.due_at,
-                deadline_element=task.deadline_element,
-                extend_role=task.extend_role,
-            )
+        entry = TaskIndexEntry(
+            engine_task_id=task_id,
+            element_id=task.element_id,
+            title=task.title,
+            lane=task.lane or "",
+            role=task.lane or "",
+            org_unit=task.org_unit,
+            form_key=task.form_key,
+            created_at=now,
+            due_at=task.due_at,
+            deadline_element=task.deadline_element,
+            extend_role=task.extend_role,
         )
+        schedule_reminder(case, entry, task)
+        case.tasks.append(entry)
         if task.org_unit:
             _remember_unit(case, task.org_unit)
         record_event(
@@ -120,7 +126,12 @@ def _remember_unit(case: Case, unit_code: str) -> None:
 
 
 def _sync_timer_index(case: Case, instance: WorkflowInstance) -> None:
+    """The case's earliest due time: an engine timer, or a reminder of the deadline
+    policy (its element id is then `pengingat:<task element>`)."""
     pending = instance.next_timer()
+    reminder = next_reminder(case)
+    if reminder is not None and (pending is None or reminder.remind_at < pending.due_at):
+        pending = PendingTimer(f"pengingat:{reminder.element_id}", reminder.remind_at)
     if pending is None:
         case.timer = None
     elif case.timer is None:

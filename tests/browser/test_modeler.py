@@ -64,7 +64,7 @@ def _change_rule(page, base, screenshot):
     assert "sop_000 v2" in _deploy(page)
 
 
-def _rename_task_and_add_reminder(page, base, screenshot):
+def _rename_task_and_add_step_time(page, base, screenshot):
     page.goto(f"{base}/admin/model/proses/sop_000/ubah")
     page.wait_for_selector("#modeler-page[data-loaded=true]")
     screenshot("editor-opened")
@@ -77,38 +77,41 @@ def _rename_task_and_add_reminder(page, base, screenshot):
     page.keyboard.type(NEW_NAME)
     page.click("h1")
     assert page.evaluate("dumasModeler.get('elementRegistry').get('tugas_verifikasi').businessObject.name") == NEW_NAME
-    # The reminder (bpmn/README.md): a non-interrupting boundary timer, reminder=true,
-    # then "Pengingat: ..." in the task's lane and an end event. The shapes are placed
-    # through the modeler's own commands (what the palette and context pad call: dragging
-    # from the palette is not what this test is about); the timer is set in the panel.
+    # A step's time (bpmn/README.md, "Deadlines in the diagrams"): one non-interrupting
+    # boundary timer labelled with the SOP's words, its properties read by the deadline
+    # policy (deadline, step, extend_role, remind_before), ending in "Lewat batas". The
+    # shapes are placed through the modeler's own commands (what the palette and context
+    # pad call: dragging from the palette is not what this test is about); the timer's
+    # time is set in the properties panel.
     page.evaluate("""() => {
       const m = dumasModeler, registry = m.get('elementRegistry'), modeling = m.get('modeling'), moddle = m.get('moddle');
       const task = registry.get('tugas_verifikasi');
       const timer = modeling.createShape(
         { type: 'bpmn:BoundaryEvent', eventDefinitionType: 'bpmn:TimerEventDefinition' },
         { x: task.x + 100, y: task.y + task.height }, task, { attach: true });
-      modeling.updateProperties(timer, { id: 'pengingat_tugas_verifikasi', name: '1 hari kerja', cancelActivity: false });
-      const properties = moddle.create('camunda:Properties', { values: [moddle.create('camunda:Property', { name: 'reminder', value: 'true' })] });
+      modeling.updateProperties(timer, { id: 'tenggat_tugas_verifikasi', name: '3 hari kerja', cancelActivity: false });
+      const property = (name, value) => moddle.create('camunda:Property', { name, value });
+      const properties = moddle.create('camunda:Properties', { values: [
+        property('deadline', 'true'), property('step', '2'), property('extend_role', 'Kepala Inspektorat'),
+        property('remind_before', '1')] });
       modeling.updateProperties(timer, { extensionElements: moddle.create('bpmn:ExtensionElements', { values: [properties] }) });
-      const notice = modeling.appendShape(timer, { type: 'bpmn:IntermediateThrowEvent' }, { x: timer.x + 18, y: timer.y + 80 });
-      modeling.updateProperties(notice, { id: 'ev_pengingat_verifikasi', name: 'Pengingat: verifikasi' });
-      const end = modeling.appendShape(notice, { type: 'bpmn:EndEvent' }, { x: notice.x + 100, y: notice.y + 18 });
-      modeling.updateProperties(end, { id: 'selesai_pengingat_verifikasi', name: 'Pengingat terkirim' });
+      const end = modeling.appendShape(timer, { type: 'bpmn:EndEvent' }, { x: timer.x + 18, y: timer.y + 80 });
+      modeling.updateProperties(end, { id: 'ev_tenggat_tugas_verifikasi_lewat', name: 'Lewat batas' });
       m.get('selection').select(timer);
     }""")
     page.click(".bio-properties-panel-group-header:has-text('Timer')")
     page.select_option("#bio-properties-panel-timerEventDefinitionType", "timeDate")
-    page.fill("#bio-properties-panel-timerEventDefinitionValue", "tambah_hari_kerja(1)")
+    page.fill("#bio-properties-panel-timerEventDefinitionValue", "tambah_hari_kerja(3)")
     page.keyboard.press("Tab")
-    assert page.evaluate("""dumasModeler.get('elementRegistry').get('pengingat_tugas_verifikasi')
-                           .businessObject.eventDefinitions[0].timeDate.body""") == "tambah_hari_kerja(1)"
-    screenshot("reminder-added")
+    assert page.evaluate("""dumasModeler.get('elementRegistry').get('tenggat_tugas_verifikasi')
+                           .businessObject.eventDefinitions[0].timeDate.body""") == "tambah_hari_kerja(3)"
+    screenshot("step-time-added")
     # Export for the desktop Camunda Modeler: the file holds what is on the canvas.
     with page.expect_download() as download:
         page.click("#download")
     assert download.value.suggested_filename == "sop_000.bpmn"
     exported = Path(download.value.path()).read_text(encoding="utf-8")
-    assert NEW_NAME in exported and "tambah_hari_kerja(1)" in exported
+    assert NEW_NAME in exported and "tambah_hari_kerja(3)" in exported
     assert "sebagai versi 3" in _deploy(page)
     screenshot("deployed")
 
@@ -121,7 +124,7 @@ def test_owner_changes_rule_name_and_timer_new_cases_follow(page, live_server, s
 
     _log_in(page, base, "pemilik")
     _change_rule(page, base, screenshot)
-    _rename_task_and_add_reminder(page, base, screenshot)
+    _rename_task_and_add_step_time(page, base, screenshot)
     _log_out(page)
 
     after = file_complaint(judul="Diajukan sesudah perubahan")
@@ -135,9 +138,11 @@ def test_owner_changes_rule_name_and_timer_new_cases_follow(page, live_server, s
     db.session.expire_all()
     versions = {case.id: db.session.get(Case, case.id).process_version.number for case in (before, after)}
     assert versions == {before.id: 1, after.id: 3}
-    # The new reminder waits on the new case's verification only.
+    # The new step time, and the policy's reminder one working day before it, wait on
+    # the new case's verification only.
     timers = {entry.case_id: entry.element_id for entry in db.session.scalars(db.select(TimerIndexEntry))}
-    assert timers == {after.id: "pengingat_tugas_verifikasi"}
+    assert timers == {after.id: "pengingat:tugas_verifikasi"}
+    assert db.session.get(Case, after.id).tasks[0].deadline_element == "tenggat_tugas_verifikasi"
     for case in (before, after):
         complete_task(task_id=current_task_id(case.id), data=VERIFIED, actor="admin")
         complete_task(task_id=current_task_id(case.id), data=REVIEWED, actor="kepala")

@@ -36,6 +36,12 @@ def _fire(case_id: int, element_id: str) -> None:
     assert fire_due_timers() == 1
 
 
+def _remind(case_id: int) -> None:
+    """The deadline policy's reminder (two working days before): swept at its time."""
+    remind_at = db.session.get(Case, case_id).timer.due_at
+    assert fire_due_timers(now=remind_at + timedelta(seconds=1)) == 1
+
+
 def build_case(*, confidentiality: str = "biasa", extensions: int = 1, claims: int = 1, close: bool = True) -> int:
     """The case's id. `extensions` and `claims` repeat those steps to lengthen the trail."""
     case_id = file_complaint().id
@@ -50,9 +56,9 @@ def build_case(*, confidentiality: str = "biasa", extensions: int = 1, claims: i
         claim_task(task_id=unit_task, actor="unit.dpspk")
         unclaim_task(task_id=unit_task, actor="unit.dpspk")
     claim_task(task_id=unit_task, actor="unit.dpspk")
-    _fire(case_id, "pengingat_tugas_tindak_lanjut_unit")
+    _remind(case_id)
     _fire(case_id, "tenggat_tugas_tindak_lanjut_unit")
-    complete_task(task_id=task_of(case_id, "tugas_eskalasi_tindak_lanjut_unit"), data=ESCALATION, actor="kepala")
+    complete_task(task_id=task_of(case_id, "eskalasi_tugas_tindak_lanjut_unit"), data=ESCALATION, actor="kepala")
     for n in range(extensions):
         move_deadline(case_id=case_id, element_id="tenggat_tugas_tindak_lanjut_unit",
                       due_at=datetime.now(timezone.utc) + timedelta(days=7 + n), reason=EXTENSION_REASON,

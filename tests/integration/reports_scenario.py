@@ -76,5 +76,6 @@ def build_scenario() -> Scenario:
     f = _reviewed(jenis="pengaduan", unit="bsn-dpspk")
     move_deadline(case_id=f.id, element_id="tenggat_tugas_tindak_lanjut_unit", due_at=now - timedelta(seconds=1),
                   reason="Uji: waktunya tiba", actor="uji")
-    assert fire_due_timers() == 1
+    # F's deadline fires; E's reminder (two working days before its moved deadline) is due too.
+    assert fire_due_timers() == 2
     return Scenario(*(_reload(x.id) for x in (a, b, c, d, e, f)))

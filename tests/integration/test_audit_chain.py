@@ -35,18 +35,21 @@ def test_a_case_records_every_kind_of_event_the_inspectors_need(staff):
     completed = {e.element_id: e for e in by_action["task.completed"]}
     assert completed["tugas_tindak_lanjut_unit"].data_after == UNIT_REPORT  # with the form data
     assert completed["tugas_tindak_lanjut_unit"].actor == "unit.dpspk"
-    assert completed["tugas_eskalasi_tindak_lanjut_unit"].data_after == ESCALATION
+    assert completed["eskalasi_tugas_tindak_lanjut_unit"].data_after == ESCALATION
     assert {e.element_id for e in by_action["task.created"]} >= set(completed)
     assert [e.actor for e in by_action["task.claimed"]] == ["unit.dpspk", "unit.dpspk"]
     [decision] = by_action["decision.evaluated"]
     assert decision.data_before == {k: REVIEW[k] for k in ("logis", "berkadar_pengawasan", "kewenangan")}
     assert decision.data_after == {"rute": "unit_kerja"}
     fired = {e.element_id for e in by_action["timer.fired"]}
-    # The unit's reminder and deadline, and the objection period running out.
-    assert fired == {"pengingat_tugas_tindak_lanjut_unit", "tenggat_tugas_tindak_lanjut_unit", "ev_batas_keberatan"}
-    reached = [e.detail for e in by_action["event.reached"]]
-    assert any("Pengingat" in detail for detail in reached)  # the reminder
-    assert any(e.detail.startswith("6. Eskalasi") for e in by_action["task.created"])  # the escalation
+    # The unit's deadline and the objection period running out (engine timers); the
+    # reminder before the deadline and the escalation are the deadline policy's.
+    assert fired == {"tenggat_tugas_tindak_lanjut_unit", "ev_batas_keberatan"}
+    [reminded] = by_action["deadline.reminded"]
+    assert (reminded.element_id, reminded.lane) == ("tugas_tindak_lanjut_unit", "Unit Eselon II")
+    [escalated] = by_action["deadline.escalated"]
+    assert (escalated.element_id, escalated.lane) == ("tenggat_tugas_tindak_lanjut_unit", "Kepala Inspektorat")
+    assert any(e.detail.startswith("Eskalasi: 6.") for e in by_action["task.created"])  # the escalation item
     assert EXTENSION_REASON in [e.detail for e in by_action["deadline.moved"]]  # extension with its reason
     assert by_action["case.status_changed"] and by_action["case.closed"]
     # One unbroken chain: 1, 2, 3 ... each pointing at the one before.

@@ -150,13 +150,29 @@ def test_unknown_lane_role_is_offered_and_created_on_request(client, owner):
 
 
 def test_bad_timer_expressions_are_refused(client, owner):
-    edited = (SOP_000.replace(">tambah_hari_kerja(12)<", ">tambah_hari_kerjaa(12)<")
-              .replace(">tambah_hari_kerja(14)<", '>"besok pagi"<', 1))
+    edited = (SOP_000.replace(">tambah_hari_kerja(14)<", ">tambah_hari_kerjaa(14)<")
+              .replace(">tambah_hari_kerja(10)<", '>"besok pagi"<', 1))
     response = deploy_bpmn(client, edited)
     assert response.status_code == 422
     found = messages(response)
     assert any("nama \u201ctambah_hari_kerjaa\u201d tidak dikenal" in m for m in found), found
     assert any("menghasilkan 'besok pagi', bukan tanggal dan jam ISO" in m for m in found), found
+    assert version_numbers() == [1]
+
+
+def test_the_deadline_timers_properties_are_checked(client, owner):
+    """What the deadline policy reads from a step's timer: lanes that exist, a reminder
+    lead it can count, one time per step."""
+    unit_timer = SOP_000[SOP_000.index('<bpmn:boundaryEvent id="tenggat_tugas_tindak_lanjut_unit"'):]
+    unit_timer = unit_timer[:unit_timer.index("</bpmn:boundaryEvent>")]
+    edited = SOP_000.replace(unit_timer, unit_timer
+                             .replace('name="extend_role" value="Kepala Inspektorat"', 'name="extend_role" value="Kepala"')
+                             .replace('name="remind_before" value="2"', 'name="remind_before" value="dua hari"'))
+    response = deploy_bpmn(client, edited)
+    assert response.status_code == 422
+    found = messages(response)
+    assert any("extend_role \u201cKepala\u201d bukan nama jalur (lane)" in m for m in found), found
+    assert any("remind_before \u201cdua hari\u201d harus jumlah hari kerja" in m for m in found), found
     assert version_numbers() == [1]
 
 

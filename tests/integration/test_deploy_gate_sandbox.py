@@ -11,8 +11,8 @@ from tests.integration.modeler_helpers import RUTE_000, SOP_000, deploy_bpmn, me
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture
 
 # The script starts with a comment line: what is put before it is on line 2.
-SCRIPT = "batas_pengawasan = tambah_hari(90)\npengingat_pengawasan = tambah_hari(88)"
-SCRIPT_TASK = "Skrip \u201c4. Mencatat penerimaan (mulai 90 hari)\u201d (tugas_mulai_batas_pengawasan) ditolak"
+SCRIPT = "batas_pengawasan = tambah_hari(90)"
+SCRIPT_TASK = "Skrip \u201cBatas 90 hari mulai dihitung\u201d (tugas_mulai_batas_pengawasan) ditolak"
 
 # (a line put before the script of step 4, what the message must name)
 ESCAPES = [
@@ -77,5 +77,5 @@ def test_the_refusal_reads_in_english_too(client, owner):
     finally:
         flask_babel.refresh()
     found = messages(response)
-    assert any(m.startswith("Script \u201c4. Mencatat penerimaan (mulai 90 hari)\u201d") and
+    assert any(m.startswith("Script \u201cBatas 90 hari mulai dihitung\u201d") and
                "\u201cimport\u201d may not be used in models (line 2)" in m for m in found), found

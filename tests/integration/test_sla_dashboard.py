@@ -54,7 +54,7 @@ def test_a_unit_head_sees_only_their_units_cases(scenario, client, auth):
 
 def test_the_service_counts_a_case_once_by_its_most_urgent_task(scenario, every_staff):
     board = dashboard(user=every_staff["kepala"])
-    escalation = [r for r in board.rows if r.element_id.startswith("tugas_eskalasi")]
+    escalation = [r for r in board.rows if r.element_id.startswith("eskalasi_")]
     assert [(r.lane, r.open, r.overdue) for r in escalation] == [("Kepala Inspektorat", 1, 0)]
     assert board.overdue_cases == 1  # F has two open tasks; it is one overdue case
     lanes = {lane: (open_, at_risk, overdue) for lane, open_, at_risk, overdue in board.lanes()}

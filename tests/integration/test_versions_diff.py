@@ -23,18 +23,18 @@ def test_identical_diagrams_and_a_moved_shape_differ_in_nothing():
 def test_renamed_task_changed_property_and_timer_are_changes_of_their_elements():
     new = (SOP_000.replace('name="3. Menelaah pengaduan (inti masalah, dokumen, peraturan)"', 'name="3. Menelaah"')
            .replace('<camunda:property name="status" value="penelaahan" />', '<camunda:property name="status" value="telaah" />')
-           .replace(">pengingat_pengawasan</bpmn:timeDate>", ">tambah_hari(2)</bpmn:timeDate>", 1))
+           .replace(">tambah_hari_kerja(14)</bpmn:timeDate>", ">tambah_hari_kerja(12)</bpmn:timeDate>", 1))
     changes = _by_id(diff_bpmn(SOP_000, new))
-    assert set(changes) == {"tugas_telaah", "pengingat_tugas_tindak_lanjut_pengawasan"}
+    assert set(changes) == {"tugas_telaah", "tenggat_tugas_tindak_lanjut_unit"}
     telaah = changes["tugas_telaah"]
     assert (telaah.kind, telaah.type, telaah.name) == ("changed", "userTask", "3. Menelaah")
     assert telaah.changes == [
         FieldChange("nama", "3. Menelaah pengaduan (inti masalah, dokumen, peraturan)", "3. Menelaah"),
         FieldChange("properti status", "penelaahan", "telaah"),
     ]
-    timer = changes["pengingat_tugas_tindak_lanjut_pengawasan"]
+    timer = changes["tenggat_tugas_tindak_lanjut_unit"]
     assert (timer.kind, timer.type) == ("changed", "boundaryEvent")
-    assert timer.changes == [FieldChange("timerEventDefinition/timeDate", "pengingat_pengawasan", "tambah_hari(2)")]
+    assert timer.changes == [FieldChange("timerEventDefinition/timeDate", "tambah_hari_kerja(14)", "tambah_hari_kerja(12)")]
 
 
 def test_an_added_task_is_added_and_rewires_its_neighbours():

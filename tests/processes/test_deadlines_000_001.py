@@ -1,17 +1,18 @@
 """The deadlines of SOP 000 and SOP 001 (bpmn/README.md, "Deadlines in the diagrams"),
 walked through the service layer on both databases.
 
-Six deadlines, each a non-interrupting boundary timer marked `deadline` with a reminder
-beside it:
+Six deadlines, each the step's one non-interrupting boundary timer marked `deadline`;
+the reminder before it and the escalation after it are the organisation's deadline
+policy (app/services/deadline_policy.py), not drawn:
 - SOP 000 step 5: 90 days from receipt by the Tata Usaha, on step 4's task and again on
   step 5's task: a script task (`tugas_mulai_batas_pengawasan`) computes the due time and
   reminder once, at receipt, so both tasks are due at the same instant; SOP 001 step 5: 60
   days from receipt by the Sekretariat, likewise;
 - SOP 000 and 001 step 6: 14 working days from receipt by the unit, "kecuali ada alasan
   yang dapat diterima" (an extension by the supervising lane).
-A passed deadline gives the supervising lane an escalation task; the late task stays
+A passed deadline gives the supervising lane an escalation item; the late task stays
 where it was. Timers are fired as in production: a timer moved into the past, then the
-sweep (`fire_due_timers`)."""
+sweep (`fire_due_timers`); a reminder by sweeping at its time (`now=`)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -57,19 +58,13 @@ class Span:
 
     @property
     def reminder(self) -> str:
-        return f"pengingat_{self.task}"
-
-    @property
-    def reminder_event(self) -> str:
-        return f"ev_pengingat_{self.task.removeprefix('tugas_')}"
+        """The timer index's name for the policy's reminder of this task."""
+        return f"pengingat:{self.task}"
 
     @property
     def escalation(self) -> str:
-        return f"tugas_eskalasi_{self.task.removeprefix('tugas_')}"
-
-    @property
-    def escalation_end(self) -> str:
-        return f"ev_eskalasi_{self.short}_dicatat"
+        """The escalation item the policy opens (not a diagram element)."""
+        return f"eskalasi_{self.task}"
 
     def due_after(self, start: datetime, days: int) -> datetime:
         if self.working_days:
@@ -189,6 +184,13 @@ def _finish(case: Case, span: Span) -> Case:
     return case
 
 
+def _remind(case: Case) -> Case:
+    """Sweep at the reminder's time (the engine's own timers are not due yet)."""
+    assert case.timer.element_id.startswith("pengingat:")
+    assert fire_due_timers(now=case.timer.due_at + timedelta(seconds=1)) == 1
+    return _reload(case.id)
+
+
 def _fire(case: Case, element_id: str) -> Case:
     past = datetime.now(timezone.utc) - timedelta(seconds=1)
     move_deadline(case_id=case.id, element_id=element_id, due_at=past, reason="Uji: waktunya tiba", actor="uji")
@@ -210,21 +212,25 @@ def test_the_task_is_due_when_the_sop_says_and_the_reminder_comes_first(models, 
     assert abs(task.due_at - span.due_after(started, span.days)) < timedelta(minutes=1)
     assert (task.deadline_element, task.extend_role) == (span.deadline, span.supervisor)
     assert case.timer.element_id == span.reminder
-    assert abs(case.timer.due_at - span.due_after(started, span.days - 2)) < timedelta(minutes=1)
+    two_working_days_before = calendar_for(span.organisation).working_days_before(task.due_at, 2)
+    assert case.timer.due_at == two_working_days_before
+    if span.working_days:  # "2 hari kerja sebelum" 14 hari kerja: the end of the 12th working day
+        assert abs(case.timer.due_at - span.due_after(started, span.days - 2)) < timedelta(minutes=1)
     [created] = [e for e in _events(case, "task.created") if e.element_id == span.task]
     assert created.data_after["due_at"] == task.due_at.isoformat()
 
 
 @per_span
-def test_the_reminder_reaches_its_event_in_the_task_lane_and_the_task_still_waits(models, span):
+def test_the_reminder_reaches_the_task_lane_and_the_task_still_waits(models, span):
     case = _to_task(span)
     due_at = case.tasks[0].due_at
-    case = _fire(case, span.reminder)
-    reached = [(e.element_id, e.lane) for e in _events(case, "event.reached")]
-    assert (span.reminder_event, span.lane) in reached
-    assert (f"ev_pengingat_{span.short}_terkirim", span.lane) in reached
+    case = _remind(case)
+    [reminded] = _events(case, "deadline.reminded")
+    assert (reminded.element_id, reminded.lane) == (span.task, span.lane)
+    assert reminded.data_after["due_at"] == due_at.isoformat()
     assert [(t.element_id, t.lane, t.due_at) for t in case.tasks] == [(span.task, span.lane, due_at)]
     assert case.timer.element_id == span.deadline  # the deadline itself is still to come
+    assert fire_due_timers(now=case.timer.due_at - timedelta(seconds=1)) == 0  # reminded once
     assert case.status == "tindak_lanjut"
 
 
@@ -237,11 +243,16 @@ def test_a_passed_deadline_escalates_to_the_supervising_lane_and_the_case_still_
     escalation = waiting[span.escalation]
     assert (escalation.lane, escalation.role, escalation.form_key, escalation.org_unit) == (
         span.supervisor, span.supervisor, "eskalasi_tenggat", None)
+    assert escalation.escalation_of == span.deadline
     assert case.status == "tindak_lanjut"
-    assert case.timer.element_id == span.reminder  # still waiting; it fires harmlessly or is cancelled
+    assert case.timer is None  # the reminder of a passed deadline is dropped, not sent late
+    [escalated] = _events(case, "deadline.escalated")
+    assert (escalated.element_id, escalated.lane, escalated.data_after["task"]) == (span.deadline, span.supervisor,
+                                                                                  span.task)
+    assert not _events(case, "deadline.reminded")
 
     case = _complete(case, span.escalation, ESCALATION_DATA, actor="atasan")
-    assert (span.escalation_end, span.supervisor) in [(e.element_id, e.lane) for e in _events(case, "event.reached")]
+    assert (span.escalation, span.supervisor) in [(e.element_id, e.lane) for e in _events(case, "task.completed")]
     records = db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == case.id))
     assert "Catatan eskalasi" in {r.title for r in records}
 
@@ -341,7 +352,7 @@ STEP_4_TO_5 = [(SPANS[0], SPANS[4]), (SPANS[2], SPANS[5])]
 @pytest.mark.parametrize(("step_4", "step_5"), STEP_4_TO_5, ids=["sop_000", "sop_001"])
 def test_the_answer_is_due_at_the_same_instant_as_step_4_counted_from_receipt(models, step_4, step_5):
     """The SOP's 90 / 60 days run from receipt by the Tata Usaha / Sekretariat and cover
-    steps 4 and 5: step 5 inherits step 4's due time and reminder, it does not restart them."""
+    steps 4 and 5: step 5 inherits step 4's due time and so its reminder; it does not restart them."""
     case = _to_task(step_4)
     [task] = case.tasks
     due_4, reminder_4 = task.due_at, case.timer.due_at
@@ -352,7 +363,7 @@ def test_the_answer_is_due_at_the_same_instant_as_step_4_counted_from_receipt(mo
     assert (task.deadline_element, task.extend_role) == (step_5.deadline, step_5.supervisor)
     assert task.due_at == due_4
     assert (case.timer.element_id, case.timer.due_at) == (step_5.reminder, reminder_4)
-    assert abs(reminder_4 - (due_4 - timedelta(days=2))) < timedelta(seconds=5)
+    assert reminder_4 == calendar_for(step_4.organisation).working_days_before(due_4, 2)
 
 
 @pytest.mark.parametrize(("step_4", "step_5"), STEP_4_TO_5, ids=["sop_000", "sop_001"])

@@ -11,7 +11,7 @@ from app.models import AuditEvent, Case, CaseRecord
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, move_deadline
 from app.services.timers import fire_case_timers
-from tests.processes.walk import let_objection_period_pass
+from tests.processes.walk import fire_reminder, let_objection_period_pass, pass_deadline
 from tests.processes.walk import work as _work
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
@@ -251,7 +251,7 @@ def test_an_objection_goes_to_the_kepala_inspektorat_with_its_own_deadline(sop_m
     assert (task.element_id, task.lane, case.status) == ("tugas_keberatan", "Kepala Inspektorat", "keberatan")
     assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", "Kepala Inspektorat")
     assert task.due_at == add_working_days(datetime.now(timezone.utc), 10)
-    assert case.timer.element_id == "pengingat_tugas_keberatan"
+    assert case.timer.element_id == "pengingat:tugas_keberatan"
     case = _work(case, element_id="tugas_keberatan", lane="Kepala Inspektorat", actor="kepala",
                  data={"keberatan_diterima": False, "tanggapan_keberatan": "Tindak lanjut sudah sesuai ketentuan."})
     assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
@@ -260,17 +260,12 @@ def test_an_objection_goes_to_the_kepala_inspektorat_with_its_own_deadline(sop_m
 
 
 def test_a_late_answer_to_an_objection_is_escalated_and_the_case_still_ends(sop_models):
-    case = _objected(_answered_by_the_unit())
-    for timer in ("pengingat_tugas_keberatan", "tenggat_tugas_keberatan"):
-        move_deadline(case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
-                      reason="Uji", actor="uji")
-        assert fire_case_timers(case_id=case.id)
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    assert "ev_pengingat_keberatan" in _reached(case)
+    case = fire_reminder(_objected(_answered_by_the_unit()))
+    assert "deadline.reminded" in _actions(case)
+    case = pass_deadline(case, "tenggat_tugas_keberatan")
     assert {(t.element_id, t.lane) for t in case.tasks} == {
-        ("tugas_keberatan", "Kepala Inspektorat"), ("tugas_eskalasi_keberatan", "Kepala Inspektorat")}
-    escalation = next(t for t in case.tasks if t.element_id == "tugas_eskalasi_keberatan")
+        ("tugas_keberatan", "Kepala Inspektorat"), ("eskalasi_tugas_keberatan", "Kepala Inspektorat")}
+    escalation = next(t for t in case.tasks if t.element_id == "eskalasi_tugas_keberatan")
     complete_task(task_id=escalation.engine_task_id, actor="kepala",
                   data={"tindakan_eskalasi": "ambil_alih", "catatan_eskalasi": "Diambil alih."})
     case = _work(case, element_id="tugas_keberatan", lane="Kepala Inspektorat", actor="kepala",

@@ -13,7 +13,7 @@ from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, move_deadline
 from app.services.forms import FormValidationError
 from app.services.timers import fire_case_timers
-from tests.processes.walk import let_objection_period_pass
+from tests.processes.walk import fire_reminder, let_objection_period_pass, pass_deadline
 from tests.processes.walk import work as _work
 
 PELAPOR, INSPEKTORAT, INSPEKTUR = "Pelapor", "Inspektorat", "Inspektur"
@@ -259,7 +259,7 @@ def test_an_objection_goes_to_the_inspektur_with_its_own_deadline(katingan):
         "tugas_keberatan", INSPEKTUR, "penanganan_keberatan_001", "keberatan")
     assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", INSPEKTUR)
     assert task.due_at == add_working_days(datetime.now(timezone.utc), 10)
-    assert case.timer.element_id == "pengingat_tugas_keberatan"
+    assert case.timer.element_id == "pengingat:tugas_keberatan"
     case = _work(case, element_id="tugas_keberatan", lane=INSPEKTUR, actor="inspektur",
                  data={"keberatan_diterima": False, "tanggapan_keberatan": "Dana telah dikembalikan; bukti terlampir."})
     assert (case.completed, case.status, case.tasks) == (True, "selesai", [])
@@ -270,22 +270,21 @@ def test_an_objection_goes_to_the_inspektur_with_its_own_deadline(katingan):
 
 
 def test_a_late_answer_to_an_objection_is_reminded_then_escalated_to_the_inspektur(katingan):
-    case = _objected(_delivered_by_the_unit())
-    for timer in ("pengingat_tugas_keberatan", "tenggat_tugas_keberatan"):
-        move_deadline(case_id=case.id, element_id=timer, due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
-                      reason="Uji: waktunya tiba", actor="uji")
-        assert fire_case_timers(case_id=case.id)
-    db.session.expire_all()
-    case = db.session.get(Case, case.id)
-    assert ("ev_pengingat_keberatan", INSPEKTUR) in _reached(case)
+    case = fire_reminder(_objected(_delivered_by_the_unit()))
+    reminded = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.reminded")).all()
+    assert [(e.element_id, e.lane) for e in reminded] == [("tugas_keberatan", INSPEKTUR)]
+    case = pass_deadline(case, "tenggat_tugas_keberatan")
     assert {(t.element_id, t.lane, t.form_key) for t in case.tasks} == {
         ("tugas_keberatan", INSPEKTUR, "penanganan_keberatan_001"),
-        ("tugas_eskalasi_keberatan", INSPEKTUR, "eskalasi_tenggat")}
+        ("eskalasi_tugas_keberatan", INSPEKTUR, "eskalasi_tenggat")}
     assert case.status == "keberatan"
-    escalation = next(t for t in case.tasks if t.element_id == "tugas_eskalasi_keberatan")
+    escalation = next(t for t in case.tasks if t.element_id == "eskalasi_tugas_keberatan")
     complete_task(task_id=escalation.engine_task_id, actor="inspektur",
                   data={"tindakan_eskalasi": "ambil_alih", "catatan_eskalasi": "Ditangani langsung minggu ini."})
     case = _work(case, element_id="tugas_keberatan", lane=INSPEKTUR, actor="inspektur",
                  data={"keberatan_diterima": True, "tanggapan_keberatan": "Keberatan diterima; unit diminta menindaklanjuti."})
     assert (case.completed, case.status) == (True, "selesai")
-    assert {("ev_eskalasi_keberatan_dicatat", INSPEKTUR), ("ev_keberatan_ditanggapi", PELAPOR)} <= set(_reached(case))
+    assert ("ev_keberatan_ditanggapi", PELAPOR) in set(_reached(case))
+    titles = {r.title for r in db.session.scalars(db.select(CaseRecord).where(CaseRecord.case_id == case.id))}
+    assert "Catatan eskalasi" in titles

@@ -34,3 +34,23 @@ def let_objection_period_pass(case: Case) -> Case:
     assert fire_case_timers(case_id=case.id)
     db.session.expire_all()
     return db.session.get(Case, case.id)
+
+
+def fire_reminder(case: Case) -> Case:
+    """The deadline policy's reminder comes due: sweep at its time (the engine's own
+    timers, later, are not due then)."""
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert case.timer.element_id.startswith("pengingat:")
+    assert fire_case_timers(case_id=case.id, now=case.timer.due_at + timedelta(seconds=1))
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def pass_deadline(case: Case, deadline_element: str) -> Case:
+    """A step's deadline timer passes: moved into the past, then swept."""
+    move_deadline(case_id=case.id, element_id=deadline_element, due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
+                  reason="Uji: batas waktu lewat.", actor="uji")
+    assert fire_case_timers(case_id=case.id)
+    db.session.expire_all()
+    return db.session.get(Case, case.id)

@@ -157,7 +157,9 @@ def test_a_moved_deadline_fires_when_due_and_the_move_is_audited(test_models):
     reached = [e.element_id for e in db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "event.reached"))]
     assert "diingatkan" in reached  # the non-interrupting reminder path ran
-    assert [t.element_id for t in case.tasks] == ["periksa"]  # and the task still waits
+    # The task still waits; the deadline policy opened an escalation item for the supervisor.
+    assert sorted((t.element_id, t.escalation_of) for t in case.tasks) == [
+        ("eskalasi_periksa", "pengingat"), ("periksa", None)]
     assert db.session.get(TimerIndexEntry, case.id) is None
     assert fire_due_timers() == 0  # fired exactly once
 

@@ -1,0 +1,115 @@
+"""The process owner's choices where an SOP leaves one, per organisation, each with the
+SOP's default (issue 14, item 3):
+
+- `anonymous_reports`: whether an anonymous report is accepted (SOP 000 and 001 make the
+  identity mandatory);
+- `objection_days`: the objection period before `selesai`, in the SOP's days (0: none,
+  SOP 000/001; 10 for the SP4N-LAPOR! SOPs);
+- `working_days`: where the SOP says only "hari", whether it counts working days
+  (SP4N-LAPOR! practice) or calendar days;
+- `deadline_policy`: reminders and escalations of the deadline timers
+  (app/services/deadline_policy.py): `remind_before` (working days), `escalate_to` (a
+  lane; empty: the timer's own), `interrupt`, and `steps`, the same three per timer id.
+
+The defaults are the diagram's: `camunda:properties` on the `bpmn:process` element
+(`anonymous_reports`, `objection_days`, `working_days`), else DEFAULTS. Every change is
+audited (`organisation.settings_changed`, with before and after).
+"""
+from xml.etree import ElementTree
+
+from app.extensions import db
+from app.models import Organisation
+from app.services.audit import record_event
+from app.services.deadline_timers import BPMN, element_properties
+from app.services.processes import latest_version
+
+DEFAULTS = {"anonymous_reports": True, "objection_days": 10, "working_days": True, "deadline_policy": {}}
+KEYS = tuple(DEFAULTS)
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be saved; the message says why, in Indonesian."""
+
+
+def sop_defaults(process_key: str | None) -> dict:
+    """The SOP's defaults as its deployed diagram declares them."""
+    defaults = dict(DEFAULTS)
+    version = latest_version(process_key=process_key) if process_key else None
+    if version is None:
+        return defaults
+    process = ElementTree.fromstring(version.bpmn_xml).find(f"{BPMN}process")
+    props = element_properties(process.find(f"{BPMN}extensionElements")) if process is not None and \
+        process.find(f"{BPMN}extensionElements") is not None else {}
+    for key in ("anonymous_reports", "working_days"):
+        if key in props:
+            defaults[key] = props[key] == "true"
+    if props.get("objection_days", "").isdigit():
+        defaults["objection_days"] = int(props["objection_days"])
+    return defaults
+
+
+def settings_for(organisation_code: str | None) -> dict:
+    """The settings in force: the organisation's choices over its SOP's defaults."""
+    organisation = db.session.get(Organisation, organisation_code) if organisation_code else None
+    if organisation is None:
+        return dict(DEFAULTS)
+    chosen = organisation.process_settings or {}
+    return sop_defaults(organisation.process_key) | {k: v for k, v in chosen.items() if k in KEYS}
+
+
+def update_settings(*, organisation_code: str, changes: dict, actor: str) -> dict:
+    """Record the owner's choices (checked), audited with before and after; commits."""
+    organisation = db.session.get(Organisation, organisation_code)
+    if organisation is None:
+        raise SettingsError("Instansi tidak ditemukan.")
+    cleaned = _checked(changes)
+    before = settings_for(organisation_code)
+    organisation.process_settings = {**(organisation.process_settings or {}), **cleaned}
+    after = settings_for(organisation_code)
+    if after != before:
+        record_event(case=None, action="organisation.settings_changed", actor=actor, detail=organisation_code,
+                     data_before={k: before[k] for k in cleaned}, data_after={k: after[k] for k in cleaned})
+    db.session.commit()
+    return after
+
+
+def _checked(changes: dict) -> dict:
+    cleaned = {}
+    for key, value in changes.items():
+        if key not in KEYS:
+            raise SettingsError(f"Pengaturan tidak dikenal: {key}.")
+        if key in ("anonymous_reports", "working_days"):
+            if not isinstance(value, bool):
+                raise SettingsError(f"{key}: harus ya atau tidak.")
+        elif key == "objection_days":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
+                raise SettingsError("Masa keberatan harus 0 sampai 60 hari.")
+        else:
+            value = _checked_policy(value)
+        cleaned[key] = value
+    return cleaned
+
+
+def _checked_policy(policy) -> dict:
+    if not isinstance(policy, dict):
+        raise SettingsError("Kebijakan batas waktu tidak sah.")
+
+    def one(entry: dict) -> dict:
+        out = {}
+        if entry.get("remind_before") not in (None, ""):
+            days = entry["remind_before"]
+            if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 30:
+                raise SettingsError("Pengingat harus 0 sampai 30 hari kerja sebelum batas waktu.")
+            out["remind_before"] = days
+        if entry.get("escalate_to"):
+            out["escalate_to"] = str(entry["escalate_to"])[:100]
+        if entry.get("interrupt") is not None:
+            out["interrupt"] = bool(entry["interrupt"])
+        return out
+
+    cleaned = one(policy)
+    steps = {str(timer)[:100]: one(entry) for timer, entry in (policy.get("steps") or {}).items()
+             if isinstance(entry, dict)}
+    if steps:
+        cleaned["steps"] = {timer: entry for timer, entry in steps.items() if entry}
+    return cleaned
