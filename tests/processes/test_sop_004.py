@@ -544,13 +544,16 @@ def test_a_reminder_tells_the_step_s_own_lane(sop_models, element_id):
     case, forms = _until(element_id)
     [task] = [t for t in case.tasks if t.element_id == element_id]
     _, days, _, _ = DEADLINES[element_id]
-    assert case.timer.element_id == f"pengingat:{element_id}"
-    assert case.timer.due_at == calendar_for(case.organisation_code).working_days_before(task.due_at, days)
+    remind_at = calendar_for(case.organisation_code).working_days_before(task.due_at, days)
+    assert task.remind_at == remind_at
+    # 6b and 8 wait on two tasks at once, due together: the case's next timer is the first reminder.
+    assert case.timer.element_id.startswith("pengingat:") and case.timer.due_at == remind_at
     before = _waiting(case)
-    assert fire_due_timers(now=case.timer.due_at + timedelta(seconds=1)) == 1
+    assert fire_due_timers(now=remind_at + timedelta(seconds=1)) == 1
     case = _reload(case)
-    [reminded] = _events(case, "deadline.reminded")
-    assert (reminded.element_id, reminded.lane) == (element_id, LANES[element_id])
+    reminded = [(e.element_id, e.lane) for e in _events(case, "deadline.reminded")]
+    assert (element_id, LANES[element_id]) in reminded
+    assert len(reminded) == len(before)
     assert _waiting(case) == before
     _finish(case, forms)
 
