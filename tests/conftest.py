@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.extensions import db
+from app.models import Organisation
 from app.services.accounts import create_user, ensure_unit
 from app.services.calendar import forget_cached_calendars
 from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, other_sop_accounts, seed_reference_data
@@ -125,7 +126,21 @@ def sop_models(app_context):
     """The real bpmn/, dmn/ and forms/ of the project, deployed, with the shipped
     organisations and the demo units (app/services/demo.py) that forms refer to."""
     seed_reference_data()
-    return {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
+    versions = {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
+    enable_objections_and_anonymous_reports()
+    return versions
+
+
+def enable_objections_and_anonymous_reports() -> None:
+    """SOP 000 and 001 default to no anonymous reports and no objection period (the
+    owner's settings, app/services/org_settings.py). Most tests walk those paths with
+    both on, as a process owner may choose; tests of the defaults reset the setting
+    (tests/processes/test_owner_settings.py)."""
+    for code in ("bsn", "katingan"):
+        organisation = db.session.get(Organisation, code)
+        organisation.process_settings = {"anonymous_reports": True, "objection_days": 10}
+    db.session.commit()
+    forget_cached_calendars()
 
 
 @pytest.fixture

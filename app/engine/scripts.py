@@ -45,6 +45,9 @@ class WorkingCalendar:
     working_weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0
     extra_holidays: frozenset[date] = frozenset()  # added by the administrator
     not_holidays: frozenset[date] = frozenset()  # package days the administrator removed
+    # Where an SOP says only "hari": working days (SP4N-LAPOR! practice) or calendar days,
+    # the organisation's choice (app/services/org_settings.py); read by tambah_hari_sop.
+    sop_days_working: bool = True
     # Per year, built on first use: the set of days off, and the working days in order
     # (as ordinals), so a deadline or a count of days left is a binary search.
     _days_off: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -144,4 +147,20 @@ def script_functions(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict:
         """Now plus `jumlah` hours, as an aware ISO timestamp."""
         return (datetime.now(timezone.utc) + timedelta(hours=jumlah)).isoformat()
 
-    return {"tambah_hari_kerja": tambah_hari_kerja, "tambah_hari": tambah_hari, "tambah_jam": tambah_jam}
+    def tambah_hari_sop(jumlah: int) -> str:
+        """Now plus `jumlah` of the SOP's "hari": working or calendar days as the
+        organisation chose."""
+        return tambah_hari_kerja(jumlah) if calendar.sop_days_working else tambah_hari(jumlah)
+
+    def tambah_hari_kerja_sejak(mulai: str, jumlah: int) -> str:
+        """`jumlah` working days counted from the moment `mulai` (an ISO timestamp the
+        case holds, e.g. `diterima_pada`, when the complaint was received), not from now."""
+        if not 0 <= int(jumlah) <= MAX_WORKING_DAYS:
+            raise ValueError(f"tambah_hari_kerja_sejak: jumlah hari harus antara 0 dan {MAX_WORKING_DAYS}, bukan {jumlah}")
+        start = datetime.fromisoformat(str(mulai))
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=calendar.zone)
+        return calendar.add_working_days(start, int(jumlah)).isoformat()
+
+    return {"tambah_hari_kerja": tambah_hari_kerja, "tambah_hari": tambah_hari, "tambah_jam": tambah_jam,
+            "tambah_hari_kerja_sejak": tambah_hari_kerja_sejak, "tambah_hari_sop": tambah_hari_sop}

@@ -104,10 +104,17 @@ def calendar_for(organisation_code: str | None) -> WorkingCalendar:
         working_weekdays=frozenset(int(d) for d in (organisation.working_days if organisation else "0,1,2,3,4").split(",")),
         extra_holidays=frozenset(day for day, kind in entries if kind != NOT_A_HOLIDAY),
         not_holidays=frozenset(day for day, kind in entries if kind == NOT_A_HOLIDAY),
+        sop_days_working=_sop_days_working(organisation_code),
     )
     with _lock:
         _cache[organisation_code] = (revision, calendar)
     return calendar
+
+
+def _sop_days_working(organisation_code: str | None) -> bool:
+    from app.services.org_settings import settings_for  # the settings read the calendar's revision
+
+    return bool(settings_for(organisation_code)["working_days"])
 
 
 def forget_cached_calendars() -> None:

@@ -19,6 +19,7 @@ from app.services.audit import record_event
 from app.services.calendar import calendar_for
 from app.services.deadline_policy import complete_escalation
 from app.services.forms import reference_types, validate_submission
+from app.services.org_settings import settings_for
 from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
 from app.services.references import reference_values
@@ -77,7 +78,12 @@ def open_case(
         load_spec=lambda: version.spec_json,
         calendar=calendar_for(organisation.code if organisation else None),
     )
-    instance.seed(data)
+    # When the complaint was received: a deadline counted from receipt rather than from
+    # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
+    # The owner's objection period (0: none) is read by the diagram's "Ada masa keberatan?".
+    settings = settings_for(organisation.code if organisation else None)
+    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(),
+                   "masa_keberatan_hari": settings["objection_days"], **data})
     case = Case(
         process_version=version,
         status=RECEIVED_STATUS,

@@ -19,6 +19,7 @@ from app.services.audit import record_event
 from app.services.cases import ProcessNotDeployed, open_case
 from app.services.file_names import stored_filename
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
+from app.services.org_settings import settings_for
 from app.services.organisations import complaint_intakes
 
 # Where a complaint goes when the complainant names no agency.
@@ -58,6 +59,10 @@ _MESSAGES = {
     "file_size": ("{name}: ukuran maksimal {mb} MB.", "{name}: at most {mb} MB."),
     "file_empty": ("{name}: berkas kosong.", "{name}: the file is empty."),
     "kerahasiaan": ("Pilih laporan biasa, rahasia atau anonim.", "Choose a normal, confidential or anonymous report."),
+    "no_anonymous": ("Instansi ini tidak menerima laporan anonim: SOP-nya mewajibkan identitas pelapor. Pilih laporan "
+                     "rahasia bila identitas Anda perlu dilindungi.",
+                     "This agency does not accept anonymous reports: its SOP requires the reporter's identity. "
+                     "Choose a confidential report if your identity needs protecting."),
     "contact": ("Isi paling sedikit satu cara menghubungi pengadu: alamat, email atau nomor HP.",
                 "Give at least one way to reach the complainant: address, email or phone number."),
 }
@@ -169,6 +174,9 @@ def validate_complaint(
     if data["instansi"] not in intake_codes:
         errors["instansi"] = _msg("instansi", lang)
     data["process_key"] = intake_codes.get(data["instansi"])
+    if (data["confidentiality"] == "anonim" and data["process_key"]
+            and not settings_for(data["instansi"])["anonymous_reports"]):  # the owner's setting (SOP default)
+        errors["kerahasiaan"] = _msg("no_anonymous", lang)
     file_errors = check_uploads(uploads, lang=lang)
     if file_errors:
         errors["lampiran"] = " ".join(file_errors)

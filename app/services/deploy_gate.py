@@ -119,6 +119,8 @@ def _data_variables(root, decision_roots, forms: dict) -> set[str]:
     for form in forms.values():
         names |= {f.get("name") for f in form.get("fields", [])}
     names |= {el.get("name") for el in root.iter(f"{BPMN}message")}
+    # Every case holds when it was received and the owner's objection period (app/services/cases.py).
+    names |= {"diterima_pada", "masa_keberatan_hari"}
     return {n for n in names if n}
 
 

@@ -15,12 +15,14 @@ The defaults are the diagram's: `camunda:properties` on the `bpmn:process` eleme
 (`anonymous_reports`, `objection_days`, `working_days`), else DEFAULTS. Every change is
 audited (`organisation.settings_changed`, with before and after).
 """
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from app.extensions import db
 from app.models import Organisation
 from app.services.audit import record_event
-from app.services.deadline_timers import BPMN, element_properties
+from app.services.calendar import calendar_changed
+from app.services.deadline_timers import BPMN, deadline_timers, element_properties
 from app.services.processes import latest_version
 
 DEFAULTS = {"anonymous_reports": True, "objection_days": 10, "working_days": True, "deadline_policy": {}}
@@ -63,12 +65,19 @@ def update_settings(*, organisation_code: str, changes: dict, actor: str) -> dic
     if organisation is None:
         raise SettingsError("Instansi tidak ditemukan.")
     cleaned = _checked(changes)
+    version = latest_version(process_key=organisation.process_key) if organisation.process_key else None
+    lanes = set(version.lanes or []) if version else set()
+    policy = cleaned.get("deadline_policy") or {}
+    for entry in [policy, *(policy.get("steps") or {}).values()]:
+        if entry.get("escalate_to") and entry["escalate_to"] not in lanes:
+            raise SettingsError(f"Eskalasi kepada \u201c{entry['escalate_to']}\u201d: bukan jalur (lane) SOP instansi ini.")
     before = settings_for(organisation_code)
     organisation.process_settings = {**(organisation.process_settings or {}), **cleaned}
     after = settings_for(organisation_code)
     if after != before:
         record_event(case=None, action="organisation.settings_changed", actor=actor, detail=organisation_code,
                      data_before={k: before[k] for k in cleaned}, data_after={k: after[k] for k in cleaned})
+        calendar_changed()  # "hari" as working or calendar days is part of the organisation's calendar
     db.session.commit()
     return after
 
@@ -113,3 +122,23 @@ def _checked_policy(policy) -> dict:
     if steps:
         cleaned["steps"] = {timer: entry for timer, entry in steps.items() if entry}
     return cleaned
+
+
+@dataclass(frozen=True)
+class OwnerView:
+    """What the settings page shows: the settings in force, the SOP's defaults, the lanes a
+    deadline may escalate to, and the deadline timers of the organisation's diagram."""
+
+    settings: dict
+    defaults: dict
+    lanes: list
+    timers: list
+
+
+def owner_view(organisation_code: str) -> OwnerView:
+    organisation = db.session.get(Organisation, organisation_code)
+    version = latest_version(process_key=organisation.process_key) if organisation and organisation.process_key else None
+    return OwnerView(settings=settings_for(organisation_code),
+                     defaults=sop_defaults(organisation.process_key if organisation else None),
+                     lanes=sorted(version.lanes or []) if version else [],
+                     timers=deadline_timers(version.bpmn_xml) if version else [])

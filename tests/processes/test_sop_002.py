@@ -11,9 +11,10 @@ from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
 from app.services.accounts import create_user, ensure_unit
+from app.services.calendar import calendar_for
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
-from tests.processes.walk import let_objection_period_pass
+from tests.processes.walk import fire_reminder, let_objection_period_pass
 from tests.processes.walk import work as _work
 
 PEJABAT_PENGELOLA = "Pejabat Pengelola Pengaduan"
@@ -69,7 +70,7 @@ def _review(
     }
     if direspon_admin is not None:
         data["direspon_admin"] = direspon_admin
-    if lengkap and kewenangan and not penyalahgunaan:
+    if lengkap and kewenangan:
         data["unit_penghubung"] = unit
     if lintas_instansi:
         data["instansi_tembusan"] = "kemendagri"
@@ -245,12 +246,15 @@ def test_a_complaint_outside_dpmdppkb_authority_is_handed_to_admin_nasional(dpmd
     assert _forwards(case) == [("penerusan", "lapor-nasional")]
 
 
-def test_misconduct_by_officials_is_handed_to_apip(dpmdppkb):
+def test_misconduct_by_officials_is_coordinated_with_apip_and_the_case_goes_on(dpmdppkb):
+    """Step 3 m "berkoordinasi dengan APIP": a copy to APIP; DPMDPPKB's liaison goes on."""
     case = _reviewed(_received(), _review(penyalahgunaan=True))
-    _closed(case, "diteruskan_apip", "ev_diteruskan_apip")
-    [end] = [e for e in _audit(case, "event.reached") if e.element_id == "ev_diteruskan_apip"]
-    assert end.lane == "APIP"
-    assert _forwards(case) == [("penerusan", "apip")]
+    [copy] = [e for e in _audit(case, "event.reached") if e.element_id == "ev_diteruskan_apip"]
+    assert copy.lane == "APIP"
+    assert _forwards(case) == [("tembusan", "apip")]
+    assert (case.completed, case.status) == (False, "tindak_lanjut")
+    [task] = case.tasks
+    assert (task.element_id, task.lane, task.org_unit) == ("tugas_verifikasi_penghubung", PENGHUBUNG, UNIT_PEMDES)
 
 
 def test_a_copy_goes_to_another_agency_and_the_case_goes_on(dpmdppkb):
@@ -350,7 +354,7 @@ def expected_route(jenis, lengkap, kewenangan, penyalahgunaan, direspon_admin) -
 
 FIRST_STOP = {
     "admin_nasional": (None, "diteruskan_admin_nasional"),
-    "apip": (None, "diteruskan_apip"),
+    "apip": ("tugas_verifikasi_penghubung", "tindak_lanjut"),  # a copy to APIP; the liaison goes on
     "minta_kelengkapan": ("tugas_minta_kelengkapan", "menunggu_kelengkapan"),
     "jawab_admin": ("tugas_jawab_aspirasi", "tindak_lanjut"),
     "penghubung": ("tugas_verifikasi_penghubung", "tindak_lanjut"),
@@ -479,38 +483,44 @@ def _due_in_working_days(task, before: datetime, days: int) -> bool:
     return task.due_at in {add_working_days(before, days), add_working_days(after, days)}
 
 
-def test_the_admin_review_is_due_in_three_working_days(dpmdppkb):
+def test_the_admin_review_is_due_three_working_days_after_the_complaint_was_received(dpmdppkb):
+    """"atas pengaduan yang diterima paling lama 3 (tiga) hari kerja": from receipt (the
+    case's start), not from when the officer passed it on."""
     before = datetime.now(timezone.utc)
-    case = _received()
+    case = _file()
+    received_at = case.created_at
+    case = _work(case, element_id="tugas_terima_catat", lane=PEJABAT_PENGELOLA, data=RECEIVED, actor="petugas")
     task = _task(case, "tugas_telaah_admin")
-    assert _due_in_working_days(task, before, 3)
-    assert (task.deadline_element, task.extend_role) == ("tenggat_telaah_admin", ADMIN_NASIONAL)
-    # The case's next timer is the reminder, a working day earlier.
-    assert case.timer.due_at in {add_working_days(before, 2), add_working_days(datetime.now(timezone.utc), 2)}
+    assert task.due_at == add_working_days(received_at, 3) or _due_in_working_days(task, before, 3)
+    assert (task.deadline_element, task.extend_role) == ("tenggat_telaah_admin", PEJABAT_PENGELOLA)
+    # The case's next timer is the policy's reminder, a working day earlier (remind_before 1).
+    assert (case.timer.element_id, case.timer.due_at) == (
+        "pengingat:tugas_telaah_admin", calendar_for("dpmdppkb").working_days_before(task.due_at, 1))
 
 
 def test_the_admin_is_reminded_and_the_review_still_waits(dpmdppkb):
     case = _received()
     due = _task(case, "tugas_telaah_admin").due_at
-    case = _fire(case, "pengingat_telaah_admin")
-    assert _reached(case)[-2:] == ["ev_pengingat_telaah_admin", "ev_pengingat_telaah_admin_terkirim"]
-    [event] = [e for e in _audit(case, "event.reached") if e.element_id == "ev_pengingat_telaah_admin"]
-    assert event.lane == ADMIN
+    case = fire_reminder(case)
+    [event] = _audit(case, "deadline.reminded")
+    assert (event.element_id, event.lane) == ("tugas_telaah_admin", ADMIN)
     assert _waiting(case) == [("tugas_telaah_admin", ADMIN, "telaah_002")]
     assert (_task(case, "tugas_telaah_admin").due_at, case.status, case.completed) == (due, "penelaahan", False)
 
 
-def test_a_late_review_is_escalated_to_admin_nasional_and_the_case_goes_on(dpmdppkb):
+def test_a_late_review_is_escalated_inside_dpmdppkb_and_the_case_goes_on(dpmdppkb):
+    """The Admin Instansi's late review goes to the Pejabat Pengelola Pengaduan of
+    DPMDPPKB (step 2), not to Admin Nasional."""
     case = _fire(_received(), "tenggat_telaah_admin")
     assert _waiting(case) == [
-        ("tugas_eskalasi_telaah_admin", ADMIN_NASIONAL, "eskalasi_tenggat"),
+        ("eskalasi_tugas_telaah_admin", PEJABAT_PENGELOLA, "eskalasi_tenggat"),
         ("tugas_telaah_admin", ADMIN, "telaah_002"),
     ]
     assert case.status == "penelaahan"  # the escalation carries no status of its own
-    escalation = _task(case, "tugas_eskalasi_telaah_admin")
-    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin.nasional")
+    escalation = _task(case, "eskalasi_tugas_telaah_admin")
+    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="petugas")
     case = _reload(case)
-    assert _reached(case)[-1] == "ev_eskalasi_telaah_admin_dicatat"
+    assert [e.lane for e in _audit(case, "deadline.escalated")] == [PEJABAT_PENGELOLA]
     assert _waiting(case) == [("tugas_telaah_admin", ADMIN, "telaah_002")]
     # The review was not taken away: the admin finishes it and the case ends as before.
     case = _reviewed(case, _review(jenis="aspirasi", direspon_admin=True))
@@ -522,16 +532,17 @@ def test_an_escalated_review_stays_overdue_and_its_late_completion_is_recorded(d
     case = _fire(_received(), "tenggat_telaah_admin")
     task = _task(case, "tugas_telaah_admin")
     assert task.due_at < datetime.now(timezone.utc)
-    assert (task.deadline_element, task.extend_role) == ("tenggat_telaah_admin", ADMIN_NASIONAL)
+    assert (task.deadline_element, task.extend_role) == ("tenggat_telaah_admin", PEJABAT_PENGELOLA)
     complete_task(task_id=task.engine_task_id, data=_review(kewenangan=False), actor="admin")
     [missed] = _audit(case, "deadline.missed")
     assert missed.element_id == "tugas_telaah_admin"
 
 
-def test_admin_nasional_accepts_a_reason_after_the_escalation_and_extends_the_review(dpmdppkb):
+def test_the_supervisor_accepts_a_reason_after_the_escalation_and_extends_the_review(dpmdppkb):
     case = _fire(_received(), "tenggat_telaah_admin")
-    supervisor = create_user(username="admin.nasional", password="rahasia-uji-123", roles=[ADMIN_NASIONAL])
-    escalation = _task(case, "tugas_eskalasi_telaah_admin")
+    supervisor = create_user(username="pengelola", password="rahasia-uji-123", roles=[PEJABAT_PENGELOLA],
+                             organisation_code="dpmdppkb")
+    escalation = _task(case, "eskalasi_tugas_telaah_admin")
     complete_task(task_id=escalation.engine_task_id, actor=supervisor.username,
                   data={"tindakan_eskalasi": "alasan_diterima", "catatan_eskalasi": "Pengadu sulit dihubungi."})
     until = (datetime.now(timezone.utc) + timedelta(days=7)).date()
@@ -541,7 +552,7 @@ def test_admin_nasional_accepts_a_reason_after_the_escalation_and_extends_the_re
     task = _task(case, "tugas_telaah_admin")
     assert task.due_at.astimezone(ZoneInfo("Asia/Jakarta")).date() == until
     moved = _audit(case, "deadline.moved")[-1]  # the first is the test's clock
-    assert (moved.element_id, moved.actor, moved.detail) == ("tenggat_telaah_admin", "admin.nasional",
+    assert (moved.element_id, moved.actor, moved.detail) == ("tenggat_telaah_admin", "pengelola",
                                                              "Pengadu sulit dihubungi.")
     complete_task(task_id=task.engine_task_id, data=_review(kewenangan=False), actor="admin")
     assert [e.action for e in _audit(case, "deadline.met")] == ["deadline.met"]
@@ -554,9 +565,10 @@ def test_the_case_ends_once_the_main_path_and_the_escalation_are_both_done(dpmdp
     complete_task(task_id=review.engine_task_id, data=_review(kewenangan=False), actor="admin")
     case = _reload(case)
     # Handed to Admin Nasional, but the escalation still waits for its note.
-    assert (case.completed, _waiting(case)) == (False, [("tugas_eskalasi_telaah_admin", ADMIN_NASIONAL, "eskalasi_tenggat")])
-    escalation = _task(case, "tugas_eskalasi_telaah_admin")
-    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin.nasional")
+    assert (case.completed, _waiting(case)) == (False, [("eskalasi_tugas_telaah_admin", PEJABAT_PENGELOLA,
+                                                          "eskalasi_tenggat")])
+    escalation = _task(case, "eskalasi_tugas_telaah_admin")
+    complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="petugas")
     case = _reload(case)
     assert (case.completed, case.status, case.tasks) == (True, "diteruskan_admin_nasional", [])
 
@@ -589,17 +601,19 @@ def _with_liaison(**answers) -> tuple[Case, datetime]:
 
 def test_the_liaison_is_reminded_then_escalated_to_the_admin_who_sent_it(dpmdppkb):
     case, _ = _with_liaison(normatif=True)
-    case = _fire(case, "pengingat_respon_penghubung")
-    assert _reached(case)[-2:] == ["ev_pengingat_respon_penghubung", "ev_pengingat_respon_penghubung_terkirim"]
+    case = fire_reminder(case)
+    [reminded] = _audit(case, "deadline.reminded")
+    assert (reminded.element_id, reminded.lane, reminded.data_after["org_unit"]) == (
+        "tugas_respon_penghubung", PENGHUBUNG, UNIT_PEMDES)
     assert _waiting(case) == [("tugas_respon_penghubung", PENGHUBUNG, "respon_penghubung_002")]
     case = _fire(case, "tenggat_respon_penghubung")
     assert _waiting(case) == [
-        ("tugas_eskalasi_respon_penghubung", ADMIN, "eskalasi_tenggat"),
+        ("eskalasi_tugas_respon_penghubung", ADMIN, "eskalasi_tenggat"),
         ("tugas_respon_penghubung", PENGHUBUNG, "respon_penghubung_002"),
     ]
     assert _task(case, "tugas_respon_penghubung").org_unit == UNIT_PEMDES
-    assert _task(case, "tugas_eskalasi_respon_penghubung").org_unit is None
-    escalation = _task(case, "tugas_eskalasi_respon_penghubung")
+    assert _task(case, "eskalasi_tugas_respon_penghubung").org_unit is None
+    escalation = _task(case, "eskalasi_tugas_respon_penghubung")
     complete_task(task_id=escalation.engine_task_id, data=ESCALATED, actor="admin")
     response = _task(case, "tugas_respon_penghubung")
     complete_task(task_id=response.engine_task_id, data={"respon": "Dijawab dengan Permendes."}, actor="penghubung.pemdes")
@@ -610,7 +624,7 @@ def test_a_liaison_returning_the_complaint_stops_its_clock_and_the_next_liaison_
     case = _reviewed(_received(), _review(unit=UNIT_KB))
     case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_KB,
                  data=_liaison(kewenangan=False), actor="penghubung.kb")
-    assert case.timer.element_id == "pengingat_telaah_admin"  # only the admin's new review runs
+    assert case.timer.element_id == "pengingat:tugas_telaah_admin"  # only the admin's new review runs
     before = datetime.now(timezone.utc)
     case = _reviewed(case, _review(unit=UNIT_PEMDES))
     case = _work(case, element_id="tugas_verifikasi_penghubung", lane=PENGHUBUNG, org_unit=UNIT_PEMDES,
@@ -642,10 +656,11 @@ def test_an_objection_goes_to_the_admin_instansi_and_a_late_answer_to_admin_nasi
     assert (task.lane, task.org_unit, _reload(case).status) == (ADMIN, None, "keberatan")
     assert (task.deadline_element, task.extend_role) == ("tenggat_tugas_keberatan", "Admin Nasional")
     assert _due_in_working_days(task, datetime.now(timezone.utc), 10)
-    case = _fire(_fire(case, "pengingat_tugas_keberatan"), "tenggat_tugas_keberatan")
-    assert _waiting(case) == [("tugas_eskalasi_keberatan", "Admin Nasional", "eskalasi_tenggat"),
+    case = _fire(fire_reminder(case), "tenggat_tugas_keberatan")
+    assert [e.element_id for e in _audit(case, "deadline.reminded")] == ["tugas_keberatan"]
+    assert _waiting(case) == [("eskalasi_tugas_keberatan", "Admin Nasional", "eskalasi_tenggat"),
                               ("tugas_keberatan", ADMIN, "penanganan_keberatan_002")]
-    complete_task(task_id=_task(case, "tugas_eskalasi_keberatan").engine_task_id, data=ESCALATED, actor="nasional")
+    complete_task(task_id=_task(case, "eskalasi_tugas_keberatan").engine_task_id, data=ESCALATED, actor="nasional")
     complete_task(task_id=_task(case, "tugas_keberatan").engine_task_id, actor="admin",
                   data={"keberatan_diterima": True, "tanggapan_keberatan": "Pencairan dipercepat."})
     _closed(_reload(case), "selesai", "ev_keberatan_ditanggapi")
