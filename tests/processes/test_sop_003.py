@@ -19,7 +19,7 @@ from tests.processes.walk import work as _work
 ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"
 # The one calendar function every "hari" of the diagram goes through (the organisation's
 # working-or-calendar choice).
-DAYS = "tambah_hari_kerja"
+DAYS = "tambah_hari_sop"
 PENGHUBUNG, UNIT_KERJA = "Pejabat Penghubung", "Unit Kerja"
 
 UNITS = {
