@@ -45,6 +45,13 @@ class DeadlinePolicy:
     interrupt: bool
 
 
+def applies(properties: dict) -> bool:
+    """A deadline timer of the policy's convention declares `step` or `remind_before`; a
+    timer of an older diagram that draws its own reminder and escalation does not, and the
+    policy leaves it alone (no second reminder, no second escalation)."""
+    return properties.get("deadline") == "true" and ("remind_before" in properties or "step" in properties)
+
+
 def policy_for(*, organisation_code: str | None, element_id: str | None, properties: dict,
                lane: str | None = None) -> DeadlinePolicy:
     """The timer's properties, overridden by the organisation's policy, then per timer."""
@@ -88,7 +95,7 @@ def schedule_reminder(case: Case, entry: TaskIndexEntry, task: HumanTask) -> Non
     not yet sent."""
     if entry.escalation_of or entry.reminded_at is not None:
         return
-    if task.due_at is None:
+    if task.due_at is None or not applies(task.deadline_properties):
         entry.remind_at = None
         return
     policy = policy_for(organisation_code=case.organisation_code, element_id=task.deadline_element,
@@ -121,7 +128,7 @@ def send_due_reminders(case: Case, *, now: datetime) -> int:
 def apply_escalations(case: Case, steps: list[Step], *, now: datetime) -> None:
     """A deadline timer that fired: open the escalation item, and interrupt if the policy says."""
     for step in steps:
-        if step.properties.get("deadline") != "true":
+        if not applies(step.properties):
             continue
         late = next((t for t in case.tasks if t.deadline_element == step.element_id and not t.escalation_of), None)
         if late is None:

@@ -14,7 +14,9 @@ deadline policy (app/services/deadline_policy.py) needs:
 | `interrupt` | `true`: when it passes, the task is taken from its lane to `escalate_to` |
 
 Reminders and escalations are not drawn; the organisation's settings may override the
-last three per organisation or per timer.
+last three per organisation or per timer. A deadline timer with neither `step` nor
+`remind_before` belongs to an older diagram that draws its own reminder and escalation: the
+policy leaves it alone.
 """
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -33,6 +35,11 @@ class DeadlineTimer:
     interrupting: bool
     expression: str
     properties: dict = field(default_factory=dict)
+
+    @property
+    def under_policy(self) -> bool:
+        """Declared in the policy's convention (not an older diagram drawing its own)."""
+        return "remind_before" in self.properties or "step" in self.properties
 
     @property
     def escalate_to(self) -> str | None:

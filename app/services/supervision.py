@@ -6,7 +6,7 @@ setting, they are the **supervising lanes** of the SOP the organisation runs, re
 its newest deployed diagram: the lanes a missed deadline escalates to, named by its
 deadline timers (`escalate_to`, else `extend_role`; app/services/deadline_timers.py), or
 holding a drawn escalation task with the form `eskalasi_tenggat` (older diagrams). With the shipped SOPs that is Kepala Inspektorat (000),
-Inspektur (001), Admin Instansi and Admin Nasional (002), Admin BPS Provinsi and Admin
+Inspektur (001), Pejabat Pengelola Pengaduan, Admin Instansi and Admin Nasional (002), Admin BPS Provinsi and Admin
 Nasional (003), and Kepala Subbidang, Kepala Bidang, Asdep Dumas and Deputi Hublemmas
 (004). The diagram says who supervises whom, so a process owner who moves an escalation
 moves the heads with it, and no list is kept in step by hand.
@@ -45,7 +45,8 @@ def supervising_lanes(version: ProcessVersion) -> frozenset[str]:
             if {(ref.text or "").strip() for ref in lane.findall(f"{_BPMN}flowNodeRef")} & escalations
         )
         # The deadline policy's escalations, named by the deadline timers' properties.
-        lanes = drawn | {timer.escalate_to for timer in deadline_timers(version.bpmn_xml) if timer.escalate_to}
+        lanes = drawn | {timer.escalate_to for timer in deadline_timers(version.bpmn_xml)
+                         if timer.under_policy and timer.escalate_to}
         lanes = _lanes_cache.setdefault(version.content_hash, lanes)
     return lanes
 

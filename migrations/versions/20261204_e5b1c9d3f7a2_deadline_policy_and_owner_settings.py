@@ -6,9 +6,8 @@ Revises: 7d3b5e2a9c14
 Create Date: 2026-12-04 18:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5b1c9d3f7a2'

@@ -11,7 +11,7 @@ from tests.integration.modeler_helpers import RUTE_000, SOP_000, deploy_bpmn, me
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture
 
 # The script starts with a comment line: what is put before it is on line 2.
-SCRIPT = "batas_pengawasan = tambah_hari(90)"
+SCRIPT = "batas_pengawasan = tambah_hari_sop(90)"
 SCRIPT_TASK = "Skrip \u201cBatas 90 hari mulai dihitung\u201d (tugas_mulai_batas_pengawasan) ditolak"
 
 # (a line put before the script of step 4, what the message must name)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.models.diagram_reading import (label_findings, label_words, machinery, numbered, plumbing_ratio,
-                                          read)
+from tests.models.diagram_reading import label_findings, label_words, machinery, numbered, plumbing_ratio, read
 
 ROOT = Path(__file__).resolve().parents[2]
 SOPS = ["sop_000", "sop_001", "sop_002", "sop_003", "sop_004"]

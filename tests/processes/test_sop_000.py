@@ -1,7 +1,7 @@
 """SOP 000 (Inspektorat BSN) walked through the service layer: every path of the
 diagram and every rule of its routing table, on both databases."""
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -9,8 +9,7 @@ from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
 from app.services.cases import complete_task, start_case
-from app.services.events import deliver_message, move_deadline
-from app.services.timers import fire_case_timers
+from app.services.events import deliver_message
 from tests.processes.walk import fire_reminder, let_objection_period_pass, pass_deadline
 from tests.processes.walk import work as _work
 
