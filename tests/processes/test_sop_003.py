@@ -10,8 +10,8 @@ from lxml import etree
 from app.extensions import db
 from app.models import AuditEvent, Case
 from app.services.accounts import ensure_unit
-from app.services.cases import complete_task, start_case
 from app.services.calendar import calendar_for
+from app.services.cases import complete_task, start_case
 from app.services.events import fire_due_timers, move_deadline
 from app.services.org_settings import update_settings
 from tests.processes.walk import work as _work
