@@ -125,7 +125,8 @@ def test_the_written_models_deploy_and_a_case_walks_the_same_tasks(app_context, 
     assert on_rewritten.process_version_id == rewritten.id
 
     walked = _walk(on_original)
-    assert walked[-1] == ("selesai", "selesai") and len(walked) == len(SOP_000_WALK) + 2
+    # SOP 000 has no objection period by default (the owner's setting): the answer closes it.
+    assert walked[-1] == ("selesai", "selesai") and len(walked) == len(SOP_000_WALK) + 1
     assert _walk(on_rewritten) == walked
 
 
