@@ -12,15 +12,23 @@ import pytest
 from tests.models.diagram_reading import label_findings, label_words, machinery, numbered, plumbing_ratio, read
 
 ROOT = Path(__file__).resolve().parents[2]
-PENDING = pytest.mark.xfail(reason="SOP 003/004 move to the deadline policy in h-policy2's branch", strict=False)
-SOPS = ["sop_000", "sop_001", "sop_002", pytest.param("sop_003", marks=PENDING),
-        pytest.param("sop_004", marks=PENDING)]
+SOPS = ["sop_000", "sop_001", "sop_002", "sop_003", "sop_004"]
+# SOP 003 and 004 draw no reminder or escalation, but each of their deadline timers (6 and
+# 19) ends in a "Lewat batas" end event that bpmnlint needs and this measure counts:
+# 20.7 % and 22.9 %. Counted with its timer, both are at 0 % (h-policy2's REQUESTS.md, 7).
+SINK_COUNTED = pytest.mark.xfail(reason="a deadline timer's own 'Lewat batas' end is counted as machinery",
+                                 strict=True)
+RATIO_SOPS = ["sop_000", "sop_001", "sop_002", pytest.param("sop_003", marks=SINK_COUNTED),
+              pytest.param("sop_004", marks=SINK_COUNTED)]
 # The SOP's own step numbering, as each diagram writes it at the start of a name.
 STEPS = {
     "sop_000": {str(n) for n in range(1, 10)},
     "sop_001": {str(n) for n in range(1, 10)},
     # Tata cara 1, 2, 3 a)–n), and the liaison's 1)–5).
     "sop_002": {"1", "2", "3"} | {f"{n})" for n in range(1, 6)},
+    "sop_003": {str(n) for n in range(1, 8)},
+    # Uraian prosedur 1–8, with 4a/4b, 6a/6b and 8a/8b.
+    "sop_004": {str(n) for n in range(1, 9)},
 }
 
 
@@ -28,7 +36,7 @@ def _diagram(key):
     return read(ROOT / "bpmn" / f"{key}.bpmn")
 
 
-@pytest.mark.parametrize("key", SOPS)
+@pytest.mark.parametrize("key", RATIO_SOPS)
 def test_at_most_fifteen_percent_of_a_diagram_is_deadline_machinery(key):
     diagram = _diagram(key)
     ratio = plumbing_ratio(diagram)

@@ -10,11 +10,16 @@ from lxml import etree
 from app.extensions import db
 from app.models import AuditEvent, Case
 from app.services.accounts import ensure_unit
+from app.services.calendar import calendar_for
 from app.services.cases import complete_task, start_case
 from app.services.events import fire_due_timers, move_deadline
+from app.services.org_settings import update_settings
 from tests.processes.walk import work as _work
 
 ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"
+# The one calendar function every "hari" of the diagram goes through (the organisation's
+# working-or-calendar choice).
+DAYS = "tambah_hari_sop"
 PENGHUBUNG, UNIT_KERJA = "Pejabat Penghubung", "Unit Kerja"
 
 UNITS = {
@@ -244,29 +249,25 @@ MAIN_PATH = {
     "tugas_intervensi_admin": {"tanggapan": "Admin menjawab berdasarkan publikasi BPS."},
     "tugas_penyelesaian": {"jejak_tindak_lanjut": "Dijawab dan dicatat.", "ringkasan_untuk_pelapor": "Data tersedia."},
 }
-# Each step's deadline timer: (task, timer, days or hours, the lane that may extend it).
+# Each step's deadline timer: (task, timer, working days (the default "hari") or hours, the lane
+# that may extend it and is escalated to, or None when a miss is only recorded).
 DEADLINES = [
-    ("tugas_verifikasi_nasional", "tenggat_verifikasi_nasional", timedelta(days=3), None),
-    ("tugas_verifikasi_instansi", "tenggat_verifikasi_instansi", timedelta(days=3), ADMIN_NASIONAL),
-    ("tugas_disposisi_penghubung", "tenggat_disposisi_penghubung", timedelta(days=5), ADMIN_NASIONAL),
-    ("tugas_kajian_penghubung", "tenggat_kajian_penghubung", timedelta(days=5), ADMIN_BPS),
-    ("tugas_tanggapan_unit", "tenggat_tanggapan_unit", timedelta(days=10), ADMIN_BPS),
+    ("tugas_verifikasi_nasional", "tenggat_verifikasi_nasional", 3, None),
+    ("tugas_verifikasi_instansi", "tenggat_verifikasi_instansi", 3, ADMIN_NASIONAL),
+    ("tugas_disposisi_penghubung", "tenggat_disposisi_penghubung", 5, ADMIN_NASIONAL),
+    ("tugas_kajian_penghubung", "tenggat_kajian_penghubung", 5, ADMIN_BPS),
+    ("tugas_tanggapan_unit", "tenggat_tanggapan_unit", 10, ADMIN_BPS),
     ("tugas_penyelesaian", "tenggat_penyelesaian", timedelta(hours=1), None),
 ]
-# Reminders: (task, timer, time before the deadline, event, its lane).
+# Reminders of the deadline policy: (task, working days before the deadline, the task's lane).
 REMINDERS = [
-    ("tugas_verifikasi_nasional", "pengingat_verifikasi_nasional", timedelta(days=1), ADMIN_NASIONAL),
-    ("tugas_verifikasi_instansi", "pengingat_verifikasi_instansi", timedelta(days=1), ADMIN_BPS),
-    ("tugas_disposisi_penghubung", "pengingat_disposisi_penghubung", timedelta(days=2), ADMIN_BPS),
-    ("tugas_kajian_penghubung", "pengingat_kajian_penghubung", timedelta(days=2), PENGHUBUNG),
-    ("tugas_tanggapan_unit", "pengingat_tanggapan_unit", timedelta(days=2), UNIT_KERJA),
+    ("tugas_verifikasi_nasional", 1, ADMIN_NASIONAL),
+    ("tugas_verifikasi_instansi", 1, ADMIN_BPS),
+    ("tugas_disposisi_penghubung", 2, ADMIN_BPS),
+    ("tugas_kajian_penghubung", 2, PENGHUBUNG),
+    ("tugas_tanggapan_unit", 2, UNIT_KERJA),
 ]
-# Non-interrupting deadlines with a supervisor: (task, timer, escalation task, its lane).
-ESCALATIONS = [
-    ("tugas_verifikasi_instansi", "tenggat_verifikasi_instansi", "tugas_eskalasi_verifikasi_instansi", ADMIN_NASIONAL),
-    ("tugas_disposisi_penghubung", "tenggat_disposisi_penghubung", "tugas_eskalasi_disposisi_penghubung", ADMIN_NASIONAL),
-    ("tugas_kajian_penghubung", "tenggat_kajian_penghubung", "tugas_eskalasi_kajian_penghubung", ADMIN_BPS),
-]
+ESCALATIONS = [(task, timer, lane) for task, timer, _, lane in DEADLINES if lane]
 
 
 def _reload(case: Case) -> Case:
@@ -280,7 +281,7 @@ def _task(case: Case, element_id: str):
 
 
 def _waiting(case: Case) -> list[tuple[str, str, str | None]]:
-    return sorted((t.element_id, t.lane, t.form_key) for t in _reload(case).tasks)
+    return sorted((t.element_id, t.role, t.form_key) for t in _reload(case).tasks)
 
 
 def _until(element_id: str) -> Case:
@@ -311,71 +312,125 @@ def _fire(case: Case, timer: str) -> Case:
     return _reload(case)
 
 
+def _events(case: Case, action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action == action).order_by(AuditEvent.id)))
+
+
 @pytest.mark.parametrize("element_id,timer,period,extend_role", DEADLINES, ids=[d[0] for d in DEADLINES])
 def test_every_step_is_due_at_its_standard_time(bps_kaltim, element_id, timer, period, extend_role):
-    # "hari" are calendar days here (ambiguity 3): a plain period from the task's creation.
-    before = datetime.now(timezone.utc)
+    # "hari" are working days unless the organisation chooses calendar days (ambiguity 3).
     case = _until(element_id)
     task = _task(case, element_id)
-    assert before + period <= task.due_at <= datetime.now(timezone.utc) + period
+    if isinstance(period, timedelta):
+        assert abs(task.due_at - (task.created_at + period)) < timedelta(seconds=30)
+    else:
+        assert task.due_at == calendar_for("bps-kaltim").add_working_days(task.created_at, period)
     assert (task.deadline_element, task.extend_role) == (timer, extend_role)
 
 
-@pytest.mark.parametrize("element_id,timer,before_deadline,lane", REMINDERS, ids=[r[0] for r in REMINDERS])
-def test_a_reminder_tells_the_step_s_own_lane_and_the_step_still_waits(bps_kaltim, element_id, timer,
-                                                                       before_deadline, lane):
+def test_every_step_counts_calendar_days_when_the_organisation_chooses_them(bps_kaltim):
+    """One choice for every step: the organisation's `working_days` setting."""
+    update_settings(organisation_code="bps-kaltim", changes={"working_days": False}, actor="pemilik")
+    for element_id, _, period, _ in DEADLINES:
+        case = _until(element_id)
+        task = _task(case, element_id)
+        expected = task.created_at + (period if isinstance(period, timedelta) else timedelta(days=period))
+        if isinstance(period, timedelta):
+            assert abs(task.due_at - expected) < timedelta(seconds=30), element_id
+        else:  # "n hari": the end of the nth calendar day in the organisation's zone
+            zone = calendar_for("bps-kaltim").zone
+            assert task.due_at.astimezone(zone).date() == expected.astimezone(zone).date(), element_id
+
+
+def test_every_timer_goes_through_the_one_calendar_function():
+    """Every "hari" of the diagram is counted the same way: the organisation's choice."""
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    root = etree.parse(str(Path(__file__).resolve().parents[2] / "bpmn" / "sop_003.bpmn")).getroot()
+    expressions = sorted(t.text.strip() for t in root.iterfind(".//bpmn:timeDate", ns))
+    assert expressions == sorted([f"{DAYS}(3)", f"{DAYS}(3)", f"{DAYS}(5)", f"{DAYS}(5)", f"{DAYS}(10)", "tambah_jam(1)"])
+
+
+@pytest.mark.parametrize("element_id,days_before,lane", REMINDERS, ids=[r[0] for r in REMINDERS])
+def test_a_reminder_tells_the_step_s_own_lane(bps_kaltim, element_id, days_before, lane):
     case = _until(element_id)
     task = _task(case, element_id)
-    assert abs(case.timer.due_at - (task.due_at - before_deadline)) < timedelta(seconds=5)
-    case = _fire(case, timer)
-    event = f"ev_{timer}"
-    assert _reached(case)[-2:] == [(event, lane), (f"{event}_terkirim", lane)]
-    assert [t.element_id for t in case.tasks] == [element_id]
-    assert _task(case, element_id).due_at == task.due_at
+    assert case.timer.element_id == f"pengingat:{element_id}"
+    assert case.timer.due_at == calendar_for("bps-kaltim").working_days_before(task.due_at, days_before)
+    assert fire_due_timers(now=case.timer.due_at + timedelta(seconds=1)) == 1
+    case = _reload(case)
+    [reminded] = _events(case, "deadline.reminded")
+    assert (reminded.element_id, reminded.lane) == (element_id, lane)
+    assert [(t.element_id, t.due_at) for t in case.tasks] == [(element_id, task.due_at)]
     _finish(case)
 
 
-@pytest.mark.parametrize("element_id,timer,escalation,lane", ESCALATIONS, ids=[e[0] for e in ESCALATIONS])
-def test_a_missed_step_is_escalated_and_the_report_still_closes(bps_kaltim, element_id, timer, escalation, lane):
+@pytest.mark.parametrize("element_id,timer,lane", ESCALATIONS, ids=[e[0] for e in ESCALATIONS])
+def test_a_missed_step_is_escalated_and_the_step_stays(bps_kaltim, element_id, timer, lane):
     case = _until(element_id)
+    step = _task(case, element_id)
     status = case.status
     case = _fire(case, timer)
-    step = _task(case, element_id)
-    assert _waiting(case) == sorted([(element_id, step.lane, step.form_key), (escalation, lane, "eskalasi_tenggat")])
+    # The policy's escalation item waits for the supervising lane; the step stays with its own.
+    assert _waiting(case) == sorted([(element_id, step.role, step.form_key),
+                                     (f"eskalasi_{element_id}", lane, "eskalasi_tenggat")])
     assert case.status == status
-    complete_task(task_id=_task(case, escalation).engine_task_id, data=ESCALATED, actor="atasan")
-    assert _reached(_reload(case))[-1] == (f"ev_eskalasi_{escalation.removeprefix('tugas_eskalasi_')}_dicatat", lane)
-    _finish(case)
-
-
-@pytest.mark.parametrize("element_id,timer,lane", [
-    ("tugas_verifikasi_nasional", "tenggat_verifikasi_nasional", ADMIN_NASIONAL),
-    ("tugas_penyelesaian", "tenggat_penyelesaian", ADMIN_BPS),
-])
-def test_a_missed_step_without_a_supervisor_is_recorded(bps_kaltim, element_id, timer, lane):
-    # Nobody above Admin Nasional in this SOP; an hour late closing needs nobody's action.
-    case = _fire(_until(element_id), timer)
-    assert _reached(case)[-1] == (f"ev_{timer}_terlewat", lane)
-    assert [t.element_id for t in case.tasks] == [element_id]
+    [escalated] = _events(case, "deadline.escalated")
+    assert (escalated.element_id, escalated.lane, escalated.data_after["task"]) == (timer, lane, element_id)
     case = _finish(case)
-    missed = db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.case_id == case.id, AuditEvent.action == "deadline.missed")).all()
-    assert [e.element_id for e in missed] == [element_id]
+    assert [e.element_id for e in _events(case, "deadline.missed")] == [element_id]
 
 
-def test_after_ten_days_without_an_answer_the_admin_answers_instead_of_the_unit(bps_kaltim):
+@pytest.mark.parametrize("element_id,timer", [
+    ("tugas_verifikasi_nasional", "tenggat_verifikasi_nasional"),
+    ("tugas_penyelesaian", "tenggat_penyelesaian"),
+])
+def test_a_missed_step_without_a_supervisor_is_recorded(bps_kaltim, element_id, timer):
+    # Nobody above Admin Nasional in this SOP; an hour late closing needs nobody's action.
+    # Nobody above the lane is escalated to (the policy may give the lane itself an item,
+    # its fallback for a timer that names no lane: REQUESTS.md 5).
+    case = _until(element_id)
+    lane = _task(case, element_id).lane
+    case = _fire(case, timer)
+    assert [t.element_id for t in case.tasks if t.form_key != "eskalasi_tenggat"] == [element_id]
+    assert {e.lane for e in _events(case, "deadline.escalated")} <= {lane}
+    case = _finish(case)
+    assert [e.element_id for e in _events(case, "deadline.missed")] == [element_id]
+
+
+def test_after_ten_days_without_an_answer_the_admin_is_told_and_the_unit_keeps_its_task(bps_kaltim):
     case = _until("tugas_tanggapan_unit")
-    case = _fire(case, "pengingat_tanggapan_unit")
+    unit = _task(case, "tugas_tanggapan_unit")
     case = _fire(case, "tenggat_tanggapan_unit")
-    # Interrupting: the unit's task is closed and the admin's answer replaces it.
-    assert _waiting(case) == [("tugas_intervensi_admin", ADMIN_BPS, "intervensi_admin_003")]
-    assert case.status == "tindak_lanjut"
-    assert _reached(case)[-4:] == [(e, UNIT_KERJA) for e in (
-        "pengingat_tanggapan_unit", "ev_pengingat_tanggapan_unit", "ev_pengingat_tanggapan_unit_terkirim",
-        "tenggat_tanggapan_unit")]
-    case = _work(case, element_id="tugas_intervensi_admin", lane=ADMIN_BPS, status="tindak_lanjut",
-                 data=MAIN_PATH["tugas_intervensi_admin"], actor="admin.bps")
-    _close(case)
+    assert _waiting(case) == [("eskalasi_tugas_tanggapan_unit", ADMIN_BPS, "eskalasi_tenggat"),
+                              ("tugas_tanggapan_unit", UNIT_KERJA, "tanggapan_unit_003")]
+    assert _task(case, "tugas_tanggapan_unit").org_unit == unit.org_unit
+    assert not _events(case, "task.interrupted")
+    # The admin notes the intervention (a reminder to the unit); the unit answers, late.
+    complete_task(task_id=_task(case, "eskalasi_tugas_tanggapan_unit").engine_task_id, data=ESCALATED,
+                  actor="admin.bps")
+    case = _work(_reload(case), element_id="tugas_tanggapan_unit", lane=UNIT_KERJA, org_unit=unit.org_unit,
+                 status="tindak_lanjut", data=MAIN_PATH["tugas_tanggapan_unit"], actor="unit.sosial")
+    case = _close(case)
+    assert [e.element_id for e in _events(case, "deadline.missed")] == ["tugas_tanggapan_unit"]
+    assert "tugas_intervensi_admin" not in {e.element_id for e in _events(case, "task.completed")}
+
+
+def test_the_owner_may_have_the_admin_take_over_after_ten_days(bps_kaltim):
+    update_settings(organisation_code="bps-kaltim", actor="pemilik",
+                    changes={"deadline_policy": {"steps": {"tenggat_tanggapan_unit": {"interrupt": True}}}})
+    case = _fire(_until("tugas_tanggapan_unit"), "tenggat_tanggapan_unit")
+    # The unit's task now belongs to Admin BPS Provinsi, who answers in the unit's place.
+    task = _task(case, "tugas_tanggapan_unit")
+    assert task.role == ADMIN_BPS
+    [interrupted] = _events(case, "task.interrupted")
+    assert (interrupted.element_id, interrupted.data_before["role"], interrupted.data_after["role"]) == (
+        "tugas_tanggapan_unit", UNIT_KERJA, ADMIN_BPS)
+    complete_task(task_id=task.engine_task_id, actor="admin.bps",
+                  data={"dapat_menanggapi": True, "tanggapan": "Admin menjawab: data terbit setiap Juli."})
+    complete_task(task_id=_task(case, "eskalasi_tugas_tanggapan_unit").engine_task_id, data=ESCALATED,
+                  actor="admin.bps")
+    _close(_reload(case))
 
 
 def test_the_admin_can_give_the_unit_more_time_before_the_ten_days_pass(bps_kaltim):
@@ -390,6 +445,6 @@ def test_the_admin_can_give_the_unit_more_time_before_the_ten_days_pass(bps_kalt
     assert (moved.element_id, moved.actor, moved.detail) == (
         "tenggat_tanggapan_unit", "admin.bps", "Unit menunggu data dari kabupaten.")
     assert moved.data_after == {"due_at": later.isoformat()}
-    # The reminder (8 days) is still due first; nothing is due now.
+    # The reminder moved with the deadline; nothing is due now.
     assert fire_due_timers() == 0
     _finish(case)
