@@ -9,10 +9,12 @@ app/services/deadline_timers.py); the engine fires it as any timer. Around it:
   task's index row (`remind_at`) and the timer index holds the case's earliest of
   reminder and engine timer, so the same sweeper fires both (app/services/timers.py).
   A reminder whose deadline has already passed is dropped, not sent late.
-- **escalation**: when the timer fires, an escalation item (a task-index row with
+- **escalation**: when the timer fires, if the timer or the owner's policy names a lane
+  (`escalate_to`, else `extend_role`), an escalation item (a task-index row with
   `escalation_of`, form `eskalasi_tenggat`) waits in the inbox of the `escalate_to` lane
   (and the heads' "Tim" tab); `deadline.escalated` in the trail. Completing it keeps the
   "Catatan eskalasi" record. A case does not close while an escalation item is open.
+  A timer naming no lane is a step with nobody above it in the SOP: its miss is only recorded.
 - **interrupt**: `true` takes the late task from its lane to the `escalate_to` lane
   (released if someone held it); otherwise the task stays where it is.
 - met/missed: recorded when the task is completed (app/services/cases.py), unchanged.
@@ -56,7 +58,10 @@ def policy_for(*, organisation_code: str | None, element_id: str | None, propert
                lane: str | None = None) -> DeadlinePolicy:
     """The timer's properties, overridden by the organisation's policy, then per timer."""
     remind = properties.get("remind_before", DEFAULT_REMIND_BEFORE)
-    escalate_to = properties.get("escalate_to") or properties.get("extend_role") or lane
+    # A timer naming no lane to escalate to (nor one that may extend it) is a step the SOP
+    # gives nobody above (SOP 003's Admin Nasional, SOP 004's Deputi, the Asdep's 20
+    # minutes): its miss is recorded, and nobody gets an item, unless the owner names one.
+    escalate_to = properties.get("escalate_to") or properties.get("extend_role") or None
     interrupt = properties.get("interrupt") == "true"
     chosen = settings_for(organisation_code).get("deadline_policy") or {}
     for layer in (chosen, (chosen.get("steps") or {}).get(element_id or "", {})):
@@ -135,7 +140,9 @@ def apply_escalations(case: Case, steps: list[Step], *, now: datetime) -> None:
             continue
         policy = policy_for(organisation_code=case.organisation_code, element_id=step.element_id,
                             properties=step.properties, lane=late.lane)
-        lane = policy.escalate_to or late.lane
+        if policy.escalate_to is None:
+            continue  # recorded as missed when the task is completed; nobody to escalate to
+        lane = policy.escalate_to
         item = TaskIndexEntry(
             engine_task_id=str(uuid4()), element_id=f"eskalasi_{late.element_id}",
             title=f"Eskalasi: {late.title} lewat batas waktu", lane=lane, role=lane, org_unit=None,

@@ -100,8 +100,16 @@ def machinery(diagram: Diagram) -> set[str]:
                 deadline_on[diagram.attached[node_id]] = deadline_on.get(diagram.attached[node_id], 0) + 1
                 if deadline_on[diagram.attached[node_id]] > 1:
                     found.add(node_id)
+            after = only_reached_from(node_id)
+            if props.get("deadline") == "true" and ("step" in props or "remind_before" in props) and all(
+                    diagram.nodes[n][0] == "endEvent" for n in after) and len(after) <= 1:
+                # The policy's timer is the step's drawn standard time; the one end event it
+                # leads to ("Lewat batas") is there only because bpmnlint's recommended rules
+                # (no-disconnected, no-implicit-end) refuse a boundary event leading nowhere:
+                # counted with its timer, not as machinery.
+                continue
             if element.get("cancelActivity") == "false":
-                found |= only_reached_from(node_id)
+                found |= after
         if element.get(f"{C}formKey") == "eskalasi_tenggat":
             found.add(node_id)
     return found
