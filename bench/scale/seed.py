@@ -118,6 +118,8 @@ def _walk(case_id: int, steps: int, rng: random.Random, accounts: dict) -> None:
                 return
         elif case.timer is not None:
             # Nothing to do but wait: let the wait run out (the clock moved past it).
+            if _send_reminder(case):
+                continue
             element = case.timer.element_id
             move_deadline(case_id=case_id, element_id=element, due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
                           reason="Uji skala: waktu tunggu lewat.", actor="bench")
@@ -127,13 +129,29 @@ def _walk(case_id: int, steps: int, rng: random.Random, accounts: dict) -> None:
             return
 
 
+REMINDER = "pengingat:"  # the timer index's entry for a deadline policy's reminder
+
+
+def _send_reminder(case: Case) -> bool:
+    """The case's next wait is a reminder (the deadline policy's, not an engine timer):
+    sweep at its time, as the sweeper would, so the deadline behind it comes next."""
+    if not case.timer.element_id.startswith(REMINDER):
+        return False
+    fire_case_timers(case_id=case.id, now=case.timer.due_at + timedelta(seconds=1))
+    db.session.expire_all()
+    return True
+
+
 def _finish(case_id: int, rng: random.Random, accounts: dict) -> None:
     """Where the walk stopped: sometimes a head's deadline ran out, sometimes a task is taken."""
     db.session.expire_all()
     case = db.session.get(Case, case_id)
     if case.completed or not case.tasks:
         return
-    if case.timer is not None and rng.random() < 0.3:
+    if case.timer is not None and rng.random() < 0.3 and _send_reminder(case):
+        db.session.expire_all()
+        case = db.session.get(Case, case_id)
+    if case.timer is not None and not case.timer.element_id.startswith(REMINDER) and rng.random() < 0.3:
         move_deadline(case_id=case_id, element_id=case.timer.element_id,
                       due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
                       reason="Uji skala: tenggat lewat.", actor="bench")

@@ -53,6 +53,11 @@ def _copied_sop(*, status_typo: bool = False) -> bytes:
     process.set("name", f"SOP Pengelolaan Pengaduan SP4N-LAPOR! {NAME}")
     [lane] = [lane for lane in root.iter(f"{BPMN}lane") if lane.get("name") == "Admin BPS Provinsi"]
     lane.set("name", ADMIN_LANE)
+    # The timers naming the lane (who may extend, whom to escalate to) follow it: the
+    # owner renames those properties in the modeler's panel, or the gate refuses the copy.
+    for prop in root.iter("{http://camunda.org/schema/1.0/bpmn}property"):
+        if prop.get("name") in ("extend_role", "escalate_to") and prop.get("value") == "Admin BPS Provinsi":
+            prop.set("value", ADMIN_LANE)
     if status_typo:
         prop = next(p for p in root.iter("{http://camunda.org/schema/1.0/bpmn}property") if p.get("name") == "status")
         prop.set("value", "verifkasi_daerah")
