@@ -149,12 +149,7 @@ def update_agency_settings(*, scope: AdminScope, code: str, process_key: str, id
     if len(recipient) > 255:
         raise AccountError(_("Penerima laporan paling banyak 255 karakter."))
     organisation.report_recipient = recipient or None
-    after = _snapshot(organisation)
-    if after != before:
-        record_event(case=None, action="organisation.updated", actor=scope.actor, detail=code,
-                     data_before=before, data_after=after)
-    db.session.commit()
-    return organisation
+    return _commit_update(organisation, before=before, scope=scope)
 
 
 def create_organisation(*, scope: AdminScope, code: str, name: str, timezone: str, accepts_complaints: bool) -> Organisation:
@@ -183,9 +178,15 @@ def update_organisation(*, scope: AdminScope, code: str, name: str, timezone: st
     if scope.system and timezone != organisation.timezone:
         organisation.timezone = _zone(timezone)
         calendar_changed()  # deadlines are computed in the organisation's zone
+    return _commit_update(organisation, before=before, scope=scope)
+
+
+def _commit_update(organisation: Organisation, *, before: dict, scope: AdminScope) -> Organisation:
+    """Commit an edit of the organisation, audited with what it was and is (nothing
+    recorded when nothing changed)."""
     after = _snapshot(organisation)
     if after != before:
-        record_event(case=None, action="organisation.updated", actor=scope.actor, detail=code,
+        record_event(case=None, action="organisation.updated", actor=scope.actor, detail=organisation.code,
                      data_before=before, data_after=after)
     db.session.commit()
     return organisation
