@@ -57,12 +57,12 @@ class Organisation(db.Model):
     # (app/services/identity.py), and those that enter offline complaints
     # (app/services/offline.py); set in the browser (/admin/instansi/<code>), seeded for
     # the shipped agencies from seed/organisations.json, checked by the deploy gate.
-    identity_lanes: Mapped[list] = mapped_column(JSON, default=list)
-    intake_lanes: Mapped[list] = mapped_column(JSON, default=list)
+    identity_lanes: Mapped[list | None] = mapped_column(JSON, default=list)
+    intake_lanes: Mapped[list | None] = mapped_column(JSON, default=list)
     # Who the half-yearly report is addressed to, in the SOP's words (None: its head), and
     # the lanes of its SOP that compile or receive it (may read it at /laporan).
     report_recipient: Mapped[str | None] = mapped_column(String(255))
-    report_lanes: Mapped[list] = mapped_column(JSON, default=list)
+    report_lanes: Mapped[list | None] = mapped_column(JSON, default=list)
     # The process owner's choices where the SOP leaves one (app/services/org_settings.py):
     # anonymous reports, the objection period, working or calendar days, the deadline
     # policy. None or a missing key: the SOP's default.

@@ -52,10 +52,9 @@ def upgrade():
         op.execute(organisations.update().where(organisations.c.code == code)
                    .values(identity_lanes=identity, intake_lanes=intake, report_recipient=recipient,
                            report_lanes=report))
-    with op.batch_alter_table('organisations') as batch:
-        batch.alter_column('identity_lanes', existing_type=sa.JSON(), nullable=False)
-        batch.alter_column('intake_lanes', existing_type=sa.JSON(), nullable=False)
-        batch.alter_column('report_lanes', existing_type=sa.JSON(), nullable=False)
+    # Left nullable (the model's default fills new rows): on SQLite, NOT NULL would mean
+    # copying `organisations`, and dropping it while cases, users and units refer to it
+    # fails on a database with data.
     op.create_table(
         'case_statuses',
         sa.Column('code', sa.String(length=50), nullable=False),
@@ -69,8 +68,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('case_statuses')
-    with op.batch_alter_table('organisations') as batch:
-        batch.drop_column('report_lanes')
-        batch.drop_column('report_recipient')
-        batch.drop_column('intake_lanes')
-        batch.drop_column('identity_lanes')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy of `organisations` on
+    # SQLite would drop a table other tables refer to.
+    for column in ('report_lanes', 'report_recipient', 'intake_lanes', 'identity_lanes'):
+        op.execute(f'ALTER TABLE organisations DROP COLUMN {column}')

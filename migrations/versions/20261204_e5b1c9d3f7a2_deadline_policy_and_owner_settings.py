@@ -26,9 +26,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.drop_column('process_settings')
-    with op.batch_alter_table('task_index', schema=None) as batch_op:
-        batch_op.drop_column('escalation_of')
-        batch_op.drop_column('reminded_at')
-        batch_op.drop_column('remind_at')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ has it): a batch copy of `organisations`
+    # on SQLite would drop a table that cases, users and units refer to.
+    for table, column in (('organisations', 'process_settings'), ('task_index', 'escalation_of'),
+                          ('task_index', 'reminded_at'), ('task_index', 'remind_at')):
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
