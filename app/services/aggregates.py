@@ -2,9 +2,9 @@
 task index, the cases and the audit trail, so neither page loads case rows, and the
 working-day arithmetic is done per organisation (a threshold) or per distinct due day.
 
-The open-task queries join the task index to `cases` for the organisation, the process
-version and "still open"; when the task index carries the organisation (and the cases
-a next deadline), `_open_tasks` is the one place to switch to those columns."""
+The open-task queries join the task index to `cases` for the process version, the
+unit-scoped routing and "still open"; they filter first on the task index's own copy of
+the organisation, so a dashboard reads one organisation's tasks, not every open task."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,7 +55,10 @@ def dashboard_visibility(user: User, *, admin: bool):
     """The SQL condition on Case equal to what the dashboard showed case by case:
     `same_organisation(user, case) and (admin or can_view_case(user, case))`, with the
     unit-scoped lanes' routing as one EXISTS on case_units instead of a query per case."""
-    condition = true() if user.organisation_code is None else Case.organisation_code == user.organisation_code
+    # The task index's own copy of the organisation first: the planner then reads only the
+    # organisation's tasks (ix_task_index_team) instead of probing every open task's case.
+    condition = true() if user.organisation_code is None else and_(
+        TaskIndexEntry.organisation_code == user.organisation_code, Case.organisation_code == user.organisation_code)
     if admin:
         return condition
     # Here, not at the top: the register imports the report's figures, which import this module.
