@@ -15,6 +15,7 @@ The defaults are the diagram's: `camunda:properties` on the `bpmn:process` eleme
 (`anonymous_reports`, `objection_days`, `working_days`), else DEFAULTS. Every change is
 audited (`organisation.settings_changed`, with before and after).
 """
+import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -141,4 +142,13 @@ def owner_view(organisation_code: str) -> OwnerView:
     return OwnerView(settings=settings_for(organisation_code),
                      defaults=sop_defaults(organisation.process_key if organisation else None),
                      lanes=sorted(version.lanes or []) if version else [],
-                     timers=deadline_timers(version.bpmn_xml) if version else [])
+                     timers=_in_step_order(deadline_timers(version.bpmn_xml)) if version else [])
+
+
+def _in_step_order(timers: list) -> list:
+    """The timers as the SOP numbers its steps (6 before 7, 4a before 4b), not as the XML
+    happens to list them; a timer with no step number last."""
+    def key(timer):
+        match = re.match(r"(\d+)(.*)", timer.properties.get("step") or "")
+        return (0, int(match.group(1)), match.group(2)) if match else (1, 0, "")
+    return sorted(timers, key=key)
