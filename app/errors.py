@@ -7,6 +7,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import login_manager
+from app.json_errors import error_response
 
 # Seconds a client is told to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 30
@@ -52,7 +53,5 @@ def register_error_pages(app: Flask) -> None:
         message = _("Layanan sedang tidak dapat menjangkau basis data. Data yang sudah tersimpan tidak hilang; "
                     "coba lagi dalam beberapa saat.")
         if request.path.startswith("/api/"):
-            from app.api.errors import error_response
-
             return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         return _answer(503, message, {"Retry-After": str(RETRY_AFTER_SECONDS)})

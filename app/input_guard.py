@@ -14,8 +14,9 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-# PostgreSQL INTEGER, the type of every id column; SQLite's range is wider.
-MAX_DATABASE_ID = 2**31 - 1
+from app.json_errors import error_response
+from app.models.types import MAX_DATABASE_ID
+
 # In a Python str, a non-BMP character is one code point, so any code point in the
 # surrogate range is a lone half that UTF-8 cannot encode.
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")
@@ -76,8 +77,6 @@ def _refuse_unsafe_text():
     message = _("Isian '%(field)s' berisi karakter yang tidak dapat disimpan (karakter NUL atau surrogate "
                 "tunggal). Hapus karakter itu lalu kirim lagi.", field=field)
     if request.path.startswith("/api/"):
-        from app.api.errors import error_response
-
         return error_response(400, message, errors={field: message})
     return render_template("error.html", code=400, message=message), 400
 

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.api.errors import ApiError
 from app.api.parsing import json_body
-from app.auth.sessions import sign_in_from_request
 from app.i18n import current_language
 from app.models import User
 from app.services.accounts import TOKEN_MAX_AGE_SECONDS, issue_token, user_for_token
 from app.services.login_throttle import LoginRefused
+from app.sign_in import sign_in_from_request
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="dumas"'}
 

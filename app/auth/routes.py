@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from app.auth import bp
 from app.auth.forms import LoginForm, PasswordForm
 from app.auth.oidc import enabled as oidc_enabled
-from app.auth.sessions import end_session, sign_in_from_request, start_session
+from app.auth.sessions import end_session, start_session
 from app.i18n import current_language
 from app.services.accounts import WrongPassword, change_password
 from app.services.login_throttle import LoginRefused
+from app.sign_in import sign_in_from_request
 
 
 def _safe_next(target: str | None) -> str:

@@ -7,11 +7,8 @@ from flask_login import login_user, logout_user
 
 from app import clock
 from app.extensions import login_manager
-from app.limits import client_address
 from app.models import User
-from app.services.abuse import namespace_for
 from app.services.accounts import end_sessions, user_for_session
-from app.services.login_throttle import LoginSettings, sign_in
 
 _SEEN = "seen"  # Unix seconds of the session's last request
 
@@ -60,19 +57,3 @@ def end_session(user: User) -> None:
     logout_user()
     session.pop(_SEEN, None)
 
-
-def sign_in_from_request(*, username: str, password: str) -> User:
-    """services.login_throttle.sign_in with this request's address and the configured limits."""
-    config = current_app.config
-    return sign_in(
-        username=username,
-        password=password,
-        address=client_address(),
-        settings=LoginSettings(
-            rate_limits=config.get("DUMAS_RATE_LIMITS", ""),
-            redis_url=config.get("REDIS_URL"),
-            namespace=namespace_for(config["SQLALCHEMY_DATABASE_URI"]),
-            password_hash_method=config["PASSWORD_HASH_METHOD"],
-            delay_seconds=config["DUMAS_LOGIN_DELAY_SECONDS"],
-        ),
-    )

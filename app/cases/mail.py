@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from app.cases import bp
 from app.cases.routes import _case_or_404
+from app.complaint_form import ComplaintForm
 from app.downloads import content_disposition
 from app.i18n import current_language
-from app.public.forms import ComplaintForm
 from app.services.access import NotAllowed
 from app.services.case_files import complaint_for_case
 from app.services.cases import CaseError

@@ -1,12 +1,12 @@
 """The officer's form for a complaint received offline: the citizen's complaint form
-(app.public.forms), plus how it arrived, when, and the scanned letter."""
+(app/complaint_form.py), plus how it arrived, when, and the scanned letter."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
-from app.public.forms import ACCEPTED_FILES, ComplaintForm
+from app.complaint_form import ACCEPTED_FILES, ComplaintForm
 from app.services.complaints import OFFLINE_CHANNELS
 
 CHANNEL_LABELS = {

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from app.i18n import current_language
 from app.inbox import bp
-from app.inbox.forms import build_task_form, help_texts, submitted_values
 from app.services.access import NotAllowed, completed_by, startable_processes, task_for
 from app.services.audit import case_events
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
@@ -17,6 +16,7 @@ from app.services.processes import deployed_processes, version_forms
 from app.services.references import reference_choices
 from app.services.saved_filters import visible_filters
 from app.services.supervision import colleagues, is_head
+from app.task_forms import build_task_form, help_texts, submitted_values
 
 
 @bp.get("/tugas")

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from app.downloads import content_disposition
 from app.i18n import current_language
-from app.inbox.forms import build_task_form, help_texts
 from app.modeler import bp
 from app.services.accounts import PROCESS_OWNER_ROLE
 from app.services.bpmnlint import missing_reason as bpmnlint_missing_reason
@@ -24,6 +23,7 @@ from app.services.model_editor import (
     version_for_editing,
 )
 from app.services.references import preview_choices
+from app.task_forms import build_task_form, help_texts
 
 
 def process_owner_required(view):

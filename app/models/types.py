@@ -3,6 +3,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
 
+# PostgreSQL INTEGER, the type of every id column; SQLite's range is wider.
+MAX_DATABASE_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Called per row (passed as a callable), never evaluated once at import."""

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
+from app.complaint_form import ComplaintForm
 from app.i18n import current_language
 from app.limits import near_limits, public_endpoint
 from app.public import bp
-from app.public.forms import ComplaintForm, TrackForm
+from app.public.forms import TrackForm
 from app.public.tracking import remember_tracked, render_tracking
 from app.services.abuse import RateLimited, Refused
 from app.services.cases import ProcessNotDeployed

@@ -29,9 +29,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, false, func, literal, or_, select, tuple_, type_coerce
 
 from app.extensions import db
-from app.input_guard import MAX_DATABASE_ID
 from app.models import Case, CaseUnit, Complaint, Organisation, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
-from app.models.types import UTCDateTime
+from app.models.types import MAX_DATABASE_ID, UTCDateTime
 from app.services.calendar import calendar_for
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES
 from app.services.delegations import active_delegations
