@@ -78,9 +78,9 @@ def build(n: int) -> None:
     from app.services.accounts import create_user
 
     dialect = db.engine.dialect.name
-    versions = {key: vid for key, vid in db.session.execute(
+    versions = dict(db.session.execute(
         db.select(ProcessDefinition.key, db.func.max(ProcessVersion.id)).join(ProcessVersion)
-        .group_by(ProcessDefinition.key))}
+        .group_by(ProcessDefinition.key)))
     by_slot = [("sop_000", "bsn")] * 6 + [("sop_001", "katingan"), ("sop_002", "dpmdppkb"), ("sop_003", "bps-kaltim"),
                                            ("sop_000", "bsn")]
     params = {"words": json.dumps(WORDS), "statuses": json.dumps(STATUSES), "channels": json.dumps(CHANNELS),

@@ -57,10 +57,10 @@ def main() -> None:
     print(f"  {'text':<10} {'plain eval':>11} {'sandbox':>9} {'extra':>8}")
     for label, mode, text in TEXTS:
         if mode == "eval":
-            results = [_per_call_us(lambda env=env: env.evaluate(text, dict(DATA)), args.iterations)
+            results = [_per_call_us(lambda env=env, text=text: env.evaluate(text, dict(DATA)), args.iterations)
                        for env in (plain, sandbox)]
         else:
-            results = [_per_call_us(lambda env=env: env.execute(text, dict(DATA)), args.iterations // 10)
+            results = [_per_call_us(lambda env=env, text=text: env.execute(text, dict(DATA)), args.iterations // 10)
                        for env in (plain, sandbox)]
         print(f"  {label:<10} {results[0]:>11.2f} {results[1]:>9.2f} {results[1] - results[0]:>+8.2f}")
 

@@ -127,9 +127,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         run("SQLite", f"sqlite:///{tmp}/bench.sqlite", args, Path(tmp) / "seals.jsonl")
-    with throwaway_postgres(args.postgres_url) as url:
-        with tempfile.TemporaryDirectory() as tmp:
-            run("PostgreSQL", url, args, Path(tmp) / "seals.jsonl")
+    with throwaway_postgres(args.postgres_url) as url, tempfile.TemporaryDirectory() as tmp:
+        run("PostgreSQL", url, args, Path(tmp) / "seals.jsonl")
 
 
 if __name__ == "__main__":

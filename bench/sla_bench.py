@@ -30,6 +30,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import contextlib
+
 from bench.register_bench import _app, _pick, _series, build  # noqa: E402
 from bench.throwaway_db import throwaway_postgres  # noqa: E402
 
@@ -38,10 +40,8 @@ ROUTES = ["pengawasan", "unit_kerja", "jawab_admin", "apip", "penghubung"]
 
 def _reset_peak() -> None:
     """Linux: writing 5 to clear_refs resets VmHWM, so each figure is its own peak."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _peak_mb() -> float:

@@ -156,7 +156,7 @@ class WorkflowInstance:
             spec = task.task_spec
             definition = getattr(spec, "event_definition", None)
             if isinstance(spec, EventBasedGateway) and isinstance(definition, MultipleEventDefinition):
-                for child, child_definition in zip(spec.outputs, definition.event_definitions):
+                for child, child_definition in zip(spec.outputs, definition.event_definitions, strict=True):
                     yield task, child.bpmn_id, child_definition
             elif definition is not None:
                 yield task, spec.bpmn_id or spec.name, definition

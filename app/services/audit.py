@@ -24,21 +24,21 @@ def record_event(
     case_id = case.id if case is not None else None
     chain = chain_of(case_id)
     seq, prev_hash = next_link(chain, case_id)
-    fields = dict(
-        case_id=case_id,
-        occurred_at=utcnow(),
-        actor=actor,
-        action=action,
-        engine_task_id=engine_task_id,
-        element_id=element_id,
-        lane=lane,
-        data_before=normalised(data_before),
-        data_after=normalised(data_after),
-        detail=detail,
-        chain=chain,
-        seq=seq,
-        prev_hash=prev_hash,
-    )
+    fields = {
+        "case_id": case_id,
+        "occurred_at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "engine_task_id": engine_task_id,
+        "element_id": element_id,
+        "lane": lane,
+        "data_before": normalised(data_before),
+        "data_after": normalised(data_after),
+        "detail": detail,
+        "chain": chain,
+        "seq": seq,
+        "prev_hash": prev_hash,
+    }
     event = AuditEvent(**fields, hash=event_hash(fields))
     db.session.add(event)
     remember_head(chain, seq, event.hash)

@@ -78,7 +78,7 @@ def reporter_identity(*, complaint: Complaint, viewer: User | None) -> dict[str,
     in the name and nothing in the rest."""
     if identity_visible(complaint=complaint, viewer=viewer):
         return {field: getattr(complaint, field) or "" for field in IDENTITY_FIELDS}
-    return {field: "" for field in IDENTITY_FIELDS} | {"nama_lengkap": hidden_identity_label(complaint)}
+    return dict.fromkeys(IDENTITY_FIELDS, "") | {"nama_lengkap": hidden_identity_label(complaint)}
 
 
 def may_publish(complaint: Complaint) -> bool:

@@ -5,6 +5,7 @@ only then flagged \\Seen. A fetch cut off anywhere (the server gone, the process
 leaves the message unseen, so the next round fetches it again; the Message-ID check in
 receive_mail stores it once. Nothing lost, nothing twice.
 """
+import contextlib
 import imaplib
 import logging
 import socket
@@ -52,10 +53,8 @@ def fetch_mailbox(*, organisation_code: str) -> FetchResult:
                 # Only now that the message is committed.
                 _check(connection.uid("STORE", uid, "+FLAGS", "(\\Seen)"))
         finally:
-            try:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError):
                 connection.logout()
-            except (imaplib.IMAP4.error, OSError):
-                pass
     except (imaplib.IMAP4.error, OSError, socket.timeout) as exc:
         db.session.rollback()
         raise MailboxUnavailable(f"{organisation_code}: {exc}") from exc

@@ -27,7 +27,7 @@ def ordering(first, rest: tuple, *, descending: bool = False) -> tuple:
 
 
 def _after(columns: tuple, values: tuple, descending: bool):
-    bound = tuple_(*(literal(value, column.type) for column, value in zip(columns, values)))
+    bound = tuple_(*(literal(value, column.type) for column, value in zip(columns, values, strict=True)))
     return tuple_(*columns) < bound if descending else tuple_(*columns) > bound
 
 
@@ -70,7 +70,7 @@ def decode_cursor(text: str, kinds: tuple[str, ...]) -> tuple:
         raise ValueError("not a cursor") from exc
     if not isinstance(values, list) or len(values) != len(kinds):
         raise ValueError("not a cursor")
-    return tuple(_value(value, kind) for value, kind in zip(values, kinds))
+    return tuple(_value(value, kind) for value, kind in zip(values, kinds, strict=True))
 
 
 def _value(value, kind: str):

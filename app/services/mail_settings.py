@@ -63,4 +63,4 @@ def listed(address: str, entries: list[str]) -> bool:
     """Whether an address is on a list of addresses and "@domain" entries."""
     address = address.lower()
     domain = "@" + address.rpartition("@")[2]
-    return any(entry == address or entry == domain for entry in entries)
+    return any(entry in (address, domain) for entry in entries)

@@ -146,7 +146,7 @@ def _new_tables(decision_xmls: dict[str, str], existing: dict[str, tuple[str, st
         problems = check_decision_entries(root, filename=filename)
         if problems:
             raise GateRefused(GateReport(problems=problems))
-        tables.update({decision_id: (filename, xml) for decision_id in ids})
+        tables.update(dict.fromkeys(ids, (filename, xml)))
     return tables
 
 
@@ -169,7 +169,7 @@ def save_new_diagram(*, bpmn_xml: str, actor: str, create_missing_roles: bool = 
     forms = available_forms()
     tables = available_decisions()
     tables.update(_new_tables(decision_xmls or {}, tables))
-    library = {filename: xml for filename, xml in tables.values()}
+    library = dict(tables.values())
     report = check_process(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=library, forms=forms,
                            create_missing_roles=create_missing_roles)
     if not report.passed:
@@ -197,7 +197,7 @@ def save_diagram(*, process_key: str, bpmn_xml: str, edited_forms: dict | None, 
     forms = {**available_forms(), **_checked_forms(edited_forms or {})}
     tables = available_decisions()
     # The gate parses the diagram safely first; the tables it uses are picked after.
-    library = {filename: xml for filename, xml in tables.values()}
+    library = dict(tables.values())
     report = check_process(process_key=process_key, bpmn_xml=bpmn_xml, decision_files=library, forms=forms,
                            create_missing_roles=create_missing_roles)
     if not report.passed:

@@ -95,7 +95,7 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
     codes = None if user.organisation_code is None else [user.organisation_code]
     limits = urgency_limits(now=now, days=at_risk_days, organisation_codes=codes)
     visibility = dashboard_visibility(user, admin=SYSTEM_ADMIN_ROLE in user.role_names)
-    names = {code: name for code, name in db.session.execute(db.select(Organisation.code, Organisation.name))}
+    names = dict(db.session.execute(db.select(Organisation.code, Organisation.name)))
     steps, levels = dashboard_counts(visibility=visibility, limits=limits)
     result.rows = sorted(
         (StepRow(organisation=names.get(code, code or ""), lane=lane, element_id=element, step=title,

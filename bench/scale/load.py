@@ -70,10 +70,12 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         self.base = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-             "app.wsgi:app"], cwd=ROOT, env=_env(database_url, redis_url),
-            stdout=subprocess.DEVNULL, stderr=open("/tmp/bench-scale-gunicorn.log", "a"), start_new_session=True)
+        # The server keeps its own copy of the log's descriptor; ours is closed at once.
+        with open("/tmp/bench-scale-gunicorn.log", "a") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads",
+                 str(threads), "app.wsgi:app"], cwd=ROOT, env=_env(database_url, redis_url),
+                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         for _ in range(600):
             try:
                 if requests.get(self.base + "/health", timeout=2).status_code < 500:
@@ -203,7 +205,7 @@ def main() -> None:
             rows.append(report(page.label, result, args.timeout))
             print("  " + rows[-1], flush=True)
             if page.label in DASHBOARDS:
-                rss = [max(pair) for pair in zip(rss, server.worker_rss_mb())] if rss else server.worker_rss_mb()
+                rss = [max(pair) for pair in zip(rss, server.worker_rss_mb(), strict=False)] if rss else server.worker_rss_mb()
             if result["timeout"]:
                 server.stop()
                 cancel_queries(url)

@@ -20,6 +20,7 @@ outbox), and their workflow state is their seed's, so their engine task ids (der
 from the seed's) are not in it: replicas are for reading (pages, reports, search), their
 tasks are not meant to be completed. Seeds stay fully live.
 """
+import contextlib
 import json
 import os
 import time
@@ -87,10 +88,8 @@ def _load_settings(connection) -> None:
     wait for the WAL flush, memory for hashing and sorting, and the server process
     reniced like the client (`nice -n 10`; possible when the builder runs as root on the
     database's machine)."""
-    try:
+    with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, connection.scalar(text("SELECT pg_backend_pid()")), 10)
-    except OSError:
-        pass
     for setting in ("session_replication_role = replica", "synchronous_commit = off", "work_mem = '256MB'",
                     "maintenance_work_mem = '512MB'"):
         connection.execute(text(f"SET {setting}"))

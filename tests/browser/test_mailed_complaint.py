@@ -2,6 +2,7 @@
 officer of bsn's receiving lane opens it in Chromium, completes the identity and files
 it; the case page shows the original message and its attachment."""
 import re
+from pathlib import Path
 
 import pytest
 
@@ -57,5 +58,5 @@ def test_an_officer_files_a_mailed_complaint(page, live_server, every_staff, ima
     assert download.value.suggested_filename.endswith(".eml")
     with page.expect_download() as attachment:
         page.click("main a:has-text('kuitansi.pdf')")
-    assert open(attachment.value.path(), "rb").read() == PDF
+    assert Path(attachment.value.path()).read_bytes() == PDF
     screenshot("case-page")

@@ -42,7 +42,7 @@ def answer_sets(version: ProcessVersion) -> list[dict]:
                 entries = [next(t.text or "" for t in e.iter() if strip.sub("", t.tag) == "text")
                            for e in rule if strip.sub("", e.tag) == "inputEntry"]
                 answers = {}
-                for name, entry in zip(inputs, entries):
+                for name, entry in zip(inputs, entries, strict=True):
                     entry = entry.strip()
                     found = re.fullmatch(_LITERAL, entry) or re.match(r'\?\s+in\s+\(\s*' + _LITERAL, entry)
                     if name.isidentifier() and found:

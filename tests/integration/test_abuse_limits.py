@@ -173,7 +173,7 @@ def test_one_device_is_limited_strictly_and_another_on_the_same_address_is_not(a
 def test_one_identity_is_limited_across_devices_and_stored_only_hashed(app, staff):
     app.config["DUMAS_RATE_LIMITS"] = "complaint.identity=2/86400"
     same_person = _citizen(1)
-    for n in range(2):
+    for _ in range(2):
         device = app.test_client()
         assert device.post("/lapor", data=same_person).status_code == 302
     # Another device, the NIK typed with spaces: the same person.

@@ -70,7 +70,8 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(app,
                         case.validate_response(response, checks=CHECKS, headers=headers)
                     except (Exception, BaseExceptionGroup) as exc:  # failed checks, or a crash re-raised
                         server_errors += not isinstance(exc, BaseExceptionGroup)
-                        failures.setdefault(f"{operation.label} ({mode.value}, token={bool(headers)})",
+                        # send() runs within this iteration, so the loop's operation and mode are its own.
+                        failures.setdefault(f"{operation.label} ({mode.value}, token={bool(headers)})",  # noqa: B023
                                             f"{case.as_curl_command()}\n{type(exc).__name__}: {exc}"[:600])
 
             send()

@@ -55,7 +55,7 @@ def test_a_case_records_every_kind_of_event_the_inspectors_need(staff):
     # One unbroken chain: 1, 2, 3 ... each pointing at the one before.
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash is None
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
     [report] = verify_chains(case_id=case_id)
     assert report.ok and report.events == len(events) and report.head_hash == events[-1].hash
 
@@ -82,7 +82,7 @@ def test_events_without_a_case_form_their_own_chain(staff, runner):
     assert {e.chain for e in events} == {"global"}
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert [e.action for e in events[-2:]] == ["calendar.holiday_added"] * 2
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert f"global\t{len(events)} kejadian" in result.output

@@ -28,7 +28,7 @@ def test_an_unknown_page_says_so_in_indonesian(client, app):
     response = client.get("/tidak-ada")
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
-    assert "set-cookie" not in {k.lower() for k in client.get("/api/v1/tidak-ada?lang=en").headers.keys()}
+    assert "set-cookie" not in {k.lower() for k in client.get("/api/v1/tidak-ada?lang=en").headers}
 
 
 def test_pages_speak_english_on_request(client, app):

@@ -77,7 +77,7 @@ def test_keyset_pages_walk_every_task_once_deadlines_first_then_those_without(st
     base = datetime.now(timezone.utc) + timedelta(days=3)
     # Two share a deadline (the older first), three have none (oldest first, after all others).
     dues = [base + timedelta(hours=5), None, base, None, base, base - timedelta(hours=1), None]
-    for case, due in zip(cases, dues):
+    for case, due in zip(cases, dues, strict=True):
         entries[case.id].due_at = due
     db.session.commit()
     expected = [entries[cases[i].id].engine_task_id for i in (5, 2, 4, 0, 1, 3, 6)]

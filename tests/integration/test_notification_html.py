@@ -13,9 +13,9 @@ from tests.integration.smtp_server import LocalSmtpServer, body, html_body
 AGENCY = "Inspektorat Badan Standardisasi Nasional"
 KINDS = ["received", "status", "closed", "info_requested", "answer_received", "objection_received",
          "rating_received", "digest"]
-CONTEXT = dict(tracking_number="DUMAS-2026-000042", title="Jalan <rusak> & berlubang", status_label="Selesai",
-               status_description="Penanganan selesai.", final_status="selesai", missing="Fotokopi KTP",
-               track_url="", day="2026-12-04", name="Admin", new_tasks=[], due_tasks=[], due_days=2, inbox_url="")
+CONTEXT = {"tracking_number": "DUMAS-2026-000042", "title": "Jalan <rusak> & berlubang", "status_label": "Selesai",
+               "status_description": "Penanganan selesai.", "final_status": "selesai", "missing": "Fotokopi KTP",
+               "track_url": "", "day": "2026-12-04", "name": "Admin", "new_tasks": [], "due_tasks": [], "due_days": 2, "inbox_url": ""}
 
 
 @pytest.fixture

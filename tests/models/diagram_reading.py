@@ -191,7 +191,7 @@ def label_findings(diagram: Diagram) -> list[str]:
         for flow_id, points in diagram.edges.items():
             if flow_id == owner or flow_id not in diagram.flows:
                 continue
-            if any(_segment_hits(p, q, box) for p, q in zip(points, points[1:])):
+            if any(_segment_hits(p, q, box) for p, q in zip(points, points[1:], strict=False)):
                 findings.append(f"label of {owner} '{names[owner]}' is crossed by flow {flow_id}")
     owners = list(boxes)
     for i, a in enumerate(owners):

@@ -196,10 +196,9 @@ def _check_row(header, line_number, cells, diagram: Diagram, sop: str, problems:
     if extend_col is not None and len(cells) > extend_col:
         said = cells[extend_col].strip()
         for element, _s, _e in _element_refs(" ".join(cells), diagram):
-            if element in diagram.extend_role and diagram.extend_role[element]:
-                if said != diagram.extend_role[element]:
-                    problems.append(f"{where}: timer `{element}` — the extend_role column says {said!r}, the XML "
-                                    f"has {diagram.extend_role[element]!r}")
+            if diagram.extend_role.get(element) and said != diagram.extend_role[element]:
+                problems.append(f"{where}: timer `{element}` — the extend_role column says {said!r}, the XML "
+                                f"has {diagram.extend_role[element]!r}")
 
 
 def test_every_row_of_the_conformance_document_matches_its_diagram():

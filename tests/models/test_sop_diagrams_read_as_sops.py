@@ -49,7 +49,7 @@ def test_only_sop_steps_carry_step_numbers(key):
     allowed = STEPS.get(key)
     if allowed is None:
         return
-    for tag, name, _ in diagram.nodes.values():
+    for _tag, name, _ in diagram.nodes.values():
         if numbered(name):
             first = name.split()[0].rstrip(".")
             number = first.split("–")[0].split("/")[0]

@@ -601,7 +601,7 @@ def test_a_late_approval_by_the_asdep_is_recorded_not_escalated(sop_models):
     assert DEPUTI not in {t.lane for t in case.tasks}
     assert not _events(case, "deadline.escalated")
     case = _finish(case, forms)
-    assert not [e for e in _events(case, "deadline.reminded")]
+    assert not list(_events(case, "deadline.reminded"))
     assert [e.element_id for e in _events(case, "deadline.missed")] == ["tugas_persetujuan_asdep"]
 
 
@@ -641,7 +641,7 @@ def test_every_step_has_one_deadline_shared_by_its_tasks():
     model = _model()
     shared = {"tugas_usulan_tim_kabid": "batas_pembahasan", "tugas_pembahasan_kasubbid": "batas_pembahasan"}
     shared |= {t: "batas_persiapan" for t, (*_, first) in DEADLINES.items() if first == STEP_4}
-    shared |= {t: "batas_persiapan" for t in STEP_4}
+    shared |= dict.fromkeys(STEP_4, "batas_persiapan")
     timers = model.findall(".//bpmn:boundaryEvent", NS)
     assert not model.findall(".//bpmn:userTask[@camunda:formKey='eskalasi_tenggat']", NS)
     assert sorted(t.get("attachedToRef") for t in timers) == sorted(DEADLINES)
