@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model, db
 from app.models.types import UTCDateTime, utcnow
 
 user_roles = Table(
@@ -18,14 +18,14 @@ user_roles = Table(
 )
 
 
-class Role(db.Model):
+class Role(Model):
     __tablename__ = "roles"
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     description: Mapped[str] = mapped_column(String(255), default="")
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """An agency. `process_key` is the SOP it runs here; an agency not hosted here has
     none, and what is forwarded to it is recorded as an outgoing letter."""
 
@@ -73,7 +73,7 @@ class Organisation(db.Model):
         return self.process_key is not None
 
 
-class Holiday(db.Model):
+class Holiday(Model):
     """The administrator's change to the package's calendar (app/engine/scripts.py): a day
     off it does not know, cuti bersama (for every organisation) or a regional holiday (for
     one), which deadlines skip; or kind "bukan_libur", a day it lists that is worked after
@@ -91,7 +91,7 @@ class Holiday(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CalendarRevision(db.Model):
+class CalendarRevision(Model):
     """One row whose version goes up with every calendar change, in the change's own
     transaction: each process (gunicorn workers, Celery) compares it with the version its
     cached calendars were built from, once per transaction."""
@@ -103,7 +103,7 @@ class CalendarRevision(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class OrgUnit(db.Model):
+class OrgUnit(Model):
     """An organisation unit, e.g. an Eselon II directorate; `code` is what tasks carry."""
 
     __tablename__ = "org_units"
@@ -113,7 +113,7 @@ class OrgUnit(db.Model):
     organisation: Mapped[str] = mapped_column(String(100), default="")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,7 +149,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}.{self.session_generation}"
 
 
-class PasswordResetToken(db.Model):
+class PasswordResetToken(Model):
     """A one-time link to set a new password. Only the SHA-256 of the token is kept, so
     whoever reads the database cannot use a link; it works once, until `expires_at`."""
 

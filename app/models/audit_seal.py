@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime
 
 
-class AuditSeal(db.Model):
+class AuditSeal(Model):
     __tablename__ = "audit_seals"
 
     id: Mapped[int] = mapped_column(primary_key=True)

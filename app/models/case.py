@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.accounts import OrgUnit
 from app.models.process import ProcessVersion
 from app.models.types import UTCDateTime, utcnow
 
 
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "cases"
     # The register's first page, newest first, and its sort by deadline, each read
     # straight off an index (keyset paging).
@@ -53,7 +53,7 @@ class Case(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class TaskIndexEntry(db.Model):
+class TaskIndexEntry(Model):
     """One row per ready user task: what the inbox lists.
 
     It carries copies of what the inbox filters on from the case (organisation, process
@@ -119,7 +119,7 @@ class TaskIndexEntry(db.Model):
         return self.unit.name if self.unit is not None else self.org_unit
 
 
-class TimerIndexEntry(db.Model):
+class TimerIndexEntry(Model):
     """Each waiting case's next due timer, so a sweep reads only what is due."""
 
     __tablename__ = "timer_index"

@@ -4,12 +4,12 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.case import Case
 from app.models.types import UTCDateTime, utcnow
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     """The complaint and the complainant's identity (SOP 000 step 1), one per case.
 
     `confidentiality`: "biasa" (normal), "rahasia" (identity visible to the admin role
@@ -41,7 +41,7 @@ class Complaint(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class Document(db.Model):
+class Document(Model):
     """A file on a case: evidence from the complainant or a report from staff. The
     content is stored in the database so a case and its files commit together."""
 
@@ -59,7 +59,7 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CaseUnit(db.Model):
+class CaseUnit(Model):
     """Every organisation unit a case has been routed to, so a unit sees its cases."""
 
     __tablename__ = "case_units"
@@ -68,7 +68,7 @@ class CaseUnit(db.Model):
     unit_code: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
-class CaseRecord(db.Model):
+class CaseRecord(Model):
     """An output document of a step (verification report, review memo, follow-up report,
     outgoing letter, monitoring report ...): what was submitted, kept for later steps."""
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.accounts import User
 from app.models.types import UTCDateTime, utcnow
 
 
-class Delegation(db.Model):
+class Delegation(Model):
     __tablename__ = "delegations"
     # Who acts for whom now (every access check), and which edges are due (every request):
     # both read only the few rows not yet ended.

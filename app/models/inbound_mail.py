@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 # draft: waiting for an officer to make it a complaint; refused: kept with its reason
@@ -15,7 +15,7 @@ from app.models.types import UTCDateTime, utcnow
 INBOUND_STATUSES = ("draft", "refused", "threaded", "held", "filed")
 
 
-class InboundMail(db.Model):
+class InboundMail(Model):
     __tablename__ = "inbound_mails"
     # The same message delivered twice (an IMAP fetch interrupted before \Seen was set,
     # an MTA retry) is stored once.

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 # queued: waiting to be sent (or no mail server configured); sending: claimed by a
@@ -18,7 +18,7 @@ from app.models.types import UTCDateTime, utcnow
 NOTIFICATION_STATUSES = ("queued", "sending", "sent", "failed", "skipped")
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_status_next_attempt", "status", "next_attempt_at"),)
 
@@ -47,7 +47,7 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """Requests per client address and scope in one fixed window (the database store;
     with REDIS_URL the counters live in Redis instead)."""
 

@@ -4,11 +4,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class ProcessDefinition(db.Model):
+class ProcessDefinition(Model):
     """An SOP as a process: its key is the BPMN process id and the file name in bpmn/."""
 
     __tablename__ = "process_definitions"
@@ -23,7 +23,7 @@ class ProcessDefinition(db.Model):
     )
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """One deployment of a diagram with the decision tables and forms it uses.
 
     The parsed spec is stored here once (`spec_json`), so a case stores only its own

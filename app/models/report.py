@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 
-class PeriodicReport(db.Model):
+class PeriodicReport(Model):
     __tablename__ = "periodic_reports"
     __table_args__ = (Index("ix_periodic_reports_org_period", "organisation_code", "year", "semester"),)
 
@@ -29,7 +29,7 @@ class PeriodicReport(db.Model):
     xlsx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
-class ReportJob(db.Model):
+class ReportJob(Model):
     """A report asked for on /laporan and made in the background (a Celery task, or a
     thread in the embedded default): the row the page reads for its progress, and that
     points to the stored report once made."""

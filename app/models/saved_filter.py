@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.accounts import User
 from app.models.types import UTCDateTime, utcnow
 
 
-class SavedFilter(db.Model):
+class SavedFilter(Model):
     __tablename__ = "saved_filters"
     __table_args__ = (UniqueConstraint("owner_id", "name"),)
 

@@ -5,10 +5,10 @@ table `<table>_fts` kept in step by triggers. The models name only the text."""
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class CaseSearchText(db.Model):
+class CaseSearchText(Model):
     """What anyone who may see the case may search: title, description, location,
     terlapor and the staff outputs' text, with the complainant's identity blanked."""
 
@@ -18,7 +18,7 @@ class CaseSearchText(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
 
 
-class CaseIdentitySearch(db.Model):
+class CaseIdentitySearch(Model):
     """The complainant's name, NIK, e-mail and phone: consulted only for viewers who may
     see that identity, so a search by them tells nobody else anything."""
 

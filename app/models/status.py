@@ -4,10 +4,10 @@ the shipped SOPs from seed/statuses.json, checked by the deploy gate."""
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class CaseStatus(db.Model):
+class CaseStatus(Model):
     __tablename__ = "case_statuses"
 
     code: Mapped[str] = mapped_column(String(50), primary_key=True)
