@@ -13,7 +13,7 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 
-def start_periodic(app: Flask, *, name: str, interval: float, work: Callable[[], None],
+def start_periodic(app: Flask, *, name: str, interval: float, work: Callable[[], object],
                    join_timeout: float = 30) -> Callable[[], None]:
     """Run `work` in an app context every `interval` seconds (counted from the start of
     each round) until the returned function is called. A failed round is logged and the

@@ -1,6 +1,6 @@
 """Error pages for people (the API answers JSON itself: app/api/errors.py); a client that
 sent or asked for JSON (the modeler's editors) gets `{"message": ...}` instead of a page."""
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -18,7 +18,8 @@ def _wants_json() -> bool:
     return request.is_json or best == "application/json"
 
 
-def _answer(code: int, message: str, headers: dict | None = None):
+def _answer(code: int, message: str, headers: dict | None = None) -> tuple[Response | str, int, dict]:
+    response: Response | str
     if _wants_json():
         response = jsonify({"message": message})
     else:

@@ -14,6 +14,7 @@ import ipaddress
 import secrets
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypedDict
 
 from flask import Flask, current_app, jsonify, render_template, request, session
 from markupsafe import Markup, escape
@@ -158,14 +159,26 @@ def _size(n: int) -> str:
     return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
+class _Counter(TypedDict):
+    scope: str
+    redis_url: str | None
+    namespace: str
+
+
+def _counted(scope: str) -> _Counter:
+    """Where this app counts the hits of `scope`."""
+    config = current_app.config
+    return {"scope": scope, "redis_url": config.get("REDIS_URL"),
+            "namespace": namespace_for(config["SQLALCHEMY_DATABASE_URI"])}
+
+
 def screen_request(scope: str, *, form: bool = False, content: bool = False) -> None:
     """The checks themselves, for a route that wants to run them at its own moment;
     raises Refused."""
     config = current_app.config
     limits = parse_limits(config.get("DUMAS_RATE_LIMITS", ""))
     rules = limits.get(scope) or limits["public"]
-    counted = {"scope": scope, "redis_url": config.get("REDIS_URL"),
-               "namespace": namespace_for(config["SQLALCHEMY_DATABASE_URI"])}
+    counted = _counted(scope)
     count_hit(client=client_address(), limit=rules[ADDRESS], **counted)
     device = device_id()
     if device and DEVICE in rules:
@@ -203,8 +216,7 @@ def near_limits(scope: str) -> list[tuple[str, int, int]]:
     this client is near, counting nothing: shown before a citizen starts typing."""
     config = current_app.config
     rules = parse_limits(config.get("DUMAS_RATE_LIMITS", "")).get(scope, {})
-    counted = {"scope": scope, "redis_url": config.get("REDIS_URL"),
-               "namespace": namespace_for(config["SQLALCHEMY_DATABASE_URI"])}
+    counted = _counted(scope)
     near = []
     for who, client in ((ADDRESS, client_address()), (DEVICE, device_id(create=True))):
         if who in rules and client:

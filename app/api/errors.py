@@ -32,7 +32,7 @@ def _http_message(code: int | None) -> str:
         415: _("Jenis isi permintaan tidak didukung."),
         500: _("Terjadi kesalahan pada server."),
     }
-    return messages.get(code, _("Permintaan tidak dapat diproses."))
+    return messages.get(code or 0) or _("Permintaan tidak dapat diproses.")
 
 
 def _http_error(exc: HTTPException):

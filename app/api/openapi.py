@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1, written by hand so that it says what the
 routes promise, not what a generator guessed. tests/integration/test_api_openapi.py
 checks it against the application's URL map."""
+from typing import Any
+
 from app.api import bp
 from app.api.openapi_register import REGISTER_PARAMETERS, REGISTER_SCHEMAS
 from app.input_guard import MAX_DATABASE_ID
@@ -23,7 +25,7 @@ def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
 
 
-_STAFF = [{"bearerAuth": []}]
+_STAFF: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 _PUBLIC: list = []
 _UNAUTHORISED = _error("Missing, invalid or expired bearer token.")
 _RATE_LIMITED = {**_error("Too many requests from this address; the message says when to try again."),
@@ -211,7 +213,7 @@ SCHEMAS = {
 
 
 def _task_action(summary: str, ok: dict, conflict: str, *, body: dict | None = None, extra: dict | None = None):
-    operation = {
+    operation: dict[str, Any] = {
         "summary": summary, "tags": ["tasks"], "security": _STAFF, "parameters": [_TASK_ID, _LANG],
         "responses": {"200": ok, "401": _UNAUTHORISED,
                       "404": _error("No such task, or not one the caller may see."),

@@ -206,9 +206,9 @@ _CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 def decision_refs(bpmn_xml: str) -> set[str]:
     """The decision ids a diagram's business rule tasks name (camunda:decisionRef)."""
     root = parse_model_xml(bpmn_xml, filename="bpmn")
-    return {el.get(f"{_CAMUNDA}decisionRef") for el in root.iter() if el.get(f"{_CAMUNDA}decisionRef")}
+    return {ref for el in root.iter() if (ref := el.get(f"{_CAMUNDA}decisionRef"))}
 
 
 def decision_ids(dmn_xml: str, *, filename: str) -> set[str]:
     root = parse_model_xml(dmn_xml, filename=filename)
-    return {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.tag.endswith("}decision")}
+    return {el.get("id", "") for el in root.iter() if isinstance(el.tag, str) and el.tag.endswith("}decision")}

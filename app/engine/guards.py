@@ -37,7 +37,7 @@ ALLOWED_METHODS = frozenset({
 })
 # Only these kinds of objects have their methods called; a type object, a function or a
 # generator never does, whatever the method's name.
-_METHOD_OWNERS = (str, dict, list, tuple, set, int, float, bool, date, datetime, type({}.keys()),
+_METHOD_OWNERS: tuple[type, ...] = (str, dict, list, tuple, set, int, float, bool, date, datetime, type({}.keys()),
                   type({}.values()), type({}.items()))
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 

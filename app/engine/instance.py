@@ -195,10 +195,10 @@ class WorkflowInstance:
             if t.state == TaskState.WAITING and getattr(t.task_spec, "cancel_activity", False)
         ]
         dues = [(self._timer_due(t), t) for t in timers]
-        dues = [(due, t) for due, t in dues if due is not None]
-        if not dues:
+        known = [(due, t) for due, t in dues if due is not None]
+        if not known:
             return {}
-        due, timer = min(dues, key=lambda pair: pair[0])
+        due, timer = min(known, key=lambda pair: pair[0])
         return {"due_at": due, "deadline_element": timer.task_spec.bpmn_id,
                 "extend_role": _properties(timer.task_spec).get("extend_role"),
                 "deadline_properties": dict(_properties(timer.task_spec))}
@@ -268,9 +268,9 @@ class WorkflowInstance:
             raise EngineError(_describe(exc), element_id=_element_of(exc)) from exc
         return self.run()
 
-    def move_timer(self, element_id: str, due_at: datetime) -> datetime:
+    def move_timer(self, element_id: str, due_at: datetime) -> datetime | None:
         """Set a timer's due time (an extension, or a test's controlled clock) and return
-        the one it had. A waiting timer fires at the new time; a task's deadline that has
+        the one it had (None: it had none). A waiting timer fires at the new time; a task's deadline that has
         already fired (and escalated) keeps the new time as the task's due time, so that
         an accepted reason for delay decides whether the task met its deadline."""
         for task, waiting_id, definition in self._waiting_events():

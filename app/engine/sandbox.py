@@ -149,9 +149,9 @@ def _check_node(node: ast.AST, callable_names: frozenset[str], called_methods: s
     elif isinstance(node, ast.AugAssign) and not isinstance(node.target, ast.Name):
         return Violation("construct", f"{ast.unparse(node.target)[:40]} {_OPERATOR_SIGNS.get(type(node.op), '')}=",
                          line)
-    elif isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+    elif isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
         parts = node.format_spec.values
-        spec = "".join(v.value for v in parts if isinstance(v, ast.Constant))
+        spec = "".join(str(v.value) for v in parts if isinstance(v, ast.Constant))
         if not all(isinstance(v, ast.Constant) for v in parts) or any(
                 int(n) > MAX_FORMAT_WIDTH for n in _FORMAT_NUMBER.findall(spec)):
             return Violation("format_width", ast.unparse(node.format_spec)[:40], line)

@@ -59,10 +59,11 @@ def _choice(text: str | None) -> bool | None:
 
 def _submitted(form, view) -> dict:
     """The form as settings: empty fields mean "as the diagram says"."""
+    steps: dict[str, dict] = {}
     policy = {"remind_before": _number(form.get("remind_before")), "escalate_to": form.get("escalate_to") or None,
-              "interrupt": _choice(form.get("interrupt")), "steps": {}}
+              "interrupt": _choice(form.get("interrupt")), "steps": steps}
     for timer in view.timers:
-        policy["steps"][timer.element_id] = {
+        steps[timer.element_id] = {
             "remind_before": _number(form.get(f"remind_before-{timer.element_id}")),
             "escalate_to": form.get(f"escalate_to-{timer.element_id}") or None,
             "interrupt": _choice(form.get(f"interrupt-{timer.element_id}")),

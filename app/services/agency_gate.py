@@ -17,9 +17,9 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
 
 
-def status_properties(root) -> list[tuple[str, str]]:
+def status_properties(root) -> list[tuple[str, str | None]]:
     """(status code, id of the element that sets it) for every `status` property."""
-    found = []
+    found: list[tuple[str, str | None]] = []
     for prop in root.iter(f"{CAMUNDA}property"):
         if prop.get("name") != "status":
             continue
@@ -38,7 +38,7 @@ def check_statuses(root, labels: dict[str, str]):
     for code, element_id in status_properties(root):
         if code in known:
             continue
-        element = labels.get(element_id, element_id)
+        element = labels.get(element_id or "", element_id or "")
         if not code:
             message = _l("Properti status pada %(element)s kosong. Isi dengan kode status yang dikenal, mis. "
                          "tindak_lanjut.", element=element)

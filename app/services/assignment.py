@@ -9,9 +9,11 @@ one message listing the tasks through the notification outbox. One transaction.
 """
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import CursorResult
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -85,13 +87,13 @@ def assign_tasks(*, head: User, task_ids: list[str], assignee: str, reason: str)
             continue
         # Compare-and-set on the holder read above: a claim or a completion in between
         # makes the whole request fail rather than overwrite what someone just did.
-        updated = db.session.execute(
+        updated = cast(CursorResult, db.session.execute(
             db.update(TaskIndexEntry)
             .where(TaskIndexEntry.id == entry.id,
                    TaskIndexEntry.claimed_by.is_(None) if previous is None else TaskIndexEntry.claimed_by == previous)
             .values(claimed_by=person.username, claimed_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         if not updated:
             db.session.rollback()
             raise AssignmentError(_("Tugas %(task)s baru saja berubah (diambil atau diselesaikan orang lain); "

@@ -25,12 +25,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import AuditEvent, Case
+
+if TYPE_CHECKING:
+    from psycopg.abc import AdaptContext
 
 GLOBAL_CHAIN = "global"
 HASH_VERSION = 1
@@ -95,7 +99,7 @@ def next_link(chain: str, case_id: int | None) -> tuple[int, str | None]:
                 head = db.session.execute(
                     db.select(AuditEvent.seq, AuditEvent.hash)
                     .where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
-                ).first()
+                ).tuples().first()
         heads[chain] = (head[0], head[1]) if head else (0, None)
     return heads[chain][0] + 1, heads[chain][1]
 
@@ -115,7 +119,7 @@ def _locked_head_postgresql(chain: str, key: int) -> tuple[int, str] | None:
     ).format(space=sql.Literal(_LOCK_SPACE), key=sql.Literal(int(key)), chain=sql.Literal(chain))
     # No parameters: psycopg sends it with the simple query protocol, which takes several
     # statements; the driver's cursor then holds one result per statement.
-    result = connection.exec_driver_sql(query.as_string(connection.connection.dbapi_connection))
+    result = connection.exec_driver_sql(query.as_string(cast("AdaptContext", connection.connection.dbapi_connection)))
     try:
         result.cursor.nextset()
         return result.cursor.fetchone()

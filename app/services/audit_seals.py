@@ -206,12 +206,12 @@ def sealed_state() -> SealedState:
         else:
             _take(state, content)
     path = current_app.config.get("DUMAS_AUDIT_SEAL_LOG")
-    for number, content, signature in _file_seals():
+    for number, line, signature in _file_seals():
         where = f"segel di {path} baris {number}"
-        if not content or not _valid(content, signature):
-            state.problems.append(f"{where}: " + _why_invalid(content, mine))
+        if not line or not _valid(line, signature):
+            state.problems.append(f"{where}: " + _why_invalid(line, mine))
             continue
-        parsed = json.loads(content)
+        parsed = json.loads(line)
         if signature not in in_table:
             state.problems.append(f"{where} ({_local(parsed['sealed_at'])}) tidak ada di basis data "
                                   "(segel dihapus dari tabel audit_seals)")

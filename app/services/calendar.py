@@ -5,11 +5,12 @@ week and time zone."""
 import threading
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from app.engine import WorkingCalendar
 from app.engine.scripts import CUTI_BERSAMA, package_holidays
@@ -77,8 +78,8 @@ def _revision() -> int:
 def _changed() -> None:
     """Raises the revision inside the change's transaction, so no process can see the
     change without the new revision."""
-    raised = db.session.execute(update(CalendarRevision).where(CalendarRevision.id == 1)
-                                .values(version=CalendarRevision.version + 1, updated_at=utcnow()))
+    raised = cast(CursorResult, db.session.execute(update(CalendarRevision).where(CalendarRevision.id == 1)
+                                .values(version=CalendarRevision.version + 1, updated_at=utcnow())))
     if raised.rowcount == 0:
         db.session.add(CalendarRevision(id=1, version=1, updated_at=utcnow()))
 

@@ -6,7 +6,9 @@ its last good state with the reason recorded for staff.
 """
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import cast
 
+from sqlalchemy import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -210,11 +212,11 @@ def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
     entry = _ready_task(task_id)
     if entry.claimed_by == actor:
         return entry
-    claimed = db.session.execute(
+    claimed = cast(CursorResult, db.session.execute(
         db.update(TaskIndexEntry)
         .where(TaskIndexEntry.id == entry.id, TaskIndexEntry.claimed_by.is_(None))
         .values(claimed_by=actor, claimed_at=datetime.now(timezone.utc))
-    ).rowcount
+    )).rowcount
     if not claimed:
         db.session.rollback()
         # Lost a race; to the same user in another tab or session, the task is theirs.

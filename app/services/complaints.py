@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
+from typing import IO
 
 from app.extensions import db
 from app.models import Case, Complaint, Document, Organisation
@@ -201,7 +201,7 @@ def check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
     return problems
 
 
-def read_uploads(files: list[tuple[str, BinaryIO, str]]) -> list[Upload]:
+def read_uploads(files: list[tuple[str, IO[bytes], str]]) -> list[Upload]:
     """Uploads from open streams (filename, stream, declared type), reading no more than
     validation needs: one byte past MAX_FILE_BYTES shows a file is too big, and past
     MAX_FILES the count alone refuses the lot, so no content is read at all. A public

@@ -17,9 +17,10 @@ Only colleagues of the same organisation may act for each other: a Plt. from els
 would see another organisation's cases.
 """
 from datetime import datetime, timezone
+from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_
+from sqlalchemy import CursorResult, and_, or_
 
 from app import clock
 from app.extensions import db
@@ -182,9 +183,9 @@ def _apply_due(now: datetime) -> int:
 def _take(delegation: Delegation, column: str, now: datetime) -> bool:
     """Mark an edge as handled, if no other sweeper or request has: the conditional
     UPDATE is what serialises them (on SQLite the earlier read held no snapshot)."""
-    taken = db.session.execute(
+    taken = cast(CursorResult, db.session.execute(
         db.update(Delegation).where(Delegation.id == delegation.id, getattr(Delegation, column).is_(None))
-        .values({column: now}).execution_options(synchronize_session=False)).rowcount
+        .values({column: now}).execution_options(synchronize_session=False))).rowcount
     db.session.refresh(delegation)
     return bool(taken)
 

@@ -11,6 +11,7 @@ document type declaration (where entity expansion attacks live) is refused outri
 """
 import math
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -75,6 +76,16 @@ def parse_diagram(bpmn_xml: str) -> Diagram:
         root = ElementTree.fromstring(bpmn_xml)
     except ElementTree.ParseError as exc:
         raise DiagramError(f"diagram XML does not parse: {exc}") from exc
+    diagram = _process_elements(root)
+    _read_shapes(root, diagram)
+    _read_edges(root, diagram)
+    if not diagram.shapes:
+        raise DiagramError("the diagram has no diagram interchange (BPMNDI) to draw")
+    return diagram
+
+
+def _process_elements(root: ElementTree.Element) -> Diagram:
+    """The nodes, flows and lanes of the process model, not yet placed."""
     nodes: dict[str, Node] = {}
     flows: dict[str, tuple[str, str]] = {}
     lanes: dict[str, str] = {}
@@ -82,26 +93,30 @@ def parse_diagram(bpmn_xml: str) -> Diagram:
     standard_times: dict[str, str] = {}
     for element in root.iter():
         kind = element.tag.removeprefix(BPMN)
-        if kind == element.tag or "id" not in element.attrib:
-            continue
         ident = element.get("id")
+        if kind == element.tag or ident is None:
+            continue
         if kind == "sequenceFlow":
-            flows[ident] = (element.get("sourceRef"), element.get("targetRef"))
+            flows[ident] = (element.get("sourceRef", ""), element.get("targetRef", ""))
         elif kind in ("lane", "participant"):
             lanes[ident] = element.get("name", "")
             for ref in element.findall(f"{BPMN}flowNodeRef"):
                 lane_of[(ref.text or "").strip()] = element.get("name", "")
         elif kind in TASKS | EVENTS | GATEWAYS:
-            nodes[ident] = Node(ident, kind, element.get("name", ""), attached_to=element.get("attachedToRef"),
+            attached_to = element.get("attachedToRef")
+            nodes[ident] = Node(ident, kind, element.get("name", ""), attached_to=attached_to,
                                 interrupting=element.get("cancelActivity", "true") != "false")
-            if kind == "boundaryEvent" and _property(element, "deadline") == "true":
-                standard_times[element.get("attachedToRef")] = element.get("name", "")
+            if kind == "boundaryEvent" and attached_to and _property(element, "deadline") == "true":
+                standard_times[attached_to] = element.get("name", "")
     for ident, (source, target) in flows.items():
         if source in nodes:
             nodes[source].outgoing.append(ident)
         if target in nodes:
             nodes[target].incoming.append(ident)
-    diagram = Diagram(nodes, flows, {}, {}, {}, lanes, lane_of=lane_of, standard_times=standard_times)
+    return Diagram(nodes, flows, {}, {}, {}, lanes, lane_of=lane_of, standard_times=standard_times)
+
+
+def _read_shapes(root: ElementTree.Element, diagram: Diagram) -> None:
     for shape in root.iter(f"{BPMNDI}BPMNShape"):
         ref, bounds = shape.get("bpmnElement"), shape.find(f"{DC}Bounds")
         if ref is None or bounds is None:
@@ -112,13 +127,14 @@ def parse_diagram(bpmn_xml: str) -> Diagram:
         label = shape.find(f"{BPMNDI}BPMNLabel/{DC}Bounds")
         if label is not None:
             diagram.labels[ref] = _bounds(label)
+
+
+def _read_edges(root: ElementTree.Element, diagram: Diagram) -> None:
     for edge in root.iter(f"{BPMNDI}BPMNEdge"):
-        points = [(float(p.get("x")), float(p.get("y"))) for p in edge.findall(f"{DI}waypoint")]
-        if edge.get("bpmnElement") and len(points) >= 2:
-            diagram.edges[edge.get("bpmnElement")] = points
-    if not diagram.shapes:
-        raise DiagramError("the diagram has no diagram interchange (BPMNDI) to draw")
-    return diagram
+        points = [(float(p.get("x", 0)), float(p.get("y", 0))) for p in edge.findall(f"{DI}waypoint")]
+        ref = edge.get("bpmnElement")
+        if ref and len(points) >= 2:
+            diagram.edges[ref] = points
 
 
 def _property(element, name: str) -> str | None:
@@ -128,8 +144,9 @@ def _property(element, name: str) -> str | None:
     return None
 
 
-def _bounds(element) -> tuple[float, float, float, float]:
-    return tuple(float(element.get(k)) for k in ("x", "y", "width", "height"))
+def _bounds(element: ElementTree.Element) -> tuple[float, float, float, float]:
+    x, y, width, height = (float(element.get(k, 0)) for k in ("x", "y", "width", "height"))
+    return x, y, width, height
 
 
 def taken_path(diagram: Diagram, reached: set[str]) -> tuple[set[str], set[str]]:
@@ -193,8 +210,8 @@ def _body(diagram: Diagram, *, done, current, flows) -> list[tuple[tuple[float, 
     return out
 
 
-def render_svg(diagram: Diagram, *, done: set[str] = frozenset(), current: set[str] = frozenset(),
-               flows: set[str] = frozenset()) -> str:
+def render_svg(diagram: Diagram, *, done: Set[str] = frozenset(), current: Set[str] = frozenset(),
+               flows: Set[str] = frozenset()) -> str:
     """The diagram as a standalone SVG document; `done` elements and `flows` in green,
     `current` (waiting) elements in amber."""
     left, top, width, height = _extent(diagram)
@@ -221,8 +238,8 @@ def print_scale() -> float:
     return SMALLEST_TEXT_PT / _PT_PER_MM / SMALLEST_TEXT_UNITS
 
 
-def diagram_pages(diagram: Diagram, *, done: set[str] = frozenset(), current: set[str] = frozenset(),
-                  flows: set[str] = frozenset()) -> list[tuple[str, float, float]]:
+def diagram_pages(diagram: Diagram, *, done: Set[str] = frozenset(), current: Set[str] = frozenset(),
+                  flows: Set[str] = frozenset()) -> list[tuple[str, float, float]]:
     """The diagram as one SVG per printed page, each with its size in mm: (svg, width,
     height). Every page repeats the lane names at its left edge."""
     left, top, width, height = _extent(diagram)

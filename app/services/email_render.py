@@ -20,17 +20,19 @@ def render_email(template: str, *, lang: str, agency: str = "", **context) -> Re
     env = current_app.jinja_env
     context = {"reply_enabled": False, "track_url": "", **context}
     with force_locale("en" if lang == "en" else "id"):
-        message = env.get_template(f"email/{template}.jinja").make_module(context)
-        footer = env.get_template("email/_footer.jinja").make_module(context)
+        # A template module's attributes are the names the template sets.
+        message = vars(env.get_template(f"email/{template}.jinja").make_module(context))
+        footer = vars(env.get_template("email/_footer.jinja").make_module(context))
+        subject = " ".join(str(message["subject"]).split())[:255]
         parts = {
             "lang": lang,
             "agency": agency or "Dumas",
-            "subject": " ".join(str(message.subject).split())[:255],
-            "greeting": str(message.greeting),
+            "subject": subject,
+            "greeting": str(message["greeting"]),
             # Falsy entries are the conditional paragraphs that do not apply.
-            "paragraphs": [p if isinstance(p, list) else str(p) for p in message.paragraphs if p],
-            "footer": [str(p) for p in getattr(footer, message.audience) if p],
+            "paragraphs": [p if isinstance(p, list) else str(p) for p in message["paragraphs"] if p],
+            "footer": [str(p) for p in footer[message["audience"]] if p],
         }
         text = env.get_template("email/_layout.txt.jinja").render(**parts)
         html = env.get_template("email/_layout.html").render(**parts)
-    return RenderedEmail(subject=parts["subject"], text=text.strip() + "\n", html=html)
+    return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)

@@ -179,7 +179,7 @@ def _is_required(field: dict, values: dict) -> bool:
     """`required`, or `required_when`: {other field: value} all equal in this submission."""
     if field.get("required"):
         return True
-    condition = field.get("required_when")
+    condition = field.get("required_when") or {}
     return bool(condition) and all(values.get(k) == v for k, v in condition.items())
 
 

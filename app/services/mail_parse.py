@@ -81,12 +81,12 @@ def parse_mail(raw: bytes) -> ParsedMail:
         if not filename:
             continue
         try:
-            content = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
         except Exception:  # noqa: BLE001 - undecodable part: reported, not fatal
             parsed.defects.append("UndecodableAttachment")
             continue
         parsed.attachments.append(Attachment(filename=str(filename)[:255], content_type=part.get_content_type(),
-                                             content=content))
+                                             content=payload if isinstance(payload, bytes) else b""))
     return parsed
 
 

@@ -18,10 +18,11 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -78,10 +79,10 @@ def send_due_notifications(*, now: datetime | None = None, limit: int = 50) -> i
 
 def _claim(notification_id: int, *, due, now: datetime) -> bool:
     """Take the message for this sender; another sender's claim makes this one skip it."""
-    taken = db.session.execute(
+    taken = cast(CursorResult, db.session.execute(
         update(Notification).where(Notification.id == notification_id, due)
         .values(status="sending", claimed_at=now).execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     db.session.commit()
     return taken == 1
 

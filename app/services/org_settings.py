@@ -105,7 +105,7 @@ def _checked_policy(policy) -> dict:
         raise SettingsError("Kebijakan batas waktu tidak sah.")
 
     def one(entry: dict) -> dict:
-        out = {}
+        out: dict[str, int | str | bool] = {}
         if entry.get("remind_before") not in (None, ""):
             days = entry["remind_before"]
             if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 30:

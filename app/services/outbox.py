@@ -92,12 +92,16 @@ def _write_outbox(session: Session) -> None:
         session.add(_message(session, complaint, audit_event))
 
 
+def _wanted(rule: Rule, event: AuditEvent) -> bool:
+    return rule.wanted is None or rule.wanted(event.data_after or {})
+
+
 def _without_repeats(events: list[AuditEvent]) -> list[AuditEvent]:
     """One message per thing that happened: a new case's first status is part of its
     receipt, a case closing as it reaches its final status says so once (the closing
     message names the status), and a request for missing data is not also announced as
     the status "menunggu_kelengkapan"."""
-    wanted = [e for e in events if RULES[e.action].wanted is None or RULES[e.action].wanted(e.data_after or {})]
+    wanted = [e for e in events if _wanted(RULES[e.action], e)]
     closed = {(e.case_id, (e.data_after or {}).get("status")) for e in wanted if e.action == "case.closed"}
     asked = {e.case_id for e in wanted if e.action == "complainant.info_requested"}
     started = {e.case_id for e in wanted if e.action == "case.started"}

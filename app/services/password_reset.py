@@ -8,9 +8,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import cast
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import CursorResult
 from werkzeug.security import generate_password_hash
 
 from app import clock
@@ -96,9 +98,9 @@ def set_password_with_link(*, token: str, new_password: str) -> User:
         raise AccountError(_("Kata sandi minimal %(min)d karakter.", min=MIN_PASSWORD_LENGTH))
     row = _usable(token)
     # Spend the link first, conditionally, so two submissions of it cannot both succeed.
-    spent = db.session.execute(db.update(PasswordResetToken).where(PasswordResetToken.id == row.id,
+    spent = cast(CursorResult, db.session.execute(db.update(PasswordResetToken).where(PasswordResetToken.id == row.id,
                                                                    PasswordResetToken.used_at.is_(None))
-                               .values(used_at=_now())).rowcount
+                               .values(used_at=_now()))).rowcount
     if not spent:
         db.session.rollback()
         raise ResetLinkInvalid(_("Tautan ini tidak berlaku atau sudah dipakai. Mintalah tautan baru kepada administrator."))

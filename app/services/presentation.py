@@ -128,15 +128,16 @@ def _decision_keys(xml: str) -> dict[str, str]:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
         return {}
-    keys = {}
+    keys: dict[str, str] = {}
     for element in root.iter():
-        tag = DMN.sub("", element.tag)
-        if tag == "input" and element.get("label"):
+        tag, label, name = DMN.sub("", element.tag), element.get("label"), element.get("name")
+        if tag == "input" and label:
             expression = next((e for e in element.iter() if DMN.sub("", e.tag) == "text"), None)
-            if expression is not None and (expression.text or "").strip().isidentifier():
-                keys[expression.text.strip()] = element.get("label")
-        elif tag == "output" and element.get("name"):
-            keys[element.get("name")] = element.get("label") or humanise(element.get("name"))
+            text = (expression.text or "").strip() if expression is not None else ""
+            if text.isidentifier():
+                keys[text] = label
+        elif tag == "output" and name:
+            keys[name] = label or humanise(name)
     return keys
 
 

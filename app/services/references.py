@@ -49,7 +49,7 @@ def forwarded_cases(*, organisation_code: str | None) -> list[ForwardedCase]:
     """Every case of the organisation that was handed over or copied to another agency,
     newest first."""
     events = db.session.scalars(_forward_events_query(organisation_code).order_by(AuditEvent.id.desc())).all()
-    latest = {}  # case id -> its newest forward
+    latest: dict[int | None, AuditEvent] = {}  # case id -> its newest forward
     for event in events:
         latest.setdefault(event.case_id, event)
     linked_ids = {(e.data_after or {}).get("linked_case_id") for e in latest.values()} - {None}

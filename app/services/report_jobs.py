@@ -4,9 +4,10 @@ thread in the embedded default, app/background.py), and the page reads the job's
 progress until the stored report is there to download. A second request for the same
 organisation and semester while one is being made joins that one."""
 from datetime import datetime, timedelta, timezone
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from app.extensions import db
 from app.models import Organisation, ReportJob, User
@@ -71,8 +72,8 @@ def run_report_job(*, job_id: int, now: datetime | None = None) -> int | None:
     if job is None or job.status != QUEUED:
         return None
     # Taken by one runner only: a task delivered twice finds it no longer queued.
-    taken = db.session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == QUEUED)
-                               .values(status=RUNNING, stage="cases", progress=5))
+    taken = cast(CursorResult, db.session.execute(update(ReportJob).where(ReportJob.id == job_id, ReportJob.status == QUEUED)
+                               .values(status=RUNNING, stage="cases", progress=5)))
     db.session.commit()
     if taken.rowcount != 1:
         return None

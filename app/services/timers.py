@@ -9,6 +9,9 @@ second write of the same state, and a crash mid-fire commits nothing, so the row
 due at the next sweep.
 """
 from datetime import datetime, timezone
+from typing import cast
+
+from sqlalchemy import CursorResult
 
 from app.engine import EngineError
 from app.extensions import db
@@ -56,9 +59,9 @@ def _fire(case_id: int, now: datetime) -> bool:
         # SQLite reads outside a transaction: without taking the write lock first, a
         # sweeper could read the row, wait while another fires the case, then record a
         # second firing of a timer that is no longer there.
-        taken = db.session.execute(
+        taken = cast(CursorResult, db.session.execute(
             db.update(TimerIndexEntry).where(*due_row).values(due_at=TimerIndexEntry.due_at)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)))
         if taken.rowcount == 0:
             db.session.rollback()
             return False

@@ -235,7 +235,7 @@ def _decision_facts(root) -> dict[str, tuple[str, str, dict[str, str]]]:
             continue
         facts.update({f"atribut {k}": v for k, v in _attributes(table).items()})
         result[decision.get("id")] = ("decision", decision.get("name", ""), facts)
-        columns = {"input": [], "output": []}
+        columns: dict[str, list] = {"input": [], "output": []}
         for column in table:
             kind = _local(column.tag)
             if kind not in columns:
