@@ -17,9 +17,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
 from app.extensions import db
@@ -185,20 +187,18 @@ def _hit(key: str, window: int, seconds: int, *, redis_url: str | None, namespac
 
 def _database_hit(key: str, window: int, seconds: int, *, count: bool = True) -> int:
     # Its own connection and transaction: the count survives whatever the request does.
-    table = RateLimitCounter.__table__
+    table = cast(Table, RateLimitCounter.__table__)
     with db.engine.begin() as conn:
         if not count:
             hits = conn.execute(select(table.c.hits).where(table.c.key == key, table.c.window_start == window))
             return hits.scalar() or 0
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        statement = insert(table).values(key=key, window_start=window, hits=1, expires_at=window + seconds)
-        statement = statement.on_conflict_do_update(
+        insert: postgresql.Insert | sqlite.Insert = (
+            postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table))
+        statement = insert.values(key=key, window_start=window, hits=1, expires_at=window + seconds)
+        counted = statement.on_conflict_do_update(
             index_elements=[table.c.key, table.c.window_start], set_={"hits": table.c.hits + 1}
         ).returning(table.c.hits)
-        hits = conn.execute(statement).scalar_one()
+        hits = conn.execute(counted).scalar_one()
         if hits == 1:  # a new window: a good moment to drop the expired ones
             conn.execute(delete(table).where(table.c.expires_at < window))
     return hits

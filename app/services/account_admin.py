@@ -10,6 +10,7 @@ Accounts are never deleted, since the audit trail names them: they are deactivat
 which ends their sessions and API tokens and releases the tasks they had claimed.
 """
 import secrets
+from collections.abc import Set
 from dataclasses import dataclass
 
 from flask import current_app
@@ -138,7 +139,7 @@ class AccountFields:
     organisation_code: str | None
 
 
-def _checked(scope: AdminScope, fields: AccountFields, *, kept_roles: set[str] = frozenset()) -> tuple[list[Role], AccountFields]:
+def _checked(scope: AdminScope, fields: AccountFields, *, kept_roles: Set[str] = frozenset()) -> tuple[list[Role], AccountFields]:
     """The fields as stored, after checking them against the administrator's scope."""
     organisation_code = fields.organisation_code or None
     if not scope.system:

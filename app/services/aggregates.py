@@ -46,7 +46,7 @@ def urgency_limits(*, now: datetime, days: int, organisation_codes: list[str] | 
     `organisation_codes` is None), and of the default calendar for cases with none."""
     if organisation_codes is None:
         organisation_codes = list(db.session.scalars(select(Organisation.code)))
-    limits = {code: calendar_for(code).at_risk_until(now=now, days=days) for code in organisation_codes}
+    limits: dict[str | None, datetime] = {code: calendar_for(code).at_risk_until(now=now, days=days) for code in organisation_codes}
     limits[None] = calendar_for(None).at_risk_until(now=now, days=days)
     return UrgencyLimits(now=now, at_risk_until=limits)
 
@@ -202,7 +202,7 @@ def report_unit_counts(*, organisation_code: str, start: datetime, end: datetime
     routed = select(CaseUnit.case_id).where(CaseUnit.case_id == Case.id).exists()
     unrouted = db.session.scalar(select(func.count()).select_from(Case).where(
         *_period_cases(organisation_code, start, end), ~routed))
-    return counts, unrouted
+    return counts, unrouted  # type: ignore[return-value]  # COUNT(*) always answers a number
 
 
 def _step_events(organisation_code: str, start: datetime, end: datetime, *actions: str):
@@ -223,14 +223,14 @@ def report_step_counts(*, organisation_code: str, start: datetime, end: datetime
     first completion, else its first deadline event); and the escalations (tenggat_ timers fired)."""
     where = _step_events(organisation_code, start, end, "task.completed", "deadline.met", "deadline.missed")
     kind = case((AuditEvent.action == "task.completed", "completed"), else_=AuditEvent.action)
-    counts = {}
+    counts: dict[str, dict[str, int]] = {}
     for element, action, count in db.session.execute(
             select(AuditEvent.element_id, kind, func.count()).where(
                 *where, or_(_done(), AuditEvent.action != "task.completed"))
             .group_by(AuditEvent.element_id, kind)):
         counts.setdefault(element, {})[action] = count
     _room_to_sort()
-    firsts = {}
+    firsts: dict[str, tuple[str, str]] = {}
     for first_of in (_done(), AuditEvent.action != "task.completed"):
         ids = select(func.min(AuditEvent.id)).where(*where, first_of).group_by(AuditEvent.element_id)
         for element, detail, lane in db.session.execute(

@@ -47,7 +47,7 @@ def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: "Complai
     is blanked where the viewer may not see who filed it. `complaint`: the case's, already
     read (None: a case started by staff, which has none); else it is read here."""
     case = entry.case
-    if complaint is _UNREAD:
+    if not isinstance(complaint, Complaint | None):  # _UNREAD
         complaint = complaint_for_case(case_id=case.id)
     return {
         "id": entry.engine_task_id,

@@ -125,5 +125,5 @@ def _notice(person: User, *, head: User, entries: list[TaskIndexEntry], reason: 
     # A message to staff, like the daily digest: on no case (the outbox page would
     # otherwise treat the colleague's address as the complainant's).
     return Notification(user_id=person.id, kind="task_assigned",
-                        source_action="task.assigned", recipient=person.email.strip(), language="id",
+                        source_action="task.assigned", recipient=(person.email or "").strip(), language="id",
                         subject=rendered.subject, body=rendered.text, body_html=rendered.html)

@@ -80,11 +80,12 @@ def build_timeline(*, case: Case, events: list[AuditEvent], standard_times: dict
     for event in events:
         row = rows.get(event.engine_task_id or "")
         if event.action == "task.created":
-            rows[event.engine_task_id] = TimelineRow(
-                task_id=event.engine_task_id, element_id=event.element_id, step=event.detail or event.element_id,
+            rows[event.engine_task_id or ""] = TimelineRow(
+                task_id=event.engine_task_id or "", element_id=event.element_id,
+                step=event.detail or event.element_id or "",
                 lane=event.lane, started_at=event.occurred_at,
                 due_at=_iso((event.data_after or {}).get("due_at")),
-                standard=standard_times.get(event.element_id))
+                standard=standard_times.get(event.element_id or ""))
         elif row is None:
             continue
         elif event.action == "task.claimed":

@@ -165,7 +165,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
             detail=entry.title,
         )
         if entry.due_at is not None:
-            _record_deadline_outcome(case, entry, actor=actor)
+            _record_deadline_outcome(case, entry, due_at=entry.due_at, actor=actor)
         if task is not None:
             record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
             apply_confidentiality(case=case, task=task, form=form, data=cleaned, actor=actor)
@@ -194,17 +194,17 @@ def _on_behalf(actor: str, entry: TaskIndexEntry, *, user: User | None = None) -
     return {"on_behalf_of": principal.username} if principal is not None else {}
 
 
-def _record_deadline_outcome(case: Case, entry: TaskIndexEntry, *, actor: str) -> None:
+def _record_deadline_outcome(case: Case, entry: TaskIndexEntry, *, due_at: datetime, actor: str) -> None:
     now = datetime.now(timezone.utc)
     record_event(
         case=case,
-        action="deadline.met" if now <= entry.due_at else "deadline.missed",
+        action="deadline.met" if now <= due_at else "deadline.missed",
         actor=actor,
         engine_task_id=entry.engine_task_id,
         element_id=entry.element_id,
         lane=entry.lane,
         detail=entry.title,
-        data_after={"due_at": entry.due_at.isoformat(), "completed_at": now.isoformat()},
+        data_after={"due_at": due_at.isoformat(), "completed_at": now.isoformat()},
     )
 
 
@@ -290,6 +290,6 @@ def _mark_failed(case: Case, exc: EngineError, *, actor: str) -> None:
 
 def record_failure(case_id: int, exc: EngineError, *, actor: str) -> None:
     """In a fresh transaction: the error on the case, nothing of the failed step."""
-    case = db.session.get(Case, case_id)
+    case = db.session.get_one(Case, case_id)
     _mark_failed(case, exc, actor=actor)
     db.session.commit()

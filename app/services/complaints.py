@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from app.extensions import db
 from app.models import Case, Complaint, Document, Organisation
@@ -129,7 +129,7 @@ def validate_complaint(
     `intakes`: complaint_intakes(), when the caller has it already."""
     today = today or date.today()
     errors: dict[str, str] = {}
-    data = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)}
+    data: dict[str, Any] = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)}
     data["confidentiality"] = str(raw.get("kerahasiaan") or "biasa").strip()
     if data["confidentiality"] not in CONFIDENTIALITY_LEVELS:
         errors["kerahasiaan"] = _msg("kerahasiaan", lang)
@@ -246,6 +246,7 @@ def store_complaint(*, data: dict, uploads: list[Upload], lang: str, channel: st
         title=data["judul"],
         actor=actor,
     )
+    assert case.tracking_number is not None  # open_case numbers every case it opens
     complaint = Complaint(
         case_id=case.id,
         access_code_hash=keyed_hash(tracking_number=case.tracking_number, code=access_code),

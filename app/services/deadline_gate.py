@@ -12,7 +12,7 @@ _STEP = re.compile(r"^\d+[a-z]?\d*(–\d+)?$")
 
 
 def check_deadline_timers(bpmn_xml: str, *, lanes: set[str], forms: dict) -> list[tuple[str, str | None]]:
-    problems = []
+    problems: list[tuple[str, str | None]] = []
     timers = deadline_timers(bpmn_xml)
     seen: dict[str, str] = {}
     for timer in timers:

@@ -110,7 +110,8 @@ def schedule_reminder(case: Case, entry: TaskIndexEntry, task: HumanTask) -> Non
 
 def next_reminder(case: Case) -> TaskIndexEntry | None:
     pending = [t for t in case.tasks if t.remind_at is not None and t.reminded_at is None]
-    return min(pending, key=lambda t: t.remind_at) if pending else None
+    # Every entry in `pending` has a remind_at (filtered above).
+    return min(pending, key=lambda t: t.remind_at) if pending else None  # type: ignore[arg-type,return-value]
 
 
 def send_due_reminders(case: Case, *, now: datetime) -> int:

@@ -104,7 +104,7 @@ def other_sop_accounts() -> list[tuple[str, str, str, str | None]]:
     for organisation in all_organisations():
         if not organisation.hosted or organisation.code == ORGANISATION:
             continue
-        version = latest_version(process_key=organisation.process_key)
+        version = latest_version(process_key=organisation.process_key or "")
         if version is None:
             continue
         units = [u.code for u in all_units() if u.organisation == organisation.code]

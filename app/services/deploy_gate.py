@@ -13,6 +13,7 @@ Messages are lazy strings: they are translated where they are shown.
 """
 import ast
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -175,13 +176,14 @@ def check_expressions(root, labels) -> tuple[list[Problem], set[str]]:
             owner_id = owner.get("id") if owner is not None else None
             violation = check(text, mode=mode, functions=FUNCTION_NAMES)
             if violation is not None and not (violation.kind == "syntax" and tag in TIMER_KINDS):
-                problems.append(Problem(message(element=labels.get(owner_id, owner_id), reason=_reason(violation)),
+                problems.append(Problem(message(element=labels.get(owner_id or "", owner_id), reason=_reason(violation)),
                                         owner_id))
-                refused_ids.add(owner_id)
+                if owner_id is not None:
+                    refused_ids.add(owner_id)
     return problems, refused_ids
 
 
-def _check_timers(root, labels, *, variables: set[str], calendar, skip: set[str] = frozenset()) -> list[Problem]:
+def _check_timers(root, labels, *, variables: set[str], calendar, skip: Set[str] = frozenset()) -> list[Problem]:
     problems = []
     for definition in root.iter(f"{BPMN}timerEventDefinition"):
         event = definition.getparent()
@@ -233,7 +235,7 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
     report = GateReport()
     filename = f"{process_key}.bpmn"
     root = parse_safely(bpmn_xml, filename=filename)
-    process_ids = [p.get("id") for p in root.iter(f"{BPMN}process")]
+    process_ids = [p.get("id", "") for p in root.iter(f"{BPMN}process")]
     if process_key not in process_ids:
         raise refused(_l("Diagram ini memuat proses %(found)s, bukan %(expected)s. Id proses harus tetap %(expected)s.",
                          found=", ".join(process_ids) or "-", expected=process_key))
@@ -248,7 +250,7 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
             report.problems.append(Problem(_l("Jalur (lane) %(lane)s belum diberi nama; nama jalur adalah peran "
                                               "petugas yang mengerjakannya.", lane=lane.get("id")), lane.get("id")))
         else:
-            lanes[name] = lane.get("id")
+            lanes[name] = lane.get("id", "")
     known_roles = set(db.session.scalars(db.select(Role.name).where(Role.name.in_(list(lanes)))))
     report.missing_roles = sorted(set(lanes) - known_roles)
     if not create_missing_roles:

@@ -58,6 +58,8 @@ class FieldType:
     # What a definition of this type may (or must) hold beyond the common keys.
     definition_properties: dict = {}
     definition_required: tuple[str, ...] = ()
+    # The text types' length when a definition names no max_length.
+    default_limit: int
 
     def clean(self, field: dict, raw, *, lang: str, allowed: set | None):
         """The value as the workflow stores it (JSON types); ValueError with the message."""

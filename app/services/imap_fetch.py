@@ -41,7 +41,7 @@ def fetch_mailbox(*, organisation_code: str) -> FetchResult:
         try:
             connection.login(settings.imap_user, imap_password(organisation_code))
             _check(connection.select("INBOX"))
-            uids = _check(connection.uid("SEARCH", None, "UNSEEN"))[0].split()
+            uids = _check(connection.uid("SEARCH", "UNSEEN"))[0].split()
             for uid in uids:
                 data = _check(connection.uid("FETCH", uid, "(BODY.PEEK[])"))
                 raw = next((item[1] for item in data if isinstance(item, tuple)), None)

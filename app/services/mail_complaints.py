@@ -109,7 +109,7 @@ def file_mailed_complaint(*, user: User, mail_id: int, raw: dict, lang: str = "i
         channel=MAIL_CHANNEL, channels=(MAIL_CHANNEL,), lang=lang, today=today)
     mail.case_id = case.id
     mark_handled(mail, status="filed", actor=user.username)
-    settings = mail_settings(db.session.get(Organisation, mail.organisation_code))
+    settings = mail_settings(db.session.get_one(Organisation, mail.organisation_code))
     record_event(case=case, action=MAIL_FILED, actor=user.username,
                  data_after={"inbound_mail": mail.id, "sha256": mail.sha256, "auto_reply": settings.auto_reply})
     db.session.commit()

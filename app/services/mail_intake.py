@@ -61,7 +61,10 @@ def receive_mail(*, organisation_code: str, raw: bytes, source: str) -> tuple[In
     except IntegrityError:
         # Another fetcher stored it between our look and our insert.
         db.session.rollback()
-        return _stored(organisation_code, message_id), False
+        stored = _stored(organisation_code, message_id)
+        if stored is None:  # the other insert was rolled back in turn: ours failed for another reason
+            raise
+        return stored, False
     record_event(case=None, action=MAIL_RECEIVED, actor=SYSTEM_ACTOR,
                  data_after={"inbound_mail": mail.id, "organisation": organisation_code, "message_id": message_id,
                              "sha256": digest, "size": len(raw), "source": source})
@@ -85,7 +88,7 @@ def classify_mail(*, mail: InboundMail, raw: bytes | None = None) -> InboundMail
         log.warning("inbound mail %s could not be parsed", mail.id, exc_info=True)
         return _refuse(mail, _REASONS["unreadable"])
     mail.sender, mail.subject = parsed.sender, parsed.subject
-    settings = mail_settings(db.session.get(Organisation, mail.organisation_code))
+    settings = mail_settings(db.session.get_one(Organisation, mail.organisation_code))
     if not parsed.sender:
         return _refuse(mail, _REASONS["no_sender"])
     if listed(parsed.sender, settings.deny):

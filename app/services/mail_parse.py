@@ -119,7 +119,7 @@ class _TextOnly(HTMLParser):
     _SKIPPED = {"script", "style", "head", "title", "template", "noscript"}
     _BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0

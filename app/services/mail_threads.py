@@ -95,7 +95,7 @@ def accept_held_reply(*, user: User, mail: InboundMail) -> Case:
 
     if mail.status != "held" or mail.case_id is None:
         raise MailNotFiled("Pesan ini tidak sedang ditahan.", "This message is not being held.")
-    case = db.session.get(Case, mail.case_id)
+    case = db.session.get_one(Case, mail.case_id)
     complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).one()
     mail.handled_by, mail.handled_at = user.username, utcnow()
     attach_reply(mail=mail, case=case, complaint=complaint, parsed=parse_mail(mail.raw), actor=user.username)

@@ -162,7 +162,7 @@ def save_new_diagram(*, bpmn_xml: str, actor: str, create_missing_roles: bool = 
         raise refused(_l("Diagram baru harus memuat tepat satu proses dengan id huruf, angka, garis bawah atau "
                          "tanda hubung (mis. sop_inspektorat_kutim); ditemukan: %(found)s.", found=", ".join(
                              i or "-" for i in ids) or "-"))
-    process_key = ids[0]
+    process_key = ids[0] or ""
     if latest_version(process_key=process_key) is not None:
         raise refused(_l("Proses %(key)s sudah ada. Ubah lewat editornya, atau beri diagram baru id proses "
                          "sendiri.", key=process_key))

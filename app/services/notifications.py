@@ -88,7 +88,7 @@ def _claim(notification_id: int, *, due, now: datetime) -> bool:
 
 
 def _deliver(notification_id: int, *, now: datetime) -> bool:
-    notification = db.session.get(Notification, notification_id)
+    notification = db.session.get_one(Notification, notification_id)
     attempt = notification.attempts + 1
     try:
         _smtp_send(notification)
@@ -205,7 +205,7 @@ def _digest(user: User, *, key: str, day: str, now: datetime, zone: ZoneInfo) ->
                             day=day, name=user.full_name or user.username,
                             new_tasks=new, due_tasks=due, due_days=DIGEST_DUE_DAYS,
                             inbox_url=f"{base_url}/tugas" if base_url else "")
-    return Notification(user_id=user.id, kind="digest", dedupe_key=key, recipient=user.email.strip(),
+    return Notification(user_id=user.id, kind="digest", dedupe_key=key, recipient=(user.email or "").strip(),
                         language="id", subject=rendered.subject, body=rendered.text, body_html=rendered.html,
                         status="queued" if new or due else "skipped")
 
@@ -228,7 +228,8 @@ def outbox_entries(*, viewer: User, status: str | None = None) -> list[OutboxEnt
     notifications = db.session.scalars(query.order_by(Notification.id.desc()).limit(OUTBOX_PAGE_SIZE)).all()
     case_ids = {n.case_id for n in notifications if n.case_id}
     complaints = {c.case_id: c for c in db.session.scalars(db.select(Complaint).where(Complaint.case_id.in_(case_ids)))}
-    numbers = dict(db.session.execute(db.select(Case.id, Case.tracking_number).where(Case.id.in_(case_ids))).all())
+    numbers: dict[int, str | None] = dict(
+        db.session.execute(db.select(Case.id, Case.tracking_number).where(Case.id.in_(case_ids))).tuples().all())
     entries = []
     for n in notifications:
         complaint = complaints.get(n.case_id)
@@ -238,7 +239,8 @@ def outbox_entries(*, viewer: User, status: str | None = None) -> list[OutboxEnt
 
 
 def outbox_counts() -> dict[str, int]:
-    return dict(db.session.execute(db.select(Notification.status, db.func.count()).group_by(Notification.status)).all())
+    return dict(db.session.execute(
+        db.select(Notification.status, db.func.count()).group_by(Notification.status)).tuples().all())
 
 
 def mask_address(address: str) -> str:

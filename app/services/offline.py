@@ -56,7 +56,7 @@ def offline_intakes(*, user: User) -> list[Organisation]:
     for organisation in complaint_intakes():
         if user.organisation_code not in (None, organisation.code):
             continue
-        version = latest_version(process_key=organisation.process_key)
+        version = latest_version(process_key=organisation.process_key or "")
         if version is not None and receiving_roles(organisation, version) & user.role_names:
             result.append(organisation)
     return result
@@ -120,7 +120,7 @@ def record_offline_complaint(
     record_event(
         case=case, action=OFFLINE_ENTERED, actor=user.username,
         data_after={"channel": channel, "confidentiality": data["confidentiality"],
-                    "received_on": received.isoformat() if received else None},
+                    "received_on": received.isoformat() if isinstance(received, date) else None},
         detail=channel,
     )
     return case, access_code

@@ -45,7 +45,7 @@ def _unit_organisation(scope: AdminScope, organisation_code: str) -> str:
     if not scope.system:
         if organisation_code and organisation_code != scope.organisation_code:
             raise NotInScope(_("Anda hanya dapat mengelola unit instansi Anda sendiri."))
-        return scope.organisation_code
+        return organisation_code or scope.organisation_code or ""
     if organisation_code and db.session.get(Organisation, organisation_code) is None:
         raise AccountError(_("Instansi tidak dikenal: %(code)s.", code=organisation_code))
     return organisation_code

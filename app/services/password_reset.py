@@ -65,7 +65,7 @@ def issue_reset_link(*, scope: AdminScope, user_id: int, mail: bool, base_url: s
     if mail:
         rendered = render_email("password_reset", lang="id", name=user.full_name or user.username,
                                 username=user.username, link=f"{base_url}{path}", hours=RESET_LINK_HOURS)
-        db.session.add(Notification(user_id=user.id, kind="password_reset", recipient=user.email.strip(),
+        db.session.add(Notification(user_id=user.id, kind="password_reset", recipient=(user.email or "").strip(),
                                     language="id", subject=rendered.subject, body=rendered.text,
                                     body_html=rendered.html))
     record_event(case=None, action="account.reset_link_issued", actor=scope.actor, detail=user.username,
@@ -88,7 +88,7 @@ def _usable(token: str) -> PasswordResetToken:
 
 def account_for_link(*, token: str) -> User:
     """The account a link would set the password of, or ResetLinkInvalid."""
-    return db.session.get(User, _usable(token).user_id)
+    return db.session.get_one(User, _usable(token).user_id)
 
 
 def set_password_with_link(*, token: str, new_password: str) -> User:
@@ -104,7 +104,7 @@ def set_password_with_link(*, token: str, new_password: str) -> User:
     if not spent:
         db.session.rollback()
         raise ResetLinkInvalid(_("Tautan ini tidak berlaku atau sudah dipakai. Mintalah tautan baru kepada administrator."))
-    user = db.session.get(User, row.user_id)
+    user = db.session.get_one(User, row.user_id)
     user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.must_change_password = False
     user.session_generation += 1

@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, false, func, literal, or_, select, tuple_, type_coerce
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, tuple_, type_coerce
 
 from app.extensions import db
 from app.models import Case, CaseUnit, Complaint, Organisation, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
@@ -210,7 +210,7 @@ def scope_versions(user: User) -> list[int]:
 def visible_cases(user: User, scope: _Scope | None = None):
     """The SQL condition on Case equal to `can_view_case(user, case)`."""
     scope = scope or _scope(user)
-    routes = []
+    routes: list[ColumnElement[bool]] = []
     if scope.full:
         routes.append(Case.process_version_id.in_(scope.full))
     if scope.unit:
@@ -353,7 +353,7 @@ def register_page(query: RegisterQuery, *, user: User, now: datetime | None = No
             after = (tuple_(key, Case.id) < tuple_(value, last_id) if descending
                      else tuple_(key, Case.id) > tuple_(value, last_id))
             ordered = ordered.where(after)
-        rows = db.session.execute(ordered.order_by(*register_order(query.sort)).limit(query.limit + 1)).all()
+        rows = list(db.session.execute(ordered.order_by(*register_order(query.sort)).limit(query.limit + 1)).all())
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     next_cursor = encode_cursor(rows[-1].sort_key, rows[-1].id) if more and rows else None

@@ -4,6 +4,7 @@ identities exported, and then blank for every row whose identity they may not se
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
@@ -20,7 +21,7 @@ FORMATS = ("csv", "xlsx")
 _NUMBER = re.compile(r"[+-]?[0-9][0-9 .-]*")
 
 
-def _columns() -> list[tuple[str, object]]:
+def _columns() -> list[tuple[str, Callable[[RegisterRow], object]]]:
     yes, no = _("Ya"), _("Tidak")
     return [
         (_("Nomor pelacakan"), lambda r: r.tracking_number),
@@ -41,7 +42,7 @@ def _columns() -> list[tuple[str, object]]:
     ]
 
 
-def _identity_columns() -> list[tuple[str, object]]:
+def _identity_columns() -> list[tuple[str, Callable[[RegisterRow], object]]]:
     def value(name):
         return lambda r: (r.identity or {}).get(name, "")
     return [(_("Nama pelapor"), lambda r: r.identity["nama_lengkap"] if r.identity else r.complainant),
@@ -85,7 +86,7 @@ def export_file(query: RegisterQuery, *, user: User, lang: str, fmt: str) -> byt
         # With a BOM, so spreadsheet programs read the Indonesian text as UTF-8.
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = _("Register kasus")[:31]
     sheet.append(header)
     for line in body:
@@ -94,6 +95,6 @@ def export_file(query: RegisterQuery, *, user: User, lang: str, fmt: str) -> byt
         for cell in row:
             if cell.data_type == "f":  # openpyxl reads "=…" as a formula; typed text stays text
                 cell.data_type = "s"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    stored = io.BytesIO()
+    book.save(stored)
+    return stored.getvalue()

@@ -89,7 +89,7 @@ def register_rows(case_ids: list[int], *, viewer: User, lang: str, now: datetime
     for case_id in case_ids:
         case = cases[case_id]
         complaint = complaints.get(case_id)
-        organisation = organisations.get(case.organisation_code)
+        organisation = organisations.get(case.organisation_code or "")
         zone = ZoneInfo(organisation.timezone if organisation and organisation.timezone else "Asia/Jakarta")
         open_tasks = tasks.get(case_id, [])
         dues = [t.due_at for t in open_tasks if t.due_at is not None]

@@ -195,7 +195,10 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
 
 
 def _count_cases(data: ReportData, organisation_code: str, period: Period) -> None:
-    by_type, by_route, by_status, by_unit = Counter(), Counter(), Counter(), Counter()
+    by_type: Counter[str] = Counter()
+    by_route: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    by_unit: Counter[str] = Counter()
     for status, forwarded, decided, jenis, confidential, count in report_case_groups(
             organisation_code=organisation_code, start=period.start, end=period.end):
         by_type[TYPE_LABELS.get(jenis, jenis) if jenis else NO_TYPE] += count

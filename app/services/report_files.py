@@ -80,7 +80,7 @@ def report_csv(data: ReportData) -> bytes:
 
 def report_xlsx(data: ReportData) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for table in tables(data):
         sheet = workbook.create_sheet(table.sheet)
         sheet.append([table.title])

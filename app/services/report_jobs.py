@@ -77,7 +77,7 @@ def run_report_job(*, job_id: int, now: datetime | None = None) -> int | None:
     db.session.commit()
     if taken.rowcount != 1:
         return None
-    job = db.session.get(ReportJob, job_id)
+    job = db.session.get_one(ReportJob, job_id)
 
     def stage(name: str, percent: int) -> None:
         _progress(job_id, status=RUNNING, progress=percent, stage=name)

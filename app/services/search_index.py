@@ -19,8 +19,10 @@ FTS5 has no Indonesian stemmer, so each word is matched as a prefix ("pungut" fi
 import json
 import re
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import event, func, inspect, literal_column, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -96,11 +98,9 @@ def reindex_case(*, session: Session, case_id: int, identity: bool = True) -> No
 
 def _upsert(session: Session, model, *, case_id: int, **values) -> None:
     table = model.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(case_id=case_id, **values)
+    insert: postgresql.Insert | sqlite.Insert = (
+        postgresql.insert(table) if session.get_bind().dialect.name == "postgresql" else sqlite.insert(table))
+    statement = insert.values(case_id=case_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=[table.c.case_id], set_=values))
 
 
@@ -216,7 +216,7 @@ def _estimated_rows(statement) -> float:
     """The planner's estimate of a SELECT's rows (EXPLAIN, not run): read from the
     column statistics, so it costs a planning, never a scan."""
     compiled = statement.compile(dialect=db.engine.dialect)
-    plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    plan: Any = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"])
 

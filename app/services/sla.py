@@ -69,7 +69,7 @@ class Dashboard:
             total[0] += row.open
             total[1] += row.at_risk
             total[2] += row.overdue
-        return sorted(((lane, *t) for lane, t in totals.items()), key=lambda t: (-t[1], t[0]))
+        return sorted(((lane, t[0], t[1], t[2]) for lane, t in totals.items()), key=lambda t: (-t[1], t[0]))
 
 
 def _unit_scoped_lanes() -> set[str]:
@@ -95,7 +95,7 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
     codes = None if user.organisation_code is None else [user.organisation_code]
     limits = urgency_limits(now=now, days=at_risk_days, organisation_codes=codes)
     visibility = dashboard_visibility(user, admin=SYSTEM_ADMIN_ROLE in user.role_names)
-    names = dict(db.session.execute(db.select(Organisation.code, Organisation.name)))
+    names: dict[str, str] = dict(db.session.execute(db.select(Organisation.code, Organisation.name)).tuples().all())
     steps, levels = dashboard_counts(visibility=visibility, limits=limits)
     result.rows = sorted(
         (StepRow(organisation=names.get(code, code or ""), lane=lane, element_id=element, step=title,

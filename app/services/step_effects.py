@@ -89,16 +89,16 @@ def forward_case(*, case: Case, step: Step) -> None:
     # A receiver that runs its SOP here gets a linked case, unless that SOP is not
     # deployed (yet): then the letter below is all that can be done.
     if (target is not None and target.hosted and target.code != case.organisation_code
-            and latest_version(process_key=target.process_key) is not None):
+            and latest_version(process_key=target.process_key) is not None):  # type: ignore[arg-type]  # hosted: has one
         linked = open_case(
-            process_key=target.process_key,
+            process_key=target.process_key,  # type: ignore[arg-type]  # as above
             data=_carried_data(case),
             title=case.title,
             actor=SYSTEM_ACTOR,
             source_case=case,
         )
         _copy_complaint(source=case, target=linked)
-    letter = [
+    letter: list[dict[str, str | None]] = [
         {"label": "Kepada", "value": target_name},
         {"label": "Perihal", "value": f"{'Penerusan' if kind == 'penerusan' else 'Tembusan'} pengaduan {case.tracking_number}: {case.title}"},
         {"label": "Dasar", "value": step.title},

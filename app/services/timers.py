@@ -69,7 +69,7 @@ def _fire(case_id: int, now: datetime) -> bool:
     if entry is None:  # fired already, moved, or another sweeper holds it
         db.session.rollback()
         return False
-    case = db.session.get(Case, case_id)
+    case = db.session.get_one(Case, case_id)
     # The deadline policy's reminders share the index with the engine's timers.
     reminded = send_due_reminders(case, now=now)
     instance = load_instance(case)

@@ -10,6 +10,7 @@ inputs, no lanes, nothing about other parties. The web tracking page and the API
 build on these functions, so they cannot disagree.
 """
 from datetime import datetime, timezone
+from typing import Any
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord, Organisation, OrgUnit
@@ -70,7 +71,7 @@ def public_timeline(*, case: Case, lang: str) -> list[dict]:
         .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(_PUBLIC_ACTIONS))
         .order_by(AuditEvent.id)
     )
-    unit_names = dict(db.session.execute(db.select(OrgUnit.code, OrgUnit.name)).all())
+    unit_names: dict[str, str] = dict(db.session.execute(db.select(OrgUnit.code, OrgUnit.name)).tuples().all())
     timeline: list[dict] = []
     attachments = 0
     units_seen: set[str] = set()
@@ -168,12 +169,18 @@ def tracking_view(*, case: Case, lang: str, now: datetime | None = None) -> dict
             {"missing": (info_request.data_after or {}).get("missing", ""), "answer_until": answer_until}
             if MISSING_DATA_MESSAGE in waiting and info_request is not None else None
         ),
-        "rating": ({"rating": rating.data_after["rating"], "comment": rating.data_after.get("comment", "")}
-                   if rating is not None else None),
+        "rating": _rating(rating),
         "can_rate": bool(reports) and rating is None,
         "objection": {"open": OBJECTION_MESSAGE in waiting, "until": answer_until if OBJECTION_MESSAGE in waiting else None,
                       "submitted": OBJECTED in last},
     }
+
+
+def _rating(rated: AuditEvent | None) -> dict | None:
+    if rated is None:
+        return None
+    given = rated.data_after or {}
+    return {"rating": given["rating"], "comment": given.get("comment", "")}
 
 
 def _current_step(case: Case, *, now: datetime) -> dict | None:
@@ -181,11 +188,11 @@ def _current_step(case: Case, *, now: datetime) -> dict | None:
     tasks now open, in working days of the organisation's calendar."""
     if not case.tasks:
         return None
-    due = [t for t in case.tasks if t.due_at is not None]
-    task = min(due, key=lambda t: t.due_at) if due else case.tasks[0]
+    due = [(t.due_at, t) for t in case.tasks if t.due_at is not None]
+    task = min(due, key=lambda pair: pair[0])[1] if due else case.tasks[0]
     unit = db.session.get(OrgUnit, task.org_unit) if task.org_unit else None
     organisation = db.session.get(Organisation, case.organisation_code) if case.organisation_code else None
-    step = {"unit": unit.name if unit else (organisation.name if organisation else None),
+    step: dict[str, Any] = {"unit": unit.name if unit else (organisation.name if organisation else None),
             "due_at": None, "working_days_left": None, "overdue": False}
     if task.due_at is not None:
         step["due_at"] = task.due_at.isoformat()

@@ -136,8 +136,9 @@ def _sync_timer_index(case: Case, instance: WorkflowInstance) -> None:
     policy (its element id is then `pengingat:<task element>`)."""
     pending = instance.next_timer()
     reminder = next_reminder(case)
-    if reminder is not None and (pending is None or reminder.remind_at < pending.due_at):
-        pending = PendingTimer(f"pengingat:{reminder.element_id}", reminder.remind_at)
+    remind_at = reminder.remind_at if reminder is not None else None
+    if reminder is not None and remind_at is not None and (pending is None or remind_at < pending.due_at):
+        pending = PendingTimer(f"pengingat:{reminder.element_id}", remind_at)
     if pending is None:
         case.timer = None
     elif case.timer is None:
