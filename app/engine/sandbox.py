@@ -128,45 +128,69 @@ def _check_node(node: ast.AST, callable_names: frozenset[str], called_methods: s
     if not isinstance(node, _ALLOWED_NODES):
         return Violation("construct", _CONSTRUCT_NAMES.get(type(node), type(node).__name__), line)
     if isinstance(node, ast.Name):
-        if node.id.startswith("_"):
-            return Violation("private_name", node.id, line)
-        if node.id not in callable_names and node.id not in _CONSTANT_NAMES and hasattr(builtins, node.id):
-            return Violation("forbidden_name", node.id, line)
-    elif isinstance(node, ast.Attribute):
+        return _check_name(node, callable_names, line)
+    if isinstance(node, ast.Attribute):
         if node.attr not in ALLOWED_METHODS or id(node) not in called_methods:
             return Violation("attribute", node.attr, line)
-    elif isinstance(node, ast.Call):
+        return None
+    if isinstance(node, ast.keyword):
+        return _check_keyword(node, line)
+    if isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
+        return _check_format_spec(node.format_spec, line)
+    if isinstance(node, ast.BinOp) and _is_constant(node):
+        return _check_constant_size(node, line)
+    return _check_construct(node, line)
+
+
+def _check_name(node: ast.Name, callable_names: frozenset[str], line: int | None) -> Violation | None:
+    if node.id.startswith("_"):
+        return Violation("private_name", node.id, line)
+    if node.id not in callable_names and node.id not in _CONSTANT_NAMES and hasattr(builtins, node.id):
+        return Violation("forbidden_name", node.id, line)
+    return None
+
+
+def _check_keyword(node: ast.keyword, line: int | None) -> Violation | None:
+    if node.arg is None:
+        return Violation("construct", "**", line)
+    if node.arg.startswith("_"):
+        return Violation("private_name", node.arg, line)
+    return None
+
+
+def _check_construct(node: ast.AST, line: int | None) -> Violation | None:
+    """Calls, augmented assignments and comprehensions of a form that is refused."""
+    if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name | ast.Attribute):
         # A name is either a safe builtin, a calendar function, plain data or one of those
-        # assigned to another name (the forbidden builtins are refused as names above).
-        func = node.func
-        if not isinstance(func, ast.Name | ast.Attribute):
-            return Violation("call", ast.unparse(func)[:40], line)
-    elif isinstance(node, ast.keyword):
-        if node.arg is None:
-            return Violation("construct", "**", line)
-        if node.arg.startswith("_"):
-            return Violation("private_name", node.arg, line)
-    elif isinstance(node, ast.AugAssign) and not isinstance(node.target, ast.Name):
+        # assigned to another name (the forbidden builtins are refused as names).
+        return Violation("call", ast.unparse(node.func)[:40], line)
+    if isinstance(node, ast.AugAssign) and not isinstance(node.target, ast.Name):
         return Violation("construct", f"{ast.unparse(node.target)[:40]} {_OPERATOR_SIGNS.get(type(node.op), '')}=",
                          line)
-    elif isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):
-        parts = node.format_spec.values
-        spec = "".join(str(v.value) for v in parts if isinstance(v, ast.Constant))
-        if not all(isinstance(v, ast.Constant) for v in parts) or any(
-                int(n) > MAX_FORMAT_WIDTH for n in _FORMAT_NUMBER.findall(spec)):
-            return Violation("format_width", ast.unparse(node.format_spec)[:40], line)
-    elif isinstance(node, ast.comprehension) and node.is_async:
+    if isinstance(node, ast.comprehension) and node.is_async:
         return Violation("construct", "async for", line)
-    elif isinstance(node, ast.BinOp) and _is_constant(node):
-        # `9**9**9`, `'a' * 10**10`: known too large before any case runs.
-        try:
-            expression = ast.Expression(body=GuardingTransformer().visit(copy.deepcopy(node)))
-            eval(compile(ast.fix_missing_locations(expression), "<model>", "eval"),  # noqa: S307
-                 {"__builtins__": {}, "_s_": Guards()})
-        except LimitExceeded as exc:
-            return Violation("too_large", f"{ast.unparse(node)[:40]} ({exc})", line)
-        except Exception:  # noqa: BLE001 - 1/0 and the like fail the way they do today, at run time
-            pass
+    return None
+
+
+def _check_format_spec(format_spec: ast.JoinedStr, line: int | None) -> Violation | None:
+    parts = format_spec.values
+    spec = "".join(str(v.value) for v in parts if isinstance(v, ast.Constant))
+    if not all(isinstance(v, ast.Constant) for v in parts) or any(
+            int(n) > MAX_FORMAT_WIDTH for n in _FORMAT_NUMBER.findall(spec)):
+        return Violation("format_width", ast.unparse(format_spec)[:40], line)
+    return None
+
+
+def _check_constant_size(node: ast.BinOp, line: int | None) -> Violation | None:
+    """`9**9**9`, `'a' * 10**10`: known too large before any case runs."""
+    try:
+        expression = ast.Expression(body=GuardingTransformer().visit(copy.deepcopy(node)))
+        eval(compile(ast.fix_missing_locations(expression), "<model>", "eval"),  # noqa: S307
+             {"__builtins__": {}, "_s_": Guards()})
+    except LimitExceeded as exc:
+        return Violation("too_large", f"{ast.unparse(node)[:40]} ({exc})", line)
+    except Exception:  # noqa: BLE001 - 1/0 and the like fail the way they do today, at run time
+        pass
     return None
 
 
