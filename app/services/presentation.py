@@ -204,7 +204,11 @@ def show(value, *, lang: str, zone: ZoneInfo) -> str:
         return ", ".join(show(item, lang=lang, zone=zone) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{humanise(k)}: {show(v, lang=lang, zone=zone)}" for k, v in value.items())
-    text = str(value)
+    return _show_text(str(value), lang=lang, zone=zone)
+
+
+def _show_text(text: str, *, lang: str, zone: ZoneInfo) -> str:
+    """A recorded string: an ISO time or day read as one, a code as words."""
     if _ISO_MOMENT.match(text):
         try:
             return local_time(datetime.fromisoformat(text), zone=zone)

@@ -5,6 +5,8 @@ The values inside come from app.services.presentation; an action this module doe
 know yet still reads as words (its name humanised), never as a dotted key. Identities in
 free text are the caller's to blank (app.services.identity.redact_identity).
 """
+from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -40,124 +42,165 @@ def _notification(kind: str | None) -> str:
     }.get(kind or "", humanise(kind or "").lower())
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """One audit event with what its sentence is made from."""
+
+    event: AuditEvent
+    before: dict
+    after: dict
+    detail: str
+    element: str  # the element's name in the diagram, else its id in words
+    labels: Labels
+    lang: str
+    zone: ZoneInfo
+    form_data: bool
+
+    def when(self, value) -> str:
+        return show(value, lang=self.lang, zone=self.zone) if value else "—"
+
+    def due(self) -> str:
+        return self.when(self.after.get("due_at"))
+
+    def status(self, value) -> str:
+        return self.labels.value("status", value, lang=self.lang, zone=self.zone)
+
+    def pairs(self, values: dict) -> str:
+        return pairs_text(values, labels=self.labels, lang=self.lang, zone=self.zone)
+
+
 def event_text(event: AuditEvent, *, labels: Labels, lang: str, zone: ZoneInfo,
                element_names: dict[str, str] | None = None, form_data: bool = True) -> str:
     """What happened, in the current locale's words; `form_data=False` leaves out what a
     completed task's form said (the printed file shows it in its timeline already)."""
-    before, after = event.data_before or {}, event.data_after or {}
-    detail = event.detail or ""
-    element = (element_names or {}).get(event.element_id or "") or humanise(event.element_id or "")
+    seen = _Seen(event=event, before=event.data_before or {}, after=event.data_after or {},
+                 detail=event.detail or "",
+                 element=(element_names or {}).get(event.element_id or "") or humanise(event.element_id or ""),
+                 labels=labels, lang=lang, zone=zone, form_data=form_data)
+    sentence = _SENTENCES.get(event.action, _unknown_action)
+    return sentence(seen)
 
-    def when(value) -> str:
-        return show(value, lang=lang, zone=zone) if value else "—"
 
-    def status(value) -> str:
-        return labels.value("status", value, lang=lang, zone=zone)
+def _task_created(e: _Seen) -> str:
+    unit = f" ({e.after['org_unit']})" if e.after.get("org_unit") else ""
+    due = _(", batas waktu %(at)s", at=e.when(e.after["due_at"])) if e.after.get("due_at") else ""
+    return _("Menunggu: %(step)s", step=e.detail) + unit + due
 
-    action = event.action
-    if action == "case.started":
-        return _("Kasus dibuat: %(what)s", what=detail or element)
-    if action == "task.created":
-        unit = f" ({after['org_unit']})" if after.get("org_unit") else ""
-        due = _(", batas waktu %(at)s", at=when(after["due_at"])) if after.get("due_at") else ""
-        return _("Menunggu: %(step)s", step=detail) + unit + due
-    if action == "task.completed":
-        filled = pairs_text(after, labels=labels, lang=lang, zone=zone) if form_data else ""
-        return _("Diselesaikan: %(step)s", step=detail) + (f" — {filled}" if filled else "")
-    if action == "task.claimed":
-        return _("Diambil: %(step)s", step=detail)
-    if action == "task.unclaimed":
-        return _("Dilepas: %(step)s", step=detail)
-    if action == "task.assigned":
-        who = after.get("assignee") or "—"
-        if after.get("assignee_name"):
-            who = f"{after['assignee_name']} ({who})"
-        text = _("Ditugaskan: %(step)s kepada %(to)s oleh %(by)s", step=detail, to=who, by=event.actor)
-        if before.get("claimed_by"):
-            text += _(", sebelumnya dipegang %(user)s", user=before["claimed_by"])
-        return text + _(" · alasan: %(reason)s", reason=after.get("reason") or "—")
-    if action == "decision.evaluated":
-        return _("Keputusan %(table)s: %(result)s, dari %(inputs)s", table=element,
-                 result=pairs_text(after, labels=labels, lang=lang, zone=zone) or "—",
-                 inputs=pairs_text(before, labels=labels, lang=lang, zone=zone) or "—")
-    if action == "case.status_changed":
-        return _("Status: %(old)s → %(new)s", old=status(before.get("status")), new=status(after.get("status")))
-    if action == "case.closed":
-        return _("Kasus ditutup (%(status)s)", status=status(after.get("status")))
-    if action == "event.reached":
-        return _("Tahap tercapai: %(what)s", what=detail or element)
-    if action == "document.added":
-        size = file_size(after["size"], lang=lang) if isinstance(after.get("size"), int) else "—"
-        return _("Dokumen ditambahkan: %(name)s (%(size)s)", name=after.get("filename") or "—", size=size)
-    if action == "deadline.moved":
-        return _("Batas waktu dipindah: %(old)s → %(new)s · alasan: %(reason)s", old=when(before.get("due_at")),
-                 new=when(after.get("due_at")), reason=detail or "—")
-    if action == "deadline.met":
-        return _("Batas waktu terpenuhi: %(what)s (batas %(at)s)", what=detail, at=when(after.get("due_at")))
-    if action == "deadline.missed":
-        return _("Batas waktu terlewat: %(what)s (batas %(at)s)", what=detail, at=when(after.get("due_at")))
-    if action == "deadline.reminded":
-        return _("Pengingat batas waktu: %(what)s (batas %(at)s)", what=detail, at=when(after.get("due_at")))
-    if action == "deadline.escalated":
-        return _("Eskalasi batas waktu: %(what)s (batas %(at)s) kepada %(lane)s", what=detail,
-                 at=when(after.get("due_at")), lane=event.lane or "—")
-    if action == "task.interrupted":
-        return _("Tugas dialihkan karena batas waktu lewat: %(what)s kepada %(lane)s", what=detail,
-                 lane=after.get("role") or "—")
-    if action == "timer.fired":
-        return _("Batas waktu tercapai: %(what)s (%(at)s)", what=element, at=when(after.get("due_at")))
-    if action == "message.received":
-        return _("Pesan diterima: %(what)s", what=humanise(detail))
-    if action == "case.forwarded":
-        return _("Diteruskan: %(what)s", what=detail)
-    if action == "case.monitored":
-        return _("Dipantau: %(what)s", what=detail)
-    if action == "complaint.confidentiality_changed":
-        return _("Kerahasiaan laporan: %(old)s → %(new)s", old=confidentiality_label(before.get("confidentiality", "")),
-                 new=confidentiality_label(after.get("confidentiality", "")))
-    if action == "complaint.entered_offline":
-        received = _(", diterima %(day)s", day=when(after["received_on"])) if after.get("received_on") else ""
-        return _("Pengaduan luring dicatat: %(channel)s", channel=_channel(after.get("channel"))) + received
-    if action == "complainant.info_requested":
-        return _("Kelengkapan data diminta dari pengadu: %(what)s", what=show(after.get("missing"), lang=lang, zone=zone))
-    if action == "complainant.answered":
-        return _("Pengadu mengirim kelengkapan data: %(text)s", text=after.get("text") or "—")
-    if action == "complainant.rated":
-        comment = f" · {after['comment']}" if after.get("comment") else ""
-        return _("Pengadu menilai hasil: %(rating)s dari 5", rating=after.get("rating", "—")) + comment
-    if action == "complainant.objected":
-        return _("Pengadu mengajukan keberatan: %(reason)s", reason=after.get("reason") or "—")
-    if action == "complainant.mail_reply":
-        return _("Pengadu membalas lewat email") + f": {after.get('text') or '—'}"
-    if action in ("mail.filed", "mail.threaded"):
-        what = _("Pengaduan lewat email dicatat") if action == "mail.filed" else _("Email masuk dilampirkan pada kasus")
-        return what + f" (SHA-256 {str(after.get('sha256', ''))[:16]}…)"
-    if action == "mail.held":
-        return _("Email masuk ditahan: pengirim bukan alamat pengadu")
-    if action == "notification.sent":
-        return _("Pemberitahuan surel terkirim: %(kind)s", kind=_notification(after.get("kind")))
-    if action == "notification.failed":
-        again = (_(", dicoba lagi %(at)s", at=when(after["next_attempt_at"])) if after.get("next_attempt_at")
-                 else _(", tidak dicoba lagi"))
-        return _("Pemberitahuan surel gagal dikirim: %(kind)s", kind=_notification(after.get("kind"))) + again
-    if action == "notification.requeued":
-        return _("Pemberitahuan surel diantrekan ulang: %(kind)s", kind=_notification(after.get("kind")))
-    if action == "task.delegated":
-        return _("Dialihkan ke Plt. %(to)s a.n. %(absent)s: %(step)s", to=after.get("to") or "—",
-                 absent=after.get("on_behalf_of") or "—", step=detail)
-    if action == "task.returned":
-        if after.get("to"):
-            return _("Dikembalikan ke %(to)s setelah Plt. berakhir: %(step)s", to=after["to"], step=detail)
-        return _("Dilepas setelah Plt. berakhir: %(step)s", step=detail)
-    if action == "case.note_added":
-        files = after.get("documents") or []
-        attached = _(" · lampiran: %(names)s", names=", ".join(files)) if files else ""
-        return _("Catatan internal: %(text)s", text=after.get("text") or "—") + attached
-    if action == "engine.failed":
-        return _("Langkah gagal: %(what)s", what=detail)
-    words = humanise(action)
-    extra = pairs_text(after, labels=labels, lang=lang, zone=zone)
-    return words + (f": {detail}" if detail else "") + (f" — {extra}" if extra else "")
+
+def _task_completed(e: _Seen) -> str:
+    filled = e.pairs(e.after) if e.form_data else ""
+    return _("Diselesaikan: %(step)s", step=e.detail) + (f" — {filled}" if filled else "")
+
+
+def _task_assigned(e: _Seen) -> str:
+    who = e.after.get("assignee") or "—"
+    if e.after.get("assignee_name"):
+        who = f"{e.after['assignee_name']} ({who})"
+    text = _("Ditugaskan: %(step)s kepada %(to)s oleh %(by)s", step=e.detail, to=who, by=e.event.actor)
+    if e.before.get("claimed_by"):
+        text += _(", sebelumnya dipegang %(user)s", user=e.before["claimed_by"])
+    return text + _(" · alasan: %(reason)s", reason=e.after.get("reason") or "—")
+
+
+def _task_returned(e: _Seen) -> str:
+    if e.after.get("to"):
+        return _("Dikembalikan ke %(to)s setelah Plt. berakhir: %(step)s", to=e.after["to"], step=e.detail)
+    return _("Dilepas setelah Plt. berakhir: %(step)s", step=e.detail)
+
+
+def _document_added(e: _Seen) -> str:
+    size = file_size(e.after["size"], lang=e.lang) if isinstance(e.after.get("size"), int) else "—"
+    return _("Dokumen ditambahkan: %(name)s (%(size)s)", name=e.after.get("filename") or "—", size=size)
+
+
+def _entered_offline(e: _Seen) -> str:
+    received = _(", diterima %(day)s", day=e.when(e.after["received_on"])) if e.after.get("received_on") else ""
+    return _("Pengaduan luring dicatat: %(channel)s", channel=_channel(e.after.get("channel"))) + received
+
+
+def _rated(e: _Seen) -> str:
+    comment = f" · {e.after['comment']}" if e.after.get("comment") else ""
+    return _("Pengadu menilai hasil: %(rating)s dari 5", rating=e.after.get("rating", "—")) + comment
+
+
+def _mail_stored(e: _Seen) -> str:
+    what = _("Pengaduan lewat email dicatat") if e.event.action == "mail.filed" else _("Email masuk dilampirkan pada kasus")
+    return what + f" (SHA-256 {str(e.after.get('sha256', ''))[:16]}…)"
+
+
+def _notification_failed(e: _Seen) -> str:
+    again = (_(", dicoba lagi %(at)s", at=e.when(e.after["next_attempt_at"])) if e.after.get("next_attempt_at")
+             else _(", tidak dicoba lagi"))
+    return _("Pemberitahuan surel gagal dikirim: %(kind)s", kind=_notification(e.after.get("kind"))) + again
+
+
+def _note_added(e: _Seen) -> str:
+    files = e.after.get("documents") or []
+    attached = _(" · lampiran: %(names)s", names=", ".join(files)) if files else ""
+    return _("Catatan internal: %(text)s", text=e.after.get("text") or "—") + attached
+
+
+def _unknown_action(e: _Seen) -> str:
+    """An action added after this module: its name in words, and what it recorded."""
+    extra = e.pairs(e.after)
+    return humanise(e.event.action) + (f": {e.detail}" if e.detail else "") + (f" — {extra}" if extra else "")
+
+
+# The sentence of each known action. gettext runs when a sentence is made, in the
+# reader's locale, never at import.
+_SENTENCES: dict[str, Callable[[_Seen], str]] = {
+    "case.started": lambda e: _("Kasus dibuat: %(what)s", what=e.detail or e.element),
+    "task.created": _task_created,
+    "task.completed": _task_completed,
+    "task.claimed": lambda e: _("Diambil: %(step)s", step=e.detail),
+    "task.unclaimed": lambda e: _("Dilepas: %(step)s", step=e.detail),
+    "task.assigned": _task_assigned,
+    "decision.evaluated": lambda e: _("Keputusan %(table)s: %(result)s, dari %(inputs)s", table=e.element,
+                                      result=e.pairs(e.after) or "—", inputs=e.pairs(e.before) or "—"),
+    "case.status_changed": lambda e: _("Status: %(old)s → %(new)s", old=e.status(e.before.get("status")),
+                                       new=e.status(e.after.get("status"))),
+    "case.closed": lambda e: _("Kasus ditutup (%(status)s)", status=e.status(e.after.get("status"))),
+    "event.reached": lambda e: _("Tahap tercapai: %(what)s", what=e.detail or e.element),
+    "document.added": _document_added,
+    "deadline.moved": lambda e: _("Batas waktu dipindah: %(old)s → %(new)s · alasan: %(reason)s",
+                                  old=e.when(e.before.get("due_at")), new=e.due(), reason=e.detail or "—"),
+    "deadline.met": lambda e: _("Batas waktu terpenuhi: %(what)s (batas %(at)s)", what=e.detail, at=e.due()),
+    "deadline.missed": lambda e: _("Batas waktu terlewat: %(what)s (batas %(at)s)", what=e.detail, at=e.due()),
+    "deadline.reminded": lambda e: _("Pengingat batas waktu: %(what)s (batas %(at)s)", what=e.detail, at=e.due()),
+    "deadline.escalated": lambda e: _("Eskalasi batas waktu: %(what)s (batas %(at)s) kepada %(lane)s",
+                                      what=e.detail, at=e.due(), lane=e.event.lane or "—"),
+    "task.interrupted": lambda e: _("Tugas dialihkan karena batas waktu lewat: %(what)s kepada %(lane)s",
+                                    what=e.detail, lane=e.after.get("role") or "—"),
+    "timer.fired": lambda e: _("Batas waktu tercapai: %(what)s (%(at)s)", what=e.element, at=e.due()),
+    "message.received": lambda e: _("Pesan diterima: %(what)s", what=humanise(e.detail)),
+    "case.forwarded": lambda e: _("Diteruskan: %(what)s", what=e.detail),
+    "case.monitored": lambda e: _("Dipantau: %(what)s", what=e.detail),
+    "complaint.confidentiality_changed": lambda e: _(
+        "Kerahasiaan laporan: %(old)s → %(new)s", old=confidentiality_label(e.before.get("confidentiality", "")),
+        new=confidentiality_label(e.after.get("confidentiality", ""))),
+    "complaint.entered_offline": _entered_offline,
+    "complainant.info_requested": lambda e: _("Kelengkapan data diminta dari pengadu: %(what)s",
+                                              what=show(e.after.get("missing"), lang=e.lang, zone=e.zone)),
+    "complainant.answered": lambda e: _("Pengadu mengirim kelengkapan data: %(text)s",
+                                        text=e.after.get("text") or "—"),
+    "complainant.rated": _rated,
+    "complainant.objected": lambda e: _("Pengadu mengajukan keberatan: %(reason)s",
+                                        reason=e.after.get("reason") or "—"),
+    "complainant.mail_reply": lambda e: _("Pengadu membalas lewat email") + f": {e.after.get('text') or '—'}",
+    "mail.filed": _mail_stored,
+    "mail.threaded": _mail_stored,
+    "mail.held": lambda e: _("Email masuk ditahan: pengirim bukan alamat pengadu"),
+    "notification.sent": lambda e: _("Pemberitahuan surel terkirim: %(kind)s",
+                                     kind=_notification(e.after.get("kind"))),
+    "notification.failed": _notification_failed,
+    "notification.requeued": lambda e: _("Pemberitahuan surel diantrekan ulang: %(kind)s",
+                                         kind=_notification(e.after.get("kind"))),
+    "task.delegated": lambda e: _("Dialihkan ke Plt. %(to)s a.n. %(absent)s: %(step)s", to=e.after.get("to") or "—",
+                                  absent=e.after.get("on_behalf_of") or "—", step=e.detail),
+    "task.returned": _task_returned,
+    "case.note_added": _note_added,
+    "engine.failed": lambda e: _("Langkah gagal: %(what)s", what=e.detail),
+}
 
 
 def actor_text(event: AuditEvent) -> str:
