@@ -47,6 +47,22 @@ def _describe(entry: TaskIndexEntry) -> str:
 def assign_tasks(*, head: User, task_ids: list[str], assignee: str, reason: str) -> list[TaskIndexEntry]:
     """Give every task in `task_ids` to the user named `assignee`; commits, or raises
     AssignmentError with nothing changed."""
+    ids, reason = _checked_request(task_ids, reason)
+    person = _assignee(assignee)
+    entries = _assignable_entries(ids, head=head, person=person)
+    now = datetime.now(timezone.utc)
+    changed = [entries[task_id] for task_id in ids
+               if _reassign(entries[task_id], person=person, head=head, reason=reason, now=now)]
+    if changed and person.email and person.email.strip():
+        db.session.add(_notice(person, head=head, entries=changed, reason=reason))
+    db.session.commit()
+    for entry in changed:
+        db.session.refresh(entry)
+    return [entries[task_id] for task_id in ids]
+
+
+def _checked_request(task_ids: list[str], reason: str) -> tuple[list[str], str]:
+    """The distinct task ids, in their order, and the reason; AssignmentError if either is unusable."""
     reason = (reason or "").strip()
     ids = list(dict.fromkeys(t.strip() for t in task_ids if t and t.strip()))
     if not ids:
@@ -57,9 +73,18 @@ def assign_tasks(*, head: User, task_ids: list[str], assignee: str, reason: str)
         raise AssignmentError(_("Alasan penugasan wajib diisi."))
     if len(reason) > MAX_REASON:
         raise AssignmentError(_("Alasan paling banyak %(n)s karakter.", n=MAX_REASON))
+    return ids, reason
+
+
+def _assignee(assignee: str) -> User:
     person = db.session.scalars(db.select(User).where(User.username == (assignee or "").strip())).first()
     if person is None or not person.active:
         raise AssignmentError(_("Pengguna %(user)s tidak ditemukan atau tidak aktif.", user=assignee or "—"))
+    return person
+
+
+def _assignable_entries(ids: list[str], *, head: User, person: User) -> dict[str, TaskIndexEntry]:
+    """The tasks by id, each one `head` may assign and `person` may hold; else AssignmentError."""
     entries = {
         entry.engine_task_id: entry
         for entry in db.session.scalars(
@@ -78,38 +103,34 @@ def assign_tasks(*, head: User, task_ids: list[str], assignee: str, reason: str)
             raise AssignmentError(_("Tugas %(task)s tidak dapat diberikan kepada %(user)s: ia tidak memegang peran "
                                     "lajur %(lane)s di unit dan instansi tugas itu; tidak ada yang diubah.",
                                     task=_describe(entry), user=person.username, lane=entry.lane))
-    now = datetime.now(timezone.utc)
-    changed = []
-    for task_id in ids:
-        entry = entries[task_id]
-        previous = entry.claimed_by
-        if previous == person.username:
-            continue
-        # Compare-and-set on the holder read above: a claim or a completion in between
-        # makes the whole request fail rather than overwrite what someone just did.
-        updated = cast(CursorResult, db.session.execute(
-            db.update(TaskIndexEntry)
-            .where(TaskIndexEntry.id == entry.id,
-                   TaskIndexEntry.claimed_by.is_(None) if previous is None else TaskIndexEntry.claimed_by == previous)
-            .values(claimed_by=person.username, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )).rowcount
-        if not updated:
-            db.session.rollback()
-            raise AssignmentError(_("Tugas %(task)s baru saja berubah (diambil atau diselesaikan orang lain); "
-                                    "tidak ada yang diubah. Muat ulang lalu coba lagi.", task=_describe(entry)))
-        record_event(case=entry.case, action="task.assigned", actor=head.username, engine_task_id=task_id,
-                     element_id=entry.element_id, lane=entry.lane, detail=entry.title,
-                     data_before={"claimed_by": previous},
-                     data_after={"assignee": person.username, "assignee_name": person.full_name or None,
-                                 "reason": reason})
-        changed.append(entry)
-    if changed and person.email and person.email.strip():
-        db.session.add(_notice(person, head=head, entries=changed, reason=reason))
-    db.session.commit()
-    for entry in changed:
-        db.session.refresh(entry)
-    return [entries[task_id] for task_id in ids]
+    return entries
+
+
+def _reassign(entry: TaskIndexEntry, *, person: User, head: User, reason: str, now: datetime) -> bool:
+    """Give one task to `person` (False: it is theirs already); AssignmentError, rolled
+    back, if it changed hands since it was read."""
+    previous = entry.claimed_by
+    if previous == person.username:
+        return False
+    # Compare-and-set on the holder read above: a claim or a completion in between
+    # makes the whole request fail rather than overwrite what someone just did.
+    updated = cast(CursorResult, db.session.execute(
+        db.update(TaskIndexEntry)
+        .where(TaskIndexEntry.id == entry.id,
+               TaskIndexEntry.claimed_by.is_(None) if previous is None else TaskIndexEntry.claimed_by == previous)
+        .values(claimed_by=person.username, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )).rowcount
+    if not updated:
+        db.session.rollback()
+        raise AssignmentError(_("Tugas %(task)s baru saja berubah (diambil atau diselesaikan orang lain); "
+                                "tidak ada yang diubah. Muat ulang lalu coba lagi.", task=_describe(entry)))
+    record_event(case=entry.case, action="task.assigned", actor=head.username, engine_task_id=entry.engine_task_id,
+                 element_id=entry.element_id, lane=entry.lane, detail=entry.title,
+                 data_before={"claimed_by": previous},
+                 data_after={"assignee": person.username, "assignee_name": person.full_name or None,
+                             "reason": reason})
+    return True
 
 
 def _notice(person: User, *, head: User, entries: list[TaskIndexEntry], reason: str) -> Notification:

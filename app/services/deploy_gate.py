@@ -243,6 +243,34 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
     decision_roots = {name: parse_safely(xml, filename=name) for name, xml in decision_files.items()}
     decisions = {d for dmn in decision_roots.values() for d in decision_ids_in(dmn)}
 
+    lanes = _check_lanes(root, report, create_missing_roles=create_missing_roles)
+
+    report.problems += [Problem(message, element_id) for message, element_id in
+                        [*check_agency_lanes(process_key, lanes), *check_statuses(root, labels)]]
+    report.warnings += [Problem(message, element_id) for message, element_id in report_lane_warnings(process_key, lanes)]
+
+    _check_references(root, report, forms=forms, decisions=decisions)
+
+    used_forms = {key: forms[key] for key in report.form_keys if key in forms}
+    variables = _data_variables(root, decision_roots.values(), used_forms)
+    expression_problems, refused_ids = check_expressions(root, labels)
+    report.problems += expression_problems
+    for name, dmn in decision_roots.items():
+        if set(decision_ids_in(dmn)) & report.decision_refs:  # only the tables this diagram runs
+            report.problems += check_decision_entries(dmn, filename=name)
+    report.problems += _check_timers(root, labels, variables=variables, skip=refused_ids,
+                                     calendar=calendar_for(_organisation_code(process_key)))
+    report.problems += [Problem(message, element_id) for message, element_id
+                        in check_deadline_timers(bpmn_xml, lanes=set(lanes), forms=forms)]
+
+    _check_with_engine_and_lint(report, process_key=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files,
+                                labels=labels)
+    return report
+
+
+def _check_lanes(root, report: GateReport, *, create_missing_roles: bool) -> dict[str, str]:
+    """The lanes by name (each a role of the staff who work in it); unnamed lanes, and
+    lanes naming no role unless those are to be created, are problems."""
     lanes = {}
     for lane in root.iter(f"{BPMN}lane"):
         name = (lane.get("name") or "").strip()
@@ -258,11 +286,11 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
             report.problems.append(Problem(_l(
                 "Jalur \u201c%(lane)s\u201d belum menjadi peran petugas. Pilih \u201cBuat peran yang belum ada\u201d "
                 "lalu simpan lagi, atau ganti nama jalur dengan peran yang sudah ada.", lane=role), lanes[role]))
+    return lanes
 
-    report.problems += [Problem(message, element_id) for message, element_id in
-                        [*check_agency_lanes(process_key, lanes), *check_statuses(root, labels)]]
-    report.warnings += [Problem(message, element_id) for message, element_id in report_lane_warnings(process_key, lanes)]
 
+def _check_references(root, report: GateReport, *, forms: dict[str, dict], decisions: set[str]) -> None:
+    """The forms and decision tables the tasks name: each must exist, each form be usable."""
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -287,18 +315,10 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
             report.problems.append(Problem(_l("Formulir %(key)s tidak dapat dipakai: %(detail)s", key=key,
                                               detail=str(exc))))
 
-    used_forms = {key: forms[key] for key in report.form_keys if key in forms}
-    variables = _data_variables(root, decision_roots.values(), used_forms)
-    expression_problems, refused_ids = check_expressions(root, labels)
-    report.problems += expression_problems
-    for name, dmn in decision_roots.items():
-        if set(decision_ids_in(dmn)) & report.decision_refs:  # only the tables this diagram runs
-            report.problems += check_decision_entries(dmn, filename=name)
-    report.problems += _check_timers(root, labels, variables=variables, skip=refused_ids,
-                                     calendar=calendar_for(_organisation_code(process_key)))
-    report.problems += [Problem(message, element_id) for message, element_id
-                        in check_deadline_timers(bpmn_xml, lanes=set(lanes), forms=forms)]
 
+def _check_with_engine_and_lint(report: GateReport, *, process_key: str, bpmn_xml: str,
+                                decision_files: dict[str, str], labels: dict[str, str]) -> None:
+    """The engine's own parse (once nothing else is wrong) and bpmnlint's findings."""
     if not report.problems:
         try:
             process_engine().parse(process_id=process_key, bpmn_xml=bpmn_xml, decision_files=decision_files)
@@ -314,7 +334,6 @@ def check_process(*, process_key: str, bpmn_xml: str, decision_files: dict[str, 
         target = labels.get(finding.element_id, finding.element_id)
         problem = Problem(_l("%(element)s: %(words)s", element=target, words=plain_words(finding)), finding.element_id)
         (report.problems if finding.level == "error" else report.warnings).append(problem)
-    return report
 
 
 def _dmn_violation(entry, text: str) -> Violation | None:

@@ -256,8 +256,21 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
     """The conditions of the filters and search, and how far the count goes (lower for a
     full-text search, whose common words are tested row by row: each counted row is one
     such test)."""
-    zone = ZoneInfo(_zone_name(user))
-    where = []
+    where = _field_filters(query, zone=ZoneInfo(_zone_name(user)))
+    deadline = _deadline_filter(query.deadline, now=now)
+    if deadline is not None:
+        where.append(deadline)
+    count_cap = COUNT_CAP
+    if query.q:
+        search = search_condition(query.q, identity_admin=scope.identity_admin)
+        where.append(search.condition)
+        count_cap = SEARCH_COUNT_CAP if search.full_text else COUNT_CAP
+    return where, count_cap
+
+
+def _field_filters(query: RegisterQuery, *, zone: ZoneInfo) -> list[ColumnElement[bool]]:
+    """One condition per filter field given (deadline and search aside)."""
+    where: list[ColumnElement[bool]] = []
     if query.organisation:
         where.append(Case.organisation_code == query.organisation)
     if query.process:
@@ -281,22 +294,21 @@ def _filters(query: RegisterQuery, *, user: User, scope: _Scope, now: datetime) 
         where.append(Case.created_at < _local_midnight(date.fromordinal(query.received_to.toordinal() + 1), zone))
     if query.claimed_by:
         where.append(_task_exists(TaskIndexEntry.claimed_by == query.claimed_by))
-    if query.deadline == "overdue":
+    return where
+
+
+def _deadline_filter(deadline: str | None, *, now: datetime) -> ColumnElement[bool] | None:
+    if deadline == "overdue":
         # A task is past its deadline exactly when the soonest one is.
-        where.append(Case.next_due_at < now)
-    elif query.deadline == "at_risk":
+        return Case.next_due_at < now
+    if deadline == "at_risk":
         # Due within AT_RISK_DAYS working days of each organisation's own calendar, as the
         # SLA dashboard counts it.
         codes = [c for (c,) in db.session.execute(select(Organisation.code))]
-        where.append(or_(false(), *[and_(Case.organisation_code == code, _task_exists(
+        return or_(false(), *[and_(Case.organisation_code == code, _task_exists(
             TaskIndexEntry.due_at >= now,
-            TaskIndexEntry.due_at <= calendar_for(code).add_working_days(now, AT_RISK_DAYS))) for code in codes]))
-    count_cap = COUNT_CAP
-    if query.q:
-        search = search_condition(query.q, identity_admin=scope.identity_admin)
-        where.append(search.condition)
-        count_cap = SEARCH_COUNT_CAP if search.full_text else COUNT_CAP
-    return where, count_cap
+            TaskIndexEntry.due_at <= calendar_for(code).add_working_days(now, AT_RISK_DAYS))) for code in codes])
+    return None
 
 
 def _zone_name(user: User) -> str:

@@ -119,6 +119,12 @@ def _index_new_case(session: Session, case_id: int, records: list[CaseRecord]) -
 def _after_flush(session, _context) -> None:
     pending = session.info.setdefault(_PENDING, set())
     identity = session.info.setdefault(_IDENTITY, set())
+    _note_new(session, pending=pending, identity=identity)
+    _note_changed(session, pending=pending, identity=identity)
+
+
+def _note_new(session: Session, *, pending: set[int | None], identity: set[int | None]) -> None:
+    """Cases, complaints and records added in this flush; a new case's records by case."""
     new_cases = session.info.setdefault(_NEW, {})
     for obj in session.new:
         if isinstance(obj, Case):
@@ -133,6 +139,9 @@ def _after_flush(session, _context) -> None:
             pending.add(obj.id)
         if isinstance(obj, Complaint):
             identity.add(obj.case_id)
+
+
+def _note_changed(session: Session, *, pending: set[int | None], identity: set[int | None]) -> None:
     # A case changes at every step; only a new title, description or record is news here.
     for obj in session.dirty:
         if isinstance(obj, Case) and inspect(obj).attrs.title.history.has_changes():
