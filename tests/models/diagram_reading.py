@@ -91,27 +91,35 @@ def machinery(diagram: Diagram) -> set[str]:
 
     deadline_on: dict[str, int] = {}
     for node_id, (tag, _, element) in diagram.nodes.items():
-        props = properties(element)
         if tag == "boundaryEvent" and element.find(f"{B}timerEventDefinition") is not None:
-            if props.get("reminder") == "true":
-                found |= {node_id} | only_reached_from(node_id)
-                continue
-            if props.get("deadline") == "true":
-                deadline_on[diagram.attached[node_id]] = deadline_on.get(diagram.attached[node_id], 0) + 1
-                if deadline_on[diagram.attached[node_id]] > 1:
-                    found.add(node_id)
-            after = only_reached_from(node_id)
-            if props.get("deadline") == "true" and ("step" in props or "remind_before" in props) and all(
-                    diagram.nodes[n][0] == "endEvent" for n in after) and len(after) <= 1:
-                # The policy's timer is the step's drawn standard time; the one end event it
-                # leads to ("Lewat batas") is there only because bpmnlint's recommended rules
-                # (no-disconnected, no-implicit-end) refuse a boundary event leading nowhere:
-                # counted with its timer, not as machinery.
-                continue
-            if element.get("cancelActivity") == "false":
-                found |= after
+            found |= _timer_machinery(diagram, node_id, element, deadline_on, only_reached_from)
         if element.get(f"{C}formKey") == "eskalasi_tenggat":
             found.add(node_id)
+    return found
+
+
+def _timer_machinery(diagram: Diagram, node_id: str, element, deadline_on: dict[str, int],
+                     only_reached_from) -> set[str]:
+    """What a boundary timer adds to the deadline machinery: a reminder with all it alone
+    leads to, a second deadline on one task, and what a non-interrupting timer leads to."""
+    props = properties(element)
+    if props.get("reminder") == "true":
+        return {node_id} | only_reached_from(node_id)
+    found: set[str] = set()
+    if props.get("deadline") == "true":
+        deadline_on[diagram.attached[node_id]] = deadline_on.get(diagram.attached[node_id], 0) + 1
+        if deadline_on[diagram.attached[node_id]] > 1:
+            found.add(node_id)
+    after = only_reached_from(node_id)
+    if props.get("deadline") == "true" and ("step" in props or "remind_before" in props) and all(
+            diagram.nodes[n][0] == "endEvent" for n in after) and len(after) <= 1:
+        # The policy's timer is the step's drawn standard time; the one end event it
+        # leads to ("Lewat batas") is there only because bpmnlint's recommended rules
+        # (no-disconnected, no-implicit-end) refuse a boundary event leading nowhere:
+        # counted with its timer, not as machinery.
+        return found
+    if element.get("cancelActivity") == "false":
+        found |= after
     return found
 
 

@@ -177,6 +177,12 @@ def _check_row(header, line_number, cells, diagram: Diagram, sop: str, problems:
             if element not in diagram.ids and (index in (element_col, time_col) or element_col is None):
                 problems.append(f"{where}: `{element}` is not an element of sop_{sop}.bpmn")
         _check_cell_claims(cell, diagram, where, problems)
+    _check_lanes(cells, diagram, where, problems, element_col=element_col, lane_col=lane_col)
+    _check_standard_times(cells, diagram, where, problems, element_col=element_col, time_col=time_col)
+    _check_extend_role(cells, diagram, where, problems, extend_col=extend_col)
+
+
+def _check_lanes(cells, diagram: Diagram, where: str, problems: list[str], *, element_col, lane_col) -> None:
     if element_col is not None and lane_col is not None and len(cells) > max(element_col, lane_col):
         lanes = diagram.lanes_in(cells[lane_col])
         if lanes:
@@ -185,6 +191,9 @@ def _check_row(header, line_number, cells, diagram: Diagram, sop: str, problems:
                 if actual is not None and actual not in lanes and element not in diagram.gateways:
                     problems.append(f"{where}: `{element}` — the row's lane column says {cells[lane_col]!r}, "
                                     f"the XML has it in lane {actual}")
+
+
+def _check_standard_times(cells, diagram: Diagram, where: str, problems: list[str], *, element_col, time_col) -> None:
     if time_col is not None and element_col is not None and len(cells) > max(time_col, element_col):
         # An ISO duration the row gives as the standard time is a standard_time or timer of its elements.
         refs = [e for e, _s, _e in _element_refs(cells[element_col] + " " + cells[time_col], diagram)]
@@ -193,6 +202,9 @@ def _check_row(header, line_number, cells, diagram: Diagram, sop: str, problems:
             if refs and duration not in stated:
                 problems.append(f"{where}: standard time `{duration}` — none of the row's elements has it in the XML "
                                 f"(standard_time / timers: {', '.join(sorted(v for v in stated if v)) or 'none'})")
+
+
+def _check_extend_role(cells, diagram: Diagram, where: str, problems: list[str], *, extend_col) -> None:
     if extend_col is not None and len(cells) > extend_col:
         said = cells[extend_col].strip()
         for element, _s, _e in _element_refs(" ".join(cells), diagram):
