@@ -29,8 +29,13 @@ fi
 .venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 # bpmnlint and bpmn-moddle for the model checks (tests/models), pinned by package-lock.json.
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
-# Unused imports, undefined names and import order (pyproject.toml [tool.ruff]).
+# The shape of the code, before any test runs (each fails the run; pyproject.toml):
+# lint rules with complexity at most 12 ([tool.ruff]); the layers blueprints -> services
+# -> engine and models, SpiffWorkflow only in app.engine ([tool.importlinter]); types
+# ([tool.mypy]).
 .venv/bin/ruff check --quiet app tests bench
+.venv/bin/lint-imports --no-cache
+.venv/bin/mypy
 # Tests run in DUMAS_TEST_WORKERS processes (pytest-xdist; default 2, one per core of the
 # CI machine); each process builds its own SQLite and PostgreSQL databases. 0 runs them in one.
 workers="${DUMAS_TEST_WORKERS:-2}"
