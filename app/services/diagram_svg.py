@@ -131,7 +131,7 @@ def _read_shapes(root: ElementTree.Element, diagram: Diagram) -> None:
 
 def _read_edges(root: ElementTree.Element, diagram: Diagram) -> None:
     for edge in root.iter(f"{BPMNDI}BPMNEdge"):
-        points = [(float(p.get("x", 0)), float(p.get("y", 0))) for p in edge.findall(f"{DI}waypoint")]
+        points = [(_coordinate(p, "x"), _coordinate(p, "y")) for p in edge.findall(f"{DI}waypoint")]
         ref = edge.get("bpmnElement")
         if ref and len(points) >= 2:
             diagram.edges[ref] = points
@@ -145,8 +145,17 @@ def _property(element, name: str) -> str | None:
 
 
 def _bounds(element: ElementTree.Element) -> tuple[float, float, float, float]:
-    x, y, width, height = (float(element.get(k, 0)) for k in ("x", "y", "width", "height"))
+    x, y, width, height = (_coordinate(element, k) for k in ("x", "y", "width", "height"))
     return x, y, width, height
+
+
+def _coordinate(element: ElementTree.Element, name: str) -> float:
+    """A DI coordinate; DiagramError (the caller prints without the diagram) if it is
+    missing or not a number, rather than a crash."""
+    try:
+        return float(element.get(name, ""))
+    except ValueError:
+        raise DiagramError(f"diagram interchange coordinate {name!r} missing or not a number") from None
 
 
 def taken_path(diagram: Diagram, reached: set[str]) -> tuple[set[str], set[str]]:

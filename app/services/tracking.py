@@ -193,7 +193,7 @@ def _current_step(case: Case, *, now: datetime) -> dict | None:
     unit = db.session.get(OrgUnit, task.org_unit) if task.org_unit else None
     organisation = db.session.get(Organisation, case.organisation_code) if case.organisation_code else None
     step: dict[str, Any] = {"unit": unit.name if unit else (organisation.name if organisation else None),
-            "due_at": None, "working_days_left": None, "overdue": False}
+                            "due_at": None, "working_days_left": None, "overdue": False}
     if task.due_at is not None:
         step["due_at"] = task.due_at.isoformat()
         step["working_days_left"] = calendar_for(case.organisation_code).working_days_left(task.due_at, now=now)

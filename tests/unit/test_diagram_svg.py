@@ -81,3 +81,23 @@ def test_names_are_escaped_and_entities_refused():
         parse_diagram(bomb)
     with pytest.raises(DiagramError, match="diagram interchange"):
         parse_diagram('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>')
+
+
+@pytest.mark.parametrize("broken", ['<dc:Bounds x="10" y="20" width="100"/>',
+                                    '<dc:Bounds x="10" y="20" width="100" height="tall"/>'])
+def test_a_shape_without_usable_bounds_is_refused_not_a_crash(broken):
+    """The printed case file leaves out a diagram it cannot read (DiagramError); a shape
+    missing its height once raised a TypeError there and failed the whole print."""
+    source = (ROOT / "bpmn" / "sop_000.bpmn").read_text()
+    first = source.index("<dc:Bounds ")
+    end = source.index("/>", first) + 2
+    with pytest.raises(DiagramError, match="coordinate"):
+        parse_diagram(source[:first] + broken + source[end:])
+
+
+def test_an_edge_point_without_y_is_refused_not_a_crash():
+    source = (ROOT / "bpmn" / "sop_000.bpmn").read_text()
+    first = source.index("<di:waypoint ")
+    end = source.index("/>", first) + 2
+    with pytest.raises(DiagramError, match="coordinate"):
+        parse_diagram(source[:first] + '<di:waypoint x="5"/>' + source[end:])
