@@ -24,7 +24,7 @@ from app.task_forms import build_task_form, help_texts, submitted_values
 def index():
     tab = request.args.get("tab") or TAB_ALL
     filters = {"user": current_user, "tab": tab, "process_key": request.args.get("proses") or None,
-                   "lane": request.args.get("lajur") or None, "overdue_only": request.args.get("terlambat") == "1"}
+               "lane": request.args.get("lajur") or None, "overdue_only": request.args.get("terlambat") == "1"}
     try:
         page = inbox(**filters, cursor=request.args.get("setelah") or None)
     except BadCursor:  # a stale or mangled link: start the tab again
