@@ -5,7 +5,7 @@ from typing import Any
 
 from app.api import bp
 from app.api.openapi_register import REGISTER_PARAMETERS, REGISTER_SCHEMAS
-from app.input_guard import MAX_DATABASE_ID
+from app.models.types import MAX_DATABASE_ID
 from app.services.accounts import TOKEN_MAX_AGE_SECONDS
 from app.services.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
 from app.services.forms import FIELD_TYPES
