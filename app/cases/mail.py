@@ -11,8 +11,8 @@ from app.downloads import content_disposition
 from app.i18n import current_language
 from app.public.forms import ComplaintForm
 from app.services.access import NotAllowed
+from app.services.case_errors import CaseError
 from app.services.case_files import complaint_for_case
-from app.services.cases import CaseError
 from app.services.complaints import MAX_FILE_BYTES, ComplaintInvalid
 from app.services.identity import identity_visible
 from app.services.mail_complaints import (

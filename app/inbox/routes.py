@@ -9,8 +9,9 @@ from app.inbox import bp
 from app.inbox.forms import build_task_form, help_texts, submitted_values
 from app.services.access import NotAllowed, completed_by, startable_processes, task_for
 from app.services.audit import case_events
+from app.services.case_errors import CaseError, ConflictError, WorkflowFailed
 from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
-from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
+from app.services.cases import claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError, default_values, reference_types
 from app.services.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, BadCursor, inbox, tab_counts
 from app.services.processes import deployed_processes, version_forms
