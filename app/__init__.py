@@ -39,7 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_identity_helpers(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
+    from app.services.audit_chain import install as install_audit_chain
     from app.services.outbox import install as install_outbox
+
+    install_audit_chain()  # a session forgets the chains' heads it read when its transaction ends
 
     install_outbox()  # audit events that concern the complainant queue their emails
     from app.services.search_index import install as install_search_index
