@@ -1,6 +1,6 @@
 """Error pages for people (the API answers JSON itself: app/api/errors.py); a client that
 sent or asked for JSON (the modeler's editors) gets `{"message": ...}` instead of a page."""
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -10,6 +10,16 @@ from app.extensions import login_manager
 
 # Seconds a client is told to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 30
+
+
+def error_response(status: int, message: str, *, headers: dict | None = None, **extra: object) -> Response:
+    """The API's error answer, `{"message": ...}` plus `extra`: here, not in the API's
+    blueprint, because the answers for the whole app (a database outage, refused input)
+    give it to /api/ requests too."""
+    response = jsonify({"message": message, **extra})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
 
 
 def _wants_json() -> bool:
@@ -52,7 +62,5 @@ def register_error_pages(app: Flask) -> None:
         message = _("Layanan sedang tidak dapat menjangkau basis data. Data yang sudah tersimpan tidak hilang; "
                     "coba lagi dalam beberapa saat.")
         if request.path.startswith("/api/"):
-            from app.api.errors import error_response
-
             return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         return _answer(503, message, {"Retry-After": str(RETRY_AFTER_SECONDS)})

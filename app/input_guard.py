@@ -14,6 +14,8 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
+from app.errors import error_response
+
 # PostgreSQL INTEGER, the type of every id column; SQLite's range is wider.
 MAX_DATABASE_ID = 2**31 - 1
 # In a Python str, a non-BMP character is one code point, so any code point in the
@@ -76,8 +78,6 @@ def _refuse_unsafe_text():
     message = _("Isian '%(field)s' berisi karakter yang tidak dapat disimpan (karakter NUL atau surrogate "
                 "tunggal). Hapus karakter itu lalu kirim lagi.", field=field)
     if request.path.startswith("/api/"):
-        from app.api.errors import error_response
-
         return error_response(400, message, errors={field: message})
     return render_template("error.html", code=400, message=message), 400
 

@@ -1,10 +1,11 @@
 """Every error under /api/v1 is JSON, `{"message": ...}` in the caller's language, plus
 `errors` (field -> message) where input was refused field by field."""
-from flask import jsonify, request
+from flask import request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app.api import bp
+from app.errors import error_response
 from app.i18n import LANGUAGES
 
 
@@ -17,13 +18,6 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
         self.extra = extra
-
-
-def error_response(status: int, message: str, *, headers: dict | None = None, **extra):
-    response = jsonify({"message": message, **extra})
-    response.status_code = status
-    response.headers.update(headers or {})
-    return response
 
 
 def _http_message(code: int | None) -> str:
