@@ -21,8 +21,8 @@ def error(description: str) -> dict:
     return json_content(ref("Error"), description)
 
 
-STAFF = [{"bearerAuth": []}]
-PUBLIC: list = []
+STAFF: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+PUBLIC: list[dict[str, list[str]]] = []
 UNAUTHORISED = error("Missing, invalid or expired bearer token.")
 RATE_LIMITED = {**error("Too many requests from this address; the message says when to try again."),
                  "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
@@ -44,7 +44,7 @@ _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 _TIME = {"type": "string", "format": "date-time"}
 
 
-def _object(properties: dict, *, required: list[str] | None = None, **extra) -> dict:
+def _object(properties: dict, *, required: list[str] | None = None, **extra: object) -> dict:
     return {"type": "object", "properties": properties, "required": required or list(properties), **extra}
 
 

@@ -4,7 +4,9 @@ calendar is built from (holidays, an organisation's zone or week, its "days" set
 Processes cache calendars tagged with the revision they were built from
 (app/services/calendar.py); the services that change an input raise it here, inside their
 own transaction, without importing the calendar itself."""
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 
 from app.extensions import db
 from app.models import CalendarRevision
@@ -29,7 +31,8 @@ def current_revision() -> int:
 def calendar_changed() -> None:
     """Raises the revision inside the change's transaction, so no process can see the
     change without the new revision."""
-    raised = db.session.execute(update(CalendarRevision).where(CalendarRevision.id == 1)
-                                .values(version=CalendarRevision.version + 1, updated_at=utcnow()))
+    raised = cast(CursorResult[Any], db.session.execute(
+        update(CalendarRevision).where(CalendarRevision.id == 1)
+        .values(version=CalendarRevision.version + 1, updated_at=utcnow())))
     if raised.rowcount == 0:
         db.session.add(CalendarRevision(id=1, version=1, updated_at=utcnow()))
