@@ -20,6 +20,10 @@ RUN apt-get update \
 # bpmnlint is a node script (#!/usr/bin/env node): node itself, from the node stage.
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /srv/dumas
+# The Python packages exactly as requirements.lock pins them (hashes checked), before the
+# code, so a code change does not reinstall them; then Dumas itself, without dependencies.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md babel.cfg .bpmnlintrc ./
 COPY app ./app
 COPY migrations ./migrations
@@ -28,7 +32,7 @@ COPY dmn ./dmn
 COPY forms ./forms
 COPY seed ./seed
 COPY --from=node /build/node_modules ./node_modules
-RUN pip install --no-cache-dir . && pybabel compile -d app/translations
+RUN pip install --no-cache-dir --no-deps . && pybabel compile -d app/translations
 # The code runs from /srv/dumas (templates, translations, .bpmnlintrc, node_modules beside
 # it), not from the copy pip put in site-packages.
 ENV PYTHONPATH=/srv/dumas DUMAS_MODELS_DIR=/srv/dumas DUMAS_NODE_MODULES=/srv/dumas/node_modules FLASK_APP=app

@@ -39,7 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_identity_helpers(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
+    from app.services.audit_chain import install as install_audit_chain
     from app.services.outbox import install as install_outbox
+
+    install_audit_chain()  # a session forgets the chains' heads it read when its transaction ends
 
     install_outbox()  # audit events that concern the complainant queue their emails
     from app.services.search_index import install as install_search_index
@@ -49,10 +52,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     install_limits(app)  # spam_guard() for the public forms
 
+    from app.auth import oidc, profile
     from app.auth.sessions import install as install_sessions
     from app.security_headers import install as install_security_headers
 
     install_sessions(app)  # the user loader: ended and idle sessions are refused
+    profile.install(app)  # a password an administrator chose is changed before anything else
+    oidc.install(app)  # sign-in through the agency's OpenID Connect provider, when configured
     install_security_headers(app)  # CSP with nonces, framing, referrer, HSTS, no-store
 
     from app.input_guard import install as install_input_guard

@@ -13,7 +13,9 @@ fi
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+# The versions requirements.lock pins (bash scripts/lock.sh refreshes it), then Dumas itself.
+.venv/bin/python -m pip install --quiet -r requirements.lock
+.venv/bin/python -m pip install --quiet --no-deps -e .
 export FLASK_APP=app
 .venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 .venv/bin/flask db upgrade

@@ -25,7 +25,9 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+# The versions requirements-test.lock pins (bash scripts/lock.sh refreshes it), then Dumas itself.
+.venv/bin/python -m pip install --quiet -r requirements-test.lock
+.venv/bin/python -m pip install --quiet --no-deps -e .
 .venv/bin/pybabel compile --use-fuzzy -d app/translations >/dev/null
 # bpmnlint and bpmn-moddle for the model checks (tests/models), pinned by package-lock.json.
 npm ci --no-audit --no-fund --loglevel=error >/dev/null

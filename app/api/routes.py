@@ -13,8 +13,9 @@ from app.services import api_views
 from app.services.access import NotAllowed, case_for, completed_by, task_for
 from app.services.assignment import AssignmentError, assign_tasks
 from app.services.audit import case_events
+from app.services.case_errors import ConflictError, TaskNotFound, WorkflowFailed
 from app.services.case_pdf import render_case_pdf
-from app.services.cases import ConflictError, TaskNotFound, WorkflowFailed, claim_task, complete_task, unclaim_task
+from app.services.cases import claim_task, complete_task, unclaim_task
 from app.services.forms import FormValidationError
 from app.services.inbox import COUNT_CAP, PER_PAGE, TAB_ALL, TABS, BadCursor, inbox
 

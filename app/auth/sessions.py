@@ -14,11 +14,9 @@ _SEEN = "seen"  # Unix seconds of the session's last request
 
 
 def install(app: Flask) -> None:
-    from app.auth import oidc, profile
-
+    """The user loader. (The profile's password check and OpenID Connect sign-in, which
+    start sessions through this module, are installed by create_app beside it.)"""
     login_manager.user_loader(_load_user)
-    profile.install(app)  # a password an administrator chose is changed before anything else
-    oidc.install(app)  # sign-in through the agency's OpenID Connect provider, when configured
 
 
 def _load_user(session_user_id: str) -> User | None:

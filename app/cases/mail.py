@@ -11,19 +11,19 @@ from app.complaint_form import ComplaintForm
 from app.downloads import content_disposition
 from app.i18n import current_language
 from app.services.access import NotAllowed
+from app.services.case_errors import CaseError
 from app.services.case_files import complaint_for_case
-from app.services.cases import CaseError
 from app.services.complaints import MAX_FILE_BYTES, ComplaintInvalid
 from app.services.identity import identity_visible
 from app.services.mail_complaints import (
     MailNotFiled,
+    accept_held_reply,
     file_mailed_complaint,
     mail_draft,
     mail_for_officer,
     mail_of_case,
     refuse_mail,
 )
-from app.services.mail_threads import accept_held_reply
 
 _RECEIPT = "offline_receipt"  # the receipt page of app/cases/offline.py shows it once
 MAIL_STATUS_LABELS = {

@@ -35,18 +35,17 @@ from app.engine.errors import ModelError
 from app.engine.instance import WorkflowInstance
 from app.engine.sandbox import SandboxEnvironment
 from app.engine.scripts import WorkingCalendar, script_functions
-
-# Models arrive from process owners' uploads: never resolve entities, never fetch.
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+from app.xml_safety import MalformedXml, UnsafeXml, parse_untrusted_xml
 
 
 def parse_model_xml(text: str, *, filename: str) -> etree._Element:
-    """Parse a BPMN or DMN document, refusing DOCTYPEs (entity bombs, external entities)."""
-    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
-        raise ModelError(f"{filename}: berkas memuat DOCTYPE/ENTITY; tidak diizinkan.")
+    """Parse a BPMN or DMN document, refusing DOCTYPEs (entity bombs, external entities):
+    models arrive from process owners' uploads (app/xml_safety.py)."""
     try:
-        return etree.fromstring(text.encode("utf-8"), parser=_SAFE_XML)
-    except etree.XMLSyntaxError as exc:
+        return parse_untrusted_xml(text)
+    except UnsafeXml:
+        raise ModelError(f"{filename}: berkas memuat DOCTYPE/ENTITY; tidak diizinkan.") from None
+    except MalformedXml as exc:
         raise ModelError(f"{filename}: XML tidak valid ({exc}).") from exc
 
 

@@ -7,15 +7,14 @@ from flask_login import current_user, login_required
 from app.i18n import current_language
 from app.inbox import bp
 from app.services.access import NotAllowed, completed_by, startable_processes, task_for
-from app.services.audit import case_events
-from app.services.case_files import complaint_for_case, documents_for_case, records_for_case
-from app.services.cases import CaseError, ConflictError, WorkflowFailed, claim_task, complete_task, unclaim_task
-from app.services.forms import FormValidationError, default_values, reference_types
+from app.services.case_errors import CaseError, ConflictError, WorkflowFailed
+from app.services.cases import claim_task, complete_task, unclaim_task
+from app.services.forms import FormValidationError
 from app.services.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, BadCursor, inbox, tab_counts
-from app.services.processes import deployed_processes, version_forms
-from app.services.references import reference_choices
+from app.services.processes import deployed_processes
 from app.services.saved_filters import visible_filters
 from app.services.supervision import colleagues, is_head
+from app.services.task_page import task_page
 from app.task_forms import build_task_form, help_texts, submitted_values
 
 
@@ -39,21 +38,14 @@ def index():
     )
 
 
-class _AlreadyDone(Exception):
-    pass
-
-
-def _task_or_404(task_id: str):
-    """The ready task; a task this user could have worked on that someone has since
-    completed says who did (nothing for tasks the user was never allowed to see)."""
-    try:
-        return task_for(current_user, task_id)
-    except NotAllowed:
-        message = _done_by_message(task_id)
-        if message:
-            flash(message, "error")
-            raise _AlreadyDone from None
+def _gone(task_id: str):
+    """A task the user may not work on: if they could have and someone has since completed
+    it, back to the inbox saying who did; a task they were never allowed to see is 404."""
+    message = _done_by_message(task_id)
+    if message is None:
         abort(404)
+    flash(message, "error")
+    return redirect(url_for("inbox.index")), 303
 
 
 def _done_by_message(task_id: str) -> str | None:
@@ -67,34 +59,23 @@ def _done_by_message(task_id: str) -> str | None:
     return None
 
 
-@bp.errorhandler(_AlreadyDone)
-def _already_done(_exc):
-    return redirect(url_for("inbox.index")), 303
-
-
 @bp.route("/tugas/<task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: str):
-    entry = _task_or_404(task_id)
+    try:
+        page = task_page(user=current_user, task_id=task_id)
+    except NotAllowed:
+        return _gone(task_id)
     lang = current_language()
-    definition = version_forms(entry.case.process_version).get(entry.form_key) if entry.form_key else None
-    definition = definition or {"key": "", "fields": []}
-    choices = reference_choices(reference_types(definition), organisation_code=entry.case.organisation_code)
-    formdata = request.form if request.method == "POST" else None
-    complaint = complaint_for_case(case_id=entry.case_id)
-    form = build_task_form(definition, lang=lang, choices=choices, formdata=formdata,
-                           defaults=default_values(definition, complaint=complaint))
+    form = build_task_form(page.definition, lang=lang, choices=page.choices,
+                           formdata=request.form if request.method == "POST" else None, defaults=page.defaults)
     status = 200
     # CSRFProtect has already checked the token; the service checks the fields, so the
     # WTForms instance only renders them and keeps what was typed.
     if request.method == "POST":
         try:
-            complete_task(
-                task_id=task_id,
-                data=submitted_values(definition, request.form),
-                actor=current_user.username,
-                lang=lang,
-            )
+            complete_task(task_id=task_id, data=submitted_values(page.definition, request.form),
+                          actor=current_user.username, lang=lang)
         except FormValidationError as exc:
             for name, message in exc.errors.items():
                 if hasattr(form, name):
@@ -107,29 +88,24 @@ def task(task_id: str):
             return redirect(url_for("inbox.index")), 303
         except WorkflowFailed as exc:
             flash(_("Langkah gagal dijalankan; kasus tetap seperti semula. Kesalahan: %(error)s", error=str(exc)), "error")
-            return redirect(url_for("cases.show", case_id=entry.case_id)), 303
+            return redirect(url_for("cases.show", case_id=page.entry.case_id)), 303
         else:
-            flash(_("Tugas \u201c%(title)s\u201d selesai.", title=entry.title))
+            flash(_("Tugas \u201c%(title)s\u201d selesai.", title=page.entry.title))
             return redirect(url_for("inbox.index")), 303
     return render_template(
-        "inbox/task.html",
-        entry=entry,
-        case=entry.case,
-        definition=definition,
-        form=form,
-        help=help_texts(definition, lang=lang),
-        events=case_events(case_id=entry.case_id),
-        complaint=complaint,
-        documents=documents_for_case(case_id=entry.case_id),
-        records=records_for_case(case_id=entry.case_id),
-        lang=lang,
+        "inbox/task.html", entry=page.entry, case=page.case, definition=page.definition, form=form,
+        help=help_texts(page.definition, lang=lang), events=page.events, complaint=page.complaint,
+        documents=page.documents, records=page.records, lang=lang,
     ), status
 
 
 @bp.post("/tugas/<task_id>/ambil")
 @login_required
 def claim(task_id: str):
-    _task_or_404(task_id)
+    try:
+        task_for(current_user, task_id)
+    except NotAllowed:
+        return _gone(task_id)
     try:
         claim_task(task_id=task_id, actor=current_user.username)
         flash(_("Tugas diambil: orang lain tidak dapat menyelesaikannya sampai Anda melepasnya."))
@@ -141,7 +117,10 @@ def claim(task_id: str):
 @bp.post("/tugas/<task_id>/lepas")
 @login_required
 def unclaim(task_id: str):
-    _task_or_404(task_id)
+    try:
+        task_for(current_user, task_id)
+    except NotAllowed:
+        return _gone(task_id)
     try:
         unclaim_task(task_id=task_id, actor=current_user.username)
         flash(_("Tugas dilepas."))

@@ -12,7 +12,7 @@ from app.public import bp
 from app.public.forms import TrackForm
 from app.public.tracking import remember_tracked, render_tracking
 from app.services.abuse import RateLimited, Refused
-from app.services.cases import ProcessNotDeployed
+from app.services.case_errors import ProcessNotDeployed
 from app.services.complaints import (
     MAX_FILE_BYTES,
     MAX_FILES,

@@ -15,7 +15,7 @@ from app.limits import public_endpoint
 from app.models import Complaint
 from app.public import bp
 from app.public.forms import MissingDataForm, ObjectionForm, RatingForm
-from app.services.cases import CaseError
+from app.services.case_errors import CaseError
 from app.services.complainant_replies import (
     ReplyRefused,
     answer_missing_data,

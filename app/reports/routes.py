@@ -1,6 +1,4 @@
 """Half-yearly reports (on demand, and those the schedule made) and the SLA dashboard."""
-from datetime import date
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,6 +13,7 @@ from app.services.report_jobs import QUEUED, RUNNING, STAGE_LABELS, STATUS_LABEL
 from app.services.reports import (
     ReportError,
     may_read_reports,
+    previous_semester,
     report_for,
     report_organisations,
     reports_of,
@@ -49,10 +48,9 @@ def index():
     form.organisation.choices = [SelectChoice(o.code, o.name) for o in organisations]
     chosen = request.args.get("instansi") or form.organisation.data or organisations[0].code
     if request.method == "GET":
-        today = date.today()
         form.organisation.data = chosen
-        form.year.data = today.year if today.month > 6 else today.year - 1
-        form.semester.data = "1" if today.month > 6 else "2"
+        form.year.data, semester = previous_semester(organisation_code=chosen)
+        form.semester.data = str(semester)
     elif form.validate_on_submit():
         try:
             job = request_report(user=current_user, organisation_code=form.organisation.data, year=form.year.data,

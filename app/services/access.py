@@ -17,21 +17,11 @@ from app.services.delegations import active_delegations
 from app.services.organisations import organisation_running
 from app.services.processes import deployed_processes
 from app.services.supervision import headed_organisations
+from app.services.task_holders import holds_task, same_organisation
 
 
 class NotAllowed(Exception):
     """The user may not see or do this. Routes answer 404 so nothing leaks."""
-
-
-def same_organisation(user: User, case: Case) -> bool:
-    return user.organisation_code is None or user.organisation_code == case.organisation_code
-
-
-def holds_task(user: User, entry: TaskIndexEntry) -> bool:
-    """May `user` work on the task in their own right (no delegation)?"""
-    if entry.role not in user.role_names or not same_organisation(user, entry.case):
-        return False
-    return entry.org_unit is None or entry.org_unit == user.unit_code
 
 
 def can_work_on(user: User, entry: TaskIndexEntry) -> bool:

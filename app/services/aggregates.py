@@ -8,14 +8,13 @@ the organisation, so a dashboard reads one organisation's tasks, not every open 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, false, func, literal, null, or_, select, text, true, union_all
+from sqlalchemy import and_, case, func, literal, null, or_, select, text, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import AuditEvent, Case, CaseUnit, Complaint, Organisation, OrgUnit, TaskIndexEntry, User
+from app.models import AuditEvent, Case, CaseUnit, Complaint, Organisation, OrgUnit, TaskIndexEntry
 from app.models.types import UTCDateTime
 from app.services.calendar import calendar_for
-from app.services.delegations import active_delegations
 from app.services.references import FORWARDED
 
 # An urgent list longer than this is cut (the page says how many more): a head follows
@@ -49,23 +48,6 @@ def urgency_limits(*, now: datetime, days: int, organisation_codes: list[str] | 
     limits: dict[str | None, datetime] = {code: calendar_for(code).at_risk_until(now=now, days=days) for code in organisation_codes}
     limits[None] = calendar_for(None).at_risk_until(now=now, days=days)
     return UrgencyLimits(now=now, at_risk_until=limits)
-
-
-def dashboard_visibility(user: User, *, admin: bool):
-    """The SQL condition on Case equal to what the dashboard showed case by case:
-    `same_organisation(user, case) and (admin or can_view_case(user, case))`, with the
-    unit-scoped lanes' routing as one EXISTS on case_units instead of a query per case."""
-    # The task index's own copy of the organisation first: the planner then reads only the
-    # organisation's tasks (ix_task_index_team) instead of probing every open task's case.
-    condition = true() if user.organisation_code is None else and_(
-        TaskIndexEntry.organisation_code == user.organisation_code, Case.organisation_code == user.organisation_code)
-    if admin:
-        return condition
-    # Here, not at the top: the register imports the report's figures, which import this module.
-    from app.services.register import visible_cases
-
-    principals = [user, *(d.from_user for d in active_delegations(user))]
-    return and_(condition, or_(*(visible_cases(p) for p in principals), false()))
 
 
 def _open_tasks(visibility):

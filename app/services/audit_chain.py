@@ -138,11 +138,19 @@ def remember_head(chain: str, seq: int, digest: str) -> None:
     db.session.info[_HEADS][chain] = (seq, digest)
 
 
-@sa_event.listens_for(Session, "after_commit")
-@sa_event.listens_for(Session, "after_rollback")
-@sa_event.listens_for(Session, "after_soft_rollback")
-def _forget_heads(session, *args):
-    # Another transaction may append next; a rolled-back one's events never existed.
+# Another transaction may append next; a rolled-back one's events never existed.
+_TRANSACTION_ENDS = ("after_commit", "after_rollback", "after_soft_rollback")
+
+
+def install() -> None:
+    """Forget the heads read by a session whenever its transaction ends. Every session of
+    the process; create_app calls it (idempotent: tests build an app per test)."""
+    for name in _TRANSACTION_ENDS:
+        if not sa_event.contains(Session, name, _forget_heads):
+            sa_event.listen(Session, name, _forget_heads)
+
+
+def _forget_heads(session: Session, *_args: object) -> None:
     session.info.pop(_HEADS, None)
 
 

@@ -5,19 +5,18 @@ week and time zone."""
 import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, update
 
 from app.engine import WorkingCalendar
 from app.engine.scripts import CUTI_BERSAMA, package_holidays
 from app.extensions import db
-from app.models import CalendarRevision, Holiday, Organisation
-from app.models.types import utcnow
+from app.models import Holiday, Organisation
 from app.services.audit import record_event
+from app.services.calendar_revision import calendar_changed, current_revision
+from app.services.org_settings import settings_for
 
 NOT_A_HOLIDAY = "bukan_libur"
 KINDS = ("cuti_bersama", "daerah", NOT_A_HOLIDAY)
@@ -36,12 +35,9 @@ SOURCE_LABELS = {
 }
 
 # Calendars are read for every inbox row and every workflow load, so each process keeps
-# them, tagged with the calendar revision they were built from. The revision is read once
-# per transaction (a request, a timer fire): a change made in any process is seen by the
-# next transaction of every other one.
+# them, tagged with the calendar revision they were built from (app/services/calendar_revision.py).
 _cache: dict[str | None, tuple[int, WorkingCalendar]] = {}
 _lock = threading.Lock()
-_CHECKED = "dumas.calendar_revision"
 
 
 class CalendarError(ValueError):
@@ -64,33 +60,8 @@ class CalendarDay:
         return SOURCE_LABELS[self.source]
 
 
-def _revision() -> int:
-    session = db.session()
-    checked = session.info.get(_CHECKED)
-    transaction = session.get_transaction()
-    if checked is not None and transaction is not None and checked[0] is transaction:
-        return checked[1]
-    version = session.scalar(db.select(CalendarRevision.version).where(CalendarRevision.id == 1)) or 0
-    session.info[_CHECKED] = (session.get_transaction(), version)
-    return version
-
-
-def _changed() -> None:
-    """Raises the revision inside the change's transaction, so no process can see the
-    change without the new revision."""
-    raised = cast(CursorResult, db.session.execute(update(CalendarRevision).where(CalendarRevision.id == 1)
-                                .values(version=CalendarRevision.version + 1, updated_at=utcnow())))
-    if raised.rowcount == 0:
-        db.session.add(CalendarRevision(id=1, version=1, updated_at=utcnow()))
-
-
-def calendar_changed() -> None:
-    """For other services that change what a calendar is built from (an organisation's zone)."""
-    _changed()
-
-
 def calendar_for(organisation_code: str | None) -> WorkingCalendar:
-    revision = _revision()
+    revision = current_revision()
     cached = _cache.get(organisation_code)
     if cached and cached[0] == revision:
         return cached[1]
@@ -113,8 +84,6 @@ def calendar_for(organisation_code: str | None) -> WorkingCalendar:
 
 
 def _sop_days_working(organisation_code: str | None) -> bool:
-    from app.services.org_settings import settings_for  # the settings read the calendar's revision
-
     return bool(settings_for(organisation_code)["working_days"])
 
 
@@ -153,7 +122,7 @@ def add_holiday(*, day: date, name: str, kind: str, organisation_code: str | Non
     record_event(case=None, action="calendar.not_a_holiday" if kind == NOT_A_HOLIDAY else "calendar.holiday_added",
                  actor=actor, data_after={"day": day.isoformat(), "name": holiday.name, "kind": kind,
                                           "organisation": organisation_code})
-    _changed()
+    calendar_changed()
     db.session.commit()
     forget_cached_calendars()
     return holiday
@@ -168,7 +137,7 @@ def remove_holiday(*, holiday_id: int, actor: str) -> None:
                  data_before={"day": holiday.day.isoformat(), "name": holiday.name, "kind": holiday.kind,
                               "organisation": holiday.organisation_code})
     db.session.delete(holiday)
-    _changed()
+    calendar_changed()
     db.session.commit()
     forget_cached_calendars()
 
@@ -206,7 +175,7 @@ def set_working_week(*, organisation_code: str, weekdays: list[int], actor: str)
     record_event(case=None, action="calendar.working_week_set", actor=actor,
                  data_before={"organisation": organisation_code, "working_days": before},
                  data_after={"organisation": organisation_code, "working_days": organisation.working_days})
-    _changed()
+    calendar_changed()
     db.session.commit()
     forget_cached_calendars()
     return organisation

@@ -13,110 +13,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.engine import EngineError
+from app.engine import EngineError, HumanTask
 from app.extensions import db
 from app.models import AuditEvent, Case, ProcessVersion, TaskIndexEntry, User
 from app.services.access import acting_for
-from app.services.audit import record_event
-from app.services.audit_chain import start_chain
-from app.services.calendar import calendar_for
-from app.services.deadline_policy import complete_escalation
+from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.case_errors import ConflictError, TaskNotFound, WorkflowFailed
+from app.services.deadline_policy import open_escalations
 from app.services.forms import reference_types, validate_submission
-from app.services.org_settings import settings_for
-from app.services.organisations import organisation_running
-from app.services.processes import latest_version, process_engine, version_forms
+from app.services.processes import version_forms
 from app.services.references import reference_values
 from app.services.step_effects import apply_confidentiality, record_output
-from app.services.workflow_state import load_instance, save_instance
-
-RECEIVED_STATUS = "diterima"
-
-
-class CaseError(Exception):
-    """Base of what a use case refuses; the message is for the person who asked."""
-
-
-class ProcessNotDeployed(CaseError):
-    pass
-
-
-class TaskNotFound(CaseError):
-    pass
-
-
-class ConflictError(CaseError):
-    """Someone else changed the case or took the task first."""
-
-
-class WorkflowFailed(CaseError):
-    """The engine failed; the case was left as it was and the error recorded on it."""
-
-
-def tracking_number_for(case: Case) -> str:
-    return f"DUMAS-{case.created_at.year}-{case.id:06d}"
+from app.services.workflow_state import load_instance, mark_failed, open_case, save_instance
 
 
 def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
     """Accept a case into the newest version of a process; commits."""
     case = open_case(process_key=process_key, data=data, title=title, actor=actor)
     db.session.commit()
-    return case
-
-
-def open_case(
-    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None
-) -> Case:
-    """Create a case and run its first steps, without committing, so that a caller can
-    store what belongs with it (the complaint, its files) in the same transaction.
-
-    The case belongs to the organisation that runs the process. It is kept even if the
-    model fails on its first steps: an accepted complaint is never lost; staff see the
-    error on the case instead."""
-    version = latest_version(process_key=process_key)
-    if version is None:
-        raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
-    organisation = organisation_running(process_key)
-    instance = process_engine().start(
-        cache_key=version.content_hash,
-        load_spec=lambda: version.spec_json,
-        calendar=calendar_for(organisation.code if organisation else None),
-    )
-    # When the complaint was received: a deadline counted from receipt rather than from
-    # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
-    # The owner's objection period (0: none) is read by the diagram's "Ada masa keberatan?".
-    settings = settings_for(organisation.code if organisation else None)
-    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(),
-                   "masa_keberatan_hari": settings["objection_days"], **data})
-    case = Case(
-        process_version=version,
-        status=RECEIVED_STATUS,
-        title=title,
-        workflow_state=process_engine().dump(instance),
-        created_at=datetime.now(timezone.utc),
-        organisation_code=organisation.code if organisation else None,
-        source_case_id=source_case.id if source_case else None,
-        # A new case has no tasks or timer yet: known, so saving it loads neither.
-        tasks=[],
-        timer=None,
-    )
-    db.session.add(case)
-    db.session.flush()
-    start_chain(case.id)
-    case.tracking_number = tracking_number_for(case)
-    record_event(
-        case=case,
-        action="case.started",
-        actor=actor,
-        data_after=data,
-        detail=f"{version.definition.key} versi {version.number}"
-        + (f", diteruskan dari {source_case.tracking_number}" if source_case else ""),
-    )
-    try:
-        steps = instance.run()
-    except EngineError as exc:
-        _mark_failed(case, exc, actor=actor)
-    else:
-        save_instance(case, instance, steps=steps)
     return case
 
 
@@ -140,7 +54,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
     cleaned = validate_submission(form, data, lang=lang, references=references) if form else {}
     if entry.escalation_of:  # the deadline policy's escalation item: the workflow does not move
         with refusing_stale_writes():
-            complete_escalation(entry=entry, cleaned=cleaned, form=form, actor=actor, extra=_on_behalf(actor, entry))
+            _complete_escalation(entry=entry, cleaned=cleaned, form=form, actor=actor, extra=_on_behalf(actor, entry))
             db.session.commit()
         return case
     instance = load_instance(case)
@@ -171,6 +85,27 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
             apply_confidentiality(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
         _commit_keeping_loaded()
+    return case
+
+
+def _complete_escalation(*, entry: TaskIndexEntry, cleaned: dict, form: dict | None, actor: str,
+                        extra: dict) -> Case:
+    """The supervisor records what was done about the passed deadline. Not an engine
+    task: the workflow does not move; a case whose workflow already ended closes now
+    if this was its last open escalation."""
+    case = entry.case
+    record_event(case=case, action="task.completed", actor=actor, engine_task_id=entry.engine_task_id,
+                 element_id=entry.element_id, lane=entry.lane, data_before=dict.fromkeys(cleaned),
+                 data_after=cleaned | extra, detail=entry.title)
+    task = HumanTask(id=entry.engine_task_id, element_id=entry.element_id, title=entry.title, lane=entry.lane,
+                     form_key=entry.form_key, status=None, org_unit=None, data={})
+    record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
+    case.tasks.remove(entry)
+    if not case.completed and not open_escalations(case) and load_instance(case).completed:
+        now = datetime.now(timezone.utc)
+        case.completed, case.closed_at = True, now
+        record_event(case=case, action="case.closed", actor=SYSTEM_ACTOR, data_after={"status": case.status})
+    db.session.flush()
     return case
 
 
@@ -282,14 +217,8 @@ def refusing_stale_writes():
         raise ConflictError("Kasus ini baru saja diubah oleh orang lain; muat ulang lalu coba lagi.") from exc
 
 
-def _mark_failed(case: Case, exc: EngineError, *, actor: str) -> None:
-    case.last_error = str(exc)
-    case.last_error_at = datetime.now(timezone.utc)
-    record_event(case=case, action="engine.failed", actor=actor, element_id=exc.element_id, detail=str(exc))
-
-
 def record_failure(case_id: int, exc: EngineError, *, actor: str) -> None:
     """In a fresh transaction: the error on the case, nothing of the failed step."""
     case = db.session.get_one(Case, case_id)
-    _mark_failed(case, exc, actor=actor)
+    mark_failed(case, exc, actor=actor)
     db.session.commit()

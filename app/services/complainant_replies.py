@@ -9,7 +9,7 @@ record and audit event together with the workflow's move, or nothing at all.
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord, Complaint
 from app.services.audit import record_event
-from app.services.cases import CaseError
+from app.services.case_errors import CaseError
 from app.services.complaints import COMPLAINANT_ACTOR, Upload, add_document, check_uploads
 from app.services.events import deliver_message
 from app.services.tracking import (

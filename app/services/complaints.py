@@ -14,11 +14,12 @@ from app.extensions import db
 from app.models import Case, Complaint, Document, Organisation
 from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
-from app.services.cases import ProcessNotDeployed, open_case
+from app.services.case_errors import ProcessNotDeployed
 from app.services.file_names import stored_filename
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
 from app.services.org_settings import settings_for
 from app.services.organisations import complaint_intakes
+from app.services.workflow_state import open_case
 
 # Where a complaint goes when the complainant names no agency.
 DEFAULT_ORGANISATION = "bsn"

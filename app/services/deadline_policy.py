@@ -12,7 +12,7 @@ app/services/deadline_timers.py); the engine fires it as any timer. Around it:
 - **escalation**: when the timer fires, if the timer or the owner's policy names a lane
   (`escalate_to`, else `extend_role`), an escalation item (a task-index row with
   `escalation_of`, form `eskalasi_tenggat`) waits in the inbox of the `escalate_to` lane
-  (and the heads' "Tim" tab); `deadline.escalated` in the trail. Completing it keeps the
+  (and the heads' "Tim" tab); `deadline.escalated` in the trail. Completing it (app/services/cases.py) keeps the
   "Catatan eskalasi" record. A case does not close while an escalation item is open.
   A timer naming no lane is a step with nobody above it in the SOP: its miss is only recorded.
 - **interrupt**: `true` takes the late task from its lane to the `escalate_to` lane
@@ -29,7 +29,6 @@ from uuid import uuid4
 
 from app.engine import HumanTask, Step
 from app.engine.timer_check import iso_duration
-from app.extensions import db
 from app.models import Case, TaskIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.calendar import calendar_for
@@ -167,28 +166,3 @@ def apply_escalations(case: Case, steps: list[Step], *, now: datetime) -> None:
 
 def open_escalations(case: Case) -> list[TaskIndexEntry]:
     return [t for t in case.tasks if t.escalation_of]
-
-
-def complete_escalation(*, entry: TaskIndexEntry, cleaned: dict, form: dict | None, actor: str,
-                        extra: dict) -> Case:
-    """The supervisor records what was done about the passed deadline. Not an engine
-    task: the workflow does not move; a case whose workflow already ended closes now
-    if this was its last open escalation."""
-    from app.services.step_effects import record_output
-
-    case = entry.case
-    record_event(case=case, action="task.completed", actor=actor, engine_task_id=entry.engine_task_id,
-                 element_id=entry.element_id, lane=entry.lane, data_before={key: None for key in cleaned},
-                 data_after=cleaned | extra, detail=entry.title)
-    task = HumanTask(id=entry.engine_task_id, element_id=entry.element_id, title=entry.title, lane=entry.lane,
-                     form_key=entry.form_key, status=None, org_unit=None, data={})
-    record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
-    case.tasks.remove(entry)
-    from app.services.workflow_state import load_instance  # it applies this module's escalations
-
-    if not case.completed and not open_escalations(case) and load_instance(case).completed:
-        now = datetime.now(timezone.utc)
-        case.completed, case.closed_at = True, now
-        record_event(case=case, action="case.closed", actor=SYSTEM_ACTOR, data_after={"status": case.status})
-    db.session.flush()
-    return case

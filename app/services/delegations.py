@@ -28,6 +28,7 @@ from app.models import Delegation, TaskIndexEntry, User
 from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.supervision import headed_organisations
+from app.services.task_holders import holds_task
 
 REASONS = ("dinas_luar", "cuti", "sakit", "tugas_belajar", "lainnya")
 CREATED, STARTED, ENDED = "delegation.created", "delegation.started", "delegation.ended"
@@ -211,8 +212,6 @@ def _start(delegation: Delegation, now: datetime) -> None:
 
 
 def _end(delegation: Delegation, now: datetime, *, actor: str, why: str | None = None) -> None:
-    from app.services.access import holds_task  # access asks this module who acts for whom
-
     absent, acting = delegation.from_user, delegation.to_user
     delegation.ended_at = now
     if delegation.started_at is None:  # ended before it began: nothing was moved

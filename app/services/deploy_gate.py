@@ -32,6 +32,7 @@ from app.services.calendar import calendar_for
 from app.services.deadline_gate import check_deadline_timers
 from app.services.forms import FormDefinitionError, check_definition
 from app.services.processes import process_engine
+from app.xml_safety import declares_doctype
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 DMN_SUFFIX = "}decision"
@@ -84,8 +85,7 @@ def read_upload(raw: bytes, *, filename: str) -> str:
 def parse_safely(text: str, *, filename: str) -> etree._Element:
     """Parse a model only after refusing DOCTYPE/ENTITY (external entities, entity bombs);
     the engine's parser applies the same check again."""
-    upper = text.upper()
-    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+    if declares_doctype(text):
         raise refused(_l(
             "Berkas %(file)s ditolak: memuat deklarasi DOCTYPE/ENTITY, yang dapat dipakai untuk membaca berkas "
             "server atau membuat server kehabisan memori. Simpan ulang diagram dari Camunda Modeler.", file=filename))

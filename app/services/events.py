@@ -5,10 +5,12 @@ from datetime import date, datetime, time
 from app.engine import EngineError
 from app.extensions import db
 from app.models import Case, TaskIndexEntry, User
-from app.services.access import NotAllowed, same_organisation
+from app.services.access import NotAllowed
 from app.services.audit import record_event
 from app.services.calendar import calendar_for
-from app.services.cases import CaseError, ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
+from app.services.case_errors import CaseError, ConflictError, WorkflowFailed
+from app.services.cases import record_failure, refusing_stale_writes
+from app.services.task_holders import same_organisation
 from app.services.timers import fire_due_timers  # re-exported: message-or-timer paths use both
 from app.services.workflow_state import load_instance, save_instance
 

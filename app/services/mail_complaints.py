@@ -5,17 +5,23 @@ organisation's mail on the offline-entry page, opens one, completes what the SOP
 The complainant gets the receipt (tracking number, never the access code) only when the
 organisation's mail settings say so: the sender of a mail is not proven to be the
 complainant, and an automatic answer to every mail would confirm addresses to spammers.
+
+A reply held back from a case's thread (app/services/mail_threads.py) is accepted here
+too: like filing and refusing, it is the officer's action on a listed message.
 """
 from dataclasses import dataclass, field
 from datetime import date
 
 from app.extensions import db
-from app.models import Case, InboundMail, Organisation, User
+from app.models import Case, Complaint, InboundMail, Organisation, User
+from app.models.types import utcnow
 from app.services.access import NotAllowed
 from app.services.audit import record_event
 from app.services.complaints import MAIL_CHANNEL, MAX_FILES, ComplaintInvalid, Upload, check_uploads
 from app.services.mail_intake import mark_handled, parsed_mail
+from app.services.mail_parse import parse_mail
 from app.services.mail_settings import mail_settings
+from app.services.mail_threads import attach_reply
 from app.services.offline import offline_intakes, record_offline_complaint
 
 MAIL_FILED = "mail.filed"
@@ -130,6 +136,18 @@ def refuse_mail(*, user: User, mail_id: int, reason: str) -> InboundMail:
                  data_after={"inbound_mail": mail.id, "reason": mail.refusal_reason})
     db.session.commit()
     return mail
+
+
+def accept_held_reply(*, user: User, mail: InboundMail) -> Case:
+    """An officer accepts a held reply as the complainant's message; commits. The caller
+    has checked the officer may handle the message's organisation."""
+    if mail.status != "held" or mail.case_id is None:
+        raise MailNotFiled("Pesan ini tidak sedang ditahan.", "This message is not being held.")
+    case = db.session.get_one(Case, mail.case_id)
+    complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).one()
+    mail.handled_by, mail.handled_at = user.username, utcnow()
+    attach_reply(mail=mail, case=case, complaint=complaint, parsed=parse_mail(mail.raw), actor=user.username)
+    return case
 
 
 def mail_of_case(*, case_id: int) -> InboundMail | None:

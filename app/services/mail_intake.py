@@ -18,6 +18,7 @@ from app.services.abuse import SpamSuspected, check_content
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.mail_parse import ParsedMail, message_id_of, parse_mail
 from app.services.mail_settings import listed, mail_settings
+from app.services.mail_threads import thread_reply
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,6 @@ def classify_mail(*, mail: InboundMail, raw: bytes | None = None) -> InboundMail
         return _refuse(mail, _REASONS["no_sender"])
     if listed(parsed.sender, settings.deny):
         return _refuse(mail, _REASONS["denied"])
-    from app.services.mail_threads import thread_reply
-
     if thread_reply(mail=mail, parsed=parsed):
         db.session.commit()
         return mail

@@ -12,12 +12,11 @@ complainant gave is trusted without a look.
 import re
 
 from app.extensions import db
-from app.models import Case, CaseRecord, Complaint, InboundMail, User
-from app.models.types import utcnow
+from app.models import Case, CaseRecord, Complaint, InboundMail
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.complainant_replies import MAX_TEXT, answer_missing_data
 from app.services.complaints import COMPLAINANT_ACTOR, MAX_FILES, Upload, add_document, check_uploads
-from app.services.mail_parse import ParsedMail, parse_mail
+from app.services.mail_parse import ParsedMail
 from app.services.tracking import MISSING_DATA_MESSAGE
 from app.services.workflow_state import load_instance
 
@@ -86,17 +85,3 @@ def attach_reply(*, mail: InboundMail, case: Case, complaint: Complaint, parsed:
     record_event(case=case, action=COMPLAINANT_MAIL, actor=COMPLAINANT_ACTOR,
                  data_after={"text": text, "files": filenames, "inbound_mail": mail.id})
     db.session.commit()
-
-
-def accept_held_reply(*, user: User, mail: InboundMail) -> Case:
-    """An officer accepts a held reply as the complainant's message; commits. The caller
-    has checked the officer may handle the message's organisation."""
-    from app.services.mail_complaints import MailNotFiled
-
-    if mail.status != "held" or mail.case_id is None:
-        raise MailNotFiled("Pesan ini tidak sedang ditahan.", "This message is not being held.")
-    case = db.session.get_one(Case, mail.case_id)
-    complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).one()
-    mail.handled_by, mail.handled_at = user.username, utcnow()
-    attach_reply(mail=mail, case=case, complaint=complaint, parsed=parse_mail(mail.raw), actor=user.username)
-    return case

@@ -13,7 +13,7 @@ from app.models import Organisation, OrgUnit
 from app.services.account_admin import AdminScope, NotInScope
 from app.services.accounts import AccountError
 from app.services.audit import record_event
-from app.services.calendar import calendar_changed
+from app.services.calendar_revision import calendar_changed
 from app.services.processes import deployed_processes, latest_version
 
 # The zones staff read as WIB, WITA and WIT.

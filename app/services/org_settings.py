@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 from app.extensions import db
 from app.models import Organisation
 from app.services.audit import record_event
-from app.services.calendar import calendar_changed
+from app.services.calendar_revision import calendar_changed
 from app.services.deadline_timers import BPMN, deadline_timers, element_properties
 from app.services.processes import latest_version
 

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from app.models import AuditEvent, Complaint, Notification, Organisation
 from app.services.email_render import render_email
 from app.services.mail_headers import reply_address
+from app.services.statuses import has_public_description
+from app.services.tracking import status_description, status_label
 from app.services.transaction_complaints import complaint_in_transaction
 from app.services.transaction_complaints import install as install_complaint_lookup
 
@@ -35,8 +37,6 @@ class Rule:
 
 
 def _public_status_change(data: dict) -> bool:
-    from app.services.statuses import has_public_description
-
     # Only statuses explained to complainants (SOP 004's internal monitoring ones are
     # not), and not "diterima", which the receipt message already says.
     return has_public_description(data.get("status") or "") and data.get("status") != "diterima"
@@ -132,8 +132,6 @@ def may_contact(complaint: Complaint) -> bool:
 
 
 def _message(session: Session, complaint: Complaint, audit_event: AuditEvent) -> Notification:
-    from app.services.tracking import status_description, status_label
-
     lang = "en" if complaint.language == "en" else "id"
     case = complaint.case
     data = audit_event.data_after or {}

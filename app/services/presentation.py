@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import ProcessVersion
 from app.services.processes import version_forms
+from app.services.tracking import status_label
 
 # Indonesia's three zones; an organisation elsewhere shows its UTC offset instead.
 ZONE_ABBREVIATIONS = {
@@ -95,8 +96,6 @@ class Labels:
         if name in ("confidentiality", "kerahasiaan") and isinstance(value, str):
             return confidentiality_label(value)
         if name == "status" and isinstance(value, str):
-            from app.services.tracking import status_label
-
             return status_label(value, lang=lang)
         return show(value, lang=lang, zone=zone)
 

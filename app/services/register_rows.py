@@ -14,6 +14,8 @@ from app.extensions import db
 from app.models import Case, Complaint, Organisation, OrgUnit, ProcessDefinition, ProcessVersion, TaskIndexEntry, User
 from app.services.identity import CONFIDENTIALITY_LEVELS, identity_visible, redact_identity, reporter_identity
 from app.services.presentation import confidentiality_label, humanise, local_time
+from app.services.register import scope_versions
+from app.services.statuses import all_statuses
 from app.services.tracking import status_label
 
 CHANNEL_LABELS = {
@@ -127,9 +129,6 @@ def filter_choices(*, user: User, lang: str) -> dict[str, list[tuple[str, str]]]
     """(value, label) options of the register's filters, from what this user may see:
     the processes and lanes of the versions they hold a lane of; organisations and their
     units only for a national role, otherwise their own organisation's units."""
-    from app.services.register import scope_versions
-    from app.services.statuses import all_statuses
-
     versions = db.session.execute(
         select(ProcessDefinition.key, ProcessDefinition.name, ProcessVersion.lanes)
         .join(ProcessVersion).where(ProcessVersion.id.in_(scope_versions(user) or [0]))).all()

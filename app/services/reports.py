@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.extensions import db
 from app.models import Organisation, PeriodicReport, User
 from app.services.access import NotAllowed
@@ -91,8 +92,10 @@ def generate_report(*, organisation_code: str, year: int, semester: int, actor: 
     return report
 
 
-def previous_semester(now: datetime, *, organisation_code: str) -> tuple[int, int]:
-    """The last semester that has ended at `now` in the organisation's zone."""
+def previous_semester(now: datetime | None = None, *, organisation_code: str) -> tuple[int, int]:
+    """The last semester that has ended at `now` (by default the project clock's) in the
+    organisation's zone: what the schedule makes and what the report form offers first."""
+    now = now or datetime.fromtimestamp(clock.now(), timezone.utc)
     local = now.astimezone(calendar_for(organisation_code).zone)
     return (local.year - 1, 2) if local.month <= 6 else (local.year, 1)
 

@@ -9,16 +9,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from sqlalchemy import and_, false, or_, true
+
 from app.extensions import db
-from app.models import Organisation, User
+from app.models import Case, Organisation, TaskIndexEntry, User
 from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.aggregates import (
     dashboard_counts,
     dashboard_urgent_tasks,
-    dashboard_visibility,
     urgency_limits,
 )
+from app.services.delegations import active_delegations
 from app.services.processes import deployed_processes
+from app.services.register import visible_cases
 from app.services.report_data import AT_RISK_DAYS
 
 # The "Kepala" lanes of the five SOPs: heads who supervise deadlines and receive escalations.
@@ -110,3 +113,17 @@ def dashboard(*, user: User, now: datetime | None = None, at_risk_days: int = AT
                                 due_at=due_at, overdue=level == 2, unit=unit)
                      for case_id, tracking_number, lane, step, due_at, level, unit in urgent]
     return result
+
+
+def dashboard_visibility(user: User, *, admin: bool):
+    """The SQL condition on Case equal to what the dashboard showed case by case:
+    `same_organisation(user, case) and (admin or can_view_case(user, case))`, with the
+    unit-scoped lanes' routing as one EXISTS on case_units instead of a query per case."""
+    # The task index's own copy of the organisation first: the planner then reads only the
+    # organisation's tasks (ix_task_index_team) instead of probing every open task's case.
+    condition = true() if user.organisation_code is None else and_(
+        TaskIndexEntry.organisation_code == user.organisation_code, Case.organisation_code == user.organisation_code)
+    if admin:
+        return condition
+    principals = [user, *(d.from_user for d in active_delegations(user))]
+    return and_(condition, or_(*(visible_cases(p) for p in principals), false()))

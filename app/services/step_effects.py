@@ -2,6 +2,7 @@
 kept as records, cases forwarded to other agencies, reports put on other cases.
 
 Called by the use cases after the engine has moved, inside their transaction."""
+from typing import Protocol
 
 from app.engine import HumanTask, Step
 from app.extensions import db
@@ -71,17 +72,23 @@ def _report_to_cases(*, source: Case, record: CaseRecord, case_ids: list[int], a
                      data_after={"source_case_id": source.id, "source_tracking_number": source.tracking_number})
 
 
-def apply_forwards(*, case: Case, steps: list[Step]) -> None:
+class OpenLinkedCase(Protocol):
+    """Starts the receiving agency's case: workflow_state.open_case, which saves that
+    case's first steps through this module again (a forwarded case may forward on)."""
+
+    def __call__(self, *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None) -> Case:
+        ...
+
+
+def apply_forwards(*, case: Case, steps: list[Step], open_linked_case: OpenLinkedCase) -> None:
     for step in steps:
         if step.properties.get("forward"):
-            forward_case(case=case, step=step)
+            forward_case(case=case, step=step, open_linked_case=open_linked_case)
 
 
-def forward_case(*, case: Case, step: Step) -> None:
+def forward_case(*, case: Case, step: Step, open_linked_case: OpenLinkedCase) -> None:
     """Hand the case over (an end event) or send a copy (a throw event) to another agency:
     a linked case in its SOP when it runs here, otherwise an outgoing letter on record."""
-    from app.services.cases import open_case  # a forward starts a case: cases -> here -> cases
-
     kind = "penerusan" if step.kind == "end" else "tembusan"
     target = db.session.get(Organisation, step.forward_to) if step.forward_to else None
     target_name = target.name if target else (step.forward_to or "instansi tidak disebut")
@@ -90,7 +97,7 @@ def forward_case(*, case: Case, step: Step) -> None:
     # deployed (yet): then the letter below is all that can be done.
     if (target is not None and target.hosted and target.code != case.organisation_code
             and latest_version(process_key=target.process_key) is not None):  # type: ignore[arg-type]  # hosted: has one
-        linked = open_case(
+        linked = open_linked_case(
             process_key=target.process_key,  # type: ignore[arg-type]  # as above
             data=_carried_data(case),
             title=case.title,

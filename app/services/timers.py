@@ -17,7 +17,8 @@ from app.engine import EngineError
 from app.extensions import db
 from app.models import Case, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
-from app.services.cases import ConflictError, WorkflowFailed, record_failure, refusing_stale_writes
+from app.services.case_errors import ConflictError, WorkflowFailed
+from app.services.cases import record_failure, refusing_stale_writes
 from app.services.deadline_policy import send_due_reminders
 from app.services.workflow_state import load_instance, save_instance
 

@@ -1,18 +1,93 @@
-"""Loading a case's workflow and saving it back with everything derived from it: the
-status, the task index, the timer index and the audit of what the engine did.
+"""Starting a case's workflow, loading it and saving it back with everything derived from
+it: the status, the task index, the timer index, the audit of what the engine did and the
+steps' effects (a forward to another agency starts a case there: `open_case` again).
 
 Nothing here commits; the use case that called it does, once.
 """
 from datetime import datetime, timezone
 
-from app.engine import PendingTimer, Step, WorkflowInstance
+from app.engine import EngineError, PendingTimer, Step, WorkflowInstance
 from app.extensions import db
 from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.audit_chain import start_chain
 from app.services.calendar import calendar_for
+from app.services.case_errors import ProcessNotDeployed
 from app.services.deadline_policy import apply_escalations, next_reminder, open_escalations, schedule_reminder
-from app.services.processes import process_engine
+from app.services.org_settings import settings_for
+from app.services.organisations import organisation_running
+from app.services.processes import latest_version, process_engine
 from app.services.step_effects import apply_forwards
+
+RECEIVED_STATUS = "diterima"
+
+
+def tracking_number_for(case: Case) -> str:
+    return f"DUMAS-{case.created_at.year}-{case.id:06d}"
+
+
+def open_case(
+    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None
+) -> Case:
+    """Create a case and run its first steps, without committing, so that a caller can
+    store what belongs with it (the complaint, its files) in the same transaction.
+
+    The case belongs to the organisation that runs the process. It is kept even if the
+    model fails on its first steps: an accepted complaint is never lost; staff see the
+    error on the case instead."""
+    version = latest_version(process_key=process_key)
+    if version is None:
+        raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
+    organisation = organisation_running(process_key)
+    instance = process_engine().start(
+        cache_key=version.content_hash,
+        load_spec=lambda: version.spec_json,
+        calendar=calendar_for(organisation.code if organisation else None),
+    )
+    # When the complaint was received: a deadline counted from receipt rather than from
+    # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
+    # The owner's objection period (0: none) is read by the diagram's "Ada masa keberatan?".
+    settings = settings_for(organisation.code if organisation else None)
+    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(),
+                   "masa_keberatan_hari": settings["objection_days"], **data})
+    case = Case(
+        process_version=version,
+        status=RECEIVED_STATUS,
+        title=title,
+        workflow_state=process_engine().dump(instance),
+        created_at=datetime.now(timezone.utc),
+        organisation_code=organisation.code if organisation else None,
+        source_case_id=source_case.id if source_case else None,
+        # A new case has no tasks or timer yet: known, so saving it loads neither.
+        tasks=[],
+        timer=None,
+    )
+    db.session.add(case)
+    db.session.flush()
+    start_chain(case.id)
+    case.tracking_number = tracking_number_for(case)
+    record_event(
+        case=case,
+        action="case.started",
+        actor=actor,
+        data_after=data,
+        detail=f"{version.definition.key} versi {version.number}"
+        + (f", diteruskan dari {source_case.tracking_number}" if source_case else ""),
+    )
+    try:
+        steps = instance.run()
+    except EngineError as exc:
+        mark_failed(case, exc, actor=actor)
+    else:
+        save_instance(case, instance, steps=steps)
+    return case
+
+
+def mark_failed(case: Case, exc: EngineError, *, actor: str) -> None:
+    """The engine's error on the case, for staff; the caller decides what else is kept."""
+    case.last_error = str(exc)
+    case.last_error_at = datetime.now(timezone.utc)
+    record_event(case=case, action="engine.failed", actor=actor, element_id=exc.element_id, detail=str(exc))
 
 
 def load_instance(case: Case) -> WorkflowInstance:
@@ -31,7 +106,7 @@ def save_instance(case: Case, instance: WorkflowInstance, *, steps: list[Step]) 
     case.last_error = None
     case.last_error_at = None
     _record_steps(case, steps)
-    apply_forwards(case=case, steps=steps)
+    apply_forwards(case=case, steps=steps, open_linked_case=open_case)
     _sync_task_index(case, instance, now=now)
     apply_escalations(case, steps, now=now)
     _sync_timer_index(case, instance)

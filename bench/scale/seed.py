@@ -10,7 +10,8 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Case, Complaint, TaskIndexEntry, User
-from app.services.cases import CaseError, claim_task, complete_task, start_case
+from app.services.case_errors import CaseError
+from app.services.cases import claim_task, complete_task, start_case
 from app.services.complaints import Upload, submit_complaint
 from app.services.events import move_deadline
 from app.services.forms import FormValidationError, reference_types

@@ -7,7 +7,7 @@ from statistics import median
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, Complaint, OrgUnit, TaskIndexEntry, User
-from app.services.access import can_view_case, same_organisation
+from app.services.access import can_view_case
 from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.calendar import calendar_for
 from app.services.references import FORWARDED
@@ -22,6 +22,7 @@ from app.services.report_data import (
     semester_period,
 )
 from app.services.statuses import all_statuses
+from app.services.task_holders import same_organisation
 
 
 def old_dashboard(*, user: User, now: datetime, at_risk_days: int) -> dict:

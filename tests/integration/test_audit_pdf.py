@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Document, User
-from app.services.case_pdf import render_case_pdf
+from app.services.case_pdf import case_file, render_case_pdf
 from app.services.events import move_deadline
 from tests.integration.audit_case import EXTENSION_REASON, build_case
 from tests.integration.helpers import COMPLAINANT
@@ -135,3 +135,17 @@ def test_the_api_serves_the_pdf_per_object_and_in_english_on_request(client, sta
     assert tracking in text and "Case file" in text and "INTACT" in text
     assert client.get(f"{API}/cases/{case_id}/pdf", headers=bearer(client, "unit.akreditasi")).status_code == 404
     assert client.get(f"{API}/cases/{case_id}/pdf").status_code == 401
+
+
+def test_a_stored_diagram_declaring_an_entity_is_not_drawn_on_the_case_file(staff):
+    case_id = build_case()
+    case = db.session.get(Case, case_id)
+    version = case.process_version
+    version.bpmn_xml = version.bpmn_xml.replace(
+        "?>", '?><!DOCTYPE definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>', 1).replace(
+        'name="2. Mencatat dan verifikasi laporan"', 'name="&secret;"')
+    db.session.commit()
+    data = case_file(case=db.session.get(Case, case_id), viewer=_user("admin"))
+    assert data["diagram_pages"] == [] and data["element_names"] == {}
+    text = _render(case_id, "admin")
+    assert case.tracking_number in text and "root:" not in text  # the rest of the file is printed

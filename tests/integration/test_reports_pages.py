@@ -96,3 +96,24 @@ def test_making_a_report_needs_the_csrf_token(app, every_staff):
     response = protected.post("/laporan", data={"organisation": "bsn", "year": year, "semester": semester})
     assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count(PeriodicReport.id))) == 0
+
+
+@pytest.mark.parametrize(("utc", "offered"), [
+    (datetime(2026, 6, 30, 14, 30, tzinfo=timezone.utc), ("2025", "2")),  # 30 June 23:30 WIT: semester I runs
+    (datetime(2026, 6, 30, 15, 30, tzinfo=timezone.utc), ("2026", "1")),  # 1 July 00:30 WIT, still June in UTC
+])
+def test_the_form_offers_the_last_semester_ended_in_the_organisations_zone(every_staff, client, auth, monkeypatch,
+                                                                          utc, offered):
+    from app import clock
+    from app.models import Organisation
+    from app.services.calendar_revision import calendar_changed
+
+    db.session.get(Organisation, "bsn").timezone = "Asia/Jayapura"  # WIT, UTC+9
+    calendar_changed()
+    db.session.commit()
+    monkeypatch.setattr(clock, "now", utc.timestamp)
+    auth.login("kepalabsn")
+    page = client.get("/laporan").get_data(as_text=True)
+    year = re.search(r'<input[^>]*name="year"[^>]*>', page).group(0)
+    assert f'value="{offered[0]}"' in year
+    assert re.search(rf'<option selected value="{offered[1]}"|<option value="{offered[1]}" selected', page)

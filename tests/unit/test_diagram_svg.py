@@ -101,3 +101,22 @@ def test_an_edge_point_without_y_is_refused_not_a_crash():
     end = source.index("/>", first) + 2
     with pytest.raises(DiagramError, match="coordinate"):
         parse_diagram(source[:first] + '<di:waypoint x="5"/>' + source[end:])
+@pytest.mark.parametrize("declaration", [
+    '<!DOCTYPE definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>',
+    '<!doctype definitions SYSTEM "http://127.0.0.1:9/model.dtd">',
+    '<!ENTITY a "aaaa">',
+])
+def test_a_diagram_declaring_a_document_type_or_entity_is_not_drawn(declaration):
+    source = (ROOT / "bpmn" / "sop_000.bpmn").read_text()
+    tampered = source.replace("?>", "?>" + declaration, 1).replace(
+        'name="2. Mencatat dan verifikasi laporan"', 'name="&secret;"')
+    with pytest.raises(DiagramError, match="document type"):
+        parse_diagram(tampered)
+
+
+def test_comments_and_processing_instructions_in_a_diagram_are_skipped():
+    source = (ROOT / "bpmn" / "sop_000.bpmn").read_text().replace(
+        "<bpmn:userTask ", "<!-- a modeller's note --><?dumas ignored?><bpmn:userTask ", 1)
+    diagram = parse_diagram(source)
+    assert diagram.nodes["tugas_telaah"].kind == "userTask"
+    assert "<svg" in render_svg(diagram)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import AuditEvent, Case, TimerIndexEntry
-from app.services.cases import ConflictError, WorkflowFailed, complete_task, start_case
+from app.services.case_errors import ConflictError, WorkflowFailed
+from app.services.cases import complete_task, start_case
 from app.services.workflow_state import load_instance
 
 

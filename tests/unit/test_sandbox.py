@@ -7,7 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case
-from app.services.cases import WorkflowFailed, complete_task, start_case
+from app.services.case_errors import WorkflowFailed
+from app.services.cases import complete_task, start_case
 from app.services.processes import deploy_process
 from app.services.workflow_state import load_instance
 
