@@ -94,6 +94,7 @@ def task(task_id: str):
                 data=submitted_values(definition, request.form),
                 actor=current_user.username,
                 lang=lang,
+                user=current_user,
             )
         except FormValidationError as exc:
             for name, message in exc.errors.items():

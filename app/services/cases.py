@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import EngineError
 from app.extensions import db
-from app.models import AuditEvent, Case, ProcessVersion, TaskIndexEntry, User
+from app.models import AuditEvent, Case, Complaint, ProcessVersion, TaskIndexEntry, User
 from app.services.access import acting_for
 from app.services.audit import record_event
 from app.services.audit_chain import start_chain
@@ -25,6 +25,7 @@ from app.services.organisations import organisation_running
 from app.services.processes import latest_version, process_engine, version_forms
 from app.services.references import reference_values
 from app.services.step_effects import apply_confidentiality, record_output
+from app.services.transaction_complaints import remember_complaint
 from app.services.workflow_state import load_instance, save_instance
 
 RECEIVED_STATUS = "diterima"
@@ -134,7 +135,8 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
     case = entry.case
     form = version_forms(case.process_version).get(entry.form_key) if entry.form_key else None
     # The database-backed values are checked against the case's own organisation.
-    references = reference_values(reference_types(form), organisation_code=case.organisation_code) if form else {}
+    references = (reference_values(reference_types(form, submitted=data), organisation_code=case.organisation_code)
+                  if form else {})
     cleaned = validate_submission(form, data, lang=lang, references=references) if form else {}
     if entry.escalation_of:  # the deadline policy's escalation item: the workflow does not move
         with refusing_stale_writes():
@@ -243,10 +245,13 @@ def unclaim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
 
 
 def _ready_task(task_id: str) -> TaskIndexEntry:
-    """The task's index row with its case, version, tasks and timer, in one query."""
-    entry = (
-        db.session.scalars(
-            db.select(TaskIndexEntry)
+    """The task's index row with its case, version, tasks and timer, and the case's
+    complaint, in one query. The complaint is what the outbox and search index listeners
+    read before the commit; handing it to them saves each step a round trip."""
+    row = (
+        db.session.execute(
+            db.select(TaskIndexEntry, Complaint)
+            .outerjoin(Complaint, Complaint.case_id == TaskIndexEntry.case_id)
             .where(TaskIndexEntry.engine_task_id == task_id)
             .options(
                 joinedload(TaskIndexEntry.case).options(
@@ -258,7 +263,9 @@ def _ready_task(task_id: str) -> TaskIndexEntry:
         .unique()
         .first()
     )
-    if entry is not None:
+    if row is not None:
+        entry, complaint = row
+        remember_complaint(db.session(), entry.case_id, complaint)
         return entry
     done = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.engine_task_id == task_id, AuditEvent.action == "task.completed")
