@@ -29,7 +29,9 @@ def index():
         page = inbox(**filters, cursor=request.args.get("setelah") or None)
     except BadCursor:  # a stale or mangled link: start the tab again
         page = inbox(**filters)
-    counts = tab_counts(user=current_user)
+    # Unfiltered, the page's own total is its tab's count: not counted twice.
+    unfiltered = not (filters["process_key"] or filters["lane"] or filters["overdue_only"])
+    counts = tab_counts(user=current_user, known={page.tab: page.total} if unfiltered else None)
     return render_template(
         "inbox/index.html", page=page, processes=deployed_processes(), startable=startable_processes(current_user),
         counts=counts, count_cap=COUNT_CAP, filters=visible_filters(user=current_user),

@@ -27,6 +27,7 @@ from app.models import Delegation, TaskIndexEntry, User
 from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.supervision import headed_organisations
+from app.services.transaction_memo import forget_remembered, remembered
 
 REASONS = ("dinas_luar", "cuti", "sakit", "tugas_belajar", "lainnya")
 CREATED, STARTED, ENDED = "delegation.created", "delegation.started", "delegation.ended"
@@ -60,11 +61,14 @@ def active_delegations(user: User | None) -> list[Delegation]:
     still active accounts)."""
     if user is None or getattr(user, "id", None) is None:
         return []
-    return list(db.session.scalars(
+    user_id = user.id
+    # Asked by the inbox's filter, every task and case check and the identity rules of
+    # one request: read once per transaction (app/services/transaction_memo.py).
+    return list(remembered(("active_delegations", user_id), lambda: list(db.session.scalars(
         db.select(Delegation).join(User, Delegation.from_user_id == User.id)
-        .where(Delegation.to_user_id == user.id, _in_force(now_utc()), User.active.is_(True))
+        .where(Delegation.to_user_id == user_id, _in_force(now_utc()), User.active.is_(True))
         .order_by(Delegation.id)
-    ).unique())
+    ).unique())))
 
 
 def may_manage(actor: User, absent: User) -> bool:
@@ -196,6 +200,7 @@ def _summary(delegation: Delegation) -> dict:
 
 
 def _start(delegation: Delegation, now: datetime) -> None:
+    forget_remembered()  # who acts for whom changes in this transaction
     absent, acting = delegation.from_user, delegation.to_user
     moved = []
     for entry in db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.claimed_by == absent.username)):
@@ -213,6 +218,7 @@ def _end(delegation: Delegation, now: datetime, *, actor: str, why: str | None =
     from app.services.access import holds_task  # access asks this module who acts for whom
 
     absent, acting = delegation.from_user, delegation.to_user
+    forget_remembered()  # who acts for whom changes in this transaction
     delegation.ended_at = now
     if delegation.started_at is None:  # ended before it began: nothing was moved
         delegation.started_at = now
