@@ -52,23 +52,23 @@ def now_utc() -> datetime:
     return datetime.fromtimestamp(clock.now(), timezone.utc)
 
 
-def _in_force(at: datetime):
-    return and_(Delegation.ended_at.is_(None), Delegation.starts_at <= at, Delegation.ends_at > at)
-
 
 def active_delegations(user: User | None) -> list[Delegation]:
     """The delegations under which `user` acts for someone now (their absent colleagues
     still active accounts)."""
     if user is None or getattr(user, "id", None) is None:
         return []
-    user_id = user.id
+    user_id, now = user.id, now_utc()
     # Asked by the inbox's filter, every task and case check and the identity rules of
-    # one request: read once per transaction (app/services/transaction_memo.py).
-    return list(remembered(("active_delegations", user_id), lambda: list(db.session.scalars(
+    # one request: the user's delegations not yet over are read once per transaction
+    # (app/services/transaction_memo.py); which are in force is decided at each call.
+    open_ones = remembered(("open_delegations", user_id), lambda: list(db.session.scalars(
         db.select(Delegation).join(User, Delegation.from_user_id == User.id)
-        .where(Delegation.to_user_id == user_id, _in_force(now_utc()), User.active.is_(True))
+        .where(Delegation.to_user_id == user_id, Delegation.ended_at.is_(None), Delegation.ends_at > now,
+               User.active.is_(True))
         .order_by(Delegation.id)
-    ).unique())))
+    ).unique()))
+    return [d for d in open_ones if d.ended_at is None and d.starts_at <= now < d.ends_at]
 
 
 def may_manage(actor: User, absent: User) -> bool:
