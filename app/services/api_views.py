@@ -143,9 +143,15 @@ def case_detail(case: Case, *, viewer: User | None) -> dict:
     }
 
 
-def case_complaint(case: Case, *, viewer: User | None, complaint: Complaint | None = None) -> dict | None:
-    complaint = complaint or complaint_for_case(case_id=case.id)
-    if complaint is None:
+_NOT_READ = object()
+
+
+def case_complaint(case: Case, *, viewer: User | None, complaint: Complaint | None | object = _NOT_READ) -> dict | None:
+    """`complaint`: the case's complaint when the caller has read it (None: the case has
+    none, so it is not read again); left out, it is read here."""
+    if complaint is _NOT_READ:
+        complaint = complaint_for_case(case_id=case.id)
+    if not isinstance(complaint, Complaint):
         return None
     return {
         # What the complainant wrote may name them: blanked where the viewer may not see who filed it.
