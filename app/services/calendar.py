@@ -63,6 +63,18 @@ class CalendarDay:
         return SOURCE_LABELS[self.source]
 
 
+def revision_column():
+    """The calendar revision as a scalar subquery, for a use case that reads it in the
+    same statement as its own first read (then hands it to `remember_revision`)."""
+    return db.select(CalendarRevision.version).where(CalendarRevision.id == 1).scalar_subquery()
+
+
+def remember_revision(version: int | None) -> None:
+    """The revision this transaction read (with `revision_column`): no statement of its own."""
+    session = db.session()
+    session.info[_CHECKED] = (session.get_transaction(), version or 0)
+
+
 def _revision() -> int:
     session = db.session()
     checked = session.info.get(_CHECKED)

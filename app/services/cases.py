@@ -17,7 +17,7 @@ from app.models import AuditEvent, Case, Complaint, ProcessVersion, TaskIndexEnt
 from app.services.access import acting_for
 from app.services.audit import record_event
 from app.services.audit_chain import start_chain
-from app.services.calendar import calendar_for
+from app.services.calendar import calendar_for, remember_revision, revision_column
 from app.services.deadline_policy import complete_escalation
 from app.services.forms import reference_types, validate_submission
 from app.services.org_settings import settings_for
@@ -245,12 +245,13 @@ def unclaim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
 
 
 def _ready_task(task_id: str) -> TaskIndexEntry:
-    """The task's index row with its case, version, tasks and timer, and the case's
-    complaint, in one query. The complaint is what the outbox and search index listeners
-    read before the commit; handing it to them saves each step a round trip."""
+    """The task's index row with its case, version, tasks and timer, the case's complaint
+    and the calendar revision, in one query. The complaint is what the outbox and search
+    index listeners read before the commit, the revision what loading the workflow with
+    its calendar checks: handing them over saves each step two round trips."""
     row = (
         db.session.execute(
-            db.select(TaskIndexEntry, Complaint)
+            db.select(TaskIndexEntry, Complaint, revision_column())
             .outerjoin(Complaint, Complaint.case_id == TaskIndexEntry.case_id)
             .where(TaskIndexEntry.engine_task_id == task_id)
             .options(
@@ -264,8 +265,9 @@ def _ready_task(task_id: str) -> TaskIndexEntry:
         .first()
     )
     if row is not None:
-        entry, complaint = row
+        entry, complaint, calendar_revision = row
         remember_complaint(db.session(), entry.case_id, complaint)
+        remember_revision(calendar_revision)
         return entry
     done = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.engine_task_id == task_id, AuditEvent.action == "task.completed")
