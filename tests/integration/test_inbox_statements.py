@@ -3,9 +3,9 @@ delegations, the deployed processes, the organisations a user heads, a tab's cou
 read once, and a page costs the same however many rows it shows.
 
 Measured from an empty session, as a request starts, when this was written: the inbox
-page 12 statements (21 before: the user's delegations read 4 times, the organisations 4,
+page 12 statements (25 before: the user's delegations read 4 times, the organisations 4,
 the deployed processes 3 and each one's definition once more, every tab counted
-separately), the API inbox 7, the case page 14. Each page reads the delegations twice:
+separately), the API inbox 7 (8), the case page 14 (14). Each page reads the delegations twice:
 once for the Plt. edges due now (app/delegations/routes.py), once for whom the user acts
 for."""
 import re
