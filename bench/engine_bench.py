@@ -27,6 +27,7 @@ from throwaway_db import throwaway_postgres
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+SEED = {"diterima_pada": "2026-01-05T08:00:00+00:00", "masa_keberatan_hari": 10, "jenis": "pengaduan"}
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW = {
     "inti_masalah": "Dugaan pungutan liar.", "peraturan_terkait": "PP 94/2021.", "memo": "Memo.",
@@ -90,6 +91,10 @@ def bare_spiff(iterations: int) -> tuple[float, float, int]:
 
     script_engine = PythonScriptEngine(environment=TaskDataEnvironment(script_functions()))
     workflow = BpmnWorkflow(parser.get_spec("sop_000"), script_engine=script_engine)
+    # What the service layer seeds every new case with (app/services/cases.py open_case):
+    # the model's "Ada masa keberatan?" gateway reads the owner's objection period.
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(SEED)
     workflow.do_engine_steps()
     complete(workflow, VERIFIED)
     at_review = serializer.serialize_json(workflow)

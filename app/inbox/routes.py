@@ -28,7 +28,9 @@ def index():
         page = inbox(**filters, cursor=request.args.get("setelah") or None)
     except BadCursor:  # a stale or mangled link: start the tab again
         page = inbox(**filters)
-    counts = tab_counts(user=current_user)
+    # Unfiltered, the page's own total is its tab's count: not counted twice.
+    unfiltered = not (filters["process_key"] or filters["lane"] or filters["overdue_only"])
+    counts = tab_counts(user=current_user, known={page.tab: page.total} if unfiltered else None)
     return render_template(
         "inbox/index.html", page=page, processes=deployed_processes(), startable=startable_processes(current_user),
         counts=counts, count_cap=COUNT_CAP, filters=visible_filters(user=current_user),
@@ -75,7 +77,7 @@ def task(task_id: str):
     if request.method == "POST":
         try:
             complete_task(task_id=task_id, data=submitted_values(page.definition, request.form),
-                          actor=current_user.username, lang=lang)
+                          actor=current_user.username, lang=lang, user=current_user)
         except FormValidationError as exc:
             for name, message in exc.errors.items():
                 if hasattr(form, name):

@@ -10,6 +10,7 @@
   and see what the absent user could; `acting_for` names whom a step is done for.
 """
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, ProcessVersion, TaskIndexEntry, User
@@ -86,7 +87,9 @@ def _views_case(user: User, case: Case) -> bool:
 
 
 def task_for(user: User, task_id: str) -> TaskIndexEntry:
-    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).first()
+    # With its case in the same query: the checks below read the case's organisation.
+    entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)
+                               .options(joinedload(TaskIndexEntry.case))).first()
     if entry is None or not can_work_on(user, entry):
         raise NotAllowed("Tugas tidak ditemukan.")
     return entry

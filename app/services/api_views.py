@@ -67,14 +67,16 @@ def task_item(entry: TaskIndexEntry, *, viewer: User | None, complaint: "Complai
     }
 
 
-def task_items(entries: list[TaskIndexEntry], *, viewer: User | None) -> list[dict]:
+def task_items(entries: list[TaskIndexEntry], *, viewer: User | None,
+               complaints: dict[int, Complaint] | None = None) -> list[dict]:
     """Serialise a page of tasks, loading their cases (where the page has not already)
-    and complaints in one query each."""
+    and complaints (unless the page has them: `complaints`) in one query each."""
     case_ids = {entry.case_id for entry in entries}
     missing = {entry.case_id for entry in entries if "case" in inspect(entry).unloaded}
     if missing:
         db.session.scalars(db.select(Case).where(Case.id.in_(missing)).options(defer(Case.workflow_state))).all()
-    complaints = complaints_by_case(case_ids)
+    if complaints is None:
+        complaints = complaints_by_case(case_ids)
     return [task_item(entry, viewer=viewer, complaint=complaints.get(entry.case_id)) for entry in entries]
 
 
@@ -141,9 +143,15 @@ def case_detail(case: Case, *, viewer: User | None) -> dict:
     }
 
 
-def case_complaint(case: Case, *, viewer: User | None, complaint: Complaint | None = None) -> dict | None:
-    complaint = complaint or complaint_for_case(case_id=case.id)
-    if complaint is None:
+_NOT_READ = object()
+
+
+def case_complaint(case: Case, *, viewer: User | None, complaint: Complaint | None | object = _NOT_READ) -> dict | None:
+    """`complaint`: the case's complaint when the caller has read it (None: the case has
+    none, so it is not read again); left out, it is read here."""
+    if complaint is _NOT_READ:
+        complaint = complaint_for_case(case_id=case.id)
+    if not isinstance(complaint, Complaint):
         return None
     return {
         # What the complainant wrote may name them: blanked where the viewer may not see who filed it.

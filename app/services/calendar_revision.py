@@ -28,6 +28,18 @@ def current_revision() -> int:
     return version
 
 
+def revision_column() -> Any:
+    """The calendar revision as a scalar subquery, for a use case that reads it in the
+    same statement as its own first read (then hands it to `remember_revision`)."""
+    return db.select(CalendarRevision.version).where(CalendarRevision.id == 1).scalar_subquery()
+
+
+def remember_revision(version: int | None) -> None:
+    """The revision this transaction read (with `revision_column`): no statement of its own."""
+    session = db.session()
+    session.info[_CHECKED] = (session.get_transaction(), version or 0)
+
+
 def calendar_changed() -> None:
     """Raises the revision inside the change's transaction, so no process can see the
     change without the new revision."""

@@ -15,15 +15,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import EngineError, HumanTask
 from app.extensions import db
-from app.models import AuditEvent, Case, ProcessVersion, TaskIndexEntry, User
+from app.models import AuditEvent, Case, Complaint, ProcessVersion, TaskIndexEntry, User
 from app.services.access import acting_for
 from app.services.audit import SYSTEM_ACTOR, record_event
+from app.services.calendar_revision import remember_revision, revision_column
 from app.services.case_errors import ConflictError, TaskNotFound, WorkflowFailed
 from app.services.deadline_policy import open_escalations
 from app.services.forms import reference_types, validate_submission
 from app.services.processes import version_forms
 from app.services.references import reference_values
 from app.services.step_effects import apply_confidentiality, record_output
+from app.services.transaction_complaints import remember_complaint
 from app.services.workflow_state import load_instance, mark_failed, open_case, save_instance
 
 
@@ -50,7 +52,8 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
     case = entry.case
     form = version_forms(case.process_version).get(entry.form_key) if entry.form_key else None
     # The database-backed values are checked against the case's own organisation.
-    references = reference_values(reference_types(form), organisation_code=case.organisation_code) if form else {}
+    references = (reference_values(reference_types(form, submitted=data), organisation_code=case.organisation_code)
+                  if form else {})
     cleaned = validate_submission(form, data, lang=lang, references=references) if form else {}
     if entry.escalation_of:  # the deadline policy's escalation item: the workflow does not move
         with refusing_stale_writes():
@@ -180,10 +183,14 @@ def unclaim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
 
 
 def _ready_task(task_id: str) -> TaskIndexEntry:
-    """The task's index row with its case, version, tasks and timer, in one query."""
-    entry = (
-        db.session.scalars(
-            db.select(TaskIndexEntry)
+    """The task's index row with its case, version, tasks and timer, the case's complaint
+    and the calendar revision, in one query. The complaint is what the outbox and search
+    index listeners read before the commit, the revision what loading the workflow with
+    its calendar checks: handing them over saves each step two round trips."""
+    row = (
+        db.session.execute(
+            db.select(TaskIndexEntry, Complaint, revision_column())
+            .outerjoin(Complaint, Complaint.case_id == TaskIndexEntry.case_id)
             .where(TaskIndexEntry.engine_task_id == task_id)
             .options(
                 joinedload(TaskIndexEntry.case).options(
@@ -195,7 +202,10 @@ def _ready_task(task_id: str) -> TaskIndexEntry:
         .unique()
         .first()
     )
-    if entry is not None:
+    if row is not None:
+        entry, complaint, calendar_revision = row
+        remember_complaint(db.session(), entry.case_id, complaint)
+        remember_revision(calendar_revision)
         return entry
     done = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.engine_task_id == task_id, AuditEvent.action == "task.completed")

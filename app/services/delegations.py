@@ -29,6 +29,7 @@ from app.services.accounts import SYSTEM_ADMIN_ROLE
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.supervision import headed_organisations
 from app.services.task_holders import holds_task
+from app.services.transaction_memo import forget_remembered, remembered
 
 REASONS = ("dinas_luar", "cuti", "sakit", "tugas_belajar", "lainnya")
 CREATED, STARTED, ENDED = "delegation.created", "delegation.started", "delegation.ended"
@@ -53,20 +54,23 @@ def now_utc() -> datetime:
     return datetime.fromtimestamp(clock.now(), timezone.utc)
 
 
-def _in_force(at: datetime):
-    return and_(Delegation.ended_at.is_(None), Delegation.starts_at <= at, Delegation.ends_at > at)
-
 
 def active_delegations(user: User | None) -> list[Delegation]:
     """The delegations under which `user` acts for someone now (their absent colleagues
     still active accounts)."""
     if user is None or getattr(user, "id", None) is None:
         return []
-    return list(db.session.scalars(
+    user_id, now = user.id, now_utc()
+    # Asked by the inbox's filter, every task and case check and the identity rules of
+    # one request: the user's delegations not yet over are read once per transaction
+    # (app/services/transaction_memo.py); which are in force is decided at each call.
+    open_ones = remembered(("open_delegations", user_id), lambda: list(db.session.scalars(
         db.select(Delegation).join(User, Delegation.from_user_id == User.id)
-        .where(Delegation.to_user_id == user.id, _in_force(now_utc()), User.active.is_(True))
+        .where(Delegation.to_user_id == user_id, Delegation.ended_at.is_(None), Delegation.ends_at > now,
+               User.active.is_(True))
         .order_by(Delegation.id)
-    ).unique())
+    ).unique()))
+    return [d for d in open_ones if d.ended_at is None and d.starts_at <= now < d.ends_at]
 
 
 def may_manage(actor: User, absent: User) -> bool:
@@ -198,6 +202,7 @@ def _summary(delegation: Delegation) -> dict:
 
 
 def _start(delegation: Delegation, now: datetime) -> None:
+    forget_remembered()  # who acts for whom changes in this transaction
     absent, acting = delegation.from_user, delegation.to_user
     moved = []
     for entry in db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.claimed_by == absent.username)):
@@ -213,6 +218,7 @@ def _start(delegation: Delegation, now: datetime) -> None:
 
 def _end(delegation: Delegation, now: datetime, *, actor: str, why: str | None = None) -> None:
     absent, acting = delegation.from_user, delegation.to_user
+    forget_remembered()  # who acts for whom changes in this transaction
     delegation.ended_at = now
     if delegation.started_at is None:  # ended before it began: nothing was moved
         delegation.started_at = now

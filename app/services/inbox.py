@@ -85,15 +85,28 @@ def _filtered(query: Select, *, process_key: str | None, lane: str | None, overd
 
 def capped_count(query: Select, *, cap: int = COUNT_CAP) -> int:
     """How many rows the query has, reading at most cap + 1 of them."""
+    return db.session.scalar(_capped_count_query(query, cap=cap))
+
+
+def _capped_count_query(query: Select, *, cap: int = COUNT_CAP) -> Select:
     limited = query.with_only_columns(TaskIndexEntry.id).order_by(None).limit(cap + 1).subquery()
-    return db.session.scalar(db.select(db.func.count()).select_from(limited))
+    return db.select(db.func.count()).select_from(limited)
 
 
-def tab_counts(*, user: User) -> dict[str, int]:
+def tab_counts(*, user: User, known: dict[str, int] | None = None) -> dict[str, int]:
     """Each tab's number of tasks (without filters), each at most COUNT_CAP + 1; the
-    team tab only for heads."""
-    tabs = [tab for tab in TABS if tab != TAB_TEAM or headed_organisations(user)]
-    return {tab: capped_count(_tab_query(user, tab)) for tab in tabs}
+    team tab only for heads. `known`: counts already made (an unfiltered page's total)."""
+    shown = [tab for tab in TABS if tab != TAB_TEAM or headed_organisations(user)]
+    found = {tab: count for tab, count in (known or {}).items() if tab in shown}
+    missing = [tab for tab in shown if tab not in found]
+    if missing:
+        # Every count in one statement (a scalar subquery each): one round trip a page.
+        counts = db.session.execute(db.select(*(
+            _capped_count_query(_tab_query(user, tab)).scalar_subquery().label(f"n_{i}")
+            for i, tab in enumerate(missing)
+        ))).one()
+        found.update(zip(missing, counts, strict=True))
+    return {tab: found[tab] for tab in shown}
 
 
 def read_cursor(text: str | None) -> tuple | None:

@@ -15,6 +15,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import Organisation, ProcessDefinition, ProcessVersion
 from app.services.statuses import ensure_shipped_statuses
+from app.services.transaction_memo import remembered
 
 
 def seed_file() -> Path:
@@ -74,7 +75,9 @@ def organisation_of_case(case) -> Organisation | None:
 
 
 def organisation_running(process_key: str) -> Organisation | None:
-    return db.session.scalars(db.select(Organisation).where(Organisation.process_key == process_key)).first()
+    # Asked by the start buttons and by every new case: once per transaction.
+    return remembered(("organisation_running", process_key), lambda: db.session.scalars(
+        db.select(Organisation).where(Organisation.process_key == process_key)).first())
 
 
 def all_organisations() -> list[Organisation]:

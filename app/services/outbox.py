@@ -83,10 +83,14 @@ def _write_outbox(session: Session) -> None:
     # One per event, in order, and only those still in the session (a savepoint rolled
     # back expunges what was added inside it).
     events = [e for e in dict.fromkeys(events) if e in session]
-    for audit_event in _without_repeats(events):
-        complaint = _complaint_of(session, audit_event)
-        if complaint is None or not may_contact(complaint):
-            continue
+    # Whom to write to first: a case without a complainant to contact (a staff-started
+    # case, a report left without an address) needs no rule evaluated, and a status rule
+    # reads the status table. _without_repeats compares events of the same case only, so
+    # dropping whole cases first leaves the same messages.
+    contacts = {case_id: complaint for case_id in dict.fromkeys(e.case_id for e in events)
+                if (complaint := _complaint_of(session, case_id)) is not None and may_contact(complaint)}
+    for audit_event in _without_repeats([e for e in events if e.case_id in contacts]):
+        complaint = contacts[audit_event.case_id]
         if audit_event.action == "case.started" and complaint.channel == "email":
             continue
         session.add(_message(session, complaint, audit_event))
@@ -117,10 +121,10 @@ def _without_repeats(events: list[AuditEvent]) -> list[AuditEvent]:
     return kept
 
 
-def _complaint_of(session: Session, audit_event: AuditEvent) -> Complaint | None:
-    if audit_event.case_id is None:
+def _complaint_of(session: Session, case_id: int | None) -> Complaint | None:
+    if case_id is None:
         return None
-    return complaint_in_transaction(session, audit_event.case_id)
+    return complaint_in_transaction(session, case_id)
 
 
 def may_contact(complaint: Complaint) -> bool:

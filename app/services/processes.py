@@ -12,6 +12,7 @@ from app.models import ProcessDefinition, ProcessVersion, Role
 from app.services.audit import record_event
 from app.services.deadline_timers import ESCALATION_FORM, deadline_timers
 from app.services.forms import load_form_directory
+from app.services.transaction_memo import forget_remembered, remembered
 
 
 class DeploymentError(Exception):
@@ -41,15 +42,17 @@ def _content_hash(bpmn_xml: str, decision_files: dict, forms: dict) -> str:
 
 
 def latest_version(*, process_key: str) -> ProcessVersion | None:
-    # With its definition from the same join: a new case's audit event names its key.
-    return db.session.scalars(
+    """The newest version of a process, read once per transaction (a page's menu and
+    its head check both ask); with its definition from the same join: a new case's
+    audit event names its key."""
+    return remembered(("latest_version", process_key), lambda: db.session.scalars(
         db.select(ProcessVersion)
         .join(ProcessDefinition)
         .options(contains_eager(ProcessVersion.definition))
         .where(ProcessDefinition.key == process_key)
         .order_by(ProcessVersion.number.desc())
         .limit(1)
-    ).first()
+    ).first())
 
 
 def deploy_process(
@@ -95,6 +98,7 @@ def deploy_process(
         deployed_by=deployed_by,
     )
     db.session.add(version)
+    forget_remembered()  # the newest versions just changed
     _ensure_roles(parsed.lanes)
     db.session.flush()
     record_event(case=None, action="process.deployed", actor=deployed_by, detail=reason or f"{process_key} v{version.number}",
@@ -141,7 +145,12 @@ def deploy_directory(models_dir: Path, *, deployed_by: str) -> list[ProcessVersi
 
 
 def deployed_processes() -> list[ProcessVersion]:
-    """The newest version of every process."""
+    """The newest version of every process, read once per transaction (a page asks for
+    its lanes, its start buttons and its filter from several services)."""
+    return list(remembered("deployed_processes", _newest_versions))
+
+
+def _newest_versions() -> list[ProcessVersion]:
     newest = (
         db.select(ProcessVersion.definition_id, db.func.max(ProcessVersion.number).label("number"))
         .group_by(ProcessVersion.definition_id)
@@ -152,6 +161,7 @@ def deployed_processes() -> list[ProcessVersion]:
             db.select(ProcessVersion)
             .join(newest, (ProcessVersion.definition_id == newest.c.definition_id) & (ProcessVersion.number == newest.c.number))
             .join(ProcessDefinition)
+            .options(contains_eager(ProcessVersion.definition))  # every caller reads the key
             .order_by(ProcessDefinition.key)
         )
     )

@@ -12,6 +12,7 @@ from app.services.forms import display_value
 from app.services.identity import CONFIDENTIALITY_LEVELS, raise_confidentiality
 from app.services.processes import latest_version
 from app.services.references import FORWARDED
+from app.services.transaction_complaints import complaint_in_transaction
 
 
 def record_output(*, case: Case, task: HumanTask, form: dict | None, data: dict, actor: str) -> CaseRecord | None:
@@ -53,7 +54,7 @@ def apply_confidentiality(*, case: Case, task: HumanTask, form: dict | None, dat
               if field.get("sets_confidentiality") and data.get(field["name"]) is True]
     if not levels:
         return
-    complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).first()
+    complaint = complaint_in_transaction(db.session(), case.id)
     if complaint is not None:
         level = max(levels, key=CONFIDENTIALITY_LEVELS.index)
         raise_confidentiality(complaint=complaint, level=level, actor=actor, element_id=task.element_id)

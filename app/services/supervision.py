@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Organisation, ProcessVersion, Role, User
 from app.services.deadline_timers import ESCALATION_FORM, deadline_timers
 from app.services.processes import latest_version
+from app.services.transaction_memo import forget_remembered, remembered
 
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 _CAMUNDA_FORM_KEY = "{http://camunda.org/schema/1.0/bpmn}formKey"
@@ -67,10 +68,16 @@ def headed_organisations(user: User) -> list[str]:
     roles = user.role_names
     if not roles or not user.active:
         return []
-    query = db.select(Organisation).where(Organisation.process_key.is_not(None))
-    if user.organisation_code is not None:
-        query = query.where(Organisation.code == user.organisation_code)
-    return [org.code for org in db.session.scalars(query.order_by(Organisation.code)) if roles & head_roles(org)]
+    organisation_code = user.organisation_code
+
+    def load() -> list[str]:
+        query = db.select(Organisation).where(Organisation.process_key.is_not(None))
+        if organisation_code is not None:
+            query = query.where(Organisation.code == organisation_code)
+        return [org.code for org in db.session.scalars(query.order_by(Organisation.code)) if roles & head_roles(org)]
+
+    # The inbox's tabs, its saved filters and the team tab each ask: once per transaction.
+    return list(remembered(("headed_organisations", frozenset(roles), organisation_code), load))
 
 
 def is_head(user: User) -> bool:
@@ -80,6 +87,7 @@ def is_head(user: User) -> bool:
 def set_head_roles(*, organisation_code: str, roles: list[str] | None) -> Organisation:
     """Name the heads' roles of an organisation; None restores the default. Commits."""
     organisation = db.session.get(Organisation, organisation_code)
+    forget_remembered()  # who heads what may change in this transaction
     if organisation is None:
         raise SupervisionError(f"Instansi {organisation_code!r} tidak dikenal (lihat `organisations list`).")
     if roles is not None:

@@ -18,6 +18,12 @@ def complaint_in_transaction(session: Session, case_id: int) -> Complaint | None
     return complaint
 
 
+def remember_complaint(session: Session, case_id: int, complaint: Complaint | None) -> None:
+    """The case's complaint (or None: it has none) as a use case already read it in this
+    transaction, so the listeners do not read it again."""
+    session.info.setdefault(_FOUND, {})[case_id] = complaint
+
+
 def _note_added(session: Session, _context, _instances) -> None:
     added = [obj for obj in session.new if isinstance(obj, Complaint)]
     if added:
