@@ -9,7 +9,11 @@ complainant, and an automatic answer to every mail would confirm addresses to sp
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
+from app.i18n import in_language
 from app.models import Case, InboundMail, Organisation, User
 from app.services.access import NotAllowed
 from app.services.audit import record_event
@@ -26,12 +30,14 @@ MAX_REFUSAL_REASON = 500
 
 
 class MailNotFiled(ValueError):
-    def __init__(self, indonesian: str, english: str):
-        super().__init__(indonesian)
-        self.indonesian, self.english = indonesian, english
+    """`text` is a lazy message: it is translated where it is shown."""
+
+    def __init__(self, text: LazyString):
+        super().__init__(text)
+        self.text = text
 
     def message(self, lang: str) -> str:
-        return self.english if lang == "en" else self.indonesian
+        return in_language(self.text, lang)
 
 
 @dataclass
@@ -73,7 +79,7 @@ def mail_for_officer(*, user: User, mail_id: int) -> InboundMail:
     mail = db.session.scalars(db.select(InboundMail).where(
         InboundMail.id == mail_id, InboundMail.organisation_code.in_(codes))).first()
     if mail is None:
-        raise NotAllowed("Pesan tidak ditemukan.")
+        raise NotAllowed(_l("Pesan tidak ditemukan."))
     return mail
 
 
@@ -102,7 +108,7 @@ def file_mailed_complaint(*, user: User, mail_id: int, raw: dict, lang: str = "i
     attachments that pass the upload checks go with it; commits."""
     mail = mail_for_officer(user=user, mail_id=mail_id)
     if mail.status not in ("draft", "refused"):
-        raise MailNotFiled("Pesan ini sudah ditangani.", "This message has already been handled.")
+        raise MailNotFiled(_l("Pesan ini sudah ditangani."))
     draft = mail_draft(mail=mail, lang=lang)
     case, access_code = record_offline_complaint(
         user=user, raw={**raw, "instansi": mail.organisation_code}, uploads=draft.uploads, letter=None,
@@ -123,7 +129,7 @@ def refuse_mail(*, user: User, mail_id: int, reason: str) -> InboundMail:
     if not reason:
         raise ComplaintInvalid({"alasan": "Tulis alasan penolakan."})
     if mail.status not in ("draft", "held"):
-        raise MailNotFiled("Pesan ini sudah ditangani.", "This message has already been handled.")
+        raise MailNotFiled(_l("Pesan ini sudah ditangani."))
     mail.refusal_reason = reason[:MAX_REFUSAL_REASON]
     mark_handled(mail, status="refused", actor=user.username)
     record_event(case=None, action=MAIL_REFUSED_BY_OFFICER, actor=user.username,

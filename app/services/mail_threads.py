@@ -11,6 +11,8 @@ complainant gave is trusted without a look.
 """
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import Case, CaseRecord, Complaint, InboundMail, User
 from app.models.types import utcnow
@@ -94,7 +96,7 @@ def accept_held_reply(*, user: User, mail: InboundMail) -> Case:
     from app.services.mail_complaints import MailNotFiled
 
     if mail.status != "held" or mail.case_id is None:
-        raise MailNotFiled("Pesan ini tidak sedang ditahan.", "This message is not being held.")
+        raise MailNotFiled(_l("Pesan ini tidak sedang ditahan."))
     case = db.session.get(Case, mail.case_id)
     complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).one()
     mail.handled_by, mail.handled_at = user.username, utcnow()

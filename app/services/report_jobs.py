@@ -40,10 +40,12 @@ def request_report(*, user: User, organisation_code: str, year: int, semester: i
     check_allowed(user, organisation_code)
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None or not organisation.hosted:
-        raise ReportError(f"Instansi tidak dikenal atau tidak menjalankan SOP di sini: {organisation_code}.")
+        raise ReportError(_l(
+            "Instansi tidak dikenal atau tidak menjalankan SOP di sini: %(organisation_code)s.",
+            organisation_code=organisation_code))
     period = semester_period(year=year, semester=semester, calendar=calendar_for(organisation_code))
     if period.start > now:
-        raise ReportError(f"{period.label} belum dimulai.")
+        raise ReportError(_l("%(label)s belum dimulai.", label=period.label))
     running = db.session.scalars(db.select(ReportJob).where(
         ReportJob.organisation_code == organisation_code, ReportJob.year == year, ReportJob.semester == semester,
         ReportJob.status.in_((QUEUED, RUNNING)), ReportJob.requested_at > now - ABANDONED_AFTER)).first()
