@@ -94,8 +94,7 @@ def mail_draft(*, mail: InboundMail, lang: str = "id") -> MailDraft:
         upload = Upload(attachment.filename, attachment.content, attachment.content_type)
         problems = check_uploads([upload], lang=lang)
         if not problems and len(draft.uploads) >= MAX_FILES:
-            problems = [f"Lebih dari {MAX_FILES} lampiran: tidak dilampirkan." if lang != "en"
-                        else f"More than {MAX_FILES} attachments: not attached."]
+            problems = [in_language(_l("Lebih dari %(n)s lampiran: tidak dilampirkan.", n=MAX_FILES), lang)]
         draft.attachments.append(MailAttachment(attachment.filename, len(attachment.content), " ".join(problems)))
         if not problems:
             draft.uploads.append(upload)
