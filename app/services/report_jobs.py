@@ -5,6 +5,7 @@ progress until the stored report is there to download. A second request for the 
 organisation and semester while one is being made joins that one."""
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
@@ -88,7 +89,9 @@ def run_report_job(*, job_id: int, now: datetime | None = None) -> int | None:
                                  actor=job.requested_by, now=now, progress=stage)
     except Exception as exc:
         db.session.rollback()
-        message = str(exc) if isinstance(exc, ReportError) else "Terjadi kesalahan saat membuat laporan."
+        # Stored in Indonesian, the source language: the page translates it when it shows it.
+        with force_locale("id"):
+            message = str(exc) if isinstance(exc, ReportError) else str(_l("Terjadi kesalahan saat membuat laporan."))
         _progress(job_id, status=FAILED, progress=100, stage="", error=message,
                   finished_at=datetime.now(timezone.utc))
         if not isinstance(exc, ReportError):

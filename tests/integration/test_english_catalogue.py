@@ -15,15 +15,17 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import current_app
 from flask_babel import force_locale, get_domain, refresh
+from sqlalchemy import update
 
 from app.extensions import db
 from app.models import CaseStatus, Document, Notification, Organisation, OrgUnit, Role, TaskIndexEntry, User
 from app.services.accounts import create_user, ensure_system_roles
+from app.services.cases import claim_task
 from app.services.complaints import Upload, submit_complaint
 from app.services.demo import DEMO_PASSWORD
 from app.services.email_render import render_email
 from app.services.processes import deployed_processes
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.integration.helpers import COMPLAINANT, PDF, current_task_id, file_complaint
 from tests.integration.identity_helpers import bearer
 from tests.integration.route_walk import answer_sets, start, walk
 
@@ -252,3 +254,19 @@ def test_a_missing_english_translation_is_found(client, sop_models, monkeypatch)
     text = _read(client, "/lapor", "en", {})[1]
     assert "Type of report" not in text
     assert _leftovers(text, indonesian) == {"Jenis laporan"}
+
+
+def test_a_service_error_is_shown_in_the_readers_language(client, auth, staff):
+    """ConflictError carries a lazy message: the page translates it when it shows it."""
+    case = file_complaint()
+    task_id = current_task_id(case.id)
+    claim_task(task_id=task_id, actor="admin")
+    auth.login("admin")
+    with db.engine.begin() as other_person:  # someone else holds it now
+        other_person.execute(update(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)
+                             .values(claimed_by="tatausaha"))
+    for lang, expected in (("en", "Only the person who claimed this task can release it."),
+                           ("id", "Hanya yang mengambil tugas ini yang dapat melepaskannya.")):
+        refresh()
+        page = client.post(f"/tugas/{task_id}/lepas?lang={lang}", follow_redirects=True)
+        assert expected in html.unescape(page.get_data(as_text=True))
