@@ -17,6 +17,7 @@ from functools import wraps
 from typing import TypedDict
 
 from flask import Flask, current_app, jsonify, render_template, request, session
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -150,8 +151,8 @@ def limit_body(*, uploads: bool) -> None:
         if takes_files:  # the application's page naming the upload limits (app/errors.py)
             raise RequestEntityTooLarge()
         raise TooLarge(
-            f"Kiriman terlalu besar (paling besar {_size(cap)}). Persingkat isian atau kurangi lampiran.",
-            f"The submission is too large (at most {_size(cap)}). Shorten the text or send fewer files.",
+            _l("Kiriman terlalu besar (paling besar %(size)s). Persingkat isian atau kurangi lampiran.",
+               size=_size(cap)),
         )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from uuid import UUID
 
+from flask_babel import lazy_gettext as _l
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -237,7 +238,7 @@ class WorkflowInstance:
     def complete_task(self, task_id: str, data: dict) -> list[Step]:
         task = self.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY or not task.task_spec.manual:
-            raise EngineError("Tugas ini tidak lagi menunggu diselesaikan.")
+            raise EngineError(_l("Tugas ini tidak lagi menunggu diselesaikan."))
         task.data.update(data)
         self._ready = None
         try:
@@ -259,7 +260,7 @@ class WorkflowInstance:
         """Resume a waiting message catch event; the payload lands in the variable named
         after the message (the Camunda flavour's result variable)."""
         if name not in self.waiting_messages():
-            raise EngineError(f"Kasus ini tidak sedang menunggu pesan '{name}'.")
+            raise EngineError(_l("Kasus ini tidak sedang menunggu pesan '%(name)s'.", name=name))
         event = BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": name})
         self._ready = None
         try:
@@ -281,7 +282,9 @@ class WorkflowInstance:
                 if timer.task_spec.bpmn_id == element_id:
                     self._ready = None
                     return self._set_timer_due(timer, due_at)
-        raise EngineError(f"Tidak ada batas waktu '{element_id}' yang sedang berjalan pada kasus ini.")
+        raise EngineError(_l(
+            "Tidak ada batas waktu '%(element_id)s' yang sedang berjalan pada kasus ini.",
+            element_id=element_id))
 
     def _set_timer_due(self, task, due_at: datetime) -> datetime | None:
         previous = self._timer_due(task)

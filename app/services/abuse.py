@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import cast
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
 from app.extensions import db
+from app.i18n import in_language
 from app.models import RateLimitCounter
 
 log = logging.getLogger(__name__)
@@ -55,25 +58,24 @@ DEFAULT_LIMITS = {
 NEAR_SHARE = 0.8
 
 _REFUSALS = {
-    ADDRESS: ("Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam {id_wait}.",
-              "Too many requests from your address. Please try again in {en_wait}."),
-    DEVICE: ("Terlalu banyak kiriman dari perangkat ini. Coba lagi dalam {id_wait}.",
-             "Too many submissions from this device. Please try again in {en_wait}."),
-    IDENTITY: ("Terlalu banyak laporan dengan NIK, email atau nomor HP ini. Coba lagi dalam {id_wait}.",
-               "Too many reports with this NIK, email or phone number. Please try again in {en_wait}."),
+    ADDRESS: _l("Terlalu banyak permintaan dari alamat Anda. Coba lagi dalam %(wait)s."),
+    DEVICE: _l("Terlalu banyak kiriman dari perangkat ini. Coba lagi dalam %(wait)s."),
+    IDENTITY: _l("Terlalu banyak laporan dengan NIK, email atau nomor HP ini. Coba lagi dalam %(wait)s."),
 }
 
 
 class Refused(Exception):
+    """`text` is a lazy message: it is translated where it is shown."""
+
     status = 400
 
-    def __init__(self, indonesian: str, english: str, *, retry_after: int | None = None):
-        super().__init__(indonesian)
-        self.messages = (indonesian, english)
+    def __init__(self, text: LazyString, *, retry_after: int | None = None):
+        super().__init__(text)
+        self.text = text
         self.retry_after = retry_after
 
     def message(self, lang: str) -> str:
-        return self.messages[1] if lang == "en" else self.messages[0]
+        return in_language(self.text, lang)
 
 
 class RateLimited(Refused):
@@ -127,9 +129,8 @@ def count_hit(*, scope: str, client: str, limit: Limit, redis_url: str | None, n
     hits = _hit(key, window, limit.seconds, redis_url=redis_url, namespace=namespace, now=now)
     if hits > limit.hits:
         retry_after = max(1, window + limit.seconds - int(now))
-        indonesian, english = _REFUSALS[who]
-        raise RateLimited(indonesian.format(id_wait=_wait(retry_after, "id")),
-                          english.format(en_wait=_wait(retry_after, "en")), retry_after=retry_after)
+        raise RateLimited(LazyString(lambda: str(_REFUSALS[who]) % {"wait": _wait(retry_after)}),
+                          retry_after=retry_after)
 
 
 def remaining_hits(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
@@ -146,12 +147,11 @@ def is_near(left: int, limit: Limit) -> bool:
     return left < 3 or left <= limit.hits * (1 - NEAR_SHARE)
 
 
-def _wait(seconds: int, lang: str) -> str:
+def _wait(seconds: int) -> LazyString:
     minutes = -(-seconds // 60)
     if minutes <= 90:
-        return f"{minutes} menit" if lang == "id" else f"{minutes} minute(s)"
-    hours = -(-minutes // 60)
-    return f"{hours} jam" if lang == "id" else f"{hours} hour(s)"
+        return _l("%(n)s menit", n=minutes)
+    return _l("%(n)s jam", n=-(-minutes // 60))
 
 
 # While Redis is unreachable, counts go to the database and Redis is tried again only
@@ -260,21 +260,20 @@ def form_started(*, token: str, secret_key: str, now: float | None = None) -> in
 def check_form(*, fields: dict[str, str], secret_key: str, min_seconds: float, now: float | None = None) -> None:
     """A person leaves the hidden field empty and takes a few seconds to fill a form."""
     if (fields.get(HONEYPOT_FIELD) or "").strip():
-        raise SpamSuspected("Laporan ditolak karena terdeteksi sebagai kiriman otomatis.",
-                            "Refused: this looks like an automated submission.")
+        raise SpamSuspected(_l("Laporan ditolak karena terdeteksi sebagai kiriman otomatis."))
     if min_seconds <= 0:
         return
     now = clock.now() if now is None else now
     started = form_started(token=fields.get(STARTED_FIELD) or "", secret_key=secret_key, now=now)
     if started is None:
         raise SpamSuspected(
-            "Formulir tidak dibuka dari halaman ini atau sudah lebih dari sehari. Periksa isian Anda, lalu kirim sekali lagi.",
-            "The form was not opened from this page or is more than a day old. Check what you typed, then send it again.",
+            _l("Formulir tidak dibuka dari halaman ini atau sudah lebih dari sehari. Periksa isian Anda, "
+               "lalu kirim sekali lagi."),
         )
     if now - started < min_seconds:
         raise SpamSuspected(
-            "Formulir dikirim terlalu cepat. Isian Anda masih ada di formulir ini: periksa, lalu kirim sekali lagi.",
-            "The form was sent too quickly. What you typed is still in the form: check it, then send it again.",
+            _l("Formulir dikirim terlalu cepat. Isian Anda masih ada di formulir ini: periksa, "
+               "lalu kirim sekali lagi."),
         )
 
 
@@ -303,19 +302,16 @@ def check_content(texts: list[str]) -> None:
     Every check is one linear pass (give it capped_texts)."""
     joined = "\n".join(t for t in texts if t)
     if len(_LINK.findall(joined)) > MAX_LINKS:
-        raise SpamSuspected(f"Laporan ditolak: terlalu banyak tautan (paling banyak {MAX_LINKS}).",
-                            f"Refused: too many links (at most {MAX_LINKS}).")
+        raise SpamSuspected(_l("Laporan ditolak: terlalu banyak tautan (paling banyak %(max_links)s).",
+                               max_links=MAX_LINKS))
     if _MARKUP_LINK.search(joined):
-        raise SpamSuspected("Laporan ditolak: kode tautan ([url] atau <a href>) tidak diterima.",
-                            "Refused: link markup ([url] or <a href>) is not accepted.")
+        raise SpamSuspected(_l("Laporan ditolak: kode tautan ([url] atau <a href>) tidak diterima."))
     if _RUN.search(joined):
-        raise SpamSuspected("Laporan ditolak: satu karakter diulang terlalu panjang.",
-                            "Refused: one character is repeated too many times.")
+        raise SpamSuspected(_l("Laporan ditolak: satu karakter diulang terlalu panjang."))
     words = Counter(w.lower() for w in _WORD.findall(joined))
     total = words.total()
     if total >= 20 and words.most_common(1)[0][1] > total // 2:
-        raise SpamSuspected("Laporan ditolak: satu kata diulang-ulang.",
-                            "Refused: one word is repeated over and over.")
+        raise SpamSuspected(_l("Laporan ditolak: satu kata diulang-ulang."))
 
 
 # --- Uploads: the name must say what the content is ---------------------------------------
@@ -336,6 +332,6 @@ def check_upload_name(*, filename: str, content_type: str | None) -> None:
     if not filename.lower().endswith(allowed):
         names = " / ".join(allowed)
         raise UploadRefused(
-            f"{filename}: nama berkas harus sesuai isinya ({names}). Ganti nama berkas lalu kirim lagi.",
-            f"{filename}: the file name must match its content ({names}). Rename the file and send it again.",
+            _l("%(filename)s: nama berkas harus sesuai isinya (%(names)s). Ganti nama berkas lalu kirim lagi.",
+               filename=filename, names=names),
         )

@@ -9,6 +9,7 @@
 - A Plt. (app/services/delegations.py) may, while the delegation is in force, also do
   and see what the absent user could; `acting_for` names whom a step is done for.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload
 
@@ -91,14 +92,14 @@ def task_for(user: User, task_id: str) -> TaskIndexEntry:
     entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)
                                .options(joinedload(TaskIndexEntry.case))).first()
     if entry is None or not can_work_on(user, entry):
-        raise NotAllowed("Tugas tidak ditemukan.")
+        raise NotAllowed(_l("Tugas tidak ditemukan."))
     return entry
 
 
 def case_for(user: User, case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None or not can_view_case(user, case):
-        raise NotAllowed("Kasus tidak ditemukan.")
+        raise NotAllowed(_l("Kasus tidak ditemukan."))
     return case
 
 

@@ -3,6 +3,7 @@ import time
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -43,19 +44,20 @@ def create_user(
     """Create a staff account; commits. Roles must exist (deployed lanes create them)."""
     username = username.strip()
     if not username:
-        raise AccountError("Nama pengguna wajib diisi.")
+        raise AccountError(_l("Nama pengguna wajib diisi."))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+        raise AccountError(_l("Kata sandi minimal %(n)s karakter.", n=MIN_PASSWORD_LENGTH))
     if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
-        raise AccountError(f"Nama pengguna '{username}' sudah dipakai.")
+        raise AccountError(_l("Nama pengguna '%(username)s' sudah dipakai.", username=username))
     found = list(db.session.scalars(db.select(Role).where(Role.name.in_(roles))))
     missing = sorted(set(roles) - {r.name for r in found})
     if missing:
-        raise AccountError(f"Peran tidak dikenal: {', '.join(missing)}. Lihat `flask --app app roles`.")
+        raise AccountError(_l("Peran tidak dikenal: %(roles)s. Lihat `flask --app app roles`.",
+                              roles=", ".join(missing)))
     if unit_code is not None and db.session.get(OrgUnit, unit_code) is None:
-        raise AccountError(f"Unit kerja tidak dikenal: {unit_code}.")
+        raise AccountError(_l("Unit kerja tidak dikenal: %(unit_code)s.", unit_code=unit_code))
     if organisation_code is not None and db.session.get(Organisation, organisation_code) is None:
-        raise AccountError(f"Instansi tidak dikenal: {organisation_code}.")
+        raise AccountError(_l("Instansi tidak dikenal: %(organisation_code)s.", organisation_code=organisation_code))
     user = User(
         username=username,
         full_name=full_name,
@@ -114,11 +116,11 @@ def change_password(*, user_id: int, current_password: str, new_password: str) -
     every API token (the caller signs the current browser in again). Commits."""
     user = db.session.get(User, user_id)
     if user is None or not check_password_hash(user.password_hash, current_password):
-        raise WrongPassword("Kata sandi saat ini salah.")
+        raise WrongPassword(_l("Kata sandi saat ini salah."))
     if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+        raise AccountError(_l("Kata sandi minimal %(n)s karakter.", n=MIN_PASSWORD_LENGTH))
     if new_password == current_password:
-        raise AccountError("Kata sandi baru harus berbeda dari kata sandi saat ini.")
+        raise AccountError(_l("Kata sandi baru harus berbeda dari kata sandi saat ini."))
     user.password_hash = generate_password_hash(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.session_generation += 1
     user.must_change_password = False
@@ -133,10 +135,10 @@ def change_email(*, user_id: int, current_password: str, email: str) -> User:
     so an unattended browser cannot redirect their mail. Commits."""
     user = db.session.get(User, user_id)
     if user is None or not check_password_hash(user.password_hash, current_password):
-        raise WrongPassword("Kata sandi saat ini salah.")
+        raise WrongPassword(_l("Kata sandi saat ini salah."))
     email = email.strip()
     if email and ("@" not in email or len(email) > 255 or any(c.isspace() for c in email)):
-        raise AccountError("Alamat email tidak valid.")
+        raise AccountError(_l("Alamat email tidak valid."))
     before = user.email or ""
     if email != before:
         user.email = email or None

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import cast
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -48,7 +49,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
     TaskNotFound, or WorkflowFailed (the engine failed; nothing of the step is kept)."""
     entry = _ready_task(task_id)
     if entry.claimed_by and entry.claimed_by != actor:
-        raise ConflictError(f"Tugas ini sedang dikerjakan oleh {entry.claimed_by}.")
+        raise ConflictError(_l("Tugas ini sedang dikerjakan oleh %(claimed_by)s.", claimed_by=entry.claimed_by))
     case = entry.case
     form = version_forms(case.process_version).get(entry.form_key) if entry.form_key else None
     # The database-backed values are checked against the case's own organisation.
@@ -161,7 +162,8 @@ def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
         holder = db.session.scalar(db.select(TaskIndexEntry.claimed_by).where(TaskIndexEntry.id == entry.id))
         if holder == actor:
             return entry
-        raise ConflictError(f"Tugas ini sudah diambil oleh {holder or 'orang lain'}.")
+        raise ConflictError(_l("Tugas ini sudah diambil oleh %(holder)s.", holder=holder) if holder
+                            else _l("Tugas ini sudah diambil oleh orang lain."))
     record_event(case=entry.case, action="task.claimed", actor=actor, engine_task_id=task_id,
                  element_id=entry.element_id, lane=entry.lane, detail=entry.title,
                  data_after=_on_behalf(actor, entry) or None)
@@ -173,7 +175,7 @@ def claim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
 def unclaim_task(*, task_id: str, actor: str) -> TaskIndexEntry:
     entry = _ready_task(task_id)
     if entry.claimed_by != actor:
-        raise ConflictError("Hanya yang mengambil tugas ini yang dapat melepaskannya.")
+        raise ConflictError(_l("Hanya yang mengambil tugas ini yang dapat melepaskannya."))
     entry.claimed_by = None
     entry.claimed_at = None
     record_event(case=entry.case, action="task.unclaimed", actor=actor, engine_task_id=task_id,
@@ -211,8 +213,8 @@ def _ready_task(task_id: str) -> TaskIndexEntry:
         db.select(AuditEvent).where(AuditEvent.engine_task_id == task_id, AuditEvent.action == "task.completed")
     ).first()
     if done is not None:
-        raise ConflictError(f"Tugas ini sudah diselesaikan oleh {done.actor}.")
-    raise TaskNotFound("Tugas tidak ditemukan.")
+        raise ConflictError(_l("Tugas ini sudah diselesaikan oleh %(actor)s.", actor=done.actor))
+    raise TaskNotFound(_l("Tugas tidak ditemukan."))
 
 
 @contextmanager
@@ -224,7 +226,7 @@ def refusing_stale_writes():
         yield
     except (StaleDataError, IntegrityError) as exc:
         db.session.rollback()
-        raise ConflictError("Kasus ini baru saja diubah oleh orang lain; muat ulang lalu coba lagi.") from exc
+        raise ConflictError(_l("Kasus ini baru saja diubah oleh orang lain; muat ulang lalu coba lagi.")) from exc
 
 
 def record_failure(case_id: int, exc: EngineError, *, actor: str) -> None:

@@ -6,7 +6,11 @@ number: the complainant reaches the case only through their tracking number and 
 code, and the message goes to that case alone. Each use case stores its text, files,
 record and audit event together with the workflow's move, or nothing at all.
 """
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
+from app.i18n import in_callers_language, in_language
 from app.models import AuditEvent, Case, CaseRecord, Complaint
 from app.services.audit import record_event
 from app.services.case_errors import CaseError
@@ -25,23 +29,6 @@ from app.services.workflow_state import load_instance
 MAX_TEXT = 5000
 MAX_COMMENT = 1000
 
-_MESSAGES = {
-    "required": ("Wajib diisi.", "This field is required."),
-    "too_long": ("Terlalu panjang (maksimal {n} karakter).", "Too long (at most {n} characters)."),
-    "rating": ("Pilih nilai 1 sampai 5.", "Choose a rating from 1 to 5."),
-    "not_waiting_answer": (
-        "Pengaduan ini tidak sedang menunggu kelengkapan data dari Anda, jadi jawaban tidak disimpan.",
-        "This complaint is not waiting for missing data from you, so the answer was not saved.",
-    ),
-    "not_waiting_objection": (
-        "Keberatan tidak dapat diajukan lagi untuk pengaduan ini (masa keberatan sudah lewat atau keberatan sudah diajukan).",
-        "An objection can no longer be made for this complaint (the objection period is over or an objection was already made).",
-    ),
-    "no_report": ("Penilaian dapat diberikan setelah hasil tindak lanjut disampaikan.",
-                  "You can rate the answer once the outcome of the follow-up has been delivered."),
-    "already_rated": ("Anda sudah memberi penilaian untuk pengaduan ini.", "You have already rated this complaint."),
-}
-
 
 class ReplyRefused(CaseError):
     """A complainant's reply that cannot be taken; `errors` maps fields to messages
@@ -52,18 +39,14 @@ class ReplyRefused(CaseError):
         self.errors = errors
 
 
-def _msg(code: str, lang: str, **params) -> str:
-    indonesian, english = _MESSAGES[code]
-    return (english if lang == "en" else indonesian).format(**params)
-
-
 def answer_missing_data(*, complaint: Complaint, text: str, uploads: list[Upload], lang: str = "id") -> Case:
     """The complainant's answer to a request for missing data: its files and a record go
     on the case, and the workflow waiting at `kelengkapan_diterima` resumes; commits."""
     case = complaint.case
     text = _checked_text(text, uploads, lang=lang, limit=MAX_TEXT)
     if MISSING_DATA_MESSAGE not in load_instance(case).waiting_messages():
-        raise ReplyRefused({"": _msg("not_waiting_answer", lang)})
+        raise ReplyRefused({"": in_language(_l(
+            "Pengaduan ini tidak sedang menunggu kelengkapan data dari Anda, jadi jawaban tidak disimpan."), lang)})
     filenames = _store(case, uploads, kind="kelengkapan")
     _record(case, "Kelengkapan data dari pengadu", [("Jawaban pengadu", text), ("Lampiran", ", ".join(filenames) or "-")])
     record_event(case=case, action=ANSWERED, actor=COMPLAINANT_ACTOR,
@@ -78,7 +61,9 @@ def object_to_outcome(*, complaint: Complaint, reason: str, uploads: list[Upload
     case = complaint.case
     reason = _checked_text(reason, uploads, lang=lang, limit=MAX_TEXT)
     if OBJECTION_MESSAGE not in load_instance(case).waiting_messages():
-        raise ReplyRefused({"": _msg("not_waiting_objection", lang)})
+        raise ReplyRefused({"": in_language(_l(
+            "Keberatan tidak dapat diajukan lagi untuk pengaduan ini (masa keberatan sudah lewat atau keberatan "
+            "sudah diajukan)."), lang)})
     filenames = _store(case, uploads, kind="keberatan")
     _record(case, "Keberatan pengadu", [("Alasan keberatan", reason), ("Lampiran", ", ".join(filenames) or "-")])
     record_event(case=case, action=OBJECTED, actor=COMPLAINANT_ACTOR, data_after={"reason": reason, "files": filenames})
@@ -96,14 +81,15 @@ def rate_outcome(*, complaint: Complaint, rating, comment: str, lang: str = "id"
     except ValueError:
         value = 0
     if not 1 <= value <= 5:
-        errors["rating"] = _msg("rating", lang)
+        errors["rating"] = in_language(_l("Pilih nilai 1 sampai 5."), lang)
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        errors["comment"] = _msg("too_long", lang, n=MAX_COMMENT)
+        errors["comment"] = in_language(_l("Terlalu panjang (maksimal %(n)s karakter).", n=MAX_COMMENT), lang)
     if errors:
         raise ReplyRefused(errors)
     if not public_reports(case=case, lang=lang):
-        raise ReplyRefused({"": _msg("no_report", lang)})
+        raise ReplyRefused({"": in_language(
+            _l("Penilaian dapat diberikan setelah hasil tindak lanjut disampaikan."), lang)})
     # A no-op write takes the case row's lock (PostgreSQL) or the database's write lock
     # (SQLite) first, so two rating requests at once cannot both find no rating yet.
     db.session.execute(db.update(Case).where(Case.id == case.id).values(title=Case.title)
@@ -113,20 +99,21 @@ def rate_outcome(*, complaint: Complaint, rating, comment: str, lang: str = "id"
     ).first()
     if already is not None:
         db.session.rollback()  # release the lock taken above before answering
-        raise ReplyRefused({"": _msg("already_rated", lang)})
+        raise ReplyRefused({"": in_language(_l("Anda sudah memberi penilaian untuk pengaduan ini."), lang)})
     _record(case, "Penilaian pengadu atas hasil tindak lanjut", [("Nilai", f"{value} dari 5"), ("Komentar", comment or "-")])
     record_event(case=case, action=RATED, actor=COMPLAINANT_ACTOR, data_after={"rating": value, "comment": comment})
     db.session.commit()
     return case
 
 
+@in_callers_language
 def _checked_text(text: str, uploads: list[Upload], *, lang: str, limit: int) -> str:
     errors = {}
     text = (text or "").strip()
     if not text:
-        errors["text"] = _msg("required", lang)
+        errors["text"] = _("Wajib diisi.")
     elif len(text) > limit:
-        errors["text"] = _msg("too_long", lang, n=limit)
+        errors["text"] = _("Terlalu panjang (maksimal %(n)s karakter).", n=limit)
     problems = check_uploads(uploads, lang=lang)
     if problems:
         errors["lampiran"] = " ".join(problems)

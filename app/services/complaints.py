@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
+from app.i18n import in_callers_language
 from app.models import Case, Complaint, Document, Organisation
 from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
@@ -39,32 +43,6 @@ _NIK = re.compile(r"^\d{16}$")
 # +62 / 62 / 0, then an 8 for mobiles (or an area code), 8-13 digits in all after it.
 _PHONE = re.compile(r"^(?:\+62|62|0)[1-9]\d{7,12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-_MESSAGES = {
-    "required": ("Wajib diisi.", "This field is required."),
-    "nik": ("NIK harus 16 digit angka.", "The NIK must be 16 digits."),
-    "nik_region": ("NIK tidak valid: kode wilayah atau tanggal lahir tidak mungkin.",
-                   "Not a valid NIK: its region code or birth date is impossible."),
-    "email": ("Alamat email tidak valid.", "Not a valid email address."),
-    "phone": ("Nomor HP tidak valid; contoh: 081234567890 atau +6281234567890.",
-              "Not a valid phone number; e.g. 081234567890 or +6281234567890."),
-    "jenis": ("Pilih jenis laporan.", "Choose the type of report."),
-    "instansi": ("Pilih instansi yang dituju dari daftar.", "Choose the agency from the list."),
-    "date": ("Tanggal tidak valid.", "Not a valid date."),
-    "future": ("Tanggal kejadian tidak boleh di masa depan.", "The date cannot be in the future."),
-    "too_long": ("Terlalu panjang (maksimal {n} karakter).", "Too long (at most {n} characters)."),
-    "too_many_files": ("Maksimal {n} berkas.", "At most {n} files."),
-    "file_type": ("{name}: hanya PDF, JPG atau PNG yang diterima.", "{name}: only PDF, JPG or PNG files are accepted."),
-    "file_size": ("{name}: ukuran maksimal {mb} MB.", "{name}: at most {mb} MB."),
-    "file_empty": ("{name}: berkas kosong.", "{name}: the file is empty."),
-    "kerahasiaan": ("Pilih laporan biasa, rahasia atau anonim.", "Choose a normal, confidential or anonymous report."),
-    "no_anonymous": ("Instansi ini tidak menerima laporan anonim: SOP-nya mewajibkan identitas pelapor. Pilih laporan "
-                     "rahasia bila identitas Anda perlu dilindungi.",
-                     "This agency does not accept anonymous reports: its SOP requires the reporter's identity. "
-                     "Choose a confidential report if your identity needs protecting."),
-    "contact": ("Isi paling sedikit satu cara menghubungi pengadu: alamat, email atau nomor HP.",
-                "Give at least one way to reach the complainant: address, email or phone number."),
-}
 
 _TEXT_LIMITS = {
     "nama_lengkap": 200, "pekerjaan": 100, "alamat": 500, "judul": 200, "uraian": 10000,
@@ -95,11 +73,6 @@ class ComplaintInvalid(Exception):
         self.errors = errors
 
 
-def _msg(code: str, lang: str, **params) -> str:
-    indonesian, english = _MESSAGES[code]
-    return (english if lang == "en" else indonesian).format(**params)
-
-
 def _nik_is_plausible(nik: str) -> bool:
     """Digits 1-2 a province code (11-94), 7-8 a birth day (01-31, or 41-71 for women),
     9-10 a month. Catches typed-in nonsense, not forgeries."""
@@ -115,9 +88,8 @@ def sniff_type(content: bytes) -> str | None:
     return None
 
 
-# Split along its checks once issue 17's i18n sweep has replaced the `_msg` texts here; splitting
-# it first would move every line that sweep rewrites.
-def validate_complaint(  # noqa: C901
+@in_callers_language
+def validate_complaint(
     raw: dict, uploads: list[Upload], *, lang: str = "id", today: date | None = None, offline: bool = False,
     intakes: list[Organisation] | None = None,
 ) -> dict:
@@ -130,56 +102,13 @@ def validate_complaint(  # noqa: C901
     needs the name and one way to reach the complainant (a letter seldom carries a NIK);
     online, SOP 000 step 1's full identity is required. What is given is checked either way.
     `intakes`: complaint_intakes(), when the caller has it already."""
-    today = today or date.today()
-    errors: dict[str, str] = {}
     data: dict[str, Any] = {key: str(raw.get(key) or "").strip() for key in (*REQUIRED_FIELDS, *_OPTIONAL_FIELDS)}
     data["confidentiality"] = str(raw.get("kerahasiaan") or "biasa").strip()
-    if data["confidentiality"] not in CONFIDENTIALITY_LEVELS:
-        errors["kerahasiaan"] = _msg("kerahasiaan", lang)
-    if data["confidentiality"] == "anonim":
-        data.update(dict.fromkeys(IDENTITY_FIELDS, ""))
-    required = REPORT_FIELDS if data["confidentiality"] == "anonim" else (
-        ("nama_lengkap", *REPORT_FIELDS) if offline else REQUIRED_FIELDS)
-    for key in required:
-        if not data[key]:
-            errors[key] = _msg("required", lang)
-    if (offline and data["confidentiality"] != "anonim" and not errors.get("kerahasiaan")
-            and not (data["alamat"] or data["email"] or data["no_hp"])):
-        errors["alamat"] = _msg("contact", lang)
-    for key, limit in _TEXT_LIMITS.items():
-        if len(data[key]) > limit:
-            errors[key] = _msg("too_long", lang, n=limit)
-    if data["nik"] and "nik" not in errors:
-        if not _NIK.match(data["nik"]):
-            errors["nik"] = _msg("nik", lang)
-        elif not _nik_is_plausible(data["nik"]):
-            errors["nik"] = _msg("nik_region", lang)
-    if data["email"] and "email" not in errors and not _EMAIL.match(data["email"]):
-        errors["email"] = _msg("email", lang)
-    phone = re.sub(r"[\s\-().]", "", data["no_hp"])
-    if phone and not _PHONE.match(phone):
-        errors["no_hp"] = _msg("phone", lang)
-    data["no_hp"] = phone
-    if data["jenis"] and data["jenis"] not in COMPLAINT_TYPES:
-        errors["jenis"] = _msg("jenis", lang)
-    cleaned_date = None
-    if data["tanggal_kejadian"]:
-        try:
-            cleaned_date = date.fromisoformat(data["tanggal_kejadian"])
-        except ValueError:
-            errors["tanggal_kejadian"] = _msg("date", lang)
-        else:
-            if cleaned_date > today:
-                errors["tanggal_kejadian"] = _msg("future", lang)
-    data["tanggal_kejadian"] = cleaned_date
-    intake_codes = {o.code: o.process_key for o in (complaint_intakes() if intakes is None else intakes)}
-    data["instansi"] = str(raw.get("instansi") or DEFAULT_ORGANISATION).strip()
-    if data["instansi"] not in intake_codes:
-        errors["instansi"] = _msg("instansi", lang)
-    data["process_key"] = intake_codes.get(data["instansi"])
-    if (data["confidentiality"] == "anonim" and data["process_key"]
-            and not settings_for(data["instansi"])["anonymous_reports"]):  # the owner's setting (SOP default)
-        errors["kerahasiaan"] = _msg("no_anonymous", lang)
+    errors: dict[str, str] = {}
+    _check_identity(data, errors, offline=offline)
+    _check_contact_details(data, errors)
+    _check_report(data, errors, today=today or date.today())
+    _check_destination(data, errors, raw=raw, intakes=intakes)
     file_errors = check_uploads(uploads, lang=lang)
     if file_errors:
         errors["lampiran"] = " ".join(file_errors)
@@ -188,19 +117,86 @@ def validate_complaint(  # noqa: C901
     return data
 
 
+def _check_identity(data: dict[str, Any], errors: dict[str, str], *, offline: bool) -> None:
+    """The confidentiality choice and the fields it makes required; an anonymous report's
+    identity is dropped here, so it can never be shown, exported or logged."""
+    if data["confidentiality"] not in CONFIDENTIALITY_LEVELS:
+        errors["kerahasiaan"] = _("Pilih laporan biasa, rahasia atau anonim.")
+    if data["confidentiality"] == "anonim":
+        data.update(dict.fromkeys(IDENTITY_FIELDS, ""))
+    required = REPORT_FIELDS if data["confidentiality"] == "anonim" else (
+        ("nama_lengkap", *REPORT_FIELDS) if offline else REQUIRED_FIELDS)
+    for key in required:
+        if not data[key]:
+            errors[key] = _("Wajib diisi.")
+    if (offline and data["confidentiality"] != "anonim" and not errors.get("kerahasiaan")
+            and not (data["alamat"] or data["email"] or data["no_hp"])):
+        errors["alamat"] = _("Isi paling sedikit satu cara menghubungi pengadu: alamat, email atau nomor HP.")
+    for key, limit in _TEXT_LIMITS.items():
+        if len(data[key]) > limit:
+            errors[key] = _("Terlalu panjang (maksimal %(n)s karakter).", n=limit)
+
+
+def _check_contact_details(data: dict[str, Any], errors: dict[str, str]) -> None:
+    """NIK, email and phone, where given; the phone is kept without separators."""
+    if data["nik"] and "nik" not in errors:
+        if not _NIK.match(data["nik"]):
+            errors["nik"] = _("NIK harus 16 digit angka.")
+        elif not _nik_is_plausible(data["nik"]):
+            errors["nik"] = _("NIK tidak valid: kode wilayah atau tanggal lahir tidak mungkin.")
+    if data["email"] and "email" not in errors and not _EMAIL.match(data["email"]):
+        errors["email"] = _("Alamat email tidak valid.")
+    phone = re.sub(r"[\s\-().]", "", data["no_hp"])
+    if phone and not _PHONE.match(phone):
+        errors["no_hp"] = _("Nomor HP tidak valid; contoh: 081234567890 atau +6281234567890.")
+    data["no_hp"] = phone
+
+
+def _check_report(data: dict[str, Any], errors: dict[str, str], *, today: date) -> None:
+    """The report's type and the date of the incident (a date, not in the future)."""
+    if data["jenis"] and data["jenis"] not in COMPLAINT_TYPES:
+        errors["jenis"] = _("Pilih jenis laporan.")
+    cleaned_date = None
+    if data["tanggal_kejadian"]:
+        try:
+            cleaned_date = date.fromisoformat(data["tanggal_kejadian"])
+        except ValueError:
+            errors["tanggal_kejadian"] = _("Tanggal tidak valid.")
+        else:
+            if cleaned_date > today:
+                errors["tanggal_kejadian"] = _("Tanggal kejadian tidak boleh di masa depan.")
+    data["tanggal_kejadian"] = cleaned_date
+
+
+def _check_destination(data: dict[str, Any], errors: dict[str, str], *, raw: dict,
+                       intakes: list[Organisation] | None) -> None:
+    """The organisation the report is for, one that takes complaints here, and whether
+    its owner accepts anonymous reports (the SOP's default unless changed)."""
+    intake_codes = {o.code: o.process_key for o in (complaint_intakes() if intakes is None else intakes)}
+    data["instansi"] = str(raw.get("instansi") or DEFAULT_ORGANISATION).strip()
+    if data["instansi"] not in intake_codes:
+        errors["instansi"] = _("Pilih instansi yang dituju dari daftar.")
+    data["process_key"] = intake_codes.get(data["instansi"])
+    if (data["confidentiality"] == "anonim" and data["process_key"]
+            and not settings_for(data["instansi"])["anonymous_reports"]):  # the owner's setting (SOP default)
+        errors["kerahasiaan"] = _("Instansi ini tidak menerima laporan anonim: SOP-nya mewajibkan identitas pelapor. "
+                                  "Pilih laporan rahasia bila identitas Anda perlu dilindungi.")
+
+
+@in_callers_language
 def check_uploads(uploads: list[Upload], *, lang: str) -> list[str]:
     """What is wrong with files sent through any form (count, size, type by content)."""
     if len(uploads) > MAX_FILES:
-        return [_msg("too_many_files", lang, n=MAX_FILES)]
+        return [_("Maksimal %(n)s berkas.", n=MAX_FILES)]
     problems = []
     for upload in uploads:
         name = stored_filename(upload.filename)
         if not upload.content:
-            problems.append(_msg("file_empty", lang, name=name))
+            problems.append(_("%(name)s: berkas kosong.", name=name))
         elif len(upload.content) > MAX_FILE_BYTES:
-            problems.append(_msg("file_size", lang, name=name, mb=MAX_FILE_BYTES // (1024 * 1024)))
+            problems.append(_("%(name)s: ukuran maksimal %(mb)s MB.", name=name, mb=MAX_FILE_BYTES // (1024 * 1024)))
         elif sniff_type(upload.content) is None:
-            problems.append(_msg("file_type", lang, name=name))
+            problems.append(_("%(name)s: hanya PDF, JPG atau PNG yang diterima.", name=name))
     return problems
 
 
@@ -230,7 +226,7 @@ def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", chan
     shown to the complainant this once."""
     intakes = complaint_intakes()
     if not intakes:
-        raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
+        raise ProcessNotDeployed(_l("Belum ada instansi yang menerima pengaduan di sini."))
     data = validate_complaint(raw, uploads, lang=lang, intakes=intakes)
     case, access_code = store_complaint(data=data, uploads=uploads, lang=lang, channel=channel, actor=COMPLAINANT_ACTOR)
     db.session.commit()
@@ -268,7 +264,8 @@ def add_document(*, case: Case, upload: Upload, kind: str, uploaded_by: str) -> 
     """Attach a checked file to a case, with an audit event carrying its SHA-256."""
     content_type = sniff_type(upload.content)
     if content_type is None:
-        raise ComplaintInvalid({"lampiran": _msg("file_type", "id", name=upload.filename)})
+        raise ComplaintInvalid({"lampiran": _l("%(name)s: hanya PDF, JPG atau PNG yang diterima.",
+                                               name=upload.filename)})
     digest = hashlib.sha256(upload.content).hexdigest()
     document = Document(
         case_id=case.id,

@@ -2,6 +2,8 @@
 complainant's answer) and moved deadlines. Timers firing: app/services/timers.py."""
 from datetime import date, datetime, time
 
+from flask_babel import lazy_gettext as _l
+
 from app.engine import EngineError
 from app.extensions import db
 from app.models import Case, TaskIndexEntry, User
@@ -21,10 +23,10 @@ def deliver_message(*, case_id: int, message: str, payload: dict, actor: str) ->
     """Resume a case waiting for `message`; the payload lands in the variable of that name."""
     case = db.session.get(Case, case_id)
     if case is None:
-        raise CaseError("Kasus tidak ditemukan.")
+        raise CaseError(_l("Kasus tidak ditemukan."))
     instance = load_instance(case)
     if message not in instance.waiting_messages():
-        raise ConflictError("Kasus ini tidak sedang menunggu pesan tersebut.")
+        raise ConflictError(_l("Kasus ini tidak sedang menunggu pesan tersebut."))
     try:
         steps = instance.deliver_message(message, payload)
     except EngineError as exc:
@@ -42,10 +44,10 @@ def move_deadline(*, case_id: int, element_id: str, due_at: datetime, reason: st
     """Move a waiting timer (an accepted reason to extend, "kecuali ada alasan yang dapat
     diterima"); the old and new due times and the reason go into the audit trail."""
     if not reason.strip():
-        raise CaseError("Alasan perubahan batas waktu wajib diisi.")
+        raise CaseError(_l("Alasan perubahan batas waktu wajib diisi."))
     case = db.session.get(Case, case_id)
     if case is None:
-        raise CaseError("Kasus tidak ditemukan.")
+        raise CaseError(_l("Kasus tidak ditemukan."))
     instance = load_instance(case)
     try:
         previous = instance.move_timer(element_id, due_at)
@@ -69,10 +71,10 @@ def extend_task_deadline(*, user: User, task_id: str, until: date, reason: str) 
     entry = db.session.scalars(db.select(TaskIndexEntry).where(TaskIndexEntry.engine_task_id == task_id)).first()
     if (entry is None or not entry.deadline_element or entry.extend_role not in user.role_names
             or not same_organisation(user, entry.case)):
-        raise NotAllowed("Anda tidak dapat memperpanjang batas waktu tugas ini.")
+        raise NotAllowed(_l("Anda tidak dapat memperpanjang batas waktu tugas ini."))
     zone = calendar_for(entry.case.organisation_code).zone
     due_at = datetime.combine(until, time(23, 59, 59), tzinfo=zone)
     if entry.due_at is not None and due_at <= entry.due_at:
-        raise CaseError("Perpanjangan harus setelah batas waktu yang berlaku sekarang.")
+        raise CaseError(_l("Perpanjangan harus setelah batas waktu yang berlaku sekarang."))
     return move_deadline(case_id=entry.case_id, element_id=entry.deadline_element, due_at=due_at, reason=reason,
                          actor=user.username)

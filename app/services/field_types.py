@@ -5,8 +5,10 @@ as a person reads it (a record), and says what its definition must hold (the JSO
 the deploy gate checks form files with, app/services/forms.py).
 
 A new field type is one class here, added to FIELD_TYPES; nothing else changes.
-Messages are Indonesian and English in the class, chosen by `lang` (services never read
-the request); WTForms labels are lazy strings, translated where the page is rendered.
+Messages are lazy Flask-Babel strings (Indonesian source, English in app/translations):
+validate_submission turns them into text in the caller's `lang`; WTForms labels are
+translated where the page is rendered. `lang` still picks a form file's own bilingual
+labels ({"id": ..., "en": ...}).
 """
 from datetime import date
 
@@ -23,6 +25,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from app.i18n import in_language
+
 _TRUE = {True, "true", "True", "1", "ya", "on", "yes"}
 _FALSE = {False, "false", "False", "0", "tidak", "no", "off"}
 BILINGUAL = {"oneOf": [{"type": "string"}, {
@@ -38,10 +42,6 @@ def text_in(value, lang: str) -> str:
     if isinstance(value, dict):
         return value.get(lang) or value.get("id") or ""
     return str(value or "")
-
-
-def _say(indonesian: str, english: str, lang: str, **params) -> str:
-    return (english if lang == "en" else indonesian).format(**params)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -91,8 +91,7 @@ class TextField(FieldType):
     def clean(self, field, raw, *, lang, allowed):
         text = str(raw).strip()
         if len(text) > self.limit(field):
-            raise ValueError(_say("Terlalu panjang (maksimal {n} karakter).", "Too long (at most {n} characters).",
-                                  lang, n=self.limit(field)))
+            raise ValueError(_l("Terlalu panjang (maksimal %(n)s karakter).", n=self.limit(field)))
         return text
 
     def json_schema(self, field, *, lang, choices):
@@ -122,7 +121,7 @@ class BooleanField(FieldType):
             return True
         if raw in _FALSE:
             return False
-        raise ValueError(_say("Pilih Ya atau Tidak.", "Choose Yes or No.", lang))
+        raise ValueError(_l("Pilih Ya atau Tidak."))
 
     def json_schema(self, field, *, lang, choices):
         return {"type": "boolean"}
@@ -132,7 +131,7 @@ class BooleanField(FieldType):
                           validate_choice=False)
 
     def display(self, field, value, *, lang):
-        return _say("Ya", "Yes", lang) if value else _say("Tidak", "No", lang)
+        return in_language(_l("Ya") if value else _l("Tidak"), lang)
 
 
 class ChoiceField(FieldType):
@@ -148,7 +147,7 @@ class ChoiceField(FieldType):
 
     def clean(self, field, raw, *, lang, allowed):
         if raw not in self.values(field):
-            raise ValueError(_say("Pilih salah satu pilihan yang tersedia.", "Choose one of the options.", lang))
+            raise ValueError(_l("Pilih salah satu pilihan yang tersedia."))
         return raw
 
     def json_schema(self, field, *, lang, choices):
@@ -172,7 +171,7 @@ class MultichoiceField(ChoiceField):
     def clean(self, field, raw, *, lang, allowed):
         values = raw if isinstance(raw, list) else [raw]
         if not all(v in self.values(field) for v in values):
-            raise ValueError(_say("Pilih salah satu pilihan yang tersedia.", "Choose one of the options.", lang))
+            raise ValueError(_l("Pilih salah satu pilihan yang tersedia."))
         return values
 
     def json_schema(self, field, *, lang, choices):
@@ -202,8 +201,7 @@ class DateValueField(FieldType):
         try:
             return date.fromisoformat(str(raw)).isoformat()
         except ValueError:
-            raise ValueError(_say("Tanggal tidak valid (format TTTT-BB-HH).", "Not a valid date (YYYY-MM-DD).",
-                                  lang)) from None
+            raise ValueError(_l("Tanggal tidak valid (format TTTT-BB-HH).")) from None
 
     def json_schema(self, field, *, lang, choices):
         return {"type": "string", "format": "date"}
@@ -219,7 +217,7 @@ class IntegerValueField(FieldType):
         try:
             return int(str(raw).strip())
         except ValueError:
-            raise ValueError(_say("Harus berupa bilangan bulat.", "Must be a whole number.", lang)) from None
+            raise ValueError(_l("Harus berupa bilangan bulat.")) from None
 
     def json_schema(self, field, *, lang, choices):
         return {"type": "integer"}
@@ -233,15 +231,14 @@ class CodeReferenceField(FieldType):
     than the case's own (app/services/references.py gives the allowed values)."""
 
     reference = True
-    refused = ("", "")
+    refused = _l("Nilai ini tidak diterima.")
 
     def clean(self, field, raw, *, lang, allowed):
         text = str(raw).strip()
         if allowed is not None and text not in allowed:
-            raise ValueError(_say(*self.refused, lang))
+            raise ValueError(self.refused)
         if len(text) > 500:
-            raise ValueError(_say("Terlalu panjang (maksimal {n} karakter).", "Too long (at most {n} characters).",
-                                  lang, n=500))
+            raise ValueError(_l("Terlalu panjang (maksimal %(n)s karakter).", n=500))
         return text
 
     def json_schema(self, field, *, lang, choices):
@@ -260,13 +257,12 @@ class CodeReferenceField(FieldType):
 
 class UnitField(CodeReferenceField):
     name = "unit"
-    refused = ("Unit kerja ini bukan unit instansi kasus ini.", "This unit is not a unit of this case's agency.")
+    refused = _l("Unit kerja ini bukan unit instansi kasus ini.")
 
 
 class OrganisationField(CodeReferenceField):
     name = "organisation"
-    refused = ("Instansi ini tidak dikenal atau merupakan instansi kasus ini sendiri.",
-               "This agency is unknown or is this case's own agency.")
+    refused = _l("Instansi ini tidak dikenal atau merupakan instansi kasus ini sendiri.")
 
 
 class ForwardedCasesField(FieldType):
@@ -276,17 +272,16 @@ class ForwardedCasesField(FieldType):
     name = "forwarded_cases"
     multiple = True
     reference = True
-    refused = ("Pilih hanya kasus instansi ini yang telah diteruskan ke instansi lain.",
-               "Choose only cases of this agency that were forwarded to another agency.")
+    refused = _l("Pilih hanya kasus instansi ini yang telah diteruskan ke instansi lain.")
 
     def clean(self, field, raw, *, lang, allowed):
         values = raw if isinstance(raw, list) else [raw]
         try:
             ids = sorted({int(str(v).strip()) for v in values})
         except ValueError:
-            raise ValueError(_say(*self.refused, lang)) from None
+            raise ValueError(self.refused) from None
         if allowed is not None and not set(ids) <= allowed:
-            raise ValueError(_say(*self.refused, lang))
+            raise ValueError(self.refused)
         return ids
 
     def json_schema(self, field, *, lang, choices):

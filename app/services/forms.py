@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
+from app.i18n import in_callers_language
 from app.services.field_types import BILINGUAL
 from app.services.field_types import FIELD_TYPES as FIELD_CLASSES
 
@@ -25,10 +27,6 @@ REFERENCE_TYPES = tuple(name for name, kind in FIELD_CLASSES.items() if kind.ref
 # channel the complaint came through, which the complaint already records).
 DEFAULT_SOURCES = {"complaint.channel": lambda complaint: complaint.channel}
 
-_MESSAGES = {
-    "required": {"id": "Wajib diisi.", "en": "This field is required."},
-    "unknown": {"id": "Isian ini tidak ada pada formulir.", "en": "This field is not on the form."},
-}
 # Form and field names become workflow variables: identifiers.
 _NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -42,11 +40,6 @@ class FormValidationError(Exception):
     """Field name -> message, in the requested language."""
 
     errors: dict[str, str]
-
-
-def _message(code: str, lang: str, **params) -> str:
-    text = _MESSAGES[code].get(lang) or _MESSAGES[code]["id"]
-    return text.format(**params)
 
 
 def definition_schema() -> dict:
@@ -213,6 +206,7 @@ def reference_types(form: dict, *, submitted: dict | None = None) -> set[str]:
             and (submitted is None or not _is_empty(submitted.get(f["name"])))}
 
 
+@in_callers_language
 def validate_submission(form: dict, raw: dict, *, lang: str = "id", references: dict[str, set] | None = None) -> dict:
     """Return the cleaned values of a submission or raise FormValidationError.
 
@@ -226,7 +220,7 @@ def validate_submission(form: dict, raw: dict, *, lang: str = "id", references: 
     known = {f["name"] for f in form["fields"]}
     for name in raw:
         if name not in known:
-            errors[name] = _message("unknown", lang)
+            errors[name] = _("Isian ini tidak ada pada formulir.")
     for field in form["fields"]:
         value = raw.get(field["name"])
         if _is_empty(value):
@@ -237,7 +231,7 @@ def validate_submission(form: dict, raw: dict, *, lang: str = "id", references: 
             errors[field["name"]] = str(exc)
     for field in form["fields"]:
         if field["name"] not in cleaned and field["name"] not in errors and _is_required(field, cleaned):
-            errors[field["name"]] = _message("required", lang)
+            errors[field["name"]] = _("Wajib diisi.")
     if errors:
         raise FormValidationError(errors)
     return cleaned

@@ -11,10 +11,13 @@ unknown names too, so neither the time nor the message tells which usernames exi
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.extensions import db
+from app.i18n import in_language
 from app.models import User
 from app.services.abuse import ADDRESS, Limit, RateLimited, count_hit, parse_limits, remaining_hits
 from app.services.audit import SYSTEM_ACTOR, record_event
@@ -41,9 +44,9 @@ class LoginSettings:
 class LoginRefused(Exception):
     """Wrong username or password, or locked out; `message(lang)` says which."""
 
-    def __init__(self, indonesian: str, english: str, *, retry_after: int | None = None):
-        super().__init__(indonesian)
-        self.messages = (indonesian, english)
+    def __init__(self, text: LazyString, *, retry_after: int | None = None):
+        super().__init__(text)
+        self.text = text
         self.retry_after = retry_after
 
     @property
@@ -51,26 +54,24 @@ class LoginRefused(Exception):
         return self.retry_after is not None
 
     def message(self, lang: str) -> str:
-        return self.messages[1] if lang == "en" else self.messages[0]
+        return in_language(self.text, lang)
 
 
 def _wrong() -> LoginRefused:
-    return LoginRefused("Nama pengguna atau kata sandi salah.", "Incorrect username or password.")
+    return LoginRefused(_l("Nama pengguna atau kata sandi salah."))
 
 
 def _locked(scope: str, retry_after: int) -> LoginRefused:
     minutes = -(-retry_after // 60)
     if scope == "login_user":
         return LoginRefused(
-            f"Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini. Akun dikunci sementara; "
-            f"coba lagi dalam {minutes} menit atau hubungi administrator.",
-            f"Too many failed sign-in attempts for this username. The account is locked for now; "
-            f"try again in {minutes} minute(s) or contact the administrator.",
+            _l("Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini. Akun dikunci sementara; "
+               "coba lagi dalam %(minutes)s menit atau hubungi administrator.", minutes=minutes),
             retry_after=retry_after,
         )
     return LoginRefused(
-        f"Terlalu banyak percobaan masuk yang gagal dari alamat Anda. Coba lagi dalam {minutes} menit.",
-        f"Too many failed sign-in attempts from your address. Please try again in {minutes} minute(s).",
+        _l("Terlalu banyak percobaan masuk yang gagal dari alamat Anda. Coba lagi dalam %(minutes)s menit.",
+           minutes=minutes),
         retry_after=retry_after,
     )
 

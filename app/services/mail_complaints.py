@@ -12,7 +12,11 @@ too: like filing and refusing, it is the officer's action on a listed message.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
+from app.i18n import in_language
 from app.models import Case, Complaint, InboundMail, Organisation, User
 from app.models.types import utcnow
 from app.services.access import NotAllowed
@@ -32,12 +36,14 @@ MAX_REFUSAL_REASON = 500
 
 
 class MailNotFiled(ValueError):
-    def __init__(self, indonesian: str, english: str):
-        super().__init__(indonesian)
-        self.indonesian, self.english = indonesian, english
+    """`text` is a lazy message: it is translated where it is shown."""
+
+    def __init__(self, text: LazyString):
+        super().__init__(text)
+        self.text = text
 
     def message(self, lang: str) -> str:
-        return self.english if lang == "en" else self.indonesian
+        return in_language(self.text, lang)
 
 
 @dataclass
@@ -79,7 +85,7 @@ def mail_for_officer(*, user: User, mail_id: int) -> InboundMail:
     mail = db.session.scalars(db.select(InboundMail).where(
         InboundMail.id == mail_id, InboundMail.organisation_code.in_(codes))).first()
     if mail is None:
-        raise NotAllowed("Pesan tidak ditemukan.")
+        raise NotAllowed(_l("Pesan tidak ditemukan."))
     return mail
 
 
@@ -94,8 +100,7 @@ def mail_draft(*, mail: InboundMail, lang: str = "id") -> MailDraft:
         upload = Upload(attachment.filename, attachment.content, attachment.content_type)
         problems = check_uploads([upload], lang=lang)
         if not problems and len(draft.uploads) >= MAX_FILES:
-            problems = [f"Lebih dari {MAX_FILES} lampiran: tidak dilampirkan." if lang != "en"
-                        else f"More than {MAX_FILES} attachments: not attached."]
+            problems = [in_language(_l("Lebih dari %(n)s lampiran: tidak dilampirkan.", n=MAX_FILES), lang)]
         draft.attachments.append(MailAttachment(attachment.filename, len(attachment.content), " ".join(problems)))
         if not problems:
             draft.uploads.append(upload)
@@ -108,7 +113,7 @@ def file_mailed_complaint(*, user: User, mail_id: int, raw: dict, lang: str = "i
     attachments that pass the upload checks go with it; commits."""
     mail = mail_for_officer(user=user, mail_id=mail_id)
     if mail.status not in ("draft", "refused"):
-        raise MailNotFiled("Pesan ini sudah ditangani.", "This message has already been handled.")
+        raise MailNotFiled(_l("Pesan ini sudah ditangani."))
     draft = mail_draft(mail=mail, lang=lang)
     case, access_code = record_offline_complaint(
         user=user, raw={**raw, "instansi": mail.organisation_code}, uploads=draft.uploads, letter=None,
@@ -129,7 +134,7 @@ def refuse_mail(*, user: User, mail_id: int, reason: str) -> InboundMail:
     if not reason:
         raise ComplaintInvalid({"alasan": "Tulis alasan penolakan."})
     if mail.status not in ("draft", "held"):
-        raise MailNotFiled("Pesan ini sudah ditangani.", "This message has already been handled.")
+        raise MailNotFiled(_l("Pesan ini sudah ditangani."))
     mail.refusal_reason = reason[:MAX_REFUSAL_REASON]
     mark_handled(mail, status="refused", actor=user.username)
     record_event(case=None, action=MAIL_REFUSED_BY_OFFICER, actor=user.username,
@@ -142,7 +147,7 @@ def accept_held_reply(*, user: User, mail: InboundMail) -> Case:
     """An officer accepts a held reply as the complainant's message; commits. The caller
     has checked the officer may handle the message's organisation."""
     if mail.status != "held" or mail.case_id is None:
-        raise MailNotFiled("Pesan ini tidak sedang ditahan.", "This message is not being held.")
+        raise MailNotFiled(_l("Pesan ini tidak sedang ditahan."))
     case = db.session.get_one(Case, mail.case_id)
     complaint = db.session.scalars(db.select(Complaint).where(Complaint.case_id == case.id)).one()
     mail.handled_by, mail.handled_at = user.username, utcnow()

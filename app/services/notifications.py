@@ -22,6 +22,7 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 
@@ -253,7 +254,7 @@ def retry_notification(*, notification_id: int, actor: str) -> Notification:
     """The administrator sends a failed message again (e.g. after fixing the mail server)."""
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.status != "failed":
-        raise NotificationError("Hanya pesan yang gagal dapat dikirim ulang.")
+        raise NotificationError(_l("Hanya pesan yang gagal dapat dikirim ulang."))
     notification.status = "queued"
     notification.attempts = 0
     notification.next_attempt_at = datetime.now(timezone.utc)

@@ -6,7 +6,10 @@ number and access code the officer hands to the complainant.
 """
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
+from app.i18n import in_language
 from app.models import Case, Organisation, ProcessVersion, User
 from app.services.access import NotAllowed
 from app.services.audit import record_event
@@ -24,20 +27,6 @@ from app.services.processes import latest_version
 
 OFFLINE_ENTERED = "complaint.entered_offline"
 LETTER_KIND = "surat_pengaduan"
-
-_MESSAGES = {
-    "kanal": ("Pilih kanal penerimaan: surat, telepon, tatap muka atau kotak pengaduan.",
-              "Choose how it was received: letter, phone, in person or complaint box."),
-    "letter_required": ("Unggah pindaian surat pengaduan (PDF, JPG atau PNG).",
-                        "Upload the scanned complaint letter (PDF, JPG or PNG)."),
-    "instansi": ("Pilih instansi yang menerima pengaduan ini.", "Choose the agency that received this complaint."),
-    "received_date": ("Tanggal diterima tidak valid atau di masa depan.", "The date received is invalid or in the future."),
-}
-
-
-def _msg(code: str, lang: str) -> str:
-    indonesian, english = _MESSAGES[code]
-    return english if lang == "en" else indonesian
 
 
 def receiving_roles(organisation: Organisation, version: ProcessVersion) -> set[str]:
@@ -88,23 +77,24 @@ def record_offline_complaint(
     Returns the case and the access code, shown once to the officer to hand over."""
     allowed = {organisation.code: organisation for organisation in offline_intakes(user=user)}
     if not allowed:
-        raise NotAllowed("Anda tidak dapat mencatat pengaduan luring.")
+        raise NotAllowed(_l("Anda tidak dapat mencatat pengaduan luring."))
     raw = dict(raw)
     raw["instansi"] = raw.get("instansi") or (next(iter(allowed)) if len(allowed) == 1 else "")
     if raw["instansi"] and raw["instansi"] not in allowed:
-        raise NotAllowed("Anda tidak dapat mencatat pengaduan untuk instansi ini.")
+        raise NotAllowed(_l("Anda tidak dapat mencatat pengaduan untuk instansi ini."))
     errors: dict[str, str] = {}
     if not raw["instansi"]:
-        errors["instansi"] = _msg("instansi", lang)
+        errors["instansi"] = in_language(_l("Pilih instansi yang menerima pengaduan ini."), lang)
     if channel not in channels:
-        errors["kanal"] = _msg("kanal", lang)
+        errors["kanal"] = in_language(
+            _l("Pilih kanal penerimaan: surat, telepon, tatap muka atau kotak pengaduan."), lang)
     if channel == "surat" and letter is None:
-        errors["surat"] = _msg("letter_required", lang)
+        errors["surat"] = in_language(_l("Unggah pindaian surat pengaduan (PDF, JPG atau PNG)."), lang)
     elif letter is not None and (problems := check_uploads([letter], lang=lang)):
         errors["surat"] = " ".join(problems)
     received = _received_date(received_on, today=today or date.today())
     if received is False:
-        errors["tanggal_diterima"] = _msg("received_date", lang)
+        errors["tanggal_diterima"] = in_language(_l("Tanggal diterima tidak valid atau di masa depan."), lang)
     data = None
     try:
         data = validate_complaint(raw, uploads, lang=lang, today=today, offline=True)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import Organisation
 from app.services.audit import record_event
@@ -64,14 +66,16 @@ def update_settings(*, organisation_code: str, changes: dict, actor: str) -> dic
     """Record the owner's choices (checked), audited with before and after; commits."""
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None:
-        raise SettingsError("Instansi tidak ditemukan.")
+        raise SettingsError(_l("Instansi tidak ditemukan."))
     cleaned = _checked(changes)
     version = latest_version(process_key=organisation.process_key) if organisation.process_key else None
     lanes = set(version.lanes or []) if version else set()
     policy = cleaned.get("deadline_policy") or {}
     for entry in [policy, *(policy.get("steps") or {}).values()]:
         if entry.get("escalate_to") and entry["escalate_to"] not in lanes:
-            raise SettingsError(f"Eskalasi kepada \u201c{entry['escalate_to']}\u201d: bukan jalur (lane) SOP instansi ini.")
+            raise SettingsError(_l(
+                "Eskalasi kepada “%(escalate_to)s”: bukan jalur (lane) SOP instansi ini.",
+                escalate_to=entry['escalate_to']))
     before = settings_for(organisation_code)
     organisation.process_settings = {**(organisation.process_settings or {}), **cleaned}
     after = settings_for(organisation_code)
@@ -87,13 +91,13 @@ def _checked(changes: dict) -> dict:
     cleaned = {}
     for key, value in changes.items():
         if key not in KEYS:
-            raise SettingsError(f"Pengaturan tidak dikenal: {key}.")
+            raise SettingsError(_l("Pengaturan tidak dikenal: %(key)s.", key=key))
         if key in ("anonymous_reports", "working_days"):
             if not isinstance(value, bool):
-                raise SettingsError(f"{key}: harus ya atau tidak.")
+                raise SettingsError(_l("%(key)s: harus ya atau tidak.", key=key))
         elif key == "objection_days":
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
-                raise SettingsError("Masa keberatan harus 0 sampai 60 hari.")
+                raise SettingsError(_l("Masa keberatan harus 0 sampai 60 hari."))
         else:
             value = _checked_policy(value)
         cleaned[key] = value
@@ -102,14 +106,14 @@ def _checked(changes: dict) -> dict:
 
 def _checked_policy(policy) -> dict:
     if not isinstance(policy, dict):
-        raise SettingsError("Kebijakan batas waktu tidak sah.")
+        raise SettingsError(_l("Kebijakan batas waktu tidak sah."))
 
     def one(entry: dict) -> dict:
         out: dict[str, int | str | bool] = {}
         if entry.get("remind_before") not in (None, ""):
             days = entry["remind_before"]
             if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 30:
-                raise SettingsError("Pengingat harus 0 sampai 30 hari kerja sebelum batas waktu.")
+                raise SettingsError(_l("Pengingat harus 0 sampai 30 hari kerja sebelum batas waktu."))
             out["remind_before"] = days
         if entry.get("escalate_to"):
             out["escalate_to"] = str(entry["escalate_to"])[:100]

@@ -9,6 +9,8 @@ belong to none. The same functions feed the task page, the API's JSON Schema and
 server-side check, so what is offered is exactly what is accepted."""
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app.extensions import db
 from app.models import AuditEvent, Case, Organisation, OrgUnit
 
@@ -94,7 +96,7 @@ def reference_choices(types: set[str], *, organisation_code: str | None) -> dict
     if "forwarded_cases" in types:
         choices["forwarded_cases"] = [
             (str(f.case.id), f"{f.case.tracking_number} · {f.case.title} → {f.organisation}"
-             + (" · dijawab" if f.answered else " · belum dijawab"))
+             + " · " + (_("dijawab") if f.answered else _("belum dijawab")))
             for f in forwarded_cases(organisation_code=organisation_code)
         ]
     return choices

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from statistics import median
 
+from flask_babel import lazy_gettext as _l
+
 from app.engine import WorkingCalendar
 from app.extensions import db
 from app.models import Organisation
@@ -153,9 +155,9 @@ class ReportData:
 
 def semester_period(*, year: int, semester: int, calendar: WorkingCalendar) -> Period:
     if semester not in (1, 2):
-        raise ReportError("Semester harus 1 (Januari-Juni) atau 2 (Juli-Desember).")
+        raise ReportError(_l("Semester harus 1 (Januari-Juni) atau 2 (Juli-Desember)."))
     if not 2000 <= year <= 2100:
-        raise ReportError("Tahun tidak valid.")
+        raise ReportError(_l("Tahun tidak valid."))
     first = date(year, 1 if semester == 1 else 7, 1)
     following = date(year, 7, 1) if semester == 1 else date(year + 1, 1, 1)
     return Period(
@@ -175,12 +177,14 @@ def collect_report(*, organisation_code: str, year: int, semester: int, now: dat
                    at_risk_days: int = AT_RISK_DAYS, progress: Progress | None = None) -> ReportData:
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None or not organisation.hosted:
-        raise ReportError(f"Instansi tidak dikenal atau tidak menjalankan SOP di sini: {organisation_code}.")
+        raise ReportError(_l(
+            "Instansi tidak dikenal atau tidak menjalankan SOP di sini: %(organisation_code)s.",
+            organisation_code=organisation_code))
     now = now or datetime.now(timezone.utc)
     calendar = calendar_for(organisation_code)
     period = semester_period(year=year, semester=semester, calendar=calendar)
     if period.start > now:
-        raise ReportError(f"{period.label} belum dimulai.")
+        raise ReportError(_l("%(label)s belum dimulai.", label=period.label))
     data = ReportData(organisation_code=organisation.code, organisation_name=organisation.name, period=period,
                       recipient=organisation.report_recipient or DEFAULT_RECIPIENT,
                       generated_at=now, zone=organisation.timezone, at_risk_days=at_risk_days)

@@ -6,6 +6,7 @@ organisation and semester while one is being made joins that one."""
 from datetime import datetime, timedelta, timezone
 from typing import cast
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, update
 
@@ -41,10 +42,12 @@ def request_report(*, user: User, organisation_code: str, year: int, semester: i
     check_allowed(user, organisation_code)
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None or not organisation.hosted:
-        raise ReportError(f"Instansi tidak dikenal atau tidak menjalankan SOP di sini: {organisation_code}.")
+        raise ReportError(_l(
+            "Instansi tidak dikenal atau tidak menjalankan SOP di sini: %(organisation_code)s.",
+            organisation_code=organisation_code))
     period = semester_period(year=year, semester=semester, calendar=calendar_for(organisation_code))
     if period.start > now:
-        raise ReportError(f"{period.label} belum dimulai.")
+        raise ReportError(_l("%(label)s belum dimulai.", label=period.label))
     running = db.session.scalars(db.select(ReportJob).where(
         ReportJob.organisation_code == organisation_code, ReportJob.year == year, ReportJob.semester == semester,
         ReportJob.status.in_((QUEUED, RUNNING)), ReportJob.requested_at > now - ABANDONED_AFTER)).first()
@@ -87,7 +90,9 @@ def run_report_job(*, job_id: int, now: datetime | None = None) -> int | None:
                                  actor=job.requested_by, now=now, progress=stage)
     except Exception as exc:
         db.session.rollback()
-        message = str(exc) if isinstance(exc, ReportError) else "Terjadi kesalahan saat membuat laporan."
+        # Stored in Indonesian, the source language: the page translates it when it shows it.
+        with force_locale("id"):
+            message = str(exc) if isinstance(exc, ReportError) else str(_l("Terjadi kesalahan saat membuat laporan."))
         _progress(job_id, status=FAILED, progress=100, stage="", error=message,
                   finished_at=datetime.now(timezone.utc))
         if not isinstance(exc, ReportError):

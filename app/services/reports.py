@@ -6,6 +6,7 @@ Who may make and read them: the system administrator, and within their own organ
 the SOPs, below. The figures: app/services/report_data.py; the files: report_files.py."""
 from datetime import datetime, timezone
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -47,7 +48,7 @@ def report_organisations(user: User) -> list[Organisation]:
 
 def check_allowed(user: User, organisation_code: str) -> None:
     if organisation_code not in {o.code for o in report_organisations(user)}:
-        raise NotAllowed("Laporan tidak ditemukan.")
+        raise NotAllowed(_l("Laporan tidak ditemukan."))
 
 
 def reports_of(*, user: User, organisation_code: str) -> list[PeriodicReport]:
@@ -60,7 +61,7 @@ def reports_of(*, user: User, organisation_code: str) -> list[PeriodicReport]:
 def report_for(*, user: User, report_id: int) -> PeriodicReport:
     report = db.session.get(PeriodicReport, report_id)
     if report is None:
-        raise NotAllowed("Laporan tidak ditemukan.")
+        raise NotAllowed(_l("Laporan tidak ditemukan."))
     check_allowed(user, report.organisation_code)
     return report
 

@@ -5,6 +5,9 @@ one (`DEMO_SIGNATORIES`)."""
 import re
 from dataclasses import dataclass
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import Organisation
 from app.services.audit import record_event
@@ -43,14 +46,17 @@ def set_signatory(*, organisation_code: str, place: str, name: str, nip: str, po
     """Save who signs; recorded in the audit trail. Commits."""
     organisation = db.session.get(Organisation, organisation_code)
     if organisation is None:
-        raise SignatoryError(f"Instansi tidak dikenal: {organisation_code}.")
+        raise SignatoryError(_l("Instansi tidak dikenal: %(organisation_code)s.", organisation_code=organisation_code))
     place, name, position = place.strip(), name.strip(), position.strip()
     nip = re.sub(r"\s+", "", nip)
-    missing = [label for label, value in (("tempat", place), ("nama", name), ("jabatan", position)) if not value]
+    missing = [label for label, value in ((_l("tempat"), place), (_l("nama"), name), (_l("jabatan"), position))
+               if not value]
     if missing:
-        raise SignatoryError("Wajib diisi: " + ", ".join(missing) + ".")
+        # Joined when shown, so the field names are in the reader's language too.
+        fields = LazyString(lambda: ", ".join(str(label) for label in missing))
+        raise SignatoryError(_l("Wajib diisi: %(fields)s.", fields=fields))
     if not re.fullmatch(r"\d{18}", nip):
-        raise SignatoryError("NIP harus 18 angka.")
+        raise SignatoryError(_l("NIP harus 18 angka."))
     before = {"place": organisation.signing_place, "name": organisation.signatory_name,
               "nip": organisation.signatory_nip, "position": organisation.signatory_position}
     organisation.signing_place, organisation.signatory_name = place, name

@@ -16,13 +16,15 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.i18n import in_language
 from app.models import CaseStatus
 from app.services.audit import record_event
 
-UNKNOWN_STATUS = ("Sedang diproses", "In progress")
-UNKNOWN_DESCRIPTION = ("Pengaduan Anda sedang diproses.", "Your complaint is being processed.")
+UNKNOWN_STATUS = _l("Sedang diproses")
+UNKNOWN_DESCRIPTION = _l("Pengaduan Anda sedang diproses.")
 STATUS_CODE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 _CACHE_KEY = "dumas.case_statuses"
 
@@ -62,17 +64,20 @@ def _forget() -> None:
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
+    """The agency's own words (data, both languages in the row) in `lang`."""
     return pair[1] if lang == "en" else pair[0]
 
 
 def status_label(status: str, *, lang: str) -> str:
     words = all_statuses().get(status)
-    return _pick(words.label if words else UNKNOWN_STATUS, lang)
+    return _pick(words.label, lang) if words else in_language(UNKNOWN_STATUS, lang)
 
 
 def status_description(status: str, *, lang: str) -> str:
     words = all_statuses().get(status)
-    return _pick(words.description if words and words.description else UNKNOWN_DESCRIPTION, lang)
+    if words and words.description:
+        return _pick(words.description, lang)
+    return in_language(UNKNOWN_DESCRIPTION, lang)
 
 
 def has_public_description(status: str) -> bool:

@@ -12,7 +12,11 @@ build on these functions, so they cannot disagree.
 from datetime import datetime, timezone
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
+from app.i18n import in_callers_language
 from app.models import AuditEvent, Case, CaseRecord, Organisation, OrgUnit
 from app.services.calendar import calendar_for
 from app.services.complaints import COMPLAINANT_ACTOR
@@ -20,15 +24,11 @@ from app.services.processes import version_forms
 from app.services.statuses import status_description, status_label
 from app.services.workflow_state import load_instance
 
-_EVENT_LABELS = {
-    "received": ("Pengaduan diterima", "Complaint received"),
-    "attachments_received": ("Lampiran diterima: {n} berkas", "Attachments received: {n} file(s)"),
-    "closed": ("Penanganan ditutup", "Case closed"),
-    "unit": ("Ditangani oleh {unit}", "Handled by {unit}"),
-    "info_requested": ("Petugas meminta kelengkapan data", "An officer asked for missing data"),
-    "answered": ("Kelengkapan data Anda diterima", "Your missing data were received"),
-    "rated": ("Anda memberi penilaian {rating} dari 5", "You rated the answer {rating} out of 5"),
-    "objected": ("Keberatan Anda diterima", "Your objection was received"),
+# What the complainant did, as their timeline says it (in the complainant's language).
+_COMPLAINANT_LABELS = {
+    "info_requested": _l("Petugas meminta kelengkapan data"),
+    "answered": _l("Kelengkapan data Anda diterima"),
+    "objected": _l("Keberatan Anda diterima"),
 }
 # Audit actions that describe the case as a whole or what the complainant did. The
 # complainant.* names are shared with the notifications (e-mail on each of them).
@@ -47,10 +47,6 @@ OBJECTION_MESSAGE = "keberatan_diajukan"
 OBJECTION_WORKING_DAYS = 10
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
-
-
 def public_status(*, case: Case, lang: str) -> dict:
     return {
         "tracking_number": case.tracking_number,
@@ -60,6 +56,7 @@ def public_status(*, case: Case, lang: str) -> dict:
     }
 
 
+@in_callers_language
 def public_timeline(*, case: Case, lang: str) -> list[dict]:
     """The case's public history, oldest first: dicts of `at` (ISO 8601, UTC), `event`
     ("received", "attachments_received", "status:<status code>", "unit", "info_requested",
@@ -83,25 +80,26 @@ def public_timeline(*, case: Case, lang: str) -> list[dict]:
                 timeline.pop()  # the entry for the files just before this one
             attachments += 1
             timeline.append(_entry(event, "attachments_received",
-                                   _pick(_EVENT_LABELS["attachments_received"], lang).format(n=attachments)))
+                                   _("Lampiran diterima: %(n)s berkas", n=attachments)))
             continue
         attachments = 0
         if event.action == "case.started":
-            timeline.append(_entry(event, "received", _pick(_EVENT_LABELS["received"], lang)))
+            timeline.append(_entry(event, "received", _("Pengaduan diterima")))
         elif event.action == "case.status_changed":
             status = (event.data_after or {}).get("status", "")
             timeline.append(_entry(event, f"status:{status}", status_label(status, lang=lang)))
         elif event.action == "case.closed":
-            timeline.append(_entry(event, "closed", _pick(_EVENT_LABELS["closed"], lang)))
+            timeline.append(_entry(event, "closed", _("Penanganan ditutup")))
         elif event.action == "task.created":
             unit = (event.data_after or {}).get("org_unit")
             if unit and unit not in units_seen and unit in unit_names:
                 units_seen.add(unit)
-                timeline.append(_entry(event, "unit", _pick(_EVENT_LABELS["unit"], lang).format(unit=unit_names[unit])))
+                timeline.append(_entry(event, "unit", _("Ditangani oleh %(unit)s", unit=unit_names[unit])))
         else:
             code = _COMPLAINANT_ACTIONS[event.action]
-            rating = (event.data_after or {}).get("rating", "")
-            timeline.append(_entry(event, code, _pick(_EVENT_LABELS[code], lang).format(rating=rating)))
+            label = (_("Anda memberi penilaian %(rating)s dari 5", rating=(event.data_after or {}).get("rating", ""))
+                     if code == "rated" else str(_COMPLAINANT_LABELS[code]))
+            timeline.append(_entry(event, code, label))
     for report in public_reports(case=case, lang=lang):
         timeline.append({"at": report["at"], "event": f"report:{report['form_key']}", "label": report["title"]})
     # Reports come from another table: merge by time (stable, so same-instant entries

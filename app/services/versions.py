@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -87,7 +88,7 @@ def process_history(*, process_key: str) -> ProcessHistory:
     for history in process_histories():
         if history.definition.key == process_key:
             return history
-    raise VersionError(f"Proses '{process_key}' tidak ditemukan.")
+    raise VersionError(_l("Proses '%(process_key)s' tidak ditemukan.", process_key=process_key))
 
 
 def version_of(*, process_key: str, number: int) -> ProcessVersion:
@@ -97,7 +98,9 @@ def version_of(*, process_key: str, number: int) -> ProcessVersion:
         .where(ProcessDefinition.key == process_key, ProcessVersion.number == number)
     ).first()
     if version is None:
-        raise VersionError(f"Versi {number} dari proses '{process_key}' tidak ditemukan.")
+        raise VersionError(_l(
+            "Versi %(number)s dari proses '%(process_key)s' tidak ditemukan.",
+            number=number, process_key=process_key))
     return version
 
 
@@ -135,7 +138,9 @@ def decision_file_of(*, process_key: str, number: int, filename: str) -> str:
     version = version_of(process_key=process_key, number=number)
     xml = (version.decision_files or {}).get(filename)
     if xml is None:
-        raise VersionError(f"Tabel keputusan '{filename}' tidak ada pada versi {number} dari '{process_key}'.")
+        raise VersionError(_l(
+            "Tabel keputusan '%(filename)s' tidak ada pada versi %(number)s dari '%(process_key)s'.",
+            filename=filename, number=number, process_key=process_key))
     return xml
 
 
@@ -150,7 +155,9 @@ def rollback_process(*, process_key: str, number: int, actor: str) -> ProcessVer
         .order_by(ProcessVersion.number.desc()).limit(1)
     ).one()
     if newest.content_hash == old.content_hash:
-        raise VersionError(f"Versi {newest.number} sudah sama isinya dengan versi {number}; tidak ada yang dipulihkan.")
+        raise VersionError(_l(
+            "Versi %(newest)s sudah sama isinya dengan versi %(number)s; tidak ada yang dipulihkan.",
+            newest=newest.number, number=number))
     try:
         restored = deploy_process(
             process_key=process_key,
@@ -163,10 +170,10 @@ def rollback_process(*, process_key: str, number: int, actor: str) -> ProcessVer
         db.session.commit()
     except DeploymentError as exc:
         db.session.rollback()
-        raise VersionError(f"Versi {number} tidak dapat dideploy lagi: {exc}") from exc
+        raise VersionError(_l("Versi %(number)s tidak dapat dideploy lagi: %(exc)s", number=number, exc=exc)) from exc
     except IntegrityError as exc:  # another deployment took the same number first
         db.session.rollback()
-        raise VersionError("Proses ini baru saja dideploy oleh orang lain; muat ulang lalu coba lagi.") from exc
+        raise VersionError(_l("Proses ini baru saja dideploy oleh orang lain; muat ulang lalu coba lagi.")) from exc
     return restored
 
 

@@ -6,6 +6,8 @@ Nothing here commits; the use case that called it does, once.
 """
 from datetime import datetime, timezone
 
+from flask_babel import lazy_gettext as _l
+
 from app.engine import EngineError, PendingTimer, Step, WorkflowInstance
 from app.extensions import db
 from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
@@ -37,7 +39,7 @@ def open_case(
     error on the case instead."""
     version = latest_version(process_key=process_key)
     if version is None:
-        raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
+        raise ProcessNotDeployed(_l("Proses '%(process_key)s' belum dideploy.", process_key=process_key))
     organisation = organisation_running(process_key)
     instance = process_engine().start(
         cache_key=version.content_hash,

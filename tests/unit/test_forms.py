@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask_babel import Babel
 
 from app.services.forms import (
     FormDefinitionError,
@@ -12,7 +14,15 @@ from app.services.forms import (
     validate_submission,
 )
 
-FORMS = load_form_directory(Path(__file__).resolve().parents[2] / "forms")
+ROOT = Path(__file__).resolve().parents[2]
+FORMS = load_form_directory(ROOT / "forms")
+
+
+def _with_catalogue() -> Flask:
+    """The smallest app that reads app/translations: messages are Flask-Babel strings."""
+    app = Flask("dumas_forms_test", root_path=str(ROOT / "app"))
+    Babel(app)
+    return app
 
 
 def _errors(form_key, data, **kwargs):
@@ -42,7 +52,8 @@ def test_every_bad_field_gets_its_own_message_in_the_chosen_language():
         "lokasi_kasus": "Wajib diisi.",
         "tidak_ada": "Isian ini tidak ada pada formulir.",
     }
-    assert _errors("verifikasi_000", {"lengkap": True}, lang="en") == {"lokasi_kasus": "This field is required."}
+    with _with_catalogue().app_context():
+        assert _errors("verifikasi_000", {"lengkap": True}, lang="en") == {"lokasi_kasus": "This field is required."}
 
 
 def test_required_when_follows_the_other_answers():
