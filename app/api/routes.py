@@ -70,7 +70,7 @@ def list_tasks():
     except BadCursor:
         raise ApiError(400, _("Penanda halaman tidak valid; mulai lagi dari halaman pertama.")) from None
     return {
-        "items": api_views.task_items(page.entries, viewer=api_user()),
+        "items": api_views.task_items(page.entries, viewer=api_user(), complaints=page.complaints),
         "next_cursor": page.next_cursor,
         "total": min(page.total, COUNT_CAP),
         "total_capped": page.capped,
