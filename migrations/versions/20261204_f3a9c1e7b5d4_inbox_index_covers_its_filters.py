@@ -13,7 +13,6 @@ Create Date: 2026-12-04 21:10:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'f3a9c1e7b5d4'
 down_revision = 'e5b8c2d7f3a1'
