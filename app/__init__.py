@@ -7,13 +7,15 @@ from flask import Flask
 from app.celery_app import celery_init_app
 from app.config import load_config
 from app.errors import register_error_pages
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, csrf, db, login_manager
 from app.i18n import current_language, select_locale
 from app.log_redaction import install_log_redaction
 from app.models.search import include_in_migrations
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, migrations: bool = True) -> Flask:
+    """The application. `migrations=False` (the web server, app/wsgi.py) leaves out
+    `flask db` and flask_migrate.upgrade(), which only the CLI, tests and builders use."""
     install_log_redaction()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(Path(app.instance_path)))
@@ -22,10 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, render_as_batch=True, compare_type=True, include_object=include_in_migrations,
-        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
-    )
+    if migrations:
+        _install_migrations(app)
     _tune_sqlite(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_locale="id")
@@ -76,6 +76,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         warn_if_missing()
     return app
+
+
+def _install_migrations(app: Flask) -> None:
+    # Flask-Migrate brings Alembic, Mako and Pygments (~11 MB) that a web worker would
+    # hold from start without ever migrating: imported only by the apps that migrate.
+    from flask_migrate import Migrate
+
+    Migrate().init_app(
+        app, db, render_as_batch=True, compare_type=True, include_object=include_in_migrations,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+    )
 
 
 def _register_template_filters(app: Flask) -> None:

@@ -9,7 +9,7 @@ from app.background import (
     start_timer_thread,
 )
 
-app = create_app()
+app = create_app(migrations=False)  # the server never migrates: `flask db upgrade` does
 if app.config["DUMAS_TIMERS"] == "thread":
     start_timer_thread(app, interval=app.config["DUMAS_SWEEP_SECONDS"])
     start_report_thread(app, interval=3600.0)

@@ -1,8 +1,6 @@
 """Staff sign-in through an OpenID Connect provider (authorization code flow with PKCE,
 Authlib's Flask client). Only when DUMAS_OIDC_ISSUER is set; local passwords keep
 working beside it. Which account the identity opens: app/services/external_login.py."""
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
@@ -22,6 +20,10 @@ def install(app: Flask) -> None:
     issuer = app.config.get("DUMAS_OIDC_ISSUER", "").rstrip("/")
     if not issuer:
         return
+    # Authlib (with requests, cryptography and joserfc) is ~16 MB in every worker:
+    # loaded only by an app that signs in through a provider.
+    from authlib.integrations.flask_client import OAuth
+
     oauth = OAuth(app)
     oauth.register(
         "provider",
@@ -50,7 +52,9 @@ def oidc_login():
 
 @bp.get("/masuk/oidc/kembali")
 def oidc_callback():
-    client = _client()
+    client = _client()  # Authlib is loaded: install() did it for this app
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = client.authorize_access_token()
         claims = dict(token.get("userinfo") or {})

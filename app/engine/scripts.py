@@ -16,16 +16,36 @@ the administrator added (cuti bersama for everyone, or a regional holiday for on
 organisation); the deadline is the end (23:59:59) of the nth working day in the
 organisation's zone (WIB, WITA or WIT).
 """
+import importlib.util
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+from holidays.holiday_base import HolidayBase
 
 NATIONAL, CUTI_BERSAMA = "public", "government"  # the package's category names
+
+
+@lru_cache(maxsize=1)
+def _indonesia() -> type[HolidayBase]:
+    """The package's Indonesian calendar, loaded from its own module file. Asked for the
+    usual way (`holidays.country_holidays("ID")`) it is imported through the package
+    `holidays.countries`, whose __init__ imports all of its ~250 countries: ~8 MB that
+    every web worker held after its first page with a deadline, for the one country
+    used. The module imports only the package's calendars and helpers, not its siblings
+    (tests/unit/test_package_holidays.py checks it gives what country_holidays gives)."""
+    path = Path(holidays.__file__).parent / "countries" / "indonesia.py"
+    spec = importlib.util.spec_from_file_location("holidays.countries.indonesia", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"the holidays package has no {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Indonesia
 
 
 @lru_cache(maxsize=32)
@@ -34,9 +54,9 @@ def package_holidays(year: int) -> dict[date, tuple[str, str]]:
     Building them costs milliseconds, so once per year per process (the package's data
     only changes with an upgrade, i.e. a restart)."""
     days = {d: (CUTI_BERSAMA, name) for d, name in
-            holidays.country_holidays("ID", years=year, categories=(CUTI_BERSAMA,), language="id").items()}
+            _indonesia()(years=year, categories=(CUTI_BERSAMA,), language="id").items()}
     days.update((d, (NATIONAL, name)) for d, name in
-                holidays.country_holidays("ID", years=year, categories=(NATIONAL,), language="id").items())
+                _indonesia()(years=year, categories=(NATIONAL,), language="id").items())
     return days
 
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from app.extensions import db
 from app.models import User
@@ -85,6 +84,10 @@ def export_file(query: RegisterQuery, *, user: User, lang: str, fmt: str) -> byt
         writer.writerows([[_inert(v) for v in line] for line in body])
         # With a BOM, so spreadsheet programs read the Indonesian text as UTF-8.
         return ("\ufeff" + out.getvalue()).encode("utf-8")
+    # openpyxl (with Pillow) is ~12 MB that every web worker would otherwise hold from
+    # start for a file few readers ask for: loaded on the first XLSX export.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = _("Register kasus")[:31]

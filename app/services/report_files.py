@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import render_template
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from app.services.presentation import local_time, long_date, number, zone_abbreviation
 from app.services.report_data import ReportData
@@ -79,6 +77,11 @@ def report_csv(data: ReportData) -> bytes:
 
 
 def report_xlsx(data: ReportData) -> bytes:
+    # openpyxl (with Pillow) is ~12 MB that every web worker would otherwise hold from
+    # start for a file made a few times a semester: loaded when an XLSX is made.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for table in tables(data):

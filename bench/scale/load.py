@@ -197,6 +197,8 @@ def main() -> None:
     selected = [p for p in pages(found) if args.only.lower() in p.label.lower()]
     server = Server(url, args.redis_url, args.workers, args.threads)
     server.start()
+    time.sleep(3)  # /health answered by one worker; the other may still be importing
+    idle = server.worker_rss_mb()
     rows, rss, cache = [], [], {}
     try:
         for page in selected:
@@ -217,6 +219,7 @@ def main() -> None:
           f"{args.workers} --threads {args.threads}\n")
     print("| page | p50 | p95 | n | HTTP |\n|---|---|---|---|---|")
     print("\n".join(rows))
+    print(f"| worker RSS idle, after start (each worker) | {' / '.join(f'{m:.0f} MB' for m in idle)} | | | |")
     if rss:
         print(f"| worker RSS after the dashboards (each worker) | {' / '.join(f'{m:.0f} MB' for m in rss)} | | | |")
     if args.explain:

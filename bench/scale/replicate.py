@@ -10,9 +10,9 @@ mostly open, as in a real office: the share of open replicas is `recent_open` fo
 The audit trail is rebuilt, not copied: each replica's chain `case:<id>` is hashed anew
 (app/services/audit_chain.py: SHA-256 of a canonical JSON text) inside PostgreSQL. The
 canonical text of each seed event is made once in Python with placeholders for what
-differs per replica (case id, time, task id, previous hash); a recursive query then walks
-all replicas' chains one link at a time, filling the placeholders and hashing with
-sha256(). Before any replica is written the same SQL recomputes every seed event's stored
+differs per replica (case id, time, task id, previous hash), cut at them into six
+pieces; a recursive query then walks all replicas' chains one link at a time, joining the
+pieces with the replica's values and hashing with sha256(). Before any replica is written the same SQL recomputes every seed event's stored
 hash, so a change to the hashed content stops the build instead of writing broken chains.
 
 What replicas do not get: notifications (a million queued mails would only load the
@@ -23,6 +23,7 @@ tasks are not meant to be completed. Seeds stay fully live.
 import contextlib
 import json
 import os
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -43,6 +44,32 @@ _HASH_FIELDS = ("chain", "seq", "prev_hash", "case_id", "occurred_at", "actor", 
                 "element_id", "lane", "data_before", "data_after", "detail")
 
 
+# Where a replica's own values go in an event's canonical text, in the order the sorted
+# keys put them: "case_id", "chain" ("case:<id>"), "engine_task_id", "occurred_at",
+# "prev_hash". A null task id or previous hash has no placeholder (it stays JSON null).
+_SLOTS = ("@@CASE_ID@@", "@@CASE_ID@@", "@@TASK@@", "@@AT@@", "@@PREV@@")
+_PLACEHOLDER = re.compile("(@@CASE_ID@@|@@TASK@@|@@AT@@|@@PREV@@)")
+
+
+def _pieces(template: str) -> list[str]:
+    """The template cut at its placeholders into six pieces, one between each two
+    slots of _SLOTS; a slot the event leaves null gets an empty piece after it (its
+    value, coalesced to '', is then empty too). Joining pieces and values is one pass
+    over the text, where four replace() calls scanned it four times."""
+    parts = _PLACEHOLDER.split(template)
+    texts, found = parts[0::2], parts[1::2]
+    pieces, at = [texts[0]], 0
+    for slot in _SLOTS:
+        if at < len(found) and found[at] == slot:
+            pieces.append(texts[at + 1])
+            at += 1
+        else:
+            pieces.append("")
+    if at != len(found):
+        raise RuntimeError(f"placeholders {found} not in the order {_SLOTS}: update bench/scale/replicate.py")
+    return pieces
+
+
 def _template(event: AuditEvent) -> str:
     """The canonical text hashed for this event, with @@CASE_ID@@, @@AT@@, @@TASK@@ and
     @@PREV@@ where a replica's own values go (see audit_chain.event_hash)."""
@@ -61,11 +88,13 @@ def _normalised(value):
     return None if value is None else json.loads(json.dumps(value))
 
 
-# The hash of one event from its template; :case_id, :at, :task, :prev are SQL expressions.
-def _hash_sql(template: str, case_id: str, at: str, task: str, prev: str) -> str:
+# The hash of one event from its template's pieces (`pieces` a row alias with p0..p5);
+# case_id, at, task, prev are SQL expressions.
+def _hash_sql(pieces: str, case_id: str, at: str, task: str, prev: str) -> str:
     stamp = f"to_char(({at}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
-    filled = (f"replace(replace(replace(replace({template}, '@@CASE_ID@@', CAST({case_id} AS text)), "
-              f"'@@AT@@', {stamp}), '@@TASK@@', coalesce({task}, '')), '@@PREV@@', coalesce({prev}, ''))")
+    values = [f"CAST({case_id} AS text)", f"CAST({case_id} AS text)", f"coalesce({task}, '')", stamp,
+              f"coalesce({prev}, '')"]
+    filled = f"{pieces}.p0" + "".join(f" || {value} || {pieces}.p{n + 1}" for n, value in enumerate(values))
     return f"encode(sha256(convert_to({filled}, 'UTF8')), 'hex')"
 
 
@@ -95,36 +124,45 @@ def _load_settings(connection) -> None:
         connection.execute(text(f"SET {setting}"))
 
 
-def _in_parallel(jobs: int, steps: list[tuple[str, str, dict]]) -> None:
-    """Run independent statements on `jobs` connections of their own, each committed."""
+Step = tuple[str, str, dict]  # label, statement, parameters
+
+
+def in_parallel(jobs: int, work: list[list[Step]], *, autocommit: bool = False) -> None:
+    """Run independent lists of statements on `jobs` connections of their own, taken in
+    the order given (put the longest first, so that no connection ends alone with a
+    long one); each statement committed (or outside a transaction: VACUUM)."""
     engine = db.engine  # threads have no application context
 
-    def run(step):
+    def run(steps: list[Step]) -> None:
         with engine.connect() as connection:
+            if autocommit:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             _load_settings(connection)
-            _step(*step, connection=connection)
-            connection.commit()
+            for step in steps:
+                _step(*step, connection=connection)
+                connection.commit()
             connection.execute(text("RESET ALL"))
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for future in [pool.submit(run, step) for step in steps]:
+        for future in [pool.submit(run, steps) for steps in work]:
             future.result()
 
 
 def _seed_events(seed_ids: list[int]) -> None:
-    """scale_seed_events: the seeds' audit events with their templates, checked."""
+    """scale_seed_events: the seeds' audit events with their templates' pieces, checked."""
     events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.case_id.in_(seed_ids)))
-    rows = [{"id": e.id, "template": _template(e)} for e in events]
-    db.session.execute(text("CREATE UNLOGGED TABLE scale_templates (id integer PRIMARY KEY, template text)"))
-    db.session.execute(text("INSERT INTO scale_templates VALUES (:id, :template)"), rows)
+    rows = [{"id": e.id, **{f"p{n}": piece for n, piece in enumerate(_pieces(_template(e)))}} for e in events]
+    db.session.execute(text("CREATE UNLOGGED TABLE scale_templates (id integer PRIMARY KEY, "
+                            + ", ".join(f"p{n} text" for n in range(6)) + ")"))
+    db.session.execute(text("INSERT INTO scale_templates VALUES (:id, :p0, :p1, :p2, :p3, :p4, :p5)"), rows)
     db.session.execute(text("""CREATE UNLOGGED TABLE scale_seed_events AS
         SELECT a.case_id AS seed_id, a.seq, a.occurred_at, a.actor, a.action, a.engine_task_id, a.element_id, a.lane,
-               a.data_before, a.data_after, a.detail, a.prev_hash, a.hash, t.template
+               a.data_before, a.data_after, a.detail, a.prev_hash, a.hash, t.p0, t.p1, t.p2, t.p3, t.p4, t.p5
         FROM audit_events a JOIN scale_templates t ON t.id = a.id"""))
     db.session.execute(text("ALTER TABLE scale_seed_events ADD PRIMARY KEY (seed_id, seq)"))
     db.session.execute(text("ANALYZE scale_seed_events"))
     broken = db.session.scalar(text(f"""SELECT count(*) FROM scale_seed_events e
-        WHERE e.hash <> {_hash_sql('e.template', 'e.seed_id', 'e.occurred_at', 'e.engine_task_id', 'e.prev_hash')}"""))
+        WHERE e.hash <> {_hash_sql('e', 'e.seed_id', 'e.occurred_at', 'e.engine_task_id', 'e.prev_hash')}"""))
     if broken:
         raise RuntimeError(f"{broken} of {len(rows)} seed events do not hash as the builder computes it: "
                            "app/services/audit_chain.py changed what is hashed; update bench/scale/replicate.py")
@@ -169,10 +207,12 @@ def _search_text(part: int, jobs: int) -> tuple[str, str, dict]:
         WHERE r.case_id % {jobs} = {part}""", {"words": _WORDS})
 
 
-def _copy_rows() -> None:
+def _copy_steps() -> list[list[tuple[str, str, dict]]]:
+    """The copy statements, each list one connection's work (in order); the lists are
+    independent of each other (foreign keys are not checked during the load)."""
     words = _words()
     params = {"words": _WORDS}
-    _step("cases", """INSERT INTO cases (id, tracking_number, process_version_id, status, organisation_code, title,
+    cases = ("cases", """INSERT INTO cases (id, tracking_number, process_version_id, status, organisation_code, title,
             workflow_state, completed, last_error, last_error_at, created_at, updated_at, closed_at, lock_version,
             next_due_at)
         SELECT r.case_id, 'DUMAS-' || to_char((c.created_at + r.shift) AT TIME ZONE 'UTC', 'YYYY') || '-'
@@ -180,9 +220,9 @@ def _copy_rows() -> None:
                c.process_version_id, c.status, c.organisation_code, c.title, c.workflow_state, c.completed,
                c.last_error, c.last_error_at + r.shift, c.created_at + r.shift, c.updated_at + r.shift,
                c.closed_at + r.shift, c.lock_version, c.next_due_at + r.shift
-        FROM scale_replicas r JOIN cases c ON c.id = r.seed_id ORDER BY r.case_id""")
+        FROM scale_replicas r JOIN cases c ON c.id = r.seed_id ORDER BY r.case_id""", {})
     identity = """CASE WHEN p.confidentiality = 'anonim' THEN {anon} ELSE {named} END"""
-    _step("complaints", f"""INSERT INTO complaints (case_id, jenis, judul, uraian, lokasi_kejadian, tanggal_kejadian,
+    complaints = ("complaints", f"""INSERT INTO complaints (case_id, jenis, judul, uraian, lokasi_kejadian, tanggal_kejadian,
             terlapor, nama_lengkap, nik, email, no_hp, pekerjaan, alamat, confidentiality, channel, language,
             access_code_hash, created_at)
         SELECT r.case_id, p.jenis, p.judul, p.uraian || ' ' || {words}, p.lokasi_kejadian, p.tanggal_kejadian,
@@ -194,37 +234,39 @@ def _copy_rows() -> None:
                p.pekerjaan, p.alamat, p.confidentiality, p.channel, p.language, p.access_code_hash,
                p.created_at + r.shift
         FROM scale_replicas r JOIN complaints p ON p.case_id = r.seed_id ORDER BY r.case_id""", params)
-    _step("documents", """INSERT INTO documents (case_id, kind, filename, content_type, size, sha256, content,
+    documents = ("documents", """INSERT INTO documents (case_id, kind, filename, content_type, size, sha256, content,
             uploaded_by, created_at)
         SELECT r.case_id, d.kind, d.filename, d.content_type, d.size, d.sha256, d.content, d.uploaded_by,
-               d.created_at + r.shift FROM scale_replicas r JOIN documents d ON d.case_id = r.seed_id""")
-    _step("case_records", """INSERT INTO case_records (case_id, title, element_id, form_key, content, author, created_at)
+               d.created_at + r.shift FROM scale_replicas r JOIN documents d ON d.case_id = r.seed_id""", {})
+    case_records = ("case_records", """INSERT INTO case_records (case_id, title, element_id, form_key, content, author, created_at)
         SELECT r.case_id, x.title, x.element_id, x.form_key, x.content, x.author, x.created_at + r.shift
-        FROM scale_replicas r JOIN case_records x ON x.case_id = r.seed_id""")
-    _step("case_units", """INSERT INTO case_units (case_id, unit_code)
-        SELECT r.case_id, u.unit_code FROM scale_replicas r JOIN case_units u ON u.case_id = r.seed_id""")
-    _step("case_identity_search", """INSERT INTO case_identity_search (case_id, terms)
+        FROM scale_replicas r JOIN case_records x ON x.case_id = r.seed_id""", {})
+    case_units = ("case_units", """INSERT INTO case_units (case_id, unit_code)
+        SELECT r.case_id, u.unit_code FROM scale_replicas r JOIN case_units u ON u.case_id = r.seed_id""", {})
+    identity_search = ("case_identity_search", """INSERT INTO case_identity_search (case_id, terms)
         SELECT p.case_id, CASE WHEN p.nama_lengkap = '' THEN '' ELSE p.nama_lengkap || ' ' || p.nik || ' ' || p.email
                || ' ' || p.no_hp || ' 62' || substr(p.no_hp, 2) END
-        FROM complaints p JOIN scale_replicas r ON r.case_id = p.case_id""")
+        FROM complaints p JOIN scale_replicas r ON r.case_id = p.case_id""", {})
     # The inbox filters on the task's own copies of its case's organisation and process key,
     # and the deadline policy keeps each task's reminder and escalation items on its row.
-    _step("task_index", f"""INSERT INTO task_index (case_id, engine_task_id, element_id, title, lane, role, org_unit,
+    task_index = ("task_index", f"""INSERT INTO task_index (case_id, engine_task_id, element_id, title, lane, role, org_unit,
             form_key, created_at, due_at, claimed_by, claimed_at, deadline_element, extend_role,
             organisation_code, process_key, remind_at, reminded_at, escalation_of)
         SELECT r.case_id, {_task_id('t.engine_task_id', 'r.case_id')}, t.element_id, t.title, t.lane, t.role, t.org_unit,
                t.form_key, t.created_at + r.shift, t.due_at + r.shift, t.claimed_by, t.claimed_at + r.shift,
                t.deadline_element, t.extend_role, t.organisation_code, t.process_key, t.remind_at + r.shift,
                t.reminded_at + r.shift, t.escalation_of
-        FROM scale_replicas r JOIN task_index t ON t.case_id = r.seed_id""")
-    _step("timer_index", """INSERT INTO timer_index (case_id, due_at, element_id)
-        SELECT r.case_id, t.due_at + r.shift, t.element_id FROM scale_replicas r JOIN timer_index t ON t.case_id = r.seed_id""")
+        FROM scale_replicas r JOIN task_index t ON t.case_id = r.seed_id""", {})
+    timer_index = ("timer_index", """INSERT INTO timer_index (case_id, due_at, element_id)
+        SELECT r.case_id, t.due_at + r.shift, t.element_id FROM scale_replicas r JOIN timer_index t ON t.case_id = r.seed_id""", {})
+    # Largest first: the pool takes them in this order.
+    return [[cases], [case_records], [complaints, identity_search], [documents, case_units, task_index, timer_index]]
 
 
 def _audit(part: int, jobs: int) -> tuple[str, str, dict]:
-    first = _hash_sql("e.template", "r.case_id", "e.occurred_at + r.shift", _task_id("e.engine_task_id", "r.case_id"),
+    first = _hash_sql("e", "r.case_id", "e.occurred_at + r.shift", _task_id("e.engine_task_id", "r.case_id"),
                       "NULL")
-    link = _hash_sql("e.template", "c.case_id", "e.occurred_at + c.shift", _task_id("e.engine_task_id", "c.case_id"),
+    link = _hash_sql("e", "c.case_id", "e.occurred_at + c.shift", _task_id("e.engine_task_id", "c.case_id"),
                      "c.hash")
     return (f"audit_events ({part + 1}/{jobs}, rehashed)", f"""INSERT INTO audit_events (case_id, occurred_at, actor, action,
             engine_task_id, element_id, lane, data_before, data_after, detail, chain, seq, prev_hash, hash)
@@ -241,12 +283,12 @@ def _audit(part: int, jobs: int) -> tuple[str, str, dict]:
         FROM chain c JOIN scale_seed_events e ON e.seed_id = c.seed_id AND e.seq = c.seq""", {})
 
 
-def _drop_indexes() -> list[str]:
+def _drop_indexes() -> list[tuple[str, str]]:
     """Drop the secondary indexes and unique constraints (not primary keys) of the bulk
-    tables; returns the statements that rebuild them (re-adding a unique constraint
-    checks every row again)."""
+    tables; returns the statements that rebuild them with their table (re-adding a
+    unique constraint checks every row again)."""
     tables = {"tables": _BULK_TABLES}
-    indexes = db.session.execute(text("""SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+    indexes = db.session.execute(text("""SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), t.relname
         FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
         WHERE t.relname = ANY(:tables) AND t.relnamespace = 'public'::regnamespace
           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"""), tables).all()
@@ -254,12 +296,20 @@ def _drop_indexes() -> list[str]:
         FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid
         WHERE t.relname = ANY(:tables) AND t.relnamespace = 'public'::regnamespace AND k.contype = 'u'"""),
                                  tables).all()
-    for name, _definition in indexes:
+    for name, _definition, _table in indexes:
         db.session.execute(text(f"DROP INDEX {name}"))
     for table, name, _definition in uniques:
         db.session.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
-    return ([definition for _name, definition in indexes]
-            + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in uniques])
+    return ([(table, definition) for _name, definition, table in indexes]
+            + [(table, f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}") for table, name, definition in uniques])
+
+
+def _rebuild(definitions: list[tuple[str, str]]) -> list[list[Step]]:
+    """The index builds, those of the largest tables first."""
+    sizes = dict(db.session.execute(text("""SELECT relname, pg_relation_size(oid) FROM pg_class
+        WHERE relname = ANY(:tables) AND relnamespace = 'public'::regnamespace"""), {"tables": _BULK_TABLES}).all())
+    ordered = sorted(definitions, key=lambda pair: -sizes.get(pair[0], 0))
+    return [[(_rebuild_label(definition), definition, {})] for _table, definition in ordered]
 
 
 def _rebuild_label(definition: str) -> str:
@@ -281,10 +331,12 @@ def replicate(seed_ids: list[int], *, total: int, jobs: int = 2, span_days: int 
     _replicas(seed_ids, replicas=replicas, span_days=span_days, recent_days=recent_days, recent_open=recent_open,
               old_open=old_open)
     definitions = _drop_indexes()
-    _copy_rows()
     db.session.commit()
-    _in_parallel(jobs, [_audit(part, jobs) for part in range(jobs)] + [_search_text(part, jobs) for part in range(jobs)])
-    _in_parallel(jobs, [(_rebuild_label(d), d, {}) for d in definitions])
+    # One pool for every copy, longest first: the audit chains, the search text (its
+    # generated tsvector is the stemmer's work), then the rows.
+    in_parallel(jobs, [[_audit(part, jobs)] for part in range(jobs)] + [[_search_text(part, jobs)] for part in range(jobs)]
+                + _copy_steps())
+    in_parallel(jobs, _rebuild(definitions))
     _load_settings(db.session.connection())
     for table in ("cases", "complaints", "documents", "case_records", "task_index", "audit_events"):
         db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))

@@ -15,6 +15,7 @@ from app.services.cases import claim_task, complete_task, start_case
 from app.services.complaints import Upload, submit_complaint
 from app.services.events import move_deadline
 from app.services.forms import FormValidationError, reference_types
+from app.services.org_settings import settings_for
 from app.services.processes import version_forms
 from app.services.references import reference_values
 from app.services.timers import fire_case_timers
@@ -92,6 +93,8 @@ def _open(org: str, process_key: str, n: int, rng: random.Random, accounts: dict
         actor = accounts.get((org, "Perencana Program dan Penyusun Laporan"), "perencana")
         return start_case(process_key=process_key, data={}, title=f"Pemantauan pengaduan {n}", actor=actor)
     confidentiality = rng.choices(["biasa", "rahasia", "anonim"], weights=[80, 12, 8])[0]
+    if confidentiality == "anonim" and not settings_for(org)["anonymous_reports"]:
+        confidentiality = "rahasia"  # the owner's setting (or its SOP) refuses anonymous reports
     raw = {
         "nama_lengkap": f"Pelapor Benih {n}", "nik": "3171014506900002", "email": f"benih{n}@contoh.id",
         "no_hp": "081234567890", "pekerjaan": "Wiraswasta", "alamat": "Jl. Contoh No. 1",
