@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy import make_url
 from throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,12 +129,31 @@ def _cpu_seconds(master: int) -> float:
     return total / tick
 
 
+def _database_cpu_seconds(database: str) -> float | None:
+    """User + system CPU so far of the PostgreSQL backends serving `database` (their
+    process title names it), when the server runs on this machine and /proc shows it;
+    None otherwise. With the web CPU, the whole cost of a filing on this machine."""
+    tick, total, found = os.sysconf("SC_CLK_TCK"), 0, False
+    marker = f" {database} ".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if not (proc / "cmdline").read_bytes().startswith(b"postgres: ") or marker not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        found = True
+        total += int(fields[11]) + int(fields[12])
+    return total / tick if found else None
+
+
 class _Run:
     """One level: `concurrency` client threads, each on its own keep-alive connection."""
 
-    def __init__(self, port: int, concurrency: int, seconds: float, request, master: int = 0):
+    def __init__(self, port: int, concurrency: int, seconds: float, request, master: int = 0, database: str = ""):
         self.port, self.concurrency, self.seconds, self.request = port, concurrency, seconds, request
         self.master, self.cpu = master, 0.0
+        self.database, self.database_cpu = database, None
         self.latencies: list[float] = []
         self.errors: dict[str, int] = {}
         self.results: list = []
@@ -172,6 +192,7 @@ class _Run:
         stop_at = time.monotonic() + self.seconds
         threads = [threading.Thread(target=self._client, args=(stop_at,)) for _ in range(self.concurrency)]
         cpu_before = _cpu_seconds(self.master) if self.master else 0.0
+        database_before = _database_cpu_seconds(self.database) if self.database else None
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -179,6 +200,9 @@ class _Run:
             thread.join()
         self.elapsed = time.monotonic() - started
         self.cpu = _cpu_seconds(self.master) - cpu_before if self.master else 0.0
+        database_after = _database_cpu_seconds(self.database) if self.database else None
+        if database_before is not None and database_after is not None:
+            self.database_cpu = database_after - database_before
         return self
 
     def line(self, label: str) -> str:
@@ -189,6 +213,8 @@ class _Run:
         errors = sum(self.errors.values())
         detail = f" {self.errors}" if errors else ""
         cpu = f"  web CPU {self.cpu * 1000 / len(done):5.1f} ms/req" if self.master else ""
+        if self.database_cpu is not None:
+            cpu += f"  db CPU {self.database_cpu * 1000 / len(done):5.1f} ms/req"
         return (f"  {label:<9} c={self.concurrency:<3} {len(done) / self.elapsed:7.1f}/s  p50 {p50:6.1f} ms"
                 f"  p95 {p95:6.1f} ms  ok {len(done):6d}  errors {errors}{detail}{cpu}")
 
@@ -201,6 +227,7 @@ def _filing(n: int):
 def load(args) -> None:
     with throwaway_postgres(args.postgres_url) as url:
         _prepare(url)
+        database = make_url(url).database or ""
         port = _free_port()
         server = _start_gunicorn(url, args.redis_url, port, args.workers, args.threads)
         try:
@@ -210,7 +237,7 @@ def load(args) -> None:
                   f" {os.getloadavg()[0]:.2f}")
             filed: list[dict] = []
             for concurrency in args.concurrency:
-                run = _Run(port, concurrency, args.seconds, _filing, server.pid).go()
+                run = _Run(port, concurrency, args.seconds, _filing, server.pid, database).go()
                 print(run.line("filings"), flush=True)
                 filed.extend(json.loads(p) for p in run.results[:2000])
             if args.track_seconds > 0 and filed:
@@ -223,7 +250,7 @@ def load(args) -> None:
                             {"X-Access-Code": receipt["access_code"]}, 200)
 
                 for concurrency in (1, 4):
-                    print(_Run(port, concurrency, args.track_seconds, _lookup, server.pid).go().line("lookups"),
+                    print(_Run(port, concurrency, args.track_seconds, _lookup, server.pid, database).go().line("lookups"),
                           flush=True)
         finally:
             os.killpg(server.pid, signal.SIGTERM)

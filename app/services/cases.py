@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.engine import EngineError
+from app.engine import EngineError, WorkflowInstance
 from app.extensions import db
-from app.models import AuditEvent, Case, ProcessVersion, TaskIndexEntry, User
+from app.models import AuditEvent, Case, Organisation, ProcessVersion, TaskIndexEntry, User
 from app.services.access import acting_for
 from app.services.audit import record_event
 from app.services.audit_chain import start_chain
@@ -62,43 +62,58 @@ def start_case(*, process_key: str, data: dict, title: str, actor: str) -> Case:
 
 
 def open_case(
-    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None
+    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None,
+    organisation: Organisation | None = None,
 ) -> Case:
     """Create a case and run its first steps, without committing, so that a caller can
     store what belongs with it (the complaint, its files) in the same transaction.
+    `organisation`: the one running `process_key`, when the caller has it loaded.
 
     The case belongs to the organisation that runs the process. It is kept even if the
     model fails on its first steps: an accepted complaint is never lost; staff see the
-    error on the case instead."""
+    error on the case instead.
+
+    The engine runs before the case row is written, and on PostgreSQL the row's id is
+    drawn from its sequence first, so the case is inserted once, complete (tracking
+    number, state after the first steps), with everything else at the commit: no UPDATE
+    of the row just inserted, and its workflow state serialised once."""
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
-    organisation = organisation_running(process_key)
-    instance = process_engine().start(
-        cache_key=version.content_hash,
-        load_spec=lambda: version.spec_json,
-        calendar=calendar_for(organisation.code if organisation else None),
-    )
+    if organisation is None or organisation.process_key != process_key:
+        organisation = organisation_running(process_key)
+    organisation_code = organisation.code if organisation else None
+    calendar = calendar_for(organisation_code)
     # When the complaint was received: a deadline counted from receipt rather than from
     # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
     # The owner's objection period (0: none) is read by the diagram's "Ada masa keberatan?".
-    settings = settings_for(organisation.code if organisation else None)
-    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(),
-                   "masa_keberatan_hari": settings["objection_days"], **data})
+    settings = settings_for(organisation_code, version=version)
+    seed = {"diterima_pada": datetime.now(timezone.utc).isoformat(),
+            "masa_keberatan_hari": settings["objection_days"], **data}
+
+    def seeded() -> WorkflowInstance:
+        instance = process_engine().start(cache_key=version.content_hash, load_spec=lambda: version.spec_json,
+                                          calendar=calendar)
+        instance.seed(seed)
+        return instance
+
+    instance = seeded()
     case = Case(
+        id=_reserved_case_id(),
         process_version=version,
         status=RECEIVED_STATUS,
         title=title,
-        workflow_state=process_engine().dump(instance),
         created_at=datetime.now(timezone.utc),
-        organisation_code=organisation.code if organisation else None,
+        organisation_code=organisation_code,
         source_case_id=source_case.id if source_case else None,
         # A new case has no tasks or timer yet: known, so saving it loads neither.
         tasks=[],
         timer=None,
     )
     db.session.add(case)
-    db.session.flush()
+    if case.id is None:  # no sequence to draw from (SQLite): the row is written now for its id
+        case.workflow_state = process_engine().dump(instance)
+        db.session.flush()
     start_chain(case.id)
     case.tracking_number = tracking_number_for(case)
     record_event(
@@ -112,10 +127,24 @@ def open_case(
     try:
         steps = instance.run()
     except EngineError as exc:
+        # Kept as it was received, before the steps that failed.
+        case.workflow_state = process_engine().dump(seeded())
         _mark_failed(case, exc, actor=actor)
     else:
         save_instance(case, instance, steps=steps)
+    if case in db.session.new:
+        # The row now, complete, before the rows that refer to it (the audit events name
+        # the case by id only, so the flush would not know to write the case first).
+        db.session.flush([case])
     return case
+
+
+def _reserved_case_id() -> int | None:
+    """The next case id from PostgreSQL's sequence (the column's own default draws from
+    it too); None on SQLite, which gives an id only on insert."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.scalar(db.select(db.func.nextval("cases_id_seq")))
 
 
 def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", user: User | None = None) -> Case:
@@ -168,11 +197,11 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
             record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
             apply_confidentiality(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
-        _commit_keeping_loaded()
+        commit_keeping_loaded()
     return case
 
 
-def _commit_keeping_loaded() -> None:
+def commit_keeping_loaded() -> None:
     """Commit without expiring what the session holds. What this transaction wrote is
     what the database now has, so reloading every attribute after the commit (the API
     answers with the whole case) would only read back our own writes."""

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Case, Complaint, Document, Organisation
 from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
-from app.services.cases import ProcessNotDeployed, open_case
+from app.services.cases import ProcessNotDeployed, commit_keeping_loaded, open_case
 from app.services.file_names import stored_filename
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
 from app.services.org_settings import settings_for
@@ -230,7 +230,7 @@ def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", chan
         raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
     data = validate_complaint(raw, uploads, lang=lang, intakes=intakes)
     case, access_code = store_complaint(data=data, uploads=uploads, lang=lang, channel=channel, actor=COMPLAINANT_ACTOR)
-    db.session.commit()
+    commit_keeping_loaded()  # the receipt shows the case as just written, without reading it back
     return case, access_code
 
 
@@ -245,6 +245,8 @@ def store_complaint(*, data: dict, uploads: list[Upload], lang: str, channel: st
         data={"jenis": data["jenis"]},
         title=data["judul"],
         actor=actor,
+        # Loaded by the validation (complaint_intakes): found in the session, not queried.
+        organisation=db.session.get(Organisation, data["instansi"]),
     )
     complaint = Complaint(
         case_id=case.id,
