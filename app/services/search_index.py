@@ -20,7 +20,7 @@ import json
 import re
 from functools import lru_cache
 
-from sqlalchemy import event, func, inspect, literal_column, select, text
+from sqlalchemy import event, func, insert, inspect, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -74,6 +74,12 @@ def texts_for(*, case: Case, complaint: Complaint | None, records: list[CaseReco
         return body, ""
     secrets = sorted({(getattr(complaint, f) or "").strip() for f in IDENTITY_FIELDS
                       if len((getattr(complaint, f) or "").strip()) >= _MIN_SECRET}, key=len, reverse=True)
+    if body.isascii() and all(s.isascii() for s in secrets):
+        # Only a value the text holds needs the pattern, compiled anew for every complaint
+        # (the costliest part of indexing one). Between ASCII characters, ignoring case is
+        # exactly comparing lowercase; beyond ASCII (a dotted İ matches i) the pattern decides.
+        lowered = body.lower()
+        secrets = [s for s in secrets if s.lower() in lowered]
     if secrets:
         body = re.sub("|".join(re.escape(s) for s in secrets), " ", body, flags=re.IGNORECASE)
     terms = [complaint.nama_lengkap or "", complaint.nik or "", complaint.email or "", *phone_forms(complaint.no_hp)]
@@ -112,8 +118,10 @@ def _index_new_case(session: Session, case_id: int, records: list[CaseRecord]) -
         return
     records = sorted((r for r in records if r in session), key=lambda r: r.id)
     body, terms = texts_for(case=case, complaint=complaint_in_transaction(session, case_id), records=records)
-    session.add(CaseSearchText(case_id=case_id, body=body))
-    session.add(CaseIdentitySearch(case_id=case_id, terms=terms))
+    # Plain INSERTs: written once and never read back here, they need no unit of work
+    # (the commit has flushed already; objects added now would cost it another flush).
+    session.execute(insert(CaseSearchText.__table__).values(case_id=case_id, body=body))
+    session.execute(insert(CaseIdentitySearch.__table__).values(case_id=case_id, terms=terms))
 
 
 def _after_flush(session, _context) -> None:
