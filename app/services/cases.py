@@ -144,7 +144,7 @@ def _reserved_case_id() -> int | None:
     it too); None on SQLite, which gives an id only on insert."""
     if db.session.get_bind().dialect.name != "postgresql":
         return None
-    return db.session.scalar(db.select(db.func.nextval("cases_id_seq")))
+    return db.session.scalar(db.text("SELECT nextval('cases_id_seq')"))
 
 
 def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", user: User | None = None) -> Case:
