@@ -10,6 +10,7 @@ its next request only when the last one is answered, for a fixed time.
         [--track-seconds 20] [--workers 4 --threads 4] [--postgres-url URL]
         [--redis-url redis://127.0.0.1:6379/4]
     .venv/bin/python bench/filing_load.py --profile 200   # cProfile of filings, in-process
+    .venv/bin/python bench/filing_load.py --profile 200 --web   # the same through the web form
 
 The rate limits stay switched on and counted in Redis, as in production, but with limits
 no generator reaches (DUMAS_RATE_LIMITS=BENCH_LIMITS below): every request from this one
@@ -258,9 +259,27 @@ def load(args) -> None:
             _forget_counts(args.redis_url, url)
 
 
+def _web_filer(client):
+    """File through the web form as a browser does: the form page once (its CSRF token
+    and signed opening time serve every POST of this session), then per filing the POST
+    and the receipt page it redirects to."""
+    import re
+
+    page = client.get("/lapor").get_data(as_text=True)
+    hidden = dict(re.findall(r'<input[^>]*name="(csrf_token|formulir_dibuka)"[^>]*value="([^"]*)"', page))
+
+    def file(n: int) -> None:
+        response = client.post("/lapor", data={**_complaint(n), **hidden, "instansi": "bsn"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        assert client.get(response.headers["Location"]).status_code == 200
+
+    return file
+
+
 def profile(args) -> None:
-    """cProfile of `args.profile` filings through the API in this process (test client),
-    on PostgreSQL, Redis counting the limits as in production."""
+    """cProfile of `args.profile` filings through the API (or, with --web, the web form
+    and its receipt page) in this process (test client), on PostgreSQL, Redis counting
+    the limits as in production."""
     import cProfile
     import pstats
 
@@ -274,8 +293,14 @@ def profile(args) -> None:
                           "DUMAS_TIMERS": "off", "DUMAS_NOTIFICATIONS": "off", "DUMAS_MAIL_FETCH": "off",
                           "DUMAS_RATE_LIMITS": BENCH_LIMITS})
         client = app.test_client()
+        if args.web:
+            app.config["DUMAS_MIN_FILL_SECONDS"] = 0  # the form is filled by a script
+            file = _web_filer(client)
+        else:
+            def file(n: int) -> None:
+                assert client.post("/api/v1/complaints", json=_complaint(n)).status_code == 201
         for n in range(20):  # warm-up
-            assert client.post("/api/v1/complaints", json=_complaint(n)).status_code == 201
+            file(n)
         statements = []
         from sqlalchemy import event
 
@@ -286,10 +311,12 @@ def profile(args) -> None:
         started, cpu_started = time.perf_counter(), time.process_time()
         profiler.enable()
         for n in range(args.profile):
-            assert client.post("/api/v1/complaints", json=_complaint(1000 + n)).status_code == 201
+            file(1000 + n)
         profiler.disable()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        print(f"{args.profile} filings in-process (test client, PostgreSQL, profiled): {elapsed / args.profile * 1000:.1f}"
+        path = "POST /lapor + GET /lapor/terkirim" if args.web else "POST /api/v1/complaints"
+        print(f"{args.profile} filings in-process ({path}, test client, PostgreSQL, profiled):"
+              f" {elapsed / args.profile * 1000:.1f}"
               f" ms each, {cpu / args.profile * 1000:.1f} ms of this process's CPU,"
               f" {len(statements) / args.profile:.1f} SQL statements each")
         stats = pstats.Stats(profiler)
@@ -313,6 +340,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/4")
     parser.add_argument("--profile", type=int, default=0, help="profile this many filings in-process instead")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--web", action="store_true", help="profile the web form (POST /lapor and its receipt)")
     args = parser.parse_args()
     profile(args) if args.profile else load(args)
 

@@ -219,13 +219,15 @@ def new_access_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", channel: str = "web") -> tuple[Case, str]:
+def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", channel: str = "web",
+                     intakes: list[Organisation] | None = None) -> tuple[Case, str]:
     """Validate, then store the case, the complaint and its files together, as a case of
-    the chosen agency's SOP (`instansi`, default bsn); commits.
+    the chosen agency's SOP (`instansi`, default bsn); commits. `intakes`:
+    complaint_intakes(), when the caller has it already (the web form lists them).
 
     Returns the case and the access code, which is stored only as a hash and so can be
     shown to the complainant this once."""
-    intakes = complaint_intakes()
+    intakes = complaint_intakes() if intakes is None else intakes
     if not intakes:
         raise ProcessNotDeployed("Belum ada instansi yang menerima pengaduan di sini.")
     data = validate_complaint(raw, uploads, lang=lang, intakes=intakes)
