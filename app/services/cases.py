@@ -73,10 +73,9 @@ def open_case(
     model fails on its first steps: an accepted complaint is never lost; staff see the
     error on the case instead.
 
-    The engine runs before the case row is written, and on PostgreSQL the row's id is
-    drawn from its sequence first, so the case is inserted once, complete (tracking
-    number, state after the first steps), with everything else at the commit: no UPDATE
-    of the row just inserted, and its workflow state serialised once."""
+    The engine runs first, so the row is inserted with its state after the first steps
+    (and, on PostgreSQL, whose sequence gives the id beforehand, its tracking number):
+    what follows updates only its status and deadline, not the workflow state again."""
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(f"Proses '{process_key}' belum dideploy.")
@@ -97,12 +96,17 @@ def open_case(
         instance.seed(seed)
         return instance
 
-    instance = seeded()
+    instance, failure, steps = seeded(), None, []
+    try:
+        steps = instance.run()
+    except EngineError as exc:
+        failure, instance = exc, seeded()  # kept as received, before the steps that failed
     case = Case(
         id=_reserved_case_id(),
         process_version=version,
         status=RECEIVED_STATUS,
         title=title,
+        workflow_state=process_engine().dump(instance),
         created_at=datetime.now(timezone.utc),
         organisation_code=organisation_code,
         source_case_id=source_case.id if source_case else None,
@@ -110,12 +114,15 @@ def open_case(
         tasks=[],
         timer=None,
     )
+    if case.id is not None:
+        case.tracking_number = tracking_number_for(case)
     db.session.add(case)
-    if case.id is None:  # no sequence to draw from (SQLite): the row is written now for its id
-        case.workflow_state = process_engine().dump(instance)
-        db.session.flush()
+    # Written now, before any row that refers to it: the audit events and others name the
+    # case by id only, so a flush holding them and the case would not know its order.
+    db.session.flush()
+    if case.tracking_number is None:  # SQLite: the id is known only now
+        case.tracking_number = tracking_number_for(case)
     start_chain(case.id)
-    case.tracking_number = tracking_number_for(case)
     record_event(
         case=case,
         action="case.started",
@@ -124,18 +131,10 @@ def open_case(
         detail=f"{version.definition.key} versi {version.number}"
         + (f", diteruskan dari {source_case.tracking_number}" if source_case else ""),
     )
-    try:
-        steps = instance.run()
-    except EngineError as exc:
-        # Kept as it was received, before the steps that failed.
-        case.workflow_state = process_engine().dump(seeded())
-        _mark_failed(case, exc, actor=actor)
+    if failure is not None:
+        _mark_failed(case, failure, actor=actor)
     else:
         save_instance(case, instance, steps=steps)
-    if case in db.session.new:
-        # The row now, complete, before the rows that refer to it (the audit events name
-        # the case by id only, so the flush would not know to write the case first).
-        db.session.flush([case])
     return case
 
 
