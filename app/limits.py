@@ -28,13 +28,14 @@ from app.services.abuse import (
     HONEYPOT_FIELD,
     IDENTITY,
     STARTED_FIELD,
+    Limit,
     Refused,
     TooLarge,
     capped_texts,
     check_content,
     check_form,
     check_upload_name,
-    count_hit,
+    count_hits,
     form_started,
     identity_keys,
     is_near,
@@ -180,14 +181,14 @@ def screen_request(scope: str, *, form: bool = False, content: bool = False) -> 
     limits = parse_limits(config.get("DUMAS_RATE_LIMITS", ""))
     rules = limits.get(scope) or limits["public"]
     counted = _counted(scope)
-    count_hit(client=client_address(), limit=rules[ADDRESS], **counted)
+    clients: list[tuple[str, str, Limit]] = [(ADDRESS, client_address(), rules[ADDRESS])]
     device = device_id()
     if device and DEVICE in rules:
-        count_hit(client=device, limit=rules[DEVICE], who=DEVICE, **counted)
+        clients.append((DEVICE, device, rules[DEVICE]))
     fields = _fields()
     if IDENTITY in rules and fields.get("kerahasiaan") != "anonim":  # an anonymous report keeps none
-        for key in identity_keys(fields=fields, secret_key=config["SECRET_KEY"]):
-            count_hit(client=key, limit=rules[IDENTITY], who=IDENTITY, **counted)
+        clients += [(IDENTITY, key, rules[IDENTITY]) for key in identity_keys(fields=fields, secret_key=config["SECRET_KEY"])]
+    count_hits(clients=clients, **counted)  # in this order, the first past its limit refuses
     if form:
         check_form(fields=fields, secret_key=config["SECRET_KEY"], min_seconds=config.get("DUMAS_MIN_FILL_SECONDS", 0))
     if form or content:

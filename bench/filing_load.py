@@ -10,6 +10,7 @@ its next request only when the last one is answered, for a fixed time.
         [--track-seconds 20] [--workers 4 --threads 4] [--postgres-url URL]
         [--redis-url redis://127.0.0.1:6379/4]
     .venv/bin/python bench/filing_load.py --profile 200   # cProfile of filings, in-process
+    .venv/bin/python bench/filing_load.py --profile 200 --web   # the same through the web form
 
 The rate limits stay switched on and counted in Redis, as in production, but with limits
 no generator reaches (DUMAS_RATE_LIMITS=BENCH_LIMITS below): every request from this one
@@ -31,6 +32,7 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy import make_url
 from throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,12 +130,31 @@ def _cpu_seconds(master: int) -> float:
     return total / tick
 
 
+def _database_cpu_seconds(database: str) -> float | None:
+    """User + system CPU so far of the PostgreSQL backends serving `database` (their
+    process title names it), when the server runs on this machine and /proc shows it;
+    None otherwise. With the web CPU, the whole cost of a filing on this machine."""
+    tick, total, found = os.sysconf("SC_CLK_TCK"), 0, False
+    marker = f" {database} ".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if not (proc / "cmdline").read_bytes().startswith(b"postgres: ") or marker not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        found = True
+        total += int(fields[11]) + int(fields[12])
+    return total / tick if found else None
+
+
 class _Run:
     """One level: `concurrency` client threads, each on its own keep-alive connection."""
 
-    def __init__(self, port: int, concurrency: int, seconds: float, request, master: int = 0):
+    def __init__(self, port: int, concurrency: int, seconds: float, request, master: int = 0, database: str = ""):
         self.port, self.concurrency, self.seconds, self.request = port, concurrency, seconds, request
         self.master, self.cpu = master, 0.0
+        self.database, self.database_cpu = database, None
         self.latencies: list[float] = []
         self.errors: dict[str, int] = {}
         self.results: list = []
@@ -172,6 +193,7 @@ class _Run:
         stop_at = time.monotonic() + self.seconds
         threads = [threading.Thread(target=self._client, args=(stop_at,)) for _ in range(self.concurrency)]
         cpu_before = _cpu_seconds(self.master) if self.master else 0.0
+        database_before = _database_cpu_seconds(self.database) if self.database else None
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -179,6 +201,9 @@ class _Run:
             thread.join()
         self.elapsed = time.monotonic() - started
         self.cpu = _cpu_seconds(self.master) - cpu_before if self.master else 0.0
+        database_after = _database_cpu_seconds(self.database) if self.database else None
+        if database_before is not None and database_after is not None:
+            self.database_cpu = database_after - database_before
         return self
 
     def line(self, label: str) -> str:
@@ -189,6 +214,8 @@ class _Run:
         errors = sum(self.errors.values())
         detail = f" {self.errors}" if errors else ""
         cpu = f"  web CPU {self.cpu * 1000 / len(done):5.1f} ms/req" if self.master else ""
+        if self.database_cpu is not None:
+            cpu += f"  db CPU {self.database_cpu * 1000 / len(done):5.1f} ms/req"
         return (f"  {label:<9} c={self.concurrency:<3} {len(done) / self.elapsed:7.1f}/s  p50 {p50:6.1f} ms"
                 f"  p95 {p95:6.1f} ms  ok {len(done):6d}  errors {errors}{detail}{cpu}")
 
@@ -201,6 +228,7 @@ def _filing(n: int):
 def load(args) -> None:
     with throwaway_postgres(args.postgres_url) as url:
         _prepare(url)
+        database = make_url(url).database or ""
         port = _free_port()
         server = _start_gunicorn(url, args.redis_url, port, args.workers, args.threads)
         try:
@@ -210,7 +238,7 @@ def load(args) -> None:
                   f" {os.getloadavg()[0]:.2f}")
             filed: list[dict] = []
             for concurrency in args.concurrency:
-                run = _Run(port, concurrency, args.seconds, _filing, server.pid).go()
+                run = _Run(port, concurrency, args.seconds, _filing, server.pid, database).go()
                 print(run.line("filings"), flush=True)
                 filed.extend(json.loads(p) for p in run.results[:2000])
             if args.track_seconds > 0 and filed:
@@ -223,7 +251,7 @@ def load(args) -> None:
                             {"X-Access-Code": receipt["access_code"]}, 200)
 
                 for concurrency in (1, 4):
-                    print(_Run(port, concurrency, args.track_seconds, _lookup, server.pid).go().line("lookups"),
+                    print(_Run(port, concurrency, args.track_seconds, _lookup, server.pid, database).go().line("lookups"),
                           flush=True)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -231,9 +259,27 @@ def load(args) -> None:
             _forget_counts(args.redis_url, url)
 
 
+def _web_filer(client):
+    """File through the web form as a browser does: the form page once (its CSRF token
+    and signed opening time serve every POST of this session), then per filing the POST
+    and the receipt page it redirects to."""
+    import re
+
+    page = client.get("/lapor").get_data(as_text=True)
+    hidden = dict(re.findall(r'<input[^>]*name="(csrf_token|formulir_dibuka)"[^>]*value="([^"]*)"', page))
+
+    def file(n: int) -> None:
+        response = client.post("/lapor", data={**_complaint(n), **hidden, "instansi": "bsn"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        assert client.get(response.headers["Location"]).status_code == 200
+
+    return file
+
+
 def profile(args) -> None:
-    """cProfile of `args.profile` filings through the API in this process (test client),
-    on PostgreSQL, Redis counting the limits as in production."""
+    """cProfile of `args.profile` filings through the API (or, with --web, the web form
+    and its receipt page) in this process (test client), on PostgreSQL, Redis counting
+    the limits as in production."""
     import cProfile
     import pstats
 
@@ -247,8 +293,14 @@ def profile(args) -> None:
                           "DUMAS_TIMERS": "off", "DUMAS_NOTIFICATIONS": "off", "DUMAS_MAIL_FETCH": "off",
                           "DUMAS_RATE_LIMITS": BENCH_LIMITS})
         client = app.test_client()
+        if args.web:
+            app.config["DUMAS_MIN_FILL_SECONDS"] = 0  # the form is filled by a script
+            file = _web_filer(client)
+        else:
+            def file(n: int) -> None:
+                assert client.post("/api/v1/complaints", json=_complaint(n)).status_code == 201
         for n in range(20):  # warm-up
-            assert client.post("/api/v1/complaints", json=_complaint(n)).status_code == 201
+            file(n)
         statements = []
         from sqlalchemy import event
 
@@ -259,10 +311,12 @@ def profile(args) -> None:
         started, cpu_started = time.perf_counter(), time.process_time()
         profiler.enable()
         for n in range(args.profile):
-            assert client.post("/api/v1/complaints", json=_complaint(1000 + n)).status_code == 201
+            file(1000 + n)
         profiler.disable()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        print(f"{args.profile} filings in-process (test client, PostgreSQL, profiled): {elapsed / args.profile * 1000:.1f}"
+        path = "POST /lapor + GET /lapor/terkirim" if args.web else "POST /api/v1/complaints"
+        print(f"{args.profile} filings in-process ({path}, test client, PostgreSQL, profiled):"
+              f" {elapsed / args.profile * 1000:.1f}"
               f" ms each, {cpu / args.profile * 1000:.1f} ms of this process's CPU,"
               f" {len(statements) / args.profile:.1f} SQL statements each")
         stats = pstats.Stats(profiler)
@@ -286,6 +340,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/4")
     parser.add_argument("--profile", type=int, default=0, help="profile this many filings in-process instead")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--web", action="store_true", help="profile the web form (POST /lapor and its receipt)")
     args = parser.parse_args()
     profile(args) if args.profile else load(args)
 

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app.complaint_form import ComplaintForm
 from app.i18n import current_language
 from app.limits import near_limits, public_endpoint
+from app.models import Organisation
 from app.public import bp
 from app.public.forms import TrackForm
 from app.public.tracking import remember_tracked, render_tracking
@@ -51,20 +52,22 @@ def _refused_complaint(refusal: Refused):
     return _complaint_page(form), refusal.status
 
 
-def _complaint_form() -> ComplaintForm:
+def _complaint_form(intakes: list[Organisation] | None = None) -> ComplaintForm:
     form = ComplaintForm()
-    form.instansi.choices = [SelectChoice(o.code, o.name) for o in complaint_intakes()]
+    form.instansi.choices = [SelectChoice(o.code, o.name) for o in (complaint_intakes() if intakes is None else intakes)]
     return form
 
 
 @bp.route("/lapor", methods=["GET", "POST"])
 @public_endpoint("complaint", form=True, uploads=True, reshow=_refused_complaint)
 def complaint_form():
-    form = _complaint_form()
+    intakes = complaint_intakes()  # the form's choices and the filing's check, read once
+    form = _complaint_form(intakes)
     if form.validate_on_submit():
         try:
             case, access_code = submit_complaint(
-                raw=form.complaint_data(), uploads=read_uploads(form.chosen_files()), lang=current_language()
+                raw=form.complaint_data(), uploads=read_uploads(form.chosen_files()), lang=current_language(),
+                intakes=intakes,
             )
         except ComplaintInvalid as exc:
             form.show_errors(exc.errors)

@@ -123,14 +123,24 @@ def count_hit(*, scope: str, client: str, limit: Limit, redis_url: str | None, n
               who: str = ADDRESS, now: float | None = None) -> None:
     """Count one request of `client` (an address, device id or identity hash) in
     `scope`; raise RateLimited past the limit."""
+    count_hits(scope=scope, clients=[(who, client, limit)], redis_url=redis_url, namespace=namespace, now=now)
+
+
+def count_hits(*, scope: str, clients: list[tuple[str, str, Limit]], redis_url: str | None, namespace: str,
+               now: float | None = None) -> None:
+    """count_hit for each (who, client, limit) in turn, stopping at the first past its
+    limit (those after it are not counted, as a request refused there never reached
+    them), in one Redis round trip for all of them."""
     now = time.time() if now is None else now
-    window = int(now // limit.seconds) * limit.seconds
-    key = f"{scope}:{client}" if who == ADDRESS else f"{scope}.{who}:{client}"
-    hits = _hit(key, window, limit.seconds, redis_url=redis_url, namespace=namespace, now=now)
-    if hits > limit.hits:
-        retry_after = max(1, window + limit.seconds - int(now))
-        raise RateLimited(LazyString(lambda: str(_REFUSALS[who]) % {"wait": _wait(retry_after)}),
-                          retry_after=retry_after)
+    counted = [(f"{scope}:{client}" if who == ADDRESS else f"{scope}.{who}:{client}", limit,
+                int(now // limit.seconds) * limit.seconds) for who, client, limit in clients]
+    refused = _first_past_limit(counted, redis_url=redis_url, namespace=namespace, now=now)
+    if refused is None:
+        return
+    who, limit, window = clients[refused][0], counted[refused][1], counted[refused][2]
+    retry_after = max(1, window + limit.seconds - int(now))
+    raise RateLimited(LazyString(lambda: str(_REFUSALS[who]) % {"wait": _wait(retry_after)}),
+                      retry_after=retry_after)
 
 
 def remaining_hits(*, scope: str, client: str, limit: Limit, redis_url: str | None, namespace: str,
@@ -162,25 +172,57 @@ _redis_down_since: float | None = None
 _redis_retry_at = 0.0
 
 
+def _redis_usable() -> bool:
+    return time.monotonic() >= _redis_retry_at
+
+
+def _redis_failed(error: Exception, now: float) -> None:
+    global _redis_down_since, _redis_retry_at
+    _redis_retry_at = time.monotonic() + REDIS_RETRY_SECONDS
+    if _redis_down_since is None:
+        _redis_down_since = now
+        log.warning("rate limit: Redis unreachable (%s); counting in the database until it is back",
+                    type(error).__name__)
+
+
+def _redis_answered(now: float) -> None:
+    global _redis_down_since
+    if _redis_down_since is not None:
+        log.warning("rate limit: Redis reachable again after %.0f s; counting in Redis", now - _redis_down_since)
+        _redis_down_since = None
+
+
+def _first_past_limit(counted: list[tuple[str, Limit, int]], *, redis_url: str | None, namespace: str,
+                      now: float) -> int | None:
+    """Count (key, limit, window) in order; the index of the first past its limit, or None."""
+    if redis_url and _redis_usable():
+        from redis.exceptions import RedisError
+
+        try:
+            refused = _redis_count(redis_url, [(f"dumas:rl:{namespace}:{key}:{window}", limit) for key, limit, window
+                                               in counted])
+        except RedisError as error:  # ConnectionError, TimeoutError ...: not OSErrors
+            _redis_failed(error, now)
+        else:
+            _redis_answered(now)
+            return refused
+    for index, (key, limit, window) in enumerate(counted):
+        if _database_hit(key, window, limit.seconds) > limit.hits:
+            return index
+    return None
+
+
 def _hit(key: str, window: int, seconds: int, *, redis_url: str | None, namespace: str, now: float,
          count: bool = True) -> int:
-    global _redis_down_since, _redis_retry_at
-    if redis_url and time.monotonic() >= _redis_retry_at:
+    if redis_url and _redis_usable():
         from redis.exceptions import RedisError
 
         try:
             hits = _redis_hit(redis_url, f"dumas:rl:{namespace}:{key}:{window}", seconds, count=count)
-        except RedisError as error:  # ConnectionError, TimeoutError ...: not OSErrors
-            _redis_retry_at = time.monotonic() + REDIS_RETRY_SECONDS
-            if _redis_down_since is None:
-                _redis_down_since = now
-                log.warning("rate limit: Redis unreachable (%s); counting in the database until it is back",
-                            type(error).__name__)
+        except RedisError as error:
+            _redis_failed(error, now)
         else:
-            if _redis_down_since is not None:
-                log.warning("rate limit: Redis reachable again after %.0f s; counting in Redis",
-                            now - _redis_down_since)
-                _redis_down_since = None
+            _redis_answered(now)
             return hits
     return _database_hit(key, window, seconds, count=count)
 
@@ -213,6 +255,30 @@ def _redis_hit(redis_url: str, key: str, seconds: int, *, count: bool = True) ->
     pipeline.expire(key, seconds + 60)
     hits, _ = pipeline.execute()
     return int(hits)
+
+
+# Counts each key in turn (INCR, then its expiry a minute past its window) and stops at
+# the first past its limit: a filing's address, device and identity counts in one round
+# trip, counted exactly as one INCR each would, in order, until a refusal.
+_COUNT_SCRIPT = """
+for i, key in ipairs(KEYS) do
+  local hits = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[2 * i - 1])
+  if hits > tonumber(ARGV[2 * i]) then return i end
+end
+return 0
+"""
+
+
+def _redis_count(redis_url: str, keys: list[tuple[str, Limit]]) -> int | None:
+    args = [value for _key, limit in keys for value in (limit.seconds + 60, limit.hits)]
+    refused = int(_count_script(redis_url)(keys=[key for key, _limit in keys], args=args))
+    return refused - 1 if refused else None
+
+
+@cache
+def _count_script(url: str):
+    return _redis(url).register_script(_COUNT_SCRIPT)
 
 
 @cache

@@ -88,7 +88,7 @@ def complete_task(*, task_id: str, data: dict, actor: str, lang: str = "id", use
             record_output(case=case, task=task, form=form, data=cleaned, actor=actor)
             apply_confidentiality(case=case, task=task, form=form, data=cleaned, actor=actor)
         save_instance(case, instance, steps=steps[1:])
-        _commit_keeping_loaded()
+        commit_keeping_loaded()
     return case
 
 
@@ -113,7 +113,7 @@ def _complete_escalation(*, entry: TaskIndexEntry, cleaned: dict, form: dict | N
     return case
 
 
-def _commit_keeping_loaded() -> None:
+def commit_keeping_loaded() -> None:
     """Commit without expiring what the session holds. What this transaction wrote is
     what the database now has, so reloading every attribute after the commit (the API
     answers with the whole case) would only read back our own writes."""

@@ -19,6 +19,7 @@ from app.models import Case, Complaint, Document, Organisation
 from app.services.access_codes import check_code, keyed_hash
 from app.services.audit import record_event
 from app.services.case_errors import ProcessNotDeployed
+from app.services.cases import commit_keeping_loaded
 from app.services.file_names import stored_filename
 from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
 from app.services.org_settings import settings_for
@@ -218,18 +219,20 @@ def new_access_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", channel: str = "web") -> tuple[Case, str]:
+def submit_complaint(*, raw: dict, uploads: list[Upload], lang: str = "id", channel: str = "web",
+                     intakes: list[Organisation] | None = None) -> tuple[Case, str]:
     """Validate, then store the case, the complaint and its files together, as a case of
-    the chosen agency's SOP (`instansi`, default bsn); commits.
+    the chosen agency's SOP (`instansi`, default bsn); commits. `intakes`:
+    complaint_intakes(), when the caller has it already (the web form lists them).
 
     Returns the case and the access code, which is stored only as a hash and so can be
     shown to the complainant this once."""
-    intakes = complaint_intakes()
+    intakes = complaint_intakes() if intakes is None else intakes
     if not intakes:
         raise ProcessNotDeployed(_l("Belum ada instansi yang menerima pengaduan di sini."))
     data = validate_complaint(raw, uploads, lang=lang, intakes=intakes)
     case, access_code = store_complaint(data=data, uploads=uploads, lang=lang, channel=channel, actor=COMPLAINANT_ACTOR)
-    db.session.commit()
+    commit_keeping_loaded()  # the receipt shows the case as just written, without reading it back
     return case, access_code
 
 
@@ -244,6 +247,8 @@ def store_complaint(*, data: dict, uploads: list[Upload], lang: str, channel: st
         data={"jenis": data["jenis"]},
         title=data["judul"],
         actor=actor,
+        # Loaded by the validation (complaint_intakes): found in the session, not queried.
+        organisation=db.session.get(Organisation, data["instansi"]),
     )
     assert case.tracking_number is not None  # open_case numbers every case it opens
     complaint = Complaint(

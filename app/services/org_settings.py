@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import Organisation
+from app.models import Organisation, ProcessVersion
 from app.services.audit import record_event
 from app.services.calendar_revision import calendar_changed
 from app.services.deadline_timers import BPMN, deadline_timers, element_properties
@@ -36,13 +36,27 @@ class SettingsError(ValueError):
     """A setting that cannot be saved; the message says why, in Indonesian."""
 
 
-def sop_defaults(process_key: str | None) -> dict:
-    """The SOP's defaults as its deployed diagram declares them."""
-    defaults = dict(DEFAULTS)
-    version = latest_version(process_key=process_key) if process_key else None
+# The defaults each deployed version's diagram declares, by content hash: a version never
+# changes, so its XML is read and parsed once per process, not at every filing.
+_declared: dict[str, dict] = {}
+
+
+def sop_defaults(process_key: str | None, *, version: ProcessVersion | None = None) -> dict:
+    """The SOP's defaults as its deployed diagram declares them; `version`: the newest
+    version of `process_key` when the caller has it loaded, saving the lookup."""
+    if version is None and process_key:
+        version = latest_version(process_key=process_key)
     if version is None:
-        return defaults
-    process = ElementTree.fromstring(version.bpmn_xml).find(f"{BPMN}process")
+        return dict(DEFAULTS)
+    declared = _declared.get(version.content_hash)
+    if declared is None:
+        declared = _declared.setdefault(version.content_hash, _declared_defaults(version.bpmn_xml))
+    return dict(declared)
+
+
+def _declared_defaults(bpmn_xml: str) -> dict:
+    defaults = dict(DEFAULTS)
+    process = ElementTree.fromstring(bpmn_xml).find(f"{BPMN}process")
     props = element_properties(process.find(f"{BPMN}extensionElements")) if process is not None and \
         process.find(f"{BPMN}extensionElements") is not None else {}
     for key in ("anonymous_reports", "working_days"):
@@ -53,13 +67,14 @@ def sop_defaults(process_key: str | None) -> dict:
     return defaults
 
 
-def settings_for(organisation_code: str | None) -> dict:
-    """The settings in force: the organisation's choices over its SOP's defaults."""
+def settings_for(organisation_code: str | None, *, version: ProcessVersion | None = None) -> dict:
+    """The settings in force: the organisation's choices over its SOP's defaults.
+    `version`: the newest version of the organisation's process, when the caller has it."""
     organisation = db.session.get(Organisation, organisation_code) if organisation_code else None
     if organisation is None:
         return dict(DEFAULTS)
     chosen = organisation.process_settings or {}
-    return sop_defaults(organisation.process_key) | {k: v for k, v in chosen.items() if k in KEYS}
+    return sop_defaults(organisation.process_key, version=version) | {k: v for k, v in chosen.items() if k in KEYS}
 
 
 def update_settings(*, organisation_code: str, changes: dict, actor: str) -> dict:

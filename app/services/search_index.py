@@ -19,9 +19,9 @@ FTS5 has no Indonesian stemmer, so each word is matched as a prefix ("pungut" fi
 import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, func, inspect, literal_column, select, text
+from sqlalchemy import Table, event, func, insert, inspect, literal_column, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,11 @@ _IDENTITY = "search_index_identity_cases"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_SECRET = 5  # as app/services/identity.py: shorter values would blank ordinary words
 _PHONE = re.compile(r"^\+?[0-9][0-9 .-]{6,}$")
+
+
+def _table(model: type) -> Table:
+    """A model's Core table: statements on it skip the ORM (no autoflush, no unit of work)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]  # every model has one
 
 
 def phone_forms(phone: str | None) -> list[str]:
@@ -76,6 +81,12 @@ def texts_for(*, case: Case, complaint: Complaint | None, records: list[CaseReco
         return body, ""
     secrets = sorted({(getattr(complaint, f) or "").strip() for f in IDENTITY_FIELDS
                       if len((getattr(complaint, f) or "").strip()) >= _MIN_SECRET}, key=len, reverse=True)
+    if body.isascii() and all(s.isascii() for s in secrets):
+        # Only a value the text holds needs the pattern, compiled anew for every complaint
+        # (the costliest part of indexing one). Between ASCII characters, ignoring case is
+        # exactly comparing lowercase; beyond ASCII (a dotted İ matches i) the pattern decides.
+        lowered = body.lower()
+        secrets = [s for s in secrets if s.lower() in lowered]
     if secrets:
         body = re.sub("|".join(re.escape(s) for s in secrets), " ", body, flags=re.IGNORECASE)
     terms = [complaint.nama_lengkap or "", complaint.nik or "", complaint.email or "", *phone_forms(complaint.no_hp)]
@@ -112,8 +123,10 @@ def _index_new_case(session: Session, case_id: int, records: list[CaseRecord]) -
         return
     records = sorted((r for r in records if r in session), key=lambda r: r.id)
     body, terms = texts_for(case=case, complaint=complaint_in_transaction(session, case_id), records=records)
-    session.add(CaseSearchText(case_id=case_id, body=body))
-    session.add(CaseIdentitySearch(case_id=case_id, terms=terms))
+    # Plain INSERTs: written once and never read back here, they need no unit of work
+    # (the commit has flushed already; objects added now would cost it another flush).
+    session.execute(insert(_table(CaseSearchText)).values(case_id=case_id, body=body))
+    session.execute(insert(_table(CaseIdentitySearch)).values(case_id=case_id, terms=terms))
 
 
 def _after_flush(session, _context) -> None:

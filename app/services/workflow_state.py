@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.engine import EngineError, PendingTimer, Step, WorkflowInstance
 from app.extensions import db
-from app.models import Case, CaseUnit, TaskIndexEntry, TimerIndexEntry
+from app.models import Case, CaseUnit, Organisation, TaskIndexEntry, TimerIndexEntry
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.audit_chain import start_chain
 from app.services.calendar import calendar_for
@@ -29,45 +29,67 @@ def tracking_number_for(case: Case) -> str:
 
 
 def open_case(
-    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None
+    *, process_key: str, data: dict, title: str, actor: str, source_case: Case | None = None,
+    organisation: Organisation | None = None,
 ) -> Case:
     """Create a case and run its first steps, without committing, so that a caller can
     store what belongs with it (the complaint, its files) in the same transaction.
+    `organisation`: the one running `process_key`, when the caller has it loaded.
 
     The case belongs to the organisation that runs the process. It is kept even if the
     model fails on its first steps: an accepted complaint is never lost; staff see the
-    error on the case instead."""
+    error on the case instead.
+
+    The engine runs first, so the row is inserted with its state after the first steps
+    (and, on PostgreSQL, whose sequence gives the id beforehand, its tracking number):
+    what follows updates only its status and deadline, not the workflow state again."""
     version = latest_version(process_key=process_key)
     if version is None:
         raise ProcessNotDeployed(_l("Proses '%(process_key)s' belum dideploy.", process_key=process_key))
-    organisation = organisation_running(process_key)
-    instance = process_engine().start(
-        cache_key=version.content_hash,
-        load_spec=lambda: version.spec_json,
-        calendar=calendar_for(organisation.code if organisation else None),
-    )
+    if organisation is None or organisation.process_key != process_key:
+        organisation = organisation_running(process_key)
+    organisation_code = organisation.code if organisation else None
+    calendar = calendar_for(organisation_code)
     # When the complaint was received: a deadline counted from receipt rather than from
     # its task's start reads it (SOP 002 step 3: `tambah_hari_kerja_sejak(diterima_pada, 3)`).
     # The owner's objection period (0: none) is read by the diagram's "Ada masa keberatan?".
-    settings = settings_for(organisation.code if organisation else None)
-    instance.seed({"diterima_pada": datetime.now(timezone.utc).isoformat(),
-                   "masa_keberatan_hari": settings["objection_days"], **data})
+    settings = settings_for(organisation_code, version=version)
+    seed = {"diterima_pada": datetime.now(timezone.utc).isoformat(),
+            "masa_keberatan_hari": settings["objection_days"], **data}
+
+    def seeded() -> WorkflowInstance:
+        instance = process_engine().start(cache_key=version.content_hash, load_spec=lambda: version.spec_json,
+                                          calendar=calendar)
+        instance.seed(seed)
+        return instance
+
+    instance, failure, steps = seeded(), None, []
+    try:
+        steps = instance.run()
+    except EngineError as exc:
+        failure, instance = exc, seeded()  # kept as received, before the steps that failed
     case = Case(
+        id=_reserved_case_id(),
         process_version=version,
         status=RECEIVED_STATUS,
         title=title,
         workflow_state=process_engine().dump(instance),
         created_at=datetime.now(timezone.utc),
-        organisation_code=organisation.code if organisation else None,
+        organisation_code=organisation_code,
         source_case_id=source_case.id if source_case else None,
         # A new case has no tasks or timer yet: known, so saving it loads neither.
         tasks=[],
         timer=None,
     )
+    if case.id is not None:
+        case.tracking_number = tracking_number_for(case)
     db.session.add(case)
+    # Written now, before any row that refers to it: the audit events and others name the
+    # case by id only, so a flush holding them and the case would not know its order.
     db.session.flush()
+    if case.tracking_number is None:  # SQLite: the id is known only now
+        case.tracking_number = tracking_number_for(case)
     start_chain(case.id)
-    case.tracking_number = tracking_number_for(case)
     record_event(
         case=case,
         action="case.started",
@@ -76,13 +98,19 @@ def open_case(
         detail=f"{version.definition.key} versi {version.number}"
         + (f", diteruskan dari {source_case.tracking_number}" if source_case else ""),
     )
-    try:
-        steps = instance.run()
-    except EngineError as exc:
-        mark_failed(case, exc, actor=actor)
+    if failure is not None:
+        mark_failed(case, failure, actor=actor)
     else:
         save_instance(case, instance, steps=steps)
     return case
+
+
+def _reserved_case_id() -> int | None:
+    """The next case id from PostgreSQL's sequence (the column's own default draws from
+    it too); None on SQLite, which gives an id only on insert."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.scalar(db.text("SELECT nextval('cases_id_seq')"))
 
 
 def mark_failed(case: Case, exc: EngineError, *, actor: str) -> None:

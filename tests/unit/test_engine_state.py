@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.orm import Session
 
+from app.engine import EngineError
 from app.extensions import db
 from app.models import AuditEvent, Case, TimerIndexEntry
 from app.services.case_errors import ConflictError, WorkflowFailed
@@ -129,6 +130,13 @@ def test_a_complaint_is_kept_even_when_its_first_steps_fail(test_models):
     assert case.tasks == []
     actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.case_id == case.id))]
     assert actions == ["case.started", "engine.failed"]
+    # Its workflow is kept as received, before the steps that failed: it loads, with
+    # the data it started with, and running it again fails the same way.
+    instance = load_instance(case)
+    received = [t.data for t in instance.workflow.get_tasks() if t.data.get("pembagi") == 0]
+    assert received and received[0]["kategori"] == "a" and received[0]["diterima_pada"]
+    with pytest.raises(EngineError, match="division by zero"):
+        instance.run()
 
 
 def test_a_decision_table_with_no_matching_rule_is_named(test_models):
