@@ -29,9 +29,12 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = os.environ.get("DUMAS_TEST_BACKENDS", "sqlite,postgresql").split(",")
 # Under pytest-xdist (scripts/test.sh runs two workers) each worker gets a Redis database of
 # its own, so rate counters and Celery queues of tests running side by side never meet.
+# DUMAS_TEST_REDIS_DB_BASE moves that range (worker N uses base + N), so that two suites
+# can run on one machine without sharing queues.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _XDIST_WORKER.startswith("gw") and "DUMAS_TEST_REDIS_URL" not in os.environ:
-    os.environ["DUMAS_TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{9 + int(_XDIST_WORKER[2:]) % 7}"
+    _base = int(os.environ.get("DUMAS_TEST_REDIS_DB_BASE", "9"))
+    os.environ["DUMAS_TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{_base + int(_XDIST_WORKER[2:]) % 7}"
 
 
 def _config(database_url: str) -> dict:
