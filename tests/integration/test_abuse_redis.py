@@ -97,6 +97,8 @@ def _compose_command(service: str, *extra: str) -> list[str]:
     return [sys.executable, "-m", "celery", *options, "--loglevel=warning", *extra]
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_worker_and_beat_outlive_a_redis_outage_and_resume_timers_and_mail(
         app, sop_models, test_models, database_url, redis_server, smtp, tmp_path):
     file_complaint()

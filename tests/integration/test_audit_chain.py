@@ -156,6 +156,7 @@ def test_verify_names_an_unknown_case(staff, runner):
     assert result.exit_code != 0 and "tidak ditemukan" in result.output
 
 
+@pytest.mark.committed
 def test_two_writers_on_one_case_never_fork_its_chain(app, staff):
     """Writer A reads the case's chain head; writer B appends and commits meanwhile. On
     PostgreSQL B waits for A's advisory lock and follows A; on SQLite (no such lock) A's

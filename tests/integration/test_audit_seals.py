@@ -80,6 +80,7 @@ def test_a_sealed_trail_verifies_and_names_how_far_it_is_sealed(staff, runner):
     db.session.rollback()
 
 
+@pytest.mark.committed
 def test_a_missing_tail_is_reported(staff, runner):
     case_id = build_case(close=False)
     last_id, last_seq, _ = _last(case_id)
@@ -94,6 +95,7 @@ def test_a_missing_tail_is_reported(staff, runner):
     assert f"rantai kini berhenti di urutan {last_seq - 1}" in output
 
 
+@pytest.mark.committed
 def test_a_missing_chain_and_a_deleted_case_are_reported(staff, runner):
     kept = build_case(close=False)
     gone = build_case(close=False)
@@ -128,6 +130,7 @@ def _rewrite_and_rehash(case_id: int, *, from_seq: int, detail: str) -> None:
     _as_attacker(*statements)
 
 
+@pytest.mark.committed
 def test_a_rewritten_and_rehashed_chain_is_reported(staff, runner):
     case_id = build_case(close=False)
     events = _trail(case_id)
@@ -162,6 +165,7 @@ def test_a_seal_made_without_the_key_is_refused_and_does_not_cover_a_rewrite(sta
     assert f"RUSAK\tcase:{case_id}\tkejadian urutan" in output  # the genuine seal still pins it
 
 
+@pytest.mark.committed
 def test_the_seal_log_outlives_seals_deleted_from_the_database(app, staff, runner, tmp_path):
     app.config["DUMAS_AUDIT_SEAL_LOG"] = str(tmp_path / "segel" / "audit_seals.jsonl")
     case_id = build_case(close=False)
@@ -192,6 +196,7 @@ def test_a_seal_pins_only_what_changed_and_nothing_when_nothing_did(staff):
     assert set(json.loads(seal_chains(reason=PERIODIC).content)["heads"]) == {f"case:{first}", f"case:{second}"}
 
 
+@pytest.mark.committed
 def test_printing_a_case_file_seals_it(client, staff, auth, runner):
     case_id = build_case(close=False)
     last_id, last_seq, last_hash = _last(case_id)
@@ -206,6 +211,7 @@ def test_printing_a_case_file_seals_it(client, staff, auth, runner):
     assert code == 1 and "ekor rantai hilang" in output
 
 
+@pytest.mark.committed
 def test_beat_and_the_embedded_thread_seal_periodically(app, staff):
     case_id = build_case(close=False)
     seal_audit_chains.apply()  # the Celery task beat schedules

@@ -23,6 +23,8 @@ def imap(app_context):
     yield from running_mailbox(app_context)
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_beat_and_a_worker_fetch_the_mailbox(app, imap, database_url, tmp_path):
     raw = message(subject="Lewat Celery")
     imap.deliver(raw)

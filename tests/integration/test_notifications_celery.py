@@ -24,6 +24,8 @@ def smtp():
     server.stop()
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_beat_and_a_worker_send_the_outbox(app, sop_models, database_url, smtp, tmp_path):
     assert app.config["CELERY"]["beat_schedule"]["send-notifications"]["task"] == "app.tasks.notifications.send_notifications"
     case = file_complaint()

@@ -37,6 +37,7 @@ def wait_for(condition, seconds: float) -> bool:
     return False
 
 
+@pytest.mark.committed
 def test_the_embedded_thread_fires_a_due_timer_once(app, test_models):
     case_id = case_with_due_timer()
     stop = start_timer_thread(app, interval=0.2)
@@ -49,6 +50,7 @@ def test_the_embedded_thread_fires_a_due_timer_once(app, test_models):
     assert db.session.get(TimerIndexEntry, case_id) is None
 
 
+@pytest.mark.committed
 def test_two_sweepers_at_once_fire_each_timer_once(app, test_models):
     case_ids = [case_with_due_timer(f"Uji {i}") for i in range(12)]
     db.session.remove()
