@@ -16,10 +16,10 @@ import yaml
 from app.extensions import db
 from app.models import Notification, RateLimitCounter
 from app.services import abuse
-from tests.integration.helpers import COMPLAINANT, file_complaint
-from tests.integration.redis_server import RedisServer
-from tests.integration.smtp_server import LocalSmtpServer
-from tests.timers.test_firing import case_with_due_timer, fired_timers, wait_for
+from tests.helpers.complaints import COMPLAINANT, file_complaint
+from tests.helpers.redis_server import RedisServer
+from tests.helpers.smtp_server import LocalSmtpServer
+from tests.helpers.timers import case_with_due_timer, fired_timers, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,7 +23,7 @@ from app.services.accounts import create_user
 from app.services.demo import DEMO_PASSWORD, ORGANISATION, seed_reference_data
 from app.services.processes import deploy_directory
 from tests.conftest import ROOT
-from tests.integration.helpers import file_complaint
+from tests.helpers.complaints import file_complaint
 
 EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -9,9 +9,9 @@ from app.services.accounts import create_user
 from app.services.case_pdf import render_case_pdf
 from app.services.cases import claim_task
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import current_task_id, file_complaint, task_links
-from tests.integration.test_api import API, bearer, in_english
-from tests.integration.test_audit_pdf import pdf_text
+from tests.helpers.api import API, bearer, in_english
+from tests.helpers.complaints import current_task_id, file_complaint, task_links
+from tests.helpers.pdf import pdf_text
 
 REASON = "Budi cuti sampai Senin"
 

@@ -14,7 +14,7 @@ from app.models import AuditEvent, Case
 from app.services.audit import record_event
 from app.services.audit_chain import event_hash, verify_chains
 from app.services.calendar import add_holiday
-from tests.integration.audit_case import ESCALATION, EXTENSION_REASON, REVIEW, UNIT_REPORT, build_case
+from tests.helpers.audit_case import ESCALATION, EXTENSION_REASON, REVIEW, UNIT_REPORT, build_case
 
 
 def _trail(case_id: int) -> list[AuditEvent]:

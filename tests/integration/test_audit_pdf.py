@@ -1,24 +1,17 @@
 """The printed case file: rendered for real by WeasyPrint, its text read back with pypdf,
 checked for what must be on it and for identities that must not."""
-import io
 import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Document, User
 from app.services.case_pdf import render_case_pdf
 from app.services.events import move_deadline
-from tests.integration.audit_case import EXTENSION_REASON, build_case
-from tests.integration.helpers import COMPLAINANT
-
-
-def pdf_text(content: bytes) -> str:
-    assert content.startswith(b"%PDF-")
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+from tests.helpers.audit_case import EXTENSION_REASON, build_case
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.pdf import pdf_text
 
 
 def _user(username: str) -> User:
@@ -125,7 +118,7 @@ def test_the_pdf_is_served_to_those_who_see_the_case_only(client, staff, auth):
 
 
 def test_the_api_serves_the_pdf_per_object_and_in_english_on_request(client, staff):
-    from tests.integration.test_api import API, bearer
+    from tests.helpers.api import API, bearer
 
     case_id = build_case(close=False)
     tracking = db.session.get(Case, case_id).tracking_number

@@ -19,7 +19,7 @@ from app.services.audit import record_event
 from app.services.audit_chain import event_hash, verify_chains
 from app.services.audit_seals import PERIODIC, seal_chains
 from app.tasks.audit import seal_audit_chains
-from tests.integration.audit_case import build_case
+from tests.helpers.audit_case import build_case
 
 FIELDS = ("chain", "seq", "prev_hash", "case_id", "occurred_at", "actor", "action", "engine_task_id",
           "element_id", "lane", "data_before", "data_after", "detail")

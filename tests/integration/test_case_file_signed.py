@@ -17,8 +17,8 @@ from app.models import AuditEvent, Case, Organisation, User
 from app.services.case_pdf import case_file, render_case_pdf
 from app.services.diagram_svg import LABEL_TEXT, diagram_pages, parse_diagram
 from app.services.processes import deployed_processes
-from tests.integration.audit_case import build_case
-from tests.integration.route_walk import start, walk
+from tests.helpers.audit_case import build_case
+from tests.helpers.route_walk import start, walk
 
 SUPERVISORY = {"logis": True, "berkadar_pengawasan": True, "kewenangan": True}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

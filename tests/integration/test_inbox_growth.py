@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import Case, TaskIndexEntry
 from app.services.cases import start_case
 from app.services.inbox import inbox
-from tests.integration.helpers import file_complaint, task_links
-from tests.integration.identity_helpers import bearer
+from tests.helpers.complaints import file_complaint, task_links
+from tests.helpers.identity_helpers import bearer
 
 API = "/api/v1"
 

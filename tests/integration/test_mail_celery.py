@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import InboundMail
-from tests.integration.mail_helpers import message, running_mailbox
+from tests.helpers.mail_helpers import message, running_mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")

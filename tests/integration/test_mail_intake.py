@@ -14,8 +14,8 @@ from app.services.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fet
 from app.services.mail_intake import parsed_mail, receive_mail
 from app.services.mail_settings import update_mail_settings
 from app.services.organisations import ensure_known_organisations
-from tests.integration.helpers import PDF
-from tests.integration.mail_helpers import CITIZEN, message, running_mailbox, with_attachment
+from tests.helpers.complaints import PDF
+from tests.helpers.mail_helpers import CITIZEN, message, running_mailbox, with_attachment
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from app.models import Case, TaskIndexEntry
 from app.services.demo import seed_reference_data
 from app.services.processes import deploy_directory
 from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, ROOT, _config
-from tests.integration.helpers import file_complaint
+from tests.helpers.complaints import file_complaint
 
 BEFORE = "7d3b5e2a9c14"
 

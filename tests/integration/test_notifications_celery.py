@@ -10,8 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Notification
-from tests.integration.helpers import file_complaint
-from tests.integration.smtp_server import LocalSmtpServer
+from tests.helpers.complaints import file_complaint
+from tests.helpers.smtp_server import LocalSmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")

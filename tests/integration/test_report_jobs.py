@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import AuditEvent, PeriodicReport, ReportJob
 from app.services.calendar import calendar_for
 from app.services.report_jobs import run_report_job
-from tests.integration.report_job_helpers import wait_for_reports
+from tests.helpers.report_job_helpers import wait_for_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")

@@ -15,8 +15,8 @@ from app.models import AuditEvent, PeriodicReport
 from app.services.calendar import calendar_for
 from app.services.report_data import working_days_between
 from app.services.reports import generate_report
-from tests.integration.helpers import COMPLAINANT
-from tests.integration.reports_scenario import build_scenario
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.reports_scenario import build_scenario
 
 
 def _this_semester() -> tuple[int, int]:

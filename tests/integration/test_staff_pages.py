@@ -1,7 +1,7 @@
 """The staff side through the Flask test client: login, inbox, task pages, case pages."""
 from app.extensions import db
 from app.models import Case
-from tests.integration.helpers import PDF, current_task_id, file_complaint, let_objection_period_pass, task_links
+from tests.helpers.complaints import PDF, current_task_id, file_complaint, let_objection_period_pass, task_links
 
 
 def test_login_refuses_a_wrong_password_and_never_redirects_off_site(client, staff, auth):

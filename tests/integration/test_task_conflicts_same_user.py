@@ -5,8 +5,8 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import TaskIndexEntry
 from app.services.cases import claim_task, complete_task
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.test_api import API, VERIFIED, bearer, complete, in_english
+from tests.helpers.api import API, VERIFIED, bearer, complete, in_english
+from tests.helpers.complaints import current_task_id, file_complaint
 
 
 def test_a_claim_lost_to_ones_own_other_tab_is_yours(staff):

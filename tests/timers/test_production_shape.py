@@ -15,8 +15,8 @@ import yaml
 
 from app.extensions import db
 from app.models import Case
-from tests.integration.helpers import COMPLAINANT
-from tests.timers.test_firing import case_with_due_timer, fired_timers, wait_for
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.timers import case_with_due_timer, fired_timers, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
