@@ -26,6 +26,7 @@ def _render(case_id: int, username: str) -> str:
     return pdf_text(content)
 
 
+@pytest.mark.pdf
 def test_the_case_file_shows_the_whole_history(staff):
     case_id = build_case()
     case = db.session.get(Case, case_id)
@@ -54,6 +55,7 @@ def test_the_case_file_shows_the_whole_history(staff):
     assert COMPLAINANT["nama_lengkap"] in text and COMPLAINANT["nik"] in text
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("confidentiality", ["rahasia", "anonim"])
 def test_a_hidden_identity_stays_off_the_page(staff, confidentiality):
     case_id = build_case(confidentiality=confidentiality, close=False)
@@ -67,6 +69,7 @@ def test_a_hidden_identity_stays_off_the_page(staff, confidentiality):
             assert ("Anonim" if confidentiality == "anonim" else "Identitas dirahasiakan") in text
 
 
+@pytest.mark.pdf
 def test_a_confidential_name_quoted_in_a_staff_note_is_blanked_for_other_readers(staff):
     case_id = build_case(confidentiality="rahasia", close=False)
     move_deadline(case_id=case_id, element_id="tenggat_tugas_tindak_lanjut_unit",
@@ -76,6 +79,7 @@ def test_a_confidential_name_quoted_in_a_staff_note_is_blanked_for_other_readers
     assert COMPLAINANT["nama_lengkap"] not in _render(case_id, "kepala").replace("\n", " ")
 
 
+@pytest.mark.pdf
 def test_a_tampered_trail_shows_as_broken_on_the_page(staff):
     case_id = build_case(close=False)
     _tamper(case_id)
@@ -101,6 +105,7 @@ def _tamper(case_id: int) -> None:
         db.session.commit()
 
 
+@pytest.mark.pdf
 def test_the_pdf_is_served_to_those_who_see_the_case_only(client, staff, auth):
     case_id = build_case(close=False)
     tracking = db.session.get(Case, case_id).tracking_number
@@ -117,6 +122,7 @@ def test_the_pdf_is_served_to_those_who_see_the_case_only(client, staff, auth):
     assert client.get(f"/kasus/{case_id}/pdf").status_code in (302, 401)
 
 
+@pytest.mark.pdf
 def test_the_api_serves_the_pdf_per_object_and_in_english_on_request(client, staff):
     from tests.helpers.api import API, bearer
 

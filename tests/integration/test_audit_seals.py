@@ -196,6 +196,7 @@ def test_a_seal_pins_only_what_changed_and_nothing_when_nothing_did(staff):
     assert set(json.loads(seal_chains(reason=PERIODIC).content)["heads"]) == {f"case:{first}", f"case:{second}"}
 
 
+@pytest.mark.pdf
 @pytest.mark.committed
 def test_printing_a_case_file_seals_it(client, staff, auth, runner):
     case_id = build_case(close=False)

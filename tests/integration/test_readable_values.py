@@ -47,6 +47,7 @@ def reader(every_staff):
         type(every_staff["admin"]).username == "pembaca")).one()
 
 
+@pytest.mark.pdf
 def test_every_route_of_every_sop_reads_as_words(client, auth, reader):
     cases, seen_paths = [], set()
     for version in deployed_processes():

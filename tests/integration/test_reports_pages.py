@@ -21,6 +21,7 @@ def _this_semester() -> tuple[int, int]:
     return local.year, 1 if local.month <= 6 else 2
 
 
+@pytest.mark.pdf
 def test_the_head_makes_a_report_and_downloads_it_in_three_formats(every_staff, client, auth):
     year, semester = _this_semester()
     auth.login("kepalabsn")
