@@ -109,6 +109,7 @@ def test_mailbox_down_then_back_loses_nothing_and_stores_nothing_twice(imap):
     assert [mail.raw for mail in _stored()] == [first, second]
 
 
+@pytest.mark.committed
 def test_the_embedded_thread_fetches_on_its_schedule(app, imap):
     imap.deliver(with_attachment())
     stop = start_mail_thread(app, interval=0.2)
