@@ -39,7 +39,9 @@ def _trail(case_id: int) -> list[AuditEvent]:
 
 def _as_attacker(*statements: tuple[str, dict]) -> None:
     """Run raw SQL with the triggers out of the way, as the database's owner could (a
-    superuser here: replica mode; a plain owner: ALTER TABLE ... DISABLE TRIGGER)."""
+    superuser here: replica mode; a plain owner: ALTER TABLE ... DISABLE TRIGGER).
+    Tests that use it are marked `committed`: on SQLite it needs a connection of its own,
+    on PostgreSQL replica mode would last to the end of a rolled-back test."""
     db.session.rollback()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
@@ -145,6 +147,7 @@ def test_a_rewritten_and_rehashed_chain_is_reported(staff, runner):
     assert "(rantai ditulis ulang dan di-hash ulang)" in output
 
 
+@pytest.mark.committed
 def test_a_seal_made_without_the_key_is_refused_and_does_not_cover_a_rewrite(staff, runner):
     """Whoever may insert into audit_seals (the application role may) cannot re-seal a
     rewritten chain: the signature needs the key, which is not in the database."""
