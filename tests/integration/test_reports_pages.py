@@ -22,6 +22,7 @@ def _this_semester() -> tuple[int, int]:
 
 
 @pytest.mark.pdf
+@pytest.mark.committed
 def test_the_head_makes_a_report_and_downloads_it_in_three_formats(every_staff, client, auth):
     year, semester = _this_semester()
     auth.login("kepalabsn")
