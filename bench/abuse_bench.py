@@ -58,7 +58,7 @@ def _outage(root: str, filings: int) -> None:
     from collections import Counter
 
     # This checkout's redis-server helper, whichever app is measured.
-    spec = importlib.util.spec_from_file_location("redis_server", ROOT / "tests/integration/redis_server.py")
+    spec = importlib.util.spec_from_file_location("redis_server", ROOT / "tests/helpers/redis_server.py")
     redis_server = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(redis_server)
     sys.path.insert(0, root)
@@ -69,7 +69,7 @@ def _outage(root: str, filings: int) -> None:
     from app.extensions import db
     from app.services.demo import seed_reference_data
     from app.services.processes import deploy_directory
-    from tests.integration.helpers import COMPLAINANT
+    from tests.helpers.complaints import COMPLAINANT
 
     server = redis_server.RedisServer().start()
     with tempfile.TemporaryDirectory() as tmp:

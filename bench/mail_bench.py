@@ -5,7 +5,7 @@
   1. receive_mail (store raw + audit event, commit, then parse and classify, commit) of a
      small plain-text complaint with a PDF, per message;
   2. the same for one 10 MB message (a scanned attachment);
-  3. a fetch over IMAP from a real Dovecot (tests/integration/imap_server.py) of
+  3. a fetch over IMAP from a real Dovecot (tests/helpers/imap_server.py) of
      `--imap` small messages, per message, when /usr/sbin/dovecot is installed.
 """
 import argparse
@@ -34,8 +34,8 @@ def main() -> None:
     from app.services.mail_intake import receive_mail
     from app.services.mail_settings import update_mail_settings
     from app.services.organisations import ensure_known_organisations
-    from tests.integration.helpers import PDF
-    from tests.integration.mail_helpers import message
+    from tests.helpers.complaints import PDF
+    from tests.helpers.mail_helpers import message
 
     with tempfile.TemporaryDirectory() as directory:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite", "SECRET_KEY": "bench",
@@ -61,7 +61,7 @@ def main() -> None:
             print(f"receive_mail, a duplicate (recognised, not stored): "
                   f"{(time.perf_counter() - duplicate_start) / 50 * 1000:.2f} ms/message")
             if Path("/usr/sbin/dovecot").exists() and args.imap:
-                from tests.integration.imap_server import LocalImapServer
+                from tests.helpers.imap_server import LocalImapServer
 
                 server = LocalImapServer().start()
                 try:

@@ -4,7 +4,7 @@ nothing.
 
     .venv/bin/python bench/pdf_bench.py [--runs 5] [--events 100]
 
-The case (tests/integration/audit_case.py) goes through verification, review, the
+The case (tests/helpers/audit_case.py) goes through verification, review, the
 unit's follow-up with claims, a reminder, an escalation and extensions (left open, so the
 extensions can go on); claims and extensions are repeated until the trail has --events
 events. Times: building
@@ -55,7 +55,7 @@ def main() -> None:
     from app.models import AuditEvent, Case, User
     from app.services.case_pdf import case_file, render_case_pdf
     from app.services.events import move_deadline
-    from tests.integration.audit_case import build_case
+    from tests.helpers.audit_case import build_case
 
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(f"sqlite:///{tmp}/bench.sqlite")

@@ -13,7 +13,7 @@ each one reached (the process's high-water mark, reset before it):
   - the semester report's figures (`collect_report`) for BSN, and its CSV and XLSX
     (`--pdf` adds the PDF, which lists every open task at risk or overdue);
 with `--old`, the same figures computed the old way (case by case in Python, the oracle
-in tests/integration/aggregates_oracle.py) for comparison: slow beyond ~20 000 cases.
+in tests/helpers/aggregates_oracle.py) for comparison: slow beyond ~20 000 cases.
 PostgreSQL databases are throwaway ones (bench/throwaway_db.py).
 """
 import argparse
@@ -166,7 +166,7 @@ def run(label: str, url: str, cases: int, runs: int, old: bool, pdf: bool) -> No
             return f"files {'/'.join(str(s // 1024) for s in sizes)} KB"
         _time(f"report figures and files (CSV, XLSX{', PDF' if pdf else ''}), BSN", files, max(1, runs // 5))
         if old:
-            from tests.integration.aggregates_oracle import old_dashboard, old_report
+            from tests.helpers.aggregates_oracle import old_dashboard, old_report
 
             for name, user in users.items():
                 def old_figures(user=user):

@@ -15,7 +15,7 @@ command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 # Outage tests start and stop a redis-server of their own on another port.
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
-# A real IMAP server for the inbound mail tests (tests/integration/imap_server.py).
+# A real IMAP server for the inbound mail tests (tests/helpers/imap_server.py).
 [ -x /usr/sbin/dovecot ] || missing="$missing dovecot-imapd"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi

@@ -1,13 +1,21 @@
 """Fixtures shared by every test.
 
 Every test that uses `app` runs twice: on SQLite (the embedded default) and on
-PostgreSQL (the scaled-out shape). Each backend gets a fresh database built by the
-Alembic migrations once per session; after each test its tables are emptied.
+PostgreSQL (the scaled-out shape). Each backend gets two databases built by the Alembic
+migrations once per session: an empty one, and one with the shipped organisations, the
+demo units and the five SOPs deployed (`sop_models`).
+
+A test runs inside one database transaction that is rolled back at its end
+(tests/helpers/rolled_back.py): services commit as usual, and the next test finds the
+database as the session left it. Tests whose writes must be seen by another connection
+(a live server, Celery workers, threads with sessions of their own, a second process,
+a database that goes away) are marked `committed`: they run on the empty database with
+real commits, and its tables are emptied after each of them.
 Set DUMAS_TEST_BACKENDS=sqlite to skip PostgreSQL on a machine without it; CI runs both.
 """
 import os
 import uuid
-from pathlib import Path
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -15,42 +23,24 @@ from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.extensions import db
-from app.models import Organisation
+from app.models import Organisation, ProcessVersion
 from app.services.accounts import create_user, ensure_unit
 from app.services.calendar import forget_cached_calendars
 from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, other_sop_accounts, seed_reference_data
 from app.services.processes import deploy_directory
+from tests.helpers.rolled_back import install as install_rolled_back
+from tests.helpers.rolled_back import rolled_back
+from tests.helpers.settings import BACKENDS, FIXTURE_MODELS, POSTGRES_ADMIN_URL, ROOT
+from tests.helpers.settings import app_config as _config
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_MODELS = Path(__file__).resolve().parent / "fixtures" / "models"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "DUMAS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-BACKENDS = os.environ.get("DUMAS_TEST_BACKENDS", "sqlite,postgresql").split(",")
 # Under pytest-xdist (scripts/test.sh runs two workers) each worker gets a Redis database of
 # its own, so rate counters and Celery queues of tests running side by side never meet.
+# DUMAS_TEST_REDIS_DB_BASE moves that range (worker N uses base + N), so that two suites
+# can run on one machine without sharing queues.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _XDIST_WORKER.startswith("gw") and "DUMAS_TEST_REDIS_URL" not in os.environ:
-    os.environ["DUMAS_TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{9 + int(_XDIST_WORKER[2:]) % 7}"
-
-
-def _config(database_url: str) -> dict:
-    # CSRF is switched off for the test client's convenience; tests/integration/test_csrf.py
-    # switches it back on and proves every form refuses a request without the token.
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-only",
-        "WTF_CSRF_ENABLED": False,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        # Tests fire timers themselves (app.services.timers) or start their own sweepers.
-        "DUMAS_TIMERS": "off",
-        # Test clients fill forms instantly; tests/integration/test_abuse*.py set their own.
-        "DUMAS_MIN_FILL_SECONDS": 0,
-        # Seals only in the database; tests of the seal log give it their own file.
-        "DUMAS_AUDIT_SEAL_KEY": "test-only-seal-key",
-        "DUMAS_AUDIT_SEAL_LOG": "",
-    }
+    _base = int(os.environ.get("DUMAS_TEST_REDIS_DB_BASE", "9"))
+    os.environ["DUMAS_TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{_base + int(_XDIST_WORKER[2:]) % 7}"
 
 
 def _migrate(database_url: str) -> None:
@@ -60,9 +50,10 @@ def _migrate(database_url: str) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
+@contextmanager
+def _new_database(backend: str, tmp_path_factory):
+    """A database built by the migrations, dropped at the end of the session."""
+    if backend == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'dumas.sqlite'}"
         _migrate(url)
         yield url
@@ -81,6 +72,30 @@ def database_url(request, tmp_path_factory):
         admin.dispose()
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """The empty database of this backend."""
+    with _new_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def deployed_database(database_url, tmp_path_factory):
+    """(url, {process key: version id}) of this backend's second database, where the
+    shipped organisations, the demo units and the five SOPs are deployed once."""
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    with _new_database(backend, tmp_path_factory) as url:
+        app = create_app(_config(url))
+        with app.app_context():
+            seed_reference_data()
+            versions = {v.definition.key: v.id for v in deploy_directory(ROOT, deployed_by="test")}
+            enable_objections_and_anonymous_reports()
+            db.session.remove()
+            db.engine.dispose()
+        forget_cached_calendars()
+        yield url, versions
+
+
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -94,15 +109,33 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+def committed(request) -> bool:
+    """Whether this test commits for real (marked `committed`) instead of rolling back."""
+    return request.node.get_closest_marker("committed") is not None
+
+
+install_rolled_back()
+
+
 @pytest.fixture
-def app(database_url):
-    app = create_app(_config(database_url))
-    yield app
-    forget_cached_calendars()  # each test starts from an empty database
-    with app.app_context():
-        db.session.remove()
-        _empty_tables()
-        db.engine.dispose()
+def app(request, database_url):
+    # Calendars are cached per process, keyed by a revision number that a rollback
+    # takes back: no test may see the previous one's.
+    forget_cached_calendars()
+    if committed(request):
+        app = create_app(_config(database_url))
+        yield app
+        forget_cached_calendars()
+        with app.app_context():
+            db.session.remove()
+            _empty_tables()
+            db.engine.dispose()
+        return
+    url = request.getfixturevalue("deployed_database")[0] if "sop_models" in request.fixturenames else database_url
+    app = create_app(_config(url))
+    with rolled_back(app):
+        yield app
+    forget_cached_calendars()
 
 
 @pytest.fixture
@@ -122,13 +155,17 @@ def runner(app):
 
 
 @pytest.fixture
-def sop_models(app_context):
+def sop_models(request, app_context):
     """The real bpmn/, dmn/ and forms/ of the project, deployed, with the shipped
-    organisations and the demo units (app/services/demo.py) that forms refer to."""
-    seed_reference_data()
-    versions = {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
-    enable_objections_and_anonymous_reports()
-    return versions
+    organisations and the demo units (app/services/demo.py) that forms refer to.
+    {process key: its version}."""
+    if committed(request):
+        seed_reference_data()
+        versions = {v.definition.key: v for v in deploy_directory(ROOT, deployed_by="test")}
+        enable_objections_and_anonymous_reports()
+        return versions
+    _, version_ids = request.getfixturevalue("deployed_database")
+    return {key: db.session.get(ProcessVersion, version_id) for key, version_id in version_ids.items()}
 
 
 def enable_objections_and_anonymous_reports() -> None:

@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server.
 
 The server is the real app (CSRF on) on a free loopback port, serving the same
-database as the test. Screenshots land in test-artifacts/ for people to look at.
+database as the test: its threads have connections of their own, so every browser test
+commits for real (marked `committed` and `browser` below; `-m "not browser"` leaves
+them out locally, CI runs them). Screenshots land in test-artifacts/ for people to look at.
 Playwright's own browser download does not work on these machines, so the browser is
 /usr/bin/chromium (installed by .ci/run with apt-get), or DUMAS_CHROMIUM.
 """
@@ -24,8 +26,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.committed)
+
+
 @pytest.fixture
-def live_server(app):
+def live_server(app, request):
+    assert request.node.get_closest_marker("committed"), "a live server only sees committed data"
     live_app = create_app({**app.config, "WTF_CSRF_ENABLED": True})
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -2,7 +2,7 @@
 carry it through SOP 000 to selesai; the citizen tracks it. Screenshots at each step."""
 import re
 
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 
 def _log_in(page, base, username):

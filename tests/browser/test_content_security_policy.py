@@ -3,8 +3,8 @@ BPMN modeler with its properties panel and form preview, the DMN editor, and the
 diff page load, draw and respond, and Chromium reports no policy violation."""
 from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.test_modeler import _log_in
-from tests.integration.versions_helpers import redeploy
+from tests.helpers.browser import _log_in
+from tests.helpers.versions_helpers import redeploy
 
 # Every violation the page sees, as the securitypolicyviolation event reports it.
 WATCH_VIOLATIONS = """

@@ -11,7 +11,7 @@ from app.models import User
 from app.services.accounts import create_user
 from app.services.case_pdf import render_case_pdf
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import file_complaint
+from tests.helpers.complaints import file_complaint
 
 
 def _log_in(page, base, username):

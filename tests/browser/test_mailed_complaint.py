@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.services.imap_fetch import fetch_mailbox
-from tests.integration.helpers import PDF
-from tests.integration.mail_helpers import CITIZEN, message, running_mailbox
+from tests.helpers.complaints import PDF
+from tests.helpers.mail_helpers import CITIZEN, message, running_mailbox
 
 OFFICER = "admin"
 

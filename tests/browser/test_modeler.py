@@ -9,7 +9,8 @@ from app.models import Case, TimerIndexEntry
 from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 from app.services.cases import complete_task
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import current_task_id, file_complaint
+from tests.helpers.browser import _log_in
+from tests.helpers.complaints import current_task_id, file_complaint
 
 OLD_NAME = "2. Mencatat dan verifikasi laporan"
 NEW_NAME = "2. Mencatat dan memeriksa kelengkapan"
@@ -18,14 +19,6 @@ NEW_NAME = "2. Mencatat dan memeriksa kelengkapan"
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEWED = {"inti_masalah": "Layanan lambat.", "peraturan_terkait": "PP 94/2021.", "logis": True,
             "berkadar_pengawasan": False, "kewenangan": True, "unit_tujuan": "bsn-dpspk", "memo": "Disalurkan."}
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/tugas")
 
 
 def _log_out(page):

@@ -10,7 +10,7 @@ from app.models import ProcessVersion, Role
 from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD
 from app.services.processes import latest_version
-from tests.browser.test_modeler import _log_in
+from tests.helpers.browser import _log_in
 
 SOP_000 = (Path(__file__).resolve().parents[2] / "bpmn" / "sop_000.bpmn").read_text(encoding="utf-8")
 FORM = {"key": "telaah_baru_000", "title": {"id": "Penelaahan singkat", "en": "Short review"},

@@ -2,8 +2,8 @@
 browser, hands the tracking number and access code to the complainant, who tracks it."""
 import re
 
-from tests.integration.helpers import PDF
-from tests.integration.identity_helpers import IDENTITY, REPORT
+from tests.helpers.complaints import PDF
+from tests.helpers.identity_helpers import IDENTITY, REPORT
 
 OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"
 

@@ -2,7 +2,7 @@
 comes back in the browser with everything they typed (issue 11.4)."""
 import pytest
 
-from tests.integration.helpers import COMPLAINANT
+from tests.helpers.complaints import COMPLAINANT
 
 SECOND = {**COMPLAINANT, "nik": "3273011204850077", "email": "sari@example.id", "no_hp": "+6281399990000",
           "nama_lengkap": "Sari Wulandari", "judul": "Jembatan desa rusak",

@@ -3,7 +3,7 @@ is offered BSN's Eselon II units only: no other organisation's unit is in the li
 picking one of BSN's routes the case there, shown by the unit's name."""
 from app.services.cases import complete_task
 from app.services.demo import OTHER_UNITS, UNITS
-from tests.integration.helpers import current_task_id, file_complaint
+from tests.helpers.complaints import current_task_id, file_complaint
 
 
 def test_the_review_form_offers_only_bsn_units(page, live_server, staff, screenshot):

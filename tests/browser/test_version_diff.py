@@ -1,6 +1,6 @@
 """A process owner compares two versions of SOP 000 in a real browser: both diagrams are
 drawn by bpmn-js and the renamed task is highlighted on each; untouched tasks are not."""
-from tests.integration.versions_helpers import OWNER, PASSWORD, make_owner, redeploy
+from tests.helpers.versions_helpers import OWNER, PASSWORD, make_owner, redeploy
 
 OLD_NAME = "3. Menelaah pengaduan (inti masalah, dokumen, peraturan)"
 NEW_NAME = "3. Menelaah pengaduan"

@@ -12,7 +12,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Case, Complaint, Document, Notification
 from app.services.abuse import started_token
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 API = "/api/v1"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)

@@ -13,7 +13,7 @@ from app import clock, create_app
 from app.extensions import db
 from app.models import Case, Complaint, RateLimitCounter
 from app.services.abuse import started_token
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 API = "/api/v1"
 ONE_MB = 1024 * 1024
@@ -208,7 +208,7 @@ def test_the_form_says_before_typing_that_a_limit_is_near(app, client, staff, li
 
 
 def test_a_refused_objection_comes_back_in_its_form_on_the_tracking_page(app, client, sop_models):
-    from tests.integration.test_tracking import _answered, _file, _page
+    from tests.helpers.tracking import _answered, _file, _page
 
     number, code = _file(client)
     _answered(number)

@@ -16,10 +16,10 @@ import yaml
 from app.extensions import db
 from app.models import Notification, RateLimitCounter
 from app.services import abuse
-from tests.integration.helpers import COMPLAINANT, file_complaint
-from tests.integration.redis_server import RedisServer
-from tests.integration.smtp_server import LocalSmtpServer
-from tests.timers.test_firing import case_with_due_timer, fired_timers, wait_for
+from tests.helpers.complaints import COMPLAINANT, file_complaint
+from tests.helpers.redis_server import RedisServer
+from tests.helpers.smtp_server import LocalSmtpServer
+from tests.helpers.timers import case_with_due_timer, fired_timers, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,6 +97,8 @@ def _compose_command(service: str, *extra: str) -> list[str]:
     return [sys.executable, "-m", "celery", *options, "--loglevel=warning", *extra]
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_worker_and_beat_outlive_a_redis_outage_and_resume_timers_and_mail(
         app, sop_models, test_models, database_url, redis_server, smtp, tmp_path):
     file_complaint()

@@ -5,7 +5,7 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Case, Complaint
-from tests.integration.helpers import COMPLAINANT
+from tests.helpers.complaints import COMPLAINANT
 
 API = "/api/v1"
 

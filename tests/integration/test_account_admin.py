@@ -9,7 +9,7 @@ from app.models import AuditEvent, Case, Organisation, TaskIndexEntry, User
 from app.services.accounts import AGENCY_ADMIN_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD
 from app.services.organisations import complaint_intakes
-from tests.integration.helpers import current_task_id, file_complaint
+from tests.helpers.complaints import current_task_id, file_complaint
 
 
 def _own_user_per_request():

@@ -1,5 +1,7 @@
 """Signing in under attack, and sessions that end when they should (issue 12.6): the
-real database counters, audit trail and session cookies; only the clock is faked."""
+real database counters, audit trail and session cookies; only the clock is faked.
+Tests that count failures are marked `committed`: the counters are written in their own
+transaction, which must outlive the refused request's rollback."""
 import pytest
 
 from app import clock
@@ -56,6 +58,7 @@ def _lockouts(app):
         return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "account.locked")))
 
 
+@pytest.mark.committed
 def test_ten_wrong_passwords_lock_the_account_even_against_the_right_one(app, client, user, fake_clock):
     for attempt in range(9):
         response = _login(client, "petugas", f"tebakan-{attempt}")
@@ -82,6 +85,7 @@ def test_ten_wrong_passwords_lock_the_account_even_against_the_right_one(app, cl
     assert _login(client, "petugas", PASSWORD).status_code == 302
 
 
+@pytest.mark.committed
 def test_an_unknown_username_is_locked_the_same_way(client, user, fake_clock):
     """Otherwise the lockout itself would tell which usernames exist."""
     for attempt in range(10):
@@ -90,6 +94,7 @@ def test_an_unknown_username_is_locked_the_same_way(client, user, fake_clock):
     assert _login(client, "petugas", PASSWORD).status_code == 302  # another name is not locked
 
 
+@pytest.mark.committed
 def test_one_address_trying_many_usernames_is_locked(app, client, user, fake_clock):
     app.config["DUMAS_RATE_LIMITS"] = "login_address=5/600"
     for attempt in range(5):
@@ -100,6 +105,7 @@ def test_one_address_trying_many_usernames_is_locked(app, client, user, fake_clo
     assert _lockouts(app)[0].data_after["locked"] == "address"
 
 
+@pytest.mark.committed
 def test_the_api_token_endpoint_shares_the_lockout(client, user, fake_clock):
     for attempt in range(10):
         last = client.post("/api/v1/auth/token", json={"username": "petugas", "password": f"x{attempt}"})

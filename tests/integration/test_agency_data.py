@@ -6,8 +6,8 @@ from app.models import AuditEvent, Organisation
 from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD
 from app.services.statuses import status_description, status_label
-from tests.integration import modeler_helpers
-from tests.integration.modeler_helpers import SOP_000, deploy_bpmn, messages, version_numbers
+from tests.helpers import modeler_helpers
+from tests.helpers.modeler_helpers import SOP_000, deploy_bpmn, messages, version_numbers
 
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture
 NEW_STATUS = {"kode": "menunggu_klarifikasi", "label_id": "Menunggu klarifikasi", "label_en": "Awaiting clarification",

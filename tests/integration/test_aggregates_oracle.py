@@ -1,5 +1,5 @@
 """The SLA dashboard and the semester report, now counted in SQL, give the figures the
-old case-by-case Python computation gave (tests/integration/aggregates_oracle.py), on a
+old case-by-case Python computation gave (tests/helpers/aggregates_oracle.py), on a
 varied set: cases of two organisations at every step, extra open tasks with deadlines
 spread over weekends and holidays, tasks of known, unknown and no unit, routing and
 forwarding decisions, confidential reports, a Plt. delegation, and several viewers,
@@ -20,9 +20,9 @@ from app.services.demo import DEMO_PASSWORD
 from app.services.references import FORWARDED
 from app.services.report_data import collect_report
 from app.services.sla import dashboard
-from tests.integration.aggregates_oracle import _old_working_days_between, old_dashboard, old_report
-from tests.integration.helpers import file_complaint
-from tests.integration.reports_scenario import build_scenario
+from tests.helpers.aggregates_oracle import _old_working_days_between, old_dashboard, old_report
+from tests.helpers.complaints import file_complaint
+from tests.helpers.reports_scenario import build_scenario
 
 STEPS = [("tugas_a", "Langkah A", "Kepala Inspektorat", None), ("tugas_b", "Langkah B", "Unit Eselon II", "bsn-dpspk"),
          ("tugas_c", "Langkah C", "Unit Eselon II", "bsn-akreditasi"), ("tugas_d", "Langkah D", "Unit Eselon II",

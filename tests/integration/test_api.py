@@ -2,7 +2,6 @@
 SOP 000 walked to `selesai` by four people, on both databases."""
 from datetime import datetime, timedelta, timezone
 
-import flask_babel
 import pytest
 
 from app.extensions import db
@@ -10,10 +9,9 @@ from app.models import TaskIndexEntry, User
 from app.services.accounts import create_user
 from app.services.cases import complete_task
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import COMPLAINANT, PDF, current_task_id, file_complaint, let_objection_period_pass
+from tests.helpers.api import API, VERIFIED, bearer, complete, in_english
+from tests.helpers.complaints import COMPLAINANT, PDF, current_task_id, file_complaint, let_objection_period_pass
 
-API = "/api/v1"
-VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW_TO_UNIT = {
     "inti_masalah": "Pungutan di luar tarif resmi.",
     "peraturan_terkait": "PP 94/2021 tentang Disiplin PNS.",
@@ -23,27 +21,6 @@ REVIEW_TO_UNIT = {
     "kewenangan": True,
     "unit_tujuan": "bsn-dpspk",
 }
-
-
-def bearer(client, username: str) -> dict:
-    response = client.post(f"{API}/auth/token", json={"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code == 200, response.json
-    return {"Authorization": f"Bearer {response.json['token']}"}
-
-
-def in_english(send, *args, headers: dict, **kwargs):
-    """Send a request with Accept-Language: en. The test body holds one app context that
-    every request it makes shares, and Flask-Babel caches the locale on it (`g`): forget
-    the cached locale before and after, as a fresh request in production would."""
-    flask_babel.refresh()
-    try:
-        return send(*args, headers={**headers, "Accept-Language": "en"}, **kwargs)
-    finally:
-        flask_babel.refresh()
-
-
-def complete(client, headers, task_id, data):
-    return client.post(f"{API}/tasks/{task_id}/complete", json={"data": data}, headers=headers)
 
 
 def _routed_to_dpspk():

@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import (
 from app.services.accounts import create_user
 from app.services.demo import DEMO_PASSWORD, ORGANISATION, seed_reference_data
 from app.services.processes import deploy_directory
-from tests.conftest import ROOT
-from tests.integration.helpers import file_complaint
+from tests.helpers.complaints import file_complaint
+from tests.helpers.settings import ROOT
 
 EXAMPLES = 25
 

@@ -3,7 +3,7 @@ JSON errors for URLs, methods and failures no route handles itself."""
 import json
 import re
 
-from tests.integration.test_api import API, bearer
+from tests.helpers.api import API, bearer
 
 EXPECTED = {
     ("/openapi.json", "get"),

@@ -4,8 +4,8 @@ import hashlib
 import io
 import json
 
-from tests.integration.helpers import COMPLAINANT, PDF
-from tests.integration.test_api import API, bearer, in_english
+from tests.helpers.api import API, bearer, in_english
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 
 def _file(client, **kwargs):

@@ -3,15 +3,17 @@ them in "Untuk saya" and gets one e-mail, and the case timeline and printed file
 who gave what to whom and why."""
 import re
 
+import pytest
+
 from app.extensions import db
 from app.models import AuditEvent, Case, Notification, TaskIndexEntry, User
 from app.services.accounts import create_user
 from app.services.case_pdf import render_case_pdf
 from app.services.cases import claim_task
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import current_task_id, file_complaint, task_links
-from tests.integration.test_api import API, bearer, in_english
-from tests.integration.test_audit_pdf import pdf_text
+from tests.helpers.api import API, bearer, in_english
+from tests.helpers.complaints import current_task_id, file_complaint, task_links
+from tests.helpers.pdf import pdf_text
 
 REASON = "Budi cuti sampai Senin"
 
@@ -98,6 +100,7 @@ def test_nothing_changes_when_one_task_is_not_allowed(client, every_staff, auth)
     assert _holders(task_ids[:1]) == {None}
 
 
+@pytest.mark.pdf
 def test_assigning_through_the_api_and_the_printed_case_file(client, staff, app):
     _sari()
     cases = [file_complaint(judul=f"Pengaduan {i}") for i in range(3)]

@@ -14,7 +14,7 @@ from app.models import AuditEvent, Case
 from app.services.audit import record_event
 from app.services.audit_chain import event_hash, verify_chains
 from app.services.calendar import add_holiday
-from tests.integration.audit_case import ESCALATION, EXTENSION_REASON, REVIEW, UNIT_REPORT, build_case
+from tests.helpers.audit_case import ESCALATION, EXTENSION_REASON, REVIEW, UNIT_REPORT, build_case
 
 
 def _trail(case_id: int) -> list[AuditEvent]:
@@ -156,6 +156,7 @@ def test_verify_names_an_unknown_case(staff, runner):
     assert result.exit_code != 0 and "tidak ditemukan" in result.output
 
 
+@pytest.mark.committed
 def test_two_writers_on_one_case_never_fork_its_chain(app, staff):
     """Writer A reads the case's chain head; writer B appends and commits meanwhile. On
     PostgreSQL B waits for A's advisory lock and follows A; on SQLite (no such lock) A's

@@ -1,24 +1,17 @@
 """The printed case file: rendered for real by WeasyPrint, its text read back with pypdf,
 checked for what must be on it and for identities that must not."""
-import io
 import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Document, User
 from app.services.case_pdf import case_file, render_case_pdf
 from app.services.events import move_deadline
-from tests.integration.audit_case import EXTENSION_REASON, build_case
-from tests.integration.helpers import COMPLAINANT
-
-
-def pdf_text(content: bytes) -> str:
-    assert content.startswith(b"%PDF-")
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+from tests.helpers.audit_case import EXTENSION_REASON, build_case
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.pdf import pdf_text
 
 
 def _user(username: str) -> User:
@@ -33,6 +26,7 @@ def _render(case_id: int, username: str) -> str:
     return pdf_text(content)
 
 
+@pytest.mark.pdf
 def test_the_case_file_shows_the_whole_history(staff):
     case_id = build_case()
     case = db.session.get(Case, case_id)
@@ -61,6 +55,7 @@ def test_the_case_file_shows_the_whole_history(staff):
     assert COMPLAINANT["nama_lengkap"] in text and COMPLAINANT["nik"] in text
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("confidentiality", ["rahasia", "anonim"])
 def test_a_hidden_identity_stays_off_the_page(staff, confidentiality):
     case_id = build_case(confidentiality=confidentiality, close=False)
@@ -74,6 +69,7 @@ def test_a_hidden_identity_stays_off_the_page(staff, confidentiality):
             assert ("Anonim" if confidentiality == "anonim" else "Identitas dirahasiakan") in text
 
 
+@pytest.mark.pdf
 def test_a_confidential_name_quoted_in_a_staff_note_is_blanked_for_other_readers(staff):
     case_id = build_case(confidentiality="rahasia", close=False)
     move_deadline(case_id=case_id, element_id="tenggat_tugas_tindak_lanjut_unit",
@@ -83,6 +79,7 @@ def test_a_confidential_name_quoted_in_a_staff_note_is_blanked_for_other_readers
     assert COMPLAINANT["nama_lengkap"] not in _render(case_id, "kepala").replace("\n", " ")
 
 
+@pytest.mark.pdf
 def test_a_tampered_trail_shows_as_broken_on_the_page(staff):
     case_id = build_case(close=False)
     _tamper(case_id)
@@ -108,6 +105,7 @@ def _tamper(case_id: int) -> None:
         db.session.commit()
 
 
+@pytest.mark.pdf
 def test_the_pdf_is_served_to_those_who_see_the_case_only(client, staff, auth):
     case_id = build_case(close=False)
     tracking = db.session.get(Case, case_id).tracking_number
@@ -124,8 +122,9 @@ def test_the_pdf_is_served_to_those_who_see_the_case_only(client, staff, auth):
     assert client.get(f"/kasus/{case_id}/pdf").status_code in (302, 401)
 
 
+@pytest.mark.pdf
 def test_the_api_serves_the_pdf_per_object_and_in_english_on_request(client, staff):
-    from tests.integration.test_api import API, bearer
+    from tests.helpers.api import API, bearer
 
     case_id = build_case(close=False)
     tracking = db.session.get(Case, case_id).tracking_number

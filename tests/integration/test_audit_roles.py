@@ -12,7 +12,7 @@ from app import create_app
 from app.extensions import db
 from app.services.audit import record_event
 from app.services.audit_seals import PERIODIC, seal_chains, verify_audit
-from tests.integration.audit_case import build_case
+from tests.helpers.audit_case import build_case
 
 
 def _postgresql_only(url: str) -> None:

@@ -19,7 +19,7 @@ from app.services.audit import record_event
 from app.services.audit_chain import event_hash, verify_chains
 from app.services.audit_seals import PERIODIC, seal_chains
 from app.tasks.audit import seal_audit_chains
-from tests.integration.audit_case import build_case
+from tests.helpers.audit_case import build_case
 
 FIELDS = ("chain", "seq", "prev_hash", "case_id", "occurred_at", "actor", "action", "engine_task_id",
           "element_id", "lane", "data_before", "data_after", "detail")
@@ -39,7 +39,9 @@ def _trail(case_id: int) -> list[AuditEvent]:
 
 def _as_attacker(*statements: tuple[str, dict]) -> None:
     """Run raw SQL with the triggers out of the way, as the database's owner could (a
-    superuser here: replica mode; a plain owner: ALTER TABLE ... DISABLE TRIGGER)."""
+    superuser here: replica mode; a plain owner: ALTER TABLE ... DISABLE TRIGGER).
+    Tests that use it are marked `committed`: on SQLite it needs a connection of its own,
+    on PostgreSQL replica mode would last to the end of a rolled-back test."""
     db.session.rollback()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
@@ -80,6 +82,7 @@ def test_a_sealed_trail_verifies_and_names_how_far_it_is_sealed(staff, runner):
     db.session.rollback()
 
 
+@pytest.mark.committed
 def test_a_missing_tail_is_reported(staff, runner):
     case_id = build_case(close=False)
     last_id, last_seq, _ = _last(case_id)
@@ -94,6 +97,7 @@ def test_a_missing_tail_is_reported(staff, runner):
     assert f"rantai kini berhenti di urutan {last_seq - 1}" in output
 
 
+@pytest.mark.committed
 def test_a_missing_chain_and_a_deleted_case_are_reported(staff, runner):
     kept = build_case(close=False)
     gone = build_case(close=False)
@@ -128,6 +132,7 @@ def _rewrite_and_rehash(case_id: int, *, from_seq: int, detail: str) -> None:
     _as_attacker(*statements)
 
 
+@pytest.mark.committed
 def test_a_rewritten_and_rehashed_chain_is_reported(staff, runner):
     case_id = build_case(close=False)
     events = _trail(case_id)
@@ -142,6 +147,7 @@ def test_a_rewritten_and_rehashed_chain_is_reported(staff, runner):
     assert "(rantai ditulis ulang dan di-hash ulang)" in output
 
 
+@pytest.mark.committed
 def test_a_seal_made_without_the_key_is_refused_and_does_not_cover_a_rewrite(staff, runner):
     """Whoever may insert into audit_seals (the application role may) cannot re-seal a
     rewritten chain: the signature needs the key, which is not in the database."""
@@ -162,6 +168,7 @@ def test_a_seal_made_without_the_key_is_refused_and_does_not_cover_a_rewrite(sta
     assert f"RUSAK\tcase:{case_id}\tkejadian urutan" in output  # the genuine seal still pins it
 
 
+@pytest.mark.committed
 def test_the_seal_log_outlives_seals_deleted_from_the_database(app, staff, runner, tmp_path):
     app.config["DUMAS_AUDIT_SEAL_LOG"] = str(tmp_path / "segel" / "audit_seals.jsonl")
     case_id = build_case(close=False)
@@ -192,6 +199,8 @@ def test_a_seal_pins_only_what_changed_and_nothing_when_nothing_did(staff):
     assert set(json.loads(seal_chains(reason=PERIODIC).content)["heads"]) == {f"case:{first}", f"case:{second}"}
 
 
+@pytest.mark.pdf
+@pytest.mark.committed
 def test_printing_a_case_file_seals_it(client, staff, auth, runner):
     case_id = build_case(close=False)
     last_id, last_seq, last_hash = _last(case_id)
@@ -206,6 +215,7 @@ def test_printing_a_case_file_seals_it(client, staff, auth, runner):
     assert code == 1 and "ekor rantai hilang" in output
 
 
+@pytest.mark.committed
 def test_beat_and_the_embedded_thread_seal_periodically(app, staff):
     case_id = build_case(close=False)
     seal_audit_chains.apply()  # the Celery task beat schedules

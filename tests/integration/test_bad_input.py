@@ -11,8 +11,8 @@ from app.extensions import db
 from app.models import Document
 from app.services.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD, ORGANISATION
-from tests.integration.helpers import COMPLAINANT, PDF, file_complaint
-from tests.integration.test_api import API, bearer, in_english
+from tests.helpers.api import API, bearer, in_english
+from tests.helpers.complaints import COMPLAINANT, PDF, file_complaint
 
 TOO_BIG = 2**31  # one past PostgreSQL's INTEGER
 

@@ -27,6 +27,7 @@ def postgres_only(app_context):
         pytest.skip("bench/scale builds PostgreSQL databases only")
 
 
+@pytest.mark.committed
 def test_replicated_cases_verify_and_show_in_the_inbox(postgres_only, every_staff, client):
     make_seeds(per_sop=2, rng=random.Random(4))
     # One seed surely waiting at Admin Inspektorat's first step, whatever the walks did.

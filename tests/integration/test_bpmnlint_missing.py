@@ -6,8 +6,8 @@ import flask_babel
 
 from app import create_app
 from app.extensions import db
-from tests.integration import modeler_helpers
-from tests.integration.modeler_helpers import SOP_000, deploy_bpmn, messages
+from tests.helpers import modeler_helpers
+from tests.helpers.modeler_helpers import SOP_000, deploy_bpmn, messages
 
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture
 

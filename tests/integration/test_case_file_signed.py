@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
@@ -17,8 +18,8 @@ from app.models import AuditEvent, Case, Organisation, User
 from app.services.case_pdf import case_file, render_case_pdf
 from app.services.diagram_svg import LABEL_TEXT, diagram_pages, parse_diagram
 from app.services.processes import deployed_processes
-from tests.integration.audit_case import build_case
-from tests.integration.route_walk import start, walk
+from tests.helpers.audit_case import build_case
+from tests.helpers.route_walk import start, walk
 
 SUPERVISORY = {"logis": True, "berkadar_pengawasan": True, "kewenangan": True}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -37,6 +38,7 @@ def _version(key: str):
     return next(v for v in deployed_processes() if v.definition.key == key)
 
 
+@pytest.mark.pdf
 def test_the_case_file_is_numbered_signed_and_every_time_has_its_zone(staff):
     case_id = build_case()
     case = db.session.get(Case, case_id)
@@ -53,6 +55,7 @@ def test_the_case_file_is_numbered_signed_and_every_time_has_its_zone(staff):
     assert times and len(re.findall(r"\d{2}:\d{2}\s+WIB", text)) >= len(times)
 
 
+@pytest.mark.pdf
 def test_an_official_set_from_the_command_line_signs_and_a_bad_nip_is_refused(staff, runner):
     bad = runner.invoke(args=["organisations", "signatory", "--org", "bsn", "--place", "Jakarta", "--name", "Budi",
                               "--nip", "1975", "--position", "Inspektur"])
@@ -70,6 +73,7 @@ def test_an_official_set_from_the_command_line_signs_and_a_bad_nip_is_refused(st
     assert db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "organisation.signatory_set")).one()
 
 
+@pytest.mark.pdf
 def test_times_of_an_organisation_in_central_indonesia_read_wita(every_staff):
     case = walk(start(_version("sop_003"), "bps-kaltim"), {}, organisation="bps-kaltim", extras=False, limit=2)
     assert db.session.get(Organisation, "bps-kaltim").timezone == "Asia/Makassar"
@@ -101,6 +105,7 @@ def test_diagram_text_prints_at_seven_points_or_more_for_every_sop(staff):
             assert round(smallest_pt, 2) >= 7.0, (version.definition.key, smallest_pt)
 
 
+@pytest.mark.pdf
 def test_the_printed_diagram_page_shows_the_path_and_the_waiting_step(staff, tmp_path):
     """The diagram pages rendered to PNG by poppler's pdftoppm: the green of the path and
     the amber of the waiting step are on them (the picture was also looked at by eye)."""

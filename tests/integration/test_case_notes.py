@@ -6,8 +6,8 @@ import io
 
 from app.extensions import db
 from app.models import AuditEvent, Document
-from tests.integration.helpers import PDF
-from tests.integration.identity_helpers import IDENTITY, file_by_api, leaks, public_views, staff_views
+from tests.helpers.complaints import PDF
+from tests.helpers.identity_helpers import IDENTITY, file_by_api, leaks, public_views, staff_views
 
 NOTE = "Telepon dengan kepala loket: pungutan diakui, akan dikembalikan"
 
@@ -77,7 +77,7 @@ def test_staff_who_may_not_see_the_case_cannot_add_a_note(client, auth, every_st
 
 
 def test_the_api_adds_a_note_with_a_document_and_names_what_is_wrong(client, staff):
-    from tests.integration.identity_helpers import bearer
+    from tests.helpers.identity_helpers import bearer
 
     case, code = file_by_api(client, kerahasiaan="biasa")
     headers = bearer(client, "admin")

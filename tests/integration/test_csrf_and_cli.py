@@ -4,7 +4,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Case, User
-from tests.integration.helpers import current_task_id, file_complaint
+from tests.helpers.complaints import current_task_id, file_complaint
 
 
 @pytest.fixture

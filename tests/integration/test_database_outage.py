@@ -8,7 +8,7 @@ from sqlalchemy import make_url
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import _config
+from tests.helpers.settings import app_config as _config
 
 
 def _closed_port() -> int:

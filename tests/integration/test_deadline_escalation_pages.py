@@ -8,8 +8,8 @@ from app.models import AuditEvent, Case
 from app.services.cases import complete_task
 from app.services.events import move_deadline
 from app.services.timers import fire_due_timers
-from tests.integration.audit_case import REVIEW, UNIT_TASK, VERIFIED, task_of
-from tests.integration.helpers import file_complaint, task_links
+from tests.helpers.audit_case import REVIEW, UNIT_TASK, VERIFIED, task_of
+from tests.helpers.complaints import file_complaint, task_links
 
 
 def test_a_head_finds_the_escalation_in_the_inbox_and_records_it(staff, client, auth):

@@ -2,7 +2,7 @@
 and closes by itself. Real database, pages and audit trail; only the clock is faked."""
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -12,22 +12,9 @@ from app.models import AuditEvent, Delegation, TaskIndexEntry
 from app.services.delegations import DelegationError, apply_due_delegations, create_delegation
 from app.services.identity import identity_visible
 from app.services.inbox import inbox
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.identity_helpers import IDENTITY, complaint_of, file_by_api
-
-
-class FakeClock:
-    def __init__(self):
-        self.t = time.time()
-
-    def now(self) -> float:
-        return self.t
-
-    def advance(self, **delta) -> None:
-        self.t += timedelta(**delta).total_seconds()
-
-    def at(self, **delta) -> datetime:
-        return datetime.fromtimestamp(self.t, timezone.utc) + timedelta(**delta)
+from tests.helpers.clock import FakeClock
+from tests.helpers.complaints import current_task_id, file_complaint
+from tests.helpers.identity_helpers import IDENTITY, complaint_of, file_by_api
 
 
 @pytest.fixture
@@ -106,7 +93,7 @@ def test_the_plt_completes_the_absent_users_task_and_the_trail_says_a_n(client, 
 
 
 def test_the_printed_case_file_names_the_plt_and_whom_they_acted_for(client, staff, auth, fake_clock):
-    from tests.integration.identity_helpers import staff_views
+    from tests.helpers.identity_helpers import staff_views
 
     case = file_complaint()
     task_id = current_task_id(case.id)

@@ -6,8 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, ProcessVersion, Role
-from tests.integration import modeler_helpers
-from tests.integration.modeler_helpers import SOP_000, deploy_bpmn, messages, version_numbers
+from tests.helpers import modeler_helpers
+from tests.helpers.modeler_helpers import SOP_000, deploy_bpmn, messages, version_numbers
 
 # Fixtures live in modeler_helpers; pytest finds them by the names they are bound to here.
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture

@@ -3,8 +3,8 @@ same gate; and the form preview renders a form as the task page does."""
 from app.extensions import db
 from app.models import AuditEvent, ProcessVersion
 from app.services.processes import latest_version
-from tests.integration import modeler_helpers
-from tests.integration.modeler_helpers import RUTE_000, messages, version_numbers
+from tests.helpers import modeler_helpers
+from tests.helpers.modeler_helpers import RUTE_000, messages, version_numbers
 
 # Fixtures live in modeler_helpers; pytest finds them by the names they are bound to here.
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture

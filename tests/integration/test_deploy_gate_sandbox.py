@@ -4,8 +4,8 @@ element and the construct; nothing is deployed. (Run-time refusals: tests/unit/t
 import flask_babel
 import pytest
 
-from tests.integration import modeler_helpers
-from tests.integration.modeler_helpers import RUTE_000, SOP_000, deploy_bpmn, messages, version_numbers
+from tests.helpers import modeler_helpers
+from tests.helpers.modeler_helpers import RUTE_000, SOP_000, deploy_bpmn, messages, version_numbers
 
 # Fixtures live in modeler_helpers; pytest finds them by the names they are bound to here.
 sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helpers.owner_fixture

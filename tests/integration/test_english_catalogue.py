@@ -25,9 +25,9 @@ from app.services.complaints import Upload, submit_complaint
 from app.services.demo import DEMO_PASSWORD
 from app.services.email_render import render_email
 from app.services.processes import deployed_processes
-from tests.integration.helpers import COMPLAINANT, PDF, current_task_id, file_complaint
-from tests.integration.identity_helpers import bearer
-from tests.integration.route_walk import answer_sets, start, walk
+from tests.helpers.complaints import COMPLAINANT, PDF, current_task_id, file_complaint
+from tests.helpers.identity_helpers import bearer
+from tests.helpers.route_walk import answer_sets, start, walk
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "app/translations/en/LC_MESSAGES/messages.po"

@@ -6,8 +6,8 @@ import re
 from app.extensions import db
 from app.models import Case, Complaint
 from app.services.complaints import find_complaint
-from tests.integration.identity_helpers import API, IDENTITY, REPORT, complaint_of
-from tests.integration.test_api import in_english
+from tests.helpers.api import in_english
+from tests.helpers.identity_helpers import API, IDENTITY, REPORT, complaint_of
 
 
 def _filed_cases() -> int:

@@ -8,8 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.services.identity import raise_confidentiality
-from tests.integration.helpers import current_task_id
-from tests.integration.identity_helpers import (
+from tests.helpers.complaints import current_task_id
+from tests.helpers.identity_helpers import (
     IDENTITY,
     complaint_of,
     file_by_api,

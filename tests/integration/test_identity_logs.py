@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.log_redaction import redact
-from tests.integration.identity_helpers import IDENTITY, leaks
+from tests.helpers.identity_helpers import IDENTITY, leaks
 
 
 def _logger(name: str) -> logging.Logger:

@@ -7,9 +7,9 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.services.forms import FormDefinitionError, check_definition
 from app.services.identity import CONFIDENTIALITY_CHANGED
-from tests.integration.identity_helpers import IDENTITY, bearer, complaint_of, file_by_api, leaks, staff_views
-from tests.processes.test_sop_002 import RECEIVED, _liaison, _review
-from tests.processes.walk import work
+from tests.helpers.identity_helpers import IDENTITY, bearer, complaint_of, file_by_api, leaks, staff_views
+from tests.helpers.sop_002 import RECEIVED, _liaison, _review
+from tests.helpers.walk import work
 
 OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"
 ADMIN = "dpmdppkb.admin-instansi"

@@ -6,7 +6,7 @@ from html import unescape as html_unescape
 from app.extensions import db
 from app.models import TaskIndexEntry
 from app.services.inbox import inbox
-from tests.integration.helpers import file_complaint, task_links
+from tests.helpers.complaints import file_complaint, task_links
 
 
 def next_link(html: str) -> str:

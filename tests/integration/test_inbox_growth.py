@@ -1,33 +1,16 @@
 """The inbox does not grow with the caseload: the task index carries what it filters on,
 pages are keyset, and a page costs the same number of statements whatever its length."""
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Case, TaskIndexEntry
 from app.services.cases import start_case
 from app.services.inbox import inbox
-from tests.integration.helpers import file_complaint, task_links
-from tests.integration.identity_helpers import bearer
+from tests.helpers.complaints import file_complaint, task_links
+from tests.helpers.identity_helpers import bearer
+from tests.helpers.statements import statements
 
 API = "/api/v1"
-
-
-@contextmanager
-def statements():
-    """The SQL statements sent while the block runs."""
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_the_index_row_carries_the_case_organisation_process_and_next_deadline(staff):

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta, timezone
 from app.extensions import db
 from app.services.cases import complete_task
 from app.services.delegations import active_delegations, create_delegation
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.identity_helpers import bearer
-from tests.integration.test_inbox_growth import statements
+from tests.helpers.complaints import current_task_id, file_complaint
+from tests.helpers.identity_helpers import bearer
+from tests.helpers.statements import statements
 
 API = "/api/v1"
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}

@@ -9,7 +9,7 @@ from app.services.accounts import create_user
 from app.services.cases import claim_task
 from app.services.demo import DEMO_PASSWORD
 from app.services.inbox import TAB_LANES, _tab_query, capped_count
-from tests.integration.helpers import current_task_id, file_complaint, task_links
+from tests.helpers.complaints import current_task_id, file_complaint, task_links
 
 
 def _user(username: str, role: str, *, unit: str | None = None):

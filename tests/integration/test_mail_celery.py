@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import InboundMail
-from tests.integration.mail_helpers import message, running_mailbox
+from tests.helpers.mail_helpers import message, running_mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -23,6 +23,8 @@ def imap(app_context):
     yield from running_mailbox(app_context)
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_beat_and_a_worker_fetch_the_mailbox(app, imap, database_url, tmp_path):
     raw = message(subject="Lewat Celery")
     imap.deliver(raw)

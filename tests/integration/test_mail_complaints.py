@@ -9,8 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, Document, InboundMail, Notification
 from app.services.mail_intake import receive_mail
 from app.services.mail_settings import update_mail_settings
-from tests.integration.helpers import PDF
-from tests.integration.mail_helpers import CITIZEN, message
+from tests.helpers.complaints import PDF
+from tests.helpers.mail_helpers import CITIZEN, message
 
 OFFICER = "admin"  # Admin Inspektorat, bsn's receiving lane
 FOREIGN_OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"

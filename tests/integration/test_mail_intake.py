@@ -14,8 +14,8 @@ from app.services.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fet
 from app.services.mail_intake import parsed_mail, receive_mail
 from app.services.mail_settings import update_mail_settings
 from app.services.organisations import ensure_known_organisations
-from tests.integration.helpers import PDF
-from tests.integration.mail_helpers import CITIZEN, message, running_mailbox, with_attachment
+from tests.helpers.complaints import PDF
+from tests.helpers.mail_helpers import CITIZEN, message, running_mailbox, with_attachment
 
 
 @pytest.fixture
@@ -109,6 +109,7 @@ def test_mailbox_down_then_back_loses_nothing_and_stores_nothing_twice(imap):
     assert [mail.raw for mail in _stored()] == [first, second]
 
 
+@pytest.mark.committed
 def test_the_embedded_thread_fetches_on_its_schedule(app, imap):
     imap.deliver(with_attachment())
     stop = start_mail_thread(app, interval=0.2)

@@ -13,10 +13,10 @@ from app.services.imap_fetch import fetch_mailbox
 from app.services.mail_intake import receive_mail
 from app.services.mail_settings import update_mail_settings
 from app.services.notifications import send_due_notifications
-from tests.integration.helpers import PDF
-from tests.integration.mail_helpers import CITIZEN, message
-from tests.integration.smtp_server import LocalSmtpServer, body
-from tests.integration.test_tracking_missing_data import MISSING, REVIEW
+from tests.helpers.complaints import PDF
+from tests.helpers.mail_helpers import CITIZEN, message
+from tests.helpers.missing_data import MISSING, REVIEW
+from tests.helpers.smtp_server import LocalSmtpServer, body
 
 OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"
 INBOX = "pengaduan@dpmdppkb.example"
@@ -32,7 +32,7 @@ def smtp(app):
 
 @pytest.fixture
 def imap(app_context):
-    from tests.integration.imap_server import LocalImapServer
+    from tests.helpers.imap_server import LocalImapServer
 
     server = LocalImapServer().start()
     app_context.config["DUMAS_IMAP_PASSWORDS"] = {"dpmdppkb": server.password}

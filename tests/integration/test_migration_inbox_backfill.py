@@ -12,8 +12,9 @@ from app.extensions import db
 from app.models import Case, TaskIndexEntry
 from app.services.demo import seed_reference_data
 from app.services.processes import deploy_directory
-from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, ROOT, _config
-from tests.integration.helpers import file_complaint
+from tests.helpers.complaints import file_complaint
+from tests.helpers.settings import BACKENDS, POSTGRES_ADMIN_URL, ROOT
+from tests.helpers.settings import app_config as _config
 
 BEFORE = "7d3b5e2a9c14"
 

@@ -7,8 +7,8 @@ from app.services.complaints import Upload, submit_complaint
 from app.services.email_render import render_email
 from app.services.mail_settings import update_mail_settings
 from app.services.notifications import send_due_notifications
-from tests.integration.helpers import COMPLAINANT, PDF
-from tests.integration.smtp_server import LocalSmtpServer, body, html_body
+from tests.helpers.complaints import COMPLAINANT, PDF
+from tests.helpers.smtp_server import LocalSmtpServer, body, html_body
 
 AGENCY = "Inspektorat Badan Standardisasi Nasional"
 KINDS = ["received", "status", "closed", "info_requested", "answer_received", "objection_received",

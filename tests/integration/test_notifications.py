@@ -8,9 +8,9 @@ from app.models import AuditEvent, Complaint, Document, Notification
 from app.services.audit import SYSTEM_ACTOR, record_event
 from app.services.complaints import Upload, submit_complaint
 from app.services.notifications import send_due_notifications
-from tests.integration.helpers import COMPLAINANT, PDF
-from tests.integration.smtp_server import LocalSmtpServer, body
-from tests.processes.walk import work
+from tests.helpers.complaints import COMPLAINANT, PDF
+from tests.helpers.smtp_server import LocalSmtpServer, body
+from tests.helpers.walk import work
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Notification
-from tests.integration.helpers import file_complaint
-from tests.integration.smtp_server import LocalSmtpServer
+from tests.helpers.complaints import file_complaint
+from tests.helpers.smtp_server import LocalSmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -24,6 +24,8 @@ def smtp():
     server.stop()
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_beat_and_a_worker_send_the_outbox(app, sop_models, database_url, smtp, tmp_path):
     assert app.config["CELERY"]["beat_schedule"]["send-notifications"]["task"] == "app.tasks.notifications.send_notifications"
     case = file_complaint()

@@ -7,8 +7,8 @@ from app.background import start_notification_thread
 from app.extensions import db
 from app.models import Notification, TaskIndexEntry
 from app.services.notifications import queue_staff_digests, send_due_notifications
-from tests.integration.helpers import file_complaint
-from tests.integration.smtp_server import LocalSmtpServer, body
+from tests.helpers.complaints import file_complaint
+from tests.helpers.smtp_server import LocalSmtpServer, body
 
 WIB = timezone(timedelta(hours=7))
 MONDAY_8 = datetime(2026, 11, 23, 8, 0, tzinfo=WIB)  # a working day at bsn

@@ -5,8 +5,8 @@ from app.extensions import db
 from app.models import AuditEvent, Complaint, Notification
 from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from app.services.notifications import MAX_ATTEMPTS, send_due_notifications
-from tests.integration.helpers import COMPLAINANT, file_complaint
-from tests.integration.smtp_server import LocalSmtpServer
+from tests.helpers.complaints import COMPLAINANT, file_complaint
+from tests.helpers.smtp_server import LocalSmtpServer
 
 
 def _sysadmin(auth):

@@ -10,8 +10,8 @@ from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, Document
 from app.services.complaints import find_complaint
-from tests.integration.helpers import PDF
-from tests.integration.identity_helpers import IDENTITY, REPORT
+from tests.helpers.complaints import PDF
+from tests.helpers.identity_helpers import IDENTITY, REPORT
 
 OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import AuditEvent, User
 from app.services.account_admin import AdminScope, deactivate_account
 from app.services.demo import DEMO_PASSWORD
-from tests.conftest import _config
+from tests.helpers.settings import app_config as _config
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACK = "http://localhost/masuk/oidc/kembali"

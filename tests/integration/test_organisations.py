@@ -1,6 +1,6 @@
 """Several organisations in one deployment: each sees only its own cases."""
 from app.services.accounts import create_user
-from tests.integration.helpers import current_task_id, file_complaint, task_links
+from tests.helpers.complaints import current_task_id, file_complaint, task_links
 
 
 def test_a_role_of_another_organisation_does_not_see_the_case(client, staff, auth):

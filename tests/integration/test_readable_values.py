@@ -1,5 +1,5 @@
 """Values people read, never Python: a case of every route of every SOP (walked by
-tests/integration/route_walk.py from the models' own decision rules and gateway
+tests/helpers/route_walk.py from the models' own decision rules and gateway
 conditions) shown on the case page, in the printed case file and in the API's event
 text, where no `True`, `False`, `None`, dict or list spelling and no dotted event key may
 appear, and every time carries its zone (WIB, WITA, WIT)."""
@@ -17,9 +17,9 @@ from app.services.accounts import create_user
 from app.services.case_pdf import render_case_pdf
 from app.services.demo import DEMO_PASSWORD
 from app.services.processes import deployed_processes
-from tests.integration.helpers import PDF
-from tests.integration.identity_helpers import bearer
-from tests.integration.route_walk import answer_sets, start, walk
+from tests.helpers.complaints import PDF
+from tests.helpers.identity_helpers import bearer
+from tests.helpers.route_walk import answer_sets, start, walk
 
 PYTHON_SPELLINGS = re.compile(r"\bTrue\b|\bFalse\b|\bNone\b|\{|\['")
 TIME_WITHOUT_ZONE = re.compile(r"\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}(?!(:\d{2})?\s*(WIB|WITA|WIT))")
@@ -47,6 +47,7 @@ def reader(every_staff):
         type(every_staff["admin"]).username == "pembaca")).one()
 
 
+@pytest.mark.pdf
 def test_every_route_of_every_sop_reads_as_words(client, auth, reader):
     cases, seen_paths = [], set()
     for version in deployed_processes():

@@ -12,8 +12,8 @@ from app.services.access import can_view_case
 from app.services.cases import claim_task
 from app.services.register import parse_query, register_page
 from app.services.tracking import status_label
-from tests.integration.identity_helpers import bearer
-from tests.integration.register_scenario import build, waiting_task
+from tests.helpers.identity_helpers import bearer
+from tests.helpers.register_scenario import build, waiting_task
 
 API = "/api/v1"
 

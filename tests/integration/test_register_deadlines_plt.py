@@ -12,10 +12,10 @@ from app.services.account_admin import AdminScope, deactivate_account
 from app.services.delegations import active_delegations, apply_due_delegations, create_delegation
 from app.services.events import move_deadline
 from app.services.register import parse_query, register_page
-from tests.integration.helpers import current_task_id
-from tests.integration.identity_helpers import IDENTITY
-from tests.integration.register_scenario import build, waiting_task
-from tests.integration.test_delegations import FakeClock
+from tests.helpers.clock import FakeClock
+from tests.helpers.complaints import current_task_id
+from tests.helpers.identity_helpers import IDENTITY
+from tests.helpers.register_scenario import build, waiting_task
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import CaseRecord
-from tests.integration.identity_helpers import IDENTITY, bearer
-from tests.integration.register_scenario import build
+from tests.helpers.identity_helpers import IDENTITY, bearer
+from tests.helpers.register_scenario import build
 
 API = "/api/v1"
 NOBODY_NIK = "3273019999990001"  # no complainant has it

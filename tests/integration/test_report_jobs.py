@@ -9,12 +9,14 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, PeriodicReport, ReportJob
 from app.services.calendar import calendar_for
 from app.services.report_jobs import run_report_job
-from tests.integration.report_job_helpers import wait_for_reports
+from tests.helpers.report_job_helpers import wait_for_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -55,6 +57,7 @@ def test_the_page_shows_the_progress_until_the_report_is_stored(app, every_staff
     assert db.session.scalar(db.select(db.func.count()).where(AuditEvent.action == "report.generated")) == 1
 
 
+@pytest.mark.committed
 def test_in_the_embedded_default_a_thread_makes_it(app, every_staff, client, auth):
     assert app.config["DUMAS_REPORTS"] == "thread"
     year, semester = _this_semester()
@@ -73,6 +76,8 @@ def test_a_refused_request_makes_no_job(app, every_staff, client, auth):
     assert db.session.scalar(db.select(db.func.count(ReportJob.id))) == 0
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_with_redis_a_celery_worker_makes_it(app, every_staff, database_url):
     queue = f"dumas-test-{uuid.uuid4().hex[:8]}"
     web = create_app({**app.config, "DUMAS_REPORTS": "celery",

@@ -15,8 +15,8 @@ from app.models import AuditEvent, PeriodicReport
 from app.services.calendar import calendar_for
 from app.services.report_data import working_days_between
 from app.services.reports import generate_report
-from tests.integration.helpers import COMPLAINANT
-from tests.integration.reports_scenario import build_scenario
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.reports_scenario import build_scenario
 
 
 def _this_semester() -> tuple[int, int]:
@@ -99,6 +99,7 @@ def test_the_xlsx_has_the_same_figures_one_sheet_per_table(report):
     assert overdue == [scenario.unit_overdue.tracking_number]
 
 
+@pytest.mark.pdf
 def test_the_pdf_states_the_headline_numbers_and_no_identity(report):
     scenario, stored = report
     text = _pdf_text(stored.pdf)
@@ -148,6 +149,7 @@ def test_working_days_skip_the_weekend():
     assert working_days_between(friday_noon, friday_noon + timedelta(days=3), calendar=calendar) == pytest.approx(1.0)
 
 
+@pytest.mark.pdf
 def test_the_cli_generates_and_stores_a_report(staff, runner):
     year, semester = _this_semester()
     result = runner.invoke(args=["reports", "generate", "--org", "bsn", "--year", str(year), "--semester",

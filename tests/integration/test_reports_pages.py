@@ -13,7 +13,7 @@ from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_
 from app.services.calendar import calendar_for
 from app.services.demo import DEMO_PASSWORD
 from app.services.reports import generate_report
-from tests.integration.report_job_helpers import wait_for_reports
+from tests.helpers.report_job_helpers import wait_for_reports
 
 
 def _this_semester() -> tuple[int, int]:
@@ -21,6 +21,8 @@ def _this_semester() -> tuple[int, int]:
     return local.year, 1 if local.month <= 6 else 2
 
 
+@pytest.mark.pdf
+@pytest.mark.committed
 def test_the_head_makes_a_report_and_downloads_it_in_three_formats(every_staff, client, auth):
     year, semester = _this_semester()
     auth.login("kepalabsn")

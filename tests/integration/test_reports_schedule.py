@@ -3,6 +3,8 @@ by beat in the scaled-out shape and by a sibling of the timer sweeper in the emb
 import time
 from datetime import datetime, timezone
 
+import pytest
+
 from app.background import start_report_thread
 from app.extensions import db
 from app.models import AuditEvent, Organisation, PeriodicReport
@@ -55,6 +57,7 @@ def test_an_on_demand_report_does_not_stand_in_for_the_scheduled_one(sop_models)
     assert "bsn" in {r.organisation_code for r in made}
 
 
+@pytest.mark.committed
 def test_the_embedded_thread_generates_last_semesters_reports_once(app, sop_models):
     hosted = _hosted()
     db.session.remove()

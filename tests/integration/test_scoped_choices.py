@@ -5,8 +5,8 @@ API completion), on both databases. A refused value leaves the task where it was
 from app.extensions import db
 from app.models import Case, OrgUnit
 from app.services.cases import complete_task, start_case
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.test_api import API, bearer, complete, in_english
+from tests.helpers.api import API, bearer, complete, in_english
+from tests.helpers.complaints import current_task_id, file_complaint
 
 FOREIGN_UNIT = ("dpmdppkb-kb", "Bidang Keluarga Berencana")  # DPMDPPKB's, not BSN's
 UNIT_REFUSED = {"id": "Unit kerja ini bukan unit instansi kasus ini.",

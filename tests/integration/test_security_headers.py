@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import Document
 from app.services.complaints import Upload, submit_complaint
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 
 def _nonce(response) -> str:

@@ -16,7 +16,7 @@ from lxml import etree
 from app.extensions import db
 from app.models import Case, Organisation, ProcessVersion
 from app.services.processes import version_forms
-from tests.integration.helpers import COMPLAINANT, let_objection_period_pass
+from tests.helpers.complaints import COMPLAINANT, let_objection_period_pass
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"

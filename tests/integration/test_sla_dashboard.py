@@ -7,7 +7,7 @@ import pytest
 from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from app.services.demo import DEMO_PASSWORD
 from app.services.sla import dashboard
-from tests.integration.reports_scenario import build_scenario
+from tests.helpers.reports_scenario import build_scenario
 
 
 @pytest.fixture

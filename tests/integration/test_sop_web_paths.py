@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Case, CaseRecord, OrgUnit
 from app.services.demo import _slug
 from app.services.processes import version_forms
-from tests.integration.helpers import COMPLAINANT, let_objection_period_pass
+from tests.helpers.complaints import COMPLAINANT, let_objection_period_pass
 
 PATHS = {
     # agency: (decision answers along the path, expected end status)
@@ -82,7 +82,7 @@ def test_a_complaint_goes_from_the_public_form_to_its_end_through_the_pages(clie
 def test_a_monitoring_round_of_sop_004_through_the_pages_reports_on_the_forwarded_cases(client, every_staff, auth):
     from app.services.cases import complete_task
     from app.services.complaints import Upload, submit_complaint
-    from tests.integration.helpers import PDF
+    from tests.helpers.complaints import PDF
 
     # A complaint forwarded to the Ombudsman: what SOP 004's planner monitors. The planner
     # sees only Setneg's own forwarded complaints; Setneg's complaint handling does not run

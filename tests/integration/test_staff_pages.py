@@ -1,7 +1,7 @@
 """The staff side through the Flask test client: login, inbox, task pages, case pages."""
 from app.extensions import db
-from app.models import Case
-from tests.integration.helpers import PDF, current_task_id, file_complaint, let_objection_period_pass, task_links
+from app.models import Case, Document
+from tests.helpers.complaints import PDF, current_task_id, file_complaint, let_objection_period_pass, task_links
 
 
 def test_login_refuses_a_wrong_password_and_never_redirects_off_site(client, staff, auth):
@@ -134,14 +134,15 @@ def test_documents_download_only_for_those_who_see_the_case(client, staff, auth)
     auth.login("admin")
     html = client.get(page_path).get_data(as_text=True)
     assert "bukti.pdf" in html
-    response = client.get(f"{page_path}/dokumen/1")
+    [document_id] = db.session.scalars(db.select(Document.id).where(Document.case_id == case.id))
+    response = client.get(f"{page_path}/dokumen/{document_id}")
     assert response.status_code == 200 and response.data == PDF
     assert response.headers["Content-Disposition"] == 'attachment; filename="bukti.pdf"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     auth.logout()
 
     auth.login("unit.dpspk")
-    assert client.get(f"{page_path}/dokumen/1").status_code == 404
+    assert client.get(f"{page_path}/dokumen/{document_id}").status_code == 404
 
 
 def test_inbox_and_case_page_show_deadlines(client, test_models, auth):

@@ -4,7 +4,7 @@ from app.extensions import db
 from app.models import Case, User
 from app.services.cases import complete_task
 from app.services.workflow_state import load_instance, save_instance
-from tests.integration.helpers import current_task_id, file_complaint
+from tests.helpers.complaints import current_task_id, file_complaint
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW = {"inti_masalah": "Pungutan di luar tarif resmi.", "peraturan_terkait": "PP 94/2021.", "memo": "Ke unit.",

@@ -1,14 +1,16 @@
 """The same person in two browser tabs (or an API client and a tab) is never told that
 "someone else" changed what they changed themselves."""
+import pytest
 from sqlalchemy import update
 
 from app.extensions import db
 from app.models import TaskIndexEntry
 from app.services.cases import claim_task, complete_task
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.test_api import API, VERIFIED, bearer, complete, in_english
+from tests.helpers.api import API, VERIFIED, bearer, complete, in_english
+from tests.helpers.complaints import current_task_id, file_complaint
 
 
+@pytest.mark.committed
 def test_a_claim_lost_to_ones_own_other_tab_is_yours(staff):
     case = file_complaint()
     task_id = current_task_id(case.id)

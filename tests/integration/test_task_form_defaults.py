@@ -7,8 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Case
-from tests.integration.helpers import COMPLAINANT, PDF, current_task_id
-from tests.integration.identity_helpers import IDENTITY, REPORT
+from tests.helpers.complaints import COMPLAINANT, PDF, current_task_id
+from tests.helpers.identity_helpers import IDENTITY, REPORT
 
 OFFICER = "dpmdppkb.pejabat-pengelola-pengaduan"
 

@@ -12,14 +12,8 @@ from app.services.cases import complete_task
 from app.services.complainant_replies import ReplyRefused, answer_missing_data
 from app.services.complaints import Upload
 from app.services.tracking import tracking_view
-from tests.integration.helpers import COMPLAINANT, PDF
-
-MISSING = "Mohon kirim fotokopi KTP dan bukti pengajuan pencairan dana desa."
-REVIEW = {
-    "jenis": "pengaduan", "catatan_verifikasi": "Catatan telaah rahasia admin", "sifat_pengaduan": "indikasi_pelanggaran",
-    "subjek_pengaduan": "Pemerintah desa", "objek_pengaduan": "Dana desa", "anonim": False, "rahasia": False,
-    "lengkap": False, "kewenangan": True, "penyalahgunaan_aparatur": False, "lintas_instansi": False,
-}
+from tests.helpers.complaints import COMPLAINANT, PDF
+from tests.helpers.missing_data import MISSING, REVIEW
 
 
 def _file(client) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import Case
 from app.services.cases import complete_task
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 REPORT = "Kepala desa diberi sanksi; potongan dikembalikan kepada penerima."
 ANSWER = "Pengembalian dana diperiksa ulang oleh Inspektur; sisa dana dikembalikan minggu ini."

@@ -3,9 +3,9 @@ the task page, the SLA dashboard; the API keeps the code and adds the name."""
 import re
 
 from app.services.cases import complete_task
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.reports_scenario import build_scenario
-from tests.integration.test_api import API, bearer
+from tests.helpers.api import API, bearer
+from tests.helpers.complaints import current_task_id, file_complaint
+from tests.helpers.reports_scenario import build_scenario
 
 DPSPK = "Deputi Bidang Penerapan Standar dan Penilaian Kesesuaian"
 REVIEW = {"inti_masalah": "Pungutan di luar tarif resmi.", "peraturan_terkait": "PP 94/2021.", "memo": "Ke unit.",

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, ProcessVersion
 from app.services.accounts import create_user
 from app.services.cases import complete_task, start_case
-from tests.integration.versions_helpers import OWNER, PASSWORD, make_owner, redeploy
+from tests.helpers.versions_helpers import OWNER, PASSWORD, make_owner, redeploy
 
 RENAME = {'name="Periksa hasil"': 'name="Periksa ulang hasil"',
           'value="pemeriksaan"': 'value="pemeriksaan_ulang"'}

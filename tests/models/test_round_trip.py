@@ -16,8 +16,8 @@ from app.models import Case
 from app.services.cases import complete_task, start_case
 from app.services.demo import seed_reference_data
 from app.services.processes import deploy_directory
-from tests.integration.helpers import let_objection_period_pass
-from tests.integration.versions_helpers import OWNER, PASSWORD, make_owner
+from tests.helpers.complaints import let_objection_period_pass
+from tests.helpers.versions_helpers import OWNER, PASSWORD, make_owner
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = sorted((ROOT / "bpmn").glob("*.bpmn"))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.models.diagram_reading import label_findings, label_words, machinery, numbered, plumbing_ratio, read
+from tests.helpers.diagram_reading import label_findings, label_words, machinery, numbered, plumbing_ratio, read
 
 ROOT = Path(__file__).resolve().parents[2]
 SOPS = ["sop_000", "sop_001", "sop_002", "sop_003", "sop_004"]
 # A deadline timer of the policy and the one "Lewat batas" end event bpmnlint makes it lead
-# to are the step's drawn standard time, not machinery (tests/models/diagram_reading.py).
+# to are the step's drawn standard time, not machinery (tests/helpers/diagram_reading.py).
 RATIO_SOPS = SOPS
 # The SOP's own step numbering, as each diagram writes it at the start of a name.
 STEPS = {

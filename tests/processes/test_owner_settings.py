@@ -13,9 +13,9 @@ from app.services.calendar import calendar_for, forget_cached_calendars
 from app.services.cases import start_case
 from app.services.complaints import ComplaintInvalid, validate_complaint
 from app.services.org_settings import settings_for, update_settings
-from tests.integration.helpers import COMPLAINANT
-from tests.processes.walk import fire_reminder, pass_deadline
-from tests.processes.walk import work as _work
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.walk import fire_reminder, pass_deadline
+from tests.helpers.walk import work as _work
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW = {"inti_masalah": "Pungutan liar.", "peraturan_terkait": "PP 94/2021.", "memo": "Memo.", "logis": True,

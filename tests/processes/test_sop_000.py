@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message
-from tests.processes.walk import fire_reminder, let_objection_period_pass, pass_deadline
-from tests.processes.walk import work as _work
+from tests.helpers.walk import fire_reminder, let_objection_period_pass, pass_deadline
+from tests.helpers.walk import work as _work
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW_TEXT = {

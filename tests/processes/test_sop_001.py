@@ -12,8 +12,8 @@ from app.services.accounts import ensure_unit
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message
 from app.services.forms import FormValidationError
-from tests.processes.walk import fire_reminder, let_objection_period_pass, pass_deadline
-from tests.processes.walk import work as _work
+from tests.helpers.walk import fire_reminder, let_objection_period_pass, pass_deadline
+from tests.helpers.walk import work as _work
 
 PELAPOR, INSPEKTORAT, INSPEKTUR = "Pelapor", "Inspektorat", "Inspektur"
 SEKRETARIAT = "Sekretariat Inspektorat"

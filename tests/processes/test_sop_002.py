@@ -14,27 +14,14 @@ from app.services.accounts import create_user, ensure_unit
 from app.services.calendar import calendar_for
 from app.services.cases import complete_task, start_case
 from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
-from tests.processes.walk import fire_reminder, let_objection_period_pass
-from tests.processes.walk import work as _work
+from tests.helpers.sop_002 import RECEIVED, UNIT_PEMDES, _liaison, _review
+from tests.helpers.walk import fire_reminder, let_objection_period_pass
+from tests.helpers.walk import work as _work
 
 PEJABAT_PENGELOLA = "Pejabat Pengelola Pengaduan"
 ADMIN = "Admin Instansi"
 PENGHUBUNG = "Pejabat Penghubung"
-# Two divisions of DPMDPPKB, each with its liaison officer ("pejabat penghubung di
-# lingkungan masing-masing berdasarkan kategori pengaduan", step 3 g).
-UNIT_PEMDES = "dpmdppkb-pemdes"
 UNIT_KB = "dpmdppkb-kb"
-
-RECEIVED = {
-    "kanal": "telepon",
-    "tanggal_diterima": "2026-11-23",
-    "ringkasan_pengaduan": "Dana desa tahap II belum cair, pelapor menanyakan alasannya.",
-}
-VERIFIED_BY_LIAISON = {
-    "catatan_verifikasi_penghubung": "Identitas dan data dukung sesuai.",
-    "anonim": False,
-    "rahasia": False,
-}
 
 
 @pytest.fixture
@@ -42,55 +29,6 @@ def dpmdppkb(sop_models):
     for code, name in ((UNIT_PEMDES, "Bidang Pemerintahan Desa"), (UNIT_KB, "Bidang Keluarga Berencana")):
         ensure_unit(code=code, name=name, organisation="dpmdppkb")
     return sop_models["sop_002"]
-
-
-def _review(
-    *,
-    jenis="pengaduan",
-    lengkap=True,
-    kewenangan=True,
-    penyalahgunaan=False,
-    direspon_admin=None,
-    lintas_instansi=False,
-    unit=UNIT_PEMDES,
-) -> dict:
-    """A valid review form: the decision inputs plus what the form requires with them."""
-    data = {
-        "jenis": jenis,
-        "catatan_verifikasi": "Identitas pelapor jelas; substansi dan data dukung diperiksa.",
-        "sifat_pengaduan": "indikasi_pelanggaran" if jenis == "pengaduan" else "bukan_keduanya",
-        "subjek_pengaduan": "Pemerintah desa",
-        "objek_pengaduan": "Pencairan dana desa",
-        "anonim": False,
-        "rahasia": False,
-        "lengkap": lengkap,
-        "kewenangan": kewenangan,
-        "penyalahgunaan_aparatur": penyalahgunaan,
-        "lintas_instansi": lintas_instansi,
-    }
-    if direspon_admin is not None:
-        data["direspon_admin"] = direspon_admin
-    if lengkap and kewenangan:
-        data["unit_penghubung"] = unit
-    if lintas_instansi:
-        data["instansi_tembusan"] = "kemendagri"
-    if not kewenangan:
-        data["instansi_tujuan"] = "lapor-nasional"
-    if penyalahgunaan:
-        data["apip_tujuan"] = "apip"
-    return data
-
-
-def _liaison(*, kewenangan=True, normatif=False, berkadar_pengawasan=False, pemeriksaan_lapangan=False) -> dict:
-    if not kewenangan:
-        return {**VERIFIED_BY_LIAISON, "kewenangan_penghubung": False, "alasan_pengembalian": "Bukan bidang kami."}
-    return {
-        **VERIFIED_BY_LIAISON,
-        "kewenangan_penghubung": True,
-        "normatif": normatif,
-        "berkadar_pengawasan": berkadar_pengawasan,
-        "pemeriksaan_lapangan": pemeriksaan_lapangan,
-    }
 
 
 def _file(jenis="pengaduan") -> Case:

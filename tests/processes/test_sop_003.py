@@ -14,7 +14,7 @@ from app.services.calendar import calendar_for
 from app.services.cases import complete_task, start_case
 from app.services.events import fire_due_timers, move_deadline
 from app.services.org_settings import update_settings
-from tests.processes.walk import work as _work
+from tests.helpers.walk import work as _work
 
 ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"
 # The one calendar function every "hari" of the diagram goes through (the organisation's

@@ -2,41 +2,17 @@
 once, or a real Celery worker and beat against the local Redis."""
 import threading
 import time
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from app.background import start_timer_thread
 from app.extensions import db
-from app.models import AuditEvent, TimerIndexEntry
-from app.services.cases import complete_task, start_case
-from app.services.events import move_deadline
+from app.models import TimerIndexEntry
 from app.services.timers import fire_due_timers
+from tests.helpers.timers import case_with_due_timer, fired_timers, wait_for
 
 
-def case_with_due_timer(title="Uji") -> int:
-    case = start_case(process_key="uji_mini", data={}, title=title, actor="pengadu")
-    complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
-    move_deadline(case_id=case.id, element_id="pengingat", due_at=datetime.now(timezone.utc) - timedelta(seconds=1),
-                  reason="jam uji", actor="uji")
-    return case.id
-
-
-def fired_timers(case_id: int) -> list[AuditEvent]:
-    db.session.expire_all()
-    return list(db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.action == "timer.fired")))
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
+@pytest.mark.committed
 def test_the_embedded_thread_fires_a_due_timer_once(app, test_models):
     case_id = case_with_due_timer()
     stop = start_timer_thread(app, interval=0.2)
@@ -49,6 +25,7 @@ def test_the_embedded_thread_fires_a_due_timer_once(app, test_models):
     assert db.session.get(TimerIndexEntry, case_id) is None
 
 
+@pytest.mark.committed
 def test_two_sweepers_at_once_fire_each_timer_once(app, test_models):
     case_ids = [case_with_due_timer(f"Uji {i}") for i in range(12)]
     db.session.remove()

@@ -10,12 +10,13 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import pytest
 import yaml
 
 from app.extensions import db
 from app.models import Case
-from tests.integration.helpers import COMPLAINANT
-from tests.timers.test_firing import case_with_due_timer, fired_timers, wait_for
+from tests.helpers.complaints import COMPLAINANT
+from tests.helpers.timers import case_with_due_timer, fired_timers, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("DUMAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -49,6 +50,8 @@ def test_compose_declares_web_worker_beat_redis_postgres_and_migrations():
     assert "${SECRET_KEY:?" in (ROOT / "docker-compose.yml").read_text()  # no secret in the file
 
 
+@pytest.mark.committed
+@pytest.mark.slow_celery
 def test_gunicorn_worker_and_beat_run_the_system(app, sop_models, test_models, database_url, tmp_path):
     case_id = case_with_due_timer()
     db.session.remove()

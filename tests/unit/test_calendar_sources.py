@@ -62,6 +62,7 @@ def test_only_a_listed_day_with_a_reason_can_be_marked(organisations):
     assert _due("bsn", "2026-12-23T10:00", 1) == "2026-12-28T23:59:59+07:00"
 
 
+@pytest.mark.committed
 def test_a_change_made_by_another_process_counts_from_the_next_transaction(app, organisations):
     """gunicorn runs several workers and Celery more: the administrator's change reaches
     every one of them, not 60 seconds later."""

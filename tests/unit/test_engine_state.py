@@ -87,6 +87,7 @@ def test_failing_step_leaves_the_stored_case_as_it_was(test_models):
     assert case.last_error is None and case.status == "pemeriksaan"
 
 
+@pytest.mark.committed
 def test_second_writer_of_the_same_state_is_refused(test_models):
     case = _start()
     task_id = case.tasks[0].engine_task_id

@@ -1,4 +1,5 @@
 """The schema comes only from migrations; they must describe exactly the models."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -6,6 +7,7 @@ from app.extensions import db
 from app.models.search import include_in_migrations
 
 
+@pytest.mark.committed
 def test_migrations_create_exactly_the_models(app_context):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(

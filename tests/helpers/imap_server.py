@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.integration.smtp_server import free_port
+from tests.helpers.smtp_server import free_port
 
 DOVECOT = "/usr/sbin/dovecot"
 

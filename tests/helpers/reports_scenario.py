@@ -9,7 +9,7 @@ from app.models import Case, Complaint
 from app.services.cases import complete_task
 from app.services.events import move_deadline
 from app.services.timers import fire_due_timers
-from tests.integration.helpers import file_complaint
+from tests.helpers.complaints import file_complaint
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW = {"inti_masalah": "Dugaan pungutan liar.", "peraturan_terkait": "PP 94/2021.", "memo": "Memo telaah."}

@@ -16,7 +16,7 @@ from app.services.events import move_deadline
 from app.services.processes import version_forms
 from app.services.references import forwarded_cases
 from app.services.timers import fire_case_timers
-from tests.integration.helpers import COMPLAINANT, PDF
+from tests.helpers.complaints import COMPLAINANT, PDF
 
 _LITERAL = r'(True|False|"[^"]*"|\'[^\']*\')'
 

@@ -1,13 +1,13 @@
 """Messages as a citizen's mail program would send them, and a real IMAP mailbox for the
-organisation "bsn" (tests/integration/imap_server.py)."""
+organisation "bsn" (tests/helpers/imap_server.py)."""
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from app.services.mail_settings import update_mail_settings
 from app.services.organisations import ensure_known_organisations
-from tests.integration.helpers import PDF
-from tests.integration.imap_server import LocalImapServer
+from tests.helpers.complaints import PDF
+from tests.helpers.imap_server import LocalImapServer
 
 CITIZEN = "siti.rahayu@example.id"
 

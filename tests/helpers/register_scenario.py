@@ -8,8 +8,8 @@ from app.models import Case, TaskIndexEntry
 from app.services.accounts import create_user
 from app.services.cases import complete_task
 from app.services.demo import DEMO_PASSWORD
-from tests.integration.helpers import current_task_id, file_complaint
-from tests.integration.identity_helpers import IDENTITY
+from tests.helpers.complaints import current_task_id, file_complaint
+from tests.helpers.identity_helpers import IDENTITY
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW_TO_UNIT = {

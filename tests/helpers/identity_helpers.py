@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, TaskIndexEntry
-from tests.integration.helpers import PDF
+from tests.helpers.complaints import PDF
 
 PASSWORD = "dumas-demo"
 API = "/api/v1"

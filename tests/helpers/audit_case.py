@@ -9,7 +9,7 @@ from app.models import Case, Complaint
 from app.services.cases import claim_task, complete_task, unclaim_task
 from app.services.events import move_deadline
 from app.services.timers import fire_due_timers
-from tests.integration.helpers import file_complaint, let_objection_period_pass
+from tests.helpers.complaints import file_complaint, let_objection_period_pass
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}
 REVIEW = {

@@ -1,0 +1,3 @@
+"""What several test files share: scenarios, local servers, request helpers and the
+rolled-back database transaction of tests/conftest.py. Test files import from here,
+never from one another."""
