@@ -39,13 +39,13 @@ def create_app(test_config: dict | None = None, *, migrations: bool = True) -> F
     register_identity_helpers(app)
 
     from app import models  # noqa: F401  (registers the tables with the metadata)
-    from app.services.audit_chain import install as install_audit_chain
-    from app.services.outbox import install as install_outbox
+    from app.services.audit_trail.audit_chain import install as install_audit_chain
+    from app.services.mail.outbox import install as install_outbox
 
     install_audit_chain()  # a session forgets the chains' heads it read when its transaction ends
 
     install_outbox()  # audit events that concern the complainant queue their emails
-    from app.services.search_index import install as install_search_index
+    from app.services.reporting.search_index import install as install_search_index
 
     install_search_index()  # the register's search indexes follow every commit
     from app.limits import install as install_limits
@@ -71,7 +71,7 @@ def create_app(test_config: dict | None = None, *, migrations: bool = True) -> F
 
     register_commands(app)
     celery_init_app(app)
-    from app.services.bpmnlint import warn_if_missing
+    from app.services.modelling.bpmnlint import warn_if_missing
 
     with app.app_context():
         warn_if_missing()
@@ -92,10 +92,10 @@ def _install_migrations(app: Flask) -> None:
 def _register_template_filters(app: Flask) -> None:
     from zoneinfo import ZoneInfo
 
-    from app.services.calendar import calendar_for
-    from app.services.presentation import file_size, local_time
-    from app.services.presentation_events import describe_events
-    from app.services.tracking import status_label
+    from app.services.casefile.presentation import file_size, local_time
+    from app.services.casefile.presentation_events import describe_events
+    from app.services.intake.tracking import status_label
+    from app.services.organisation.calendar import calendar_for
 
     app.jinja_env.filters["status_label"] = lambda status: status_label(status, lang=current_language())
     # Stored in UTC; shown in the organisation's zone when named, else the configured one

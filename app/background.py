@@ -43,8 +43,8 @@ def start_periodic(app: Flask, *, name: str, interval: float, work: Callable[[],
 
 def start_timer_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     """Fire due timers, and open and close due Plt. windows, every `interval` seconds."""
-    from app.services.delegations import apply_due_delegations
-    from app.services.timers import fire_due_timers
+    from app.services.casework.timers import fire_due_timers
+    from app.services.organisation.delegations import apply_due_delegations
 
     def sweep():
         apply_due_delegations()
@@ -56,14 +56,14 @@ def start_timer_thread(app: Flask, *, interval: float) -> Callable[[], None]:
 def start_report_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     """Beat's "semester-reports" entry: last semester's reports, made once. A sibling of
     the sweeper, because a report takes seconds to render and timers must not wait."""
-    from app.services.reports import generate_due_reports
+    from app.services.reporting.reports import generate_due_reports
 
     return start_periodic(app, name="dumas-reports", interval=interval, work=generate_due_reports)
 
 
 def start_notification_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     """Queue the day's staff digests and send due messages every `interval` seconds."""
-    from app.services.notifications import queue_staff_digests, send_due_notifications
+    from app.services.mail.notifications import queue_staff_digests, send_due_notifications
 
     def send_round():
         queue_staff_digests()
@@ -74,14 +74,14 @@ def start_notification_thread(app: Flask, *, interval: float) -> Callable[[], No
 
 def start_seal_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     """Beat's "seal-audit-chains" entry: seal the audit chains that changed."""
-    from app.services.audit_seals import PERIODIC, seal_chains
+    from app.services.audit_trail.audit_seals import PERIODIC, seal_chains
 
     return start_periodic(app, name="dumas-seals", interval=interval, work=lambda: seal_chains(reason=PERIODIC))
 
 
 def start_mail_thread(app: Flask, *, interval: float) -> Callable[[], None]:
     """Beat's "fetch-mail" entry: fetch every organisation's inbound mailbox."""
-    from app.services.imap_fetch import fetch_all_mailboxes
+    from app.services.mail.imap_fetch import fetch_all_mailboxes
 
     return start_periodic(app, name="dumas-mail", interval=interval, work=fetch_all_mailboxes)
 
@@ -98,7 +98,7 @@ def start_report_job(app: Flask, *, job_id: int) -> None:
         return
     if mode == "off":  # tests that run the job themselves
         return
-    from app.services.report_jobs import run_report_job
+    from app.services.reporting.report_jobs import run_report_job
 
     def run():
         try:

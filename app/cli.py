@@ -6,15 +6,29 @@ from sqlalchemy.exc import DBAPIError
 from app.cli_mail import mail
 from app.extensions import db
 from app.models import User
-from app.services.accounts import AccountError, all_units, create_user, ensure_system_roles, ensure_unit, lane_roles
-from app.services.audit_chain import case_id_for
-from app.services.audit_seals import PERIODIC, seal_chains, verify_audit
-from app.services.calendar import KINDS, CalendarError, add_holiday, holidays_in, remove_holiday, set_working_week
-from app.services.demo import seed_demo
-from app.services.organisations import all_organisations, ensure_known_organisations, ensure_organisation
-from app.services.processes import DeploymentError, deploy_directory, deployed_processes
-from app.services.signatory import SignatoryError, set_signatory, signatory_of
-from app.services.strays import stray_tasks
+from app.services.administration.demo import seed_demo
+from app.services.audit_trail.audit_chain import case_id_for
+from app.services.audit_trail.audit_seals import PERIODIC, seal_chains, verify_audit
+from app.services.definitions.processes import DeploymentError, deploy_directory, deployed_processes
+from app.services.organisation.accounts import (
+    AccountError,
+    all_units,
+    create_user,
+    ensure_system_roles,
+    ensure_unit,
+    lane_roles,
+)
+from app.services.organisation.calendar import (
+    KINDS,
+    CalendarError,
+    add_holiday,
+    holidays_in,
+    remove_holiday,
+    set_working_week,
+)
+from app.services.organisation.organisations import all_organisations, ensure_known_organisations, ensure_organisation
+from app.services.organisation.signatory import SignatoryError, set_signatory, signatory_of
+from app.services.worklist.strays import stray_tasks
 
 
 def register_commands(app: Flask) -> None:
@@ -56,8 +70,8 @@ def deploy_command(deployed_by: str):
 def add_process_command(bpmn_file, decision_files, create_roles, deployed_by):
     from pathlib import Path
 
-    from app.services.deploy_gate import GateRefused, read_upload
-    from app.services.model_editor import save_new_diagram
+    from app.services.modelling.deploy_gate import GateRefused, read_upload
+    from app.services.modelling.model_editor import save_new_diagram
 
     try:
         tables = {Path(f).name: read_upload(Path(f).read_bytes(), filename=f) for f in decision_files}
@@ -75,7 +89,7 @@ def add_process_command(bpmn_file, decision_files, create_roles, deployed_by):
 def form_schema_command():
     import json
 
-    from app.services.forms import definition_schema
+    from app.services.definitions.forms import definition_schema
 
     click.echo(json.dumps(definition_schema(), ensure_ascii=False, indent=2))
 
@@ -209,7 +223,7 @@ def signatory_command(organisation_code, place, name, nip, position):
 @click.option("--default", "use_default", is_flag=True, help="Kembali ke bawaan: lajur penyelia SOP-nya.")
 def heads_command(organisation_code, roles, use_default):
     from app.models import Organisation
-    from app.services.supervision import SupervisionError, head_roles, set_head_roles
+    from app.services.organisation.supervision import SupervisionError, head_roles, set_head_roles
 
     try:
         if roles or use_default:

@@ -3,9 +3,9 @@ import sys
 
 import click
 
-from app.services.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fetch_mailbox
-from app.services.mail_intake import MailIntakeError, UnknownOrganisation, receive_mail
-from app.services.mail_settings import MailSettingsError, update_mail_settings
+from app.services.mail.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fetch_mailbox
+from app.services.mail.mail_intake import MailIntakeError, UnknownOrganisation, receive_mail
+from app.services.mail.mail_settings import MailSettingsError, update_mail_settings
 
 # sysexits.h: an MTA bounces on EX_NOUSER / EX_DATAERR and retries later on EX_TEMPFAIL.
 EX_DATAERR, EX_NOUSER, EX_TEMPFAIL = 65, 67, 75

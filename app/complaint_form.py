@@ -2,7 +2,7 @@
 complaint that came by mail or on paper (app/cases), share it.
 
 The complaint form only renders fields and collects what was typed. Its rules (what a
-NIK, a phone number or an attachment must be) live in app.services.complaints, so the
+NIK, a phone number or an attachment must be) live in app.services.intake.complaints, so the
 web form and the API refuse the same things with the same messages; the fields here
 therefore carry no validators, and the service's errors are put beside them.
 """
@@ -16,8 +16,8 @@ from wtforms.fields import EmailField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
-from app.services.complaints import COMPLAINT_TYPES, DEFAULT_ORGANISATION
-from app.services.identity import CONFIDENTIALITY_LEVELS
+from app.services.intake.complaints import COMPLAINT_TYPES, DEFAULT_ORGANISATION
+from app.services.organisation.identity import CONFIDENTIALITY_LEVELS
 
 # One readable label per type the service accepts; a type added there without a label
 # here fails at import rather than showing a bare code to citizens.

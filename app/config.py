@@ -38,10 +38,10 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
-        # The key of the complaints' access-code hashes (app/services/access_codes.py);
+        # The key of the complaints' access-code hashes (app/services/intake/access_codes.py);
         # empty: derived from SECRET_KEY. Changing it makes every issued code stop working.
         "DUMAS_ACCESS_CODE_KEY": env.get("DUMAS_ACCESS_CODE_KEY", ""),
-        # The audit seals' HMAC key (app/services/audit_seals.py). Never stored in the
+        # The audit seals' HMAC key (app/services/audit_trail/audit_seals.py). Never stored in the
         # database: whoever can write the database must not be able to forge a seal.
         "DUMAS_AUDIT_SEAL_KEY": env.get("DUMAS_AUDIT_SEAL_KEY") or _instance_secret(instance_path, "audit_seal_key"),
         # Every seal is also appended to this JSON-lines file, a copy out of the database's
@@ -119,7 +119,7 @@ def load_config(instance_path: Path) -> dict:
         # The first of the growing waits after three failed sign-ins (then 2x, 4x, ... up to
         # 8 s); the lockout itself is in DUMAS_RATE_LIMITS (login_user, login_address).
         "DUMAS_LOGIN_DELAY_SECONDS": float(env.get("DUMAS_LOGIN_DELAY_SECONDS", "1")),
-        # Email (app/services/notifications.py). Without DUMAS_SMTP_HOST messages stay
+        # Email (app/services/mail/notifications.py). Without DUMAS_SMTP_HOST messages stay
         # queued, readable by the system administrator at /admin/kotak-keluar.
         "DUMAS_SMTP_HOST": env.get("DUMAS_SMTP_HOST", ""),
         "DUMAS_SMTP_PORT": int(env.get("DUMAS_SMTP_PORT", "25")),
@@ -135,7 +135,7 @@ def load_config(instance_path: Path) -> dict:
         # Who sends: "thread" (embedded default), "celery" (beat, with REDIS_URL) or "off".
         "DUMAS_NOTIFICATIONS": env.get("DUMAS_NOTIFICATIONS") or ("celery" if redis_url else "thread"),
         "DUMAS_NOTIFY_SECONDS": float(env.get("DUMAS_NOTIFY_SECONDS", "5")),
-        # Inbound mail (app/services/imap_fetch.py): who fetches the organisations'
+        # Inbound mail (app/services/mail/imap_fetch.py): who fetches the organisations'
         # mailboxes ("thread", "celery" with REDIS_URL, or "off") and how often; each
         # mailbox's host, port, user and SSL are the organisation's mail settings, its
         # password here only, as JSON: {"bsn": "secret", ...}.
@@ -143,7 +143,7 @@ def load_config(instance_path: Path) -> dict:
         "DUMAS_MAIL_FETCH_SECONDS": float(env.get("DUMAS_MAIL_FETCH_SECONDS", "60")),
         "DUMAS_IMAP_PASSWORDS": json.loads(env.get("DUMAS_IMAP_PASSWORDS") or "{}"),
         "DUMAS_DIGEST_HOUR": int(env.get("DUMAS_DIGEST_HOUR", "7")),  # staff digest, local time
-        # Abuse resistance (app/services/abuse.py): X-Forwarded-For is believed only from
+        # Abuse resistance (app/services/intake/abuse.py): X-Forwarded-For is believed only from
         # this many proxies in front of the app; "scope=hits/seconds,..." overrides limits.
         "DUMAS_TRUSTED_PROXIES": int(env.get("DUMAS_TRUSTED_PROXIES", "0")),
         "DUMAS_RATE_LIMITS": env.get("DUMAS_RATE_LIMITS", ""),

@@ -1,10 +1,10 @@
-"""The identity rule (app.services.identity) for templates: the signed-in viewer, or the
+"""The identity rule (app.services.organisation.identity) for templates: the signed-in viewer, or the
 public when there is none (a page rendered outside a request, such as a PDF or an email,
 counts as the public)."""
 from flask import Flask, has_request_context
 from flask_login import current_user
 
-from app.services.identity import identity_visible, redact_identity, reporter_identity
+from app.services.organisation.identity import identity_visible, redact_identity, reporter_identity
 
 
 def _viewer():

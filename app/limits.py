@@ -1,4 +1,4 @@
-"""The web side of abuse resistance (rules in app/services/abuse.py): one decorator for
+"""The web side of abuse resistance (rules in app/services/intake/abuse.py): one decorator for
 every public route, which runs before the view, so a refused request stores nothing.
 
     @public_endpoint("track")                                  # rate limit only
@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.i18n import current_language
-from app.services.abuse import (
+from app.services.intake.abuse import (
     ADDRESS,
     DEVICE,
     HONEYPOT_FIELD,
@@ -44,8 +44,8 @@ from app.services.abuse import (
     remaining_hits,
     started_token,
 )
-from app.services.complaints import sniff_type
-from app.services.file_names import stored_filename
+from app.services.intake.complaints import sniff_type
+from app.services.intake.file_names import stored_filename
 
 # A body without files: the longest form (a 10,000-character account, every character
 # percent- or \u-escaped) fits many times over; routes taking files keep MAX_CONTENT_LENGTH.

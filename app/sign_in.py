@@ -4,8 +4,8 @@ from flask import current_app
 
 from app.limits import client_address
 from app.models import User
-from app.services.abuse import namespace_for
-from app.services.login_throttle import LoginSettings, sign_in
+from app.services.administration.login_throttle import LoginSettings, sign_in
+from app.services.intake.abuse import namespace_for
 
 
 def sign_in_from_request(*, username: str, password: str) -> User:

@@ -1,12 +1,12 @@
 """WTForms built from the declarative task forms in forms/.
 
-Each field type renders itself (app/services/field_types.py); its rules are checked once,
-by app.services.forms. These forms only render the fields and keep what was typed when the
+Each field type renders itself (app/services/definitions/field_types.py); its rules are checked once,
+by app.services.definitions.forms. These forms only render the fields and keep what was typed when the
 service refuses it."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from app.services.field_types import FIELD_TYPES, text_in
+from app.services.definitions.field_types import FIELD_TYPES, text_in
 
 
 def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tuple[str, str]]], formdata=None,

@@ -67,8 +67,8 @@ def _outage(root: str, filings: int) -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services.demo import seed_reference_data
-    from app.services.processes import deploy_directory
+    from app.services.administration.demo import seed_reference_data
+    from app.services.definitions.processes import deploy_directory
     from tests.helpers.complaints import COMPLAINANT
 
     server = redis_server.RedisServer().start()

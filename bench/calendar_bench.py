@@ -91,8 +91,8 @@ def _service(calls: int) -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services.calendar import add_holiday, calendar_for
-    from app.services.organisations import ensure_known_organisations
+    from app.services.organisation.calendar import add_holiday, calendar_for
+    from app.services.organisation.organisations import ensure_known_organisations
 
     with tempfile.TemporaryDirectory() as directory:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite", "SECRET_KEY": "bench",

@@ -39,7 +39,7 @@ def run(label: str, url: str, args) -> None:
     from app import create_app
     from app.extensions import db
     from app.models import Delegation, User
-    from app.services.delegations import active_delegations, apply_due_delegations
+    from app.services.organisation.delegations import active_delegations, apply_due_delegations
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off"})
     with app.app_context():

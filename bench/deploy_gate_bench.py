@@ -35,11 +35,11 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services.bpmnlint import lint_bpmn
-    from app.services.demo import seed_reference_data
-    from app.services.deploy_gate import check_process
-    from app.services.model_editor import available_decisions, available_forms
-    from app.services.processes import deploy_directory
+    from app.services.administration.demo import seed_reference_data
+    from app.services.definitions.processes import deploy_directory
+    from app.services.modelling.bpmnlint import lint_bpmn
+    from app.services.modelling.deploy_gate import check_process
+    from app.services.modelling.model_editor import available_decisions, available_forms
 
     with tempfile.TemporaryDirectory() as directory:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite", "SECRET_KEY": "bench",

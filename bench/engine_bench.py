@@ -3,7 +3,7 @@
 Prints figures, asserts nothing. Measures in one run:
   1. bare SpiffWorkflow: load (the default dump, spec included) -> complete the review
      task -> engine steps (DMN, gateway) -> dump;
-  2. the same step through app.services.cases.complete_task on SQLite and on
+  2. the same step through app.services.casework.cases.complete_task on SQLite and on
      PostgreSQL: task index lookup, case load, form validation, engine, task/timer
      index sync, audit rows, commit;
   3. their ratio (wall time, and CPU time of this process), the statements sent per
@@ -91,7 +91,7 @@ def bare_spiff(iterations: int) -> tuple[float, float, int]:
 
     script_engine = PythonScriptEngine(environment=TaskDataEnvironment(script_functions()))
     workflow = BpmnWorkflow(parser.get_spec("sop_000"), script_engine=script_engine)
-    # What the service layer seeds every new case with (app/services/cases.py open_case):
+    # What the service layer seeds every new case with (app/services/casework/cases.py open_case):
     # the model's "Ada masa keberatan?" gateway reads the owner's objection period.
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(SEED)
@@ -119,7 +119,7 @@ def _prepared_app(database_url: str):
 
     from app import create_app
     from app.extensions import db
-    from app.services.processes import deploy_directory
+    from app.services.definitions.processes import deploy_directory
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():
@@ -134,7 +134,7 @@ def service_layer(database_url: str, iterations: int) -> tuple[float, float, flo
 
     from app.extensions import db
     from app.models import Case
-    from app.services.cases import complete_task, start_case
+    from app.services.casework.cases import complete_task, start_case
 
     app = _prepared_app(database_url)
     with app.app_context():

@@ -61,8 +61,8 @@ def _prepare(database_url: str) -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services.demo import seed_reference_data
-    from app.services.processes import deploy_directory
+    from app.services.administration.demo import seed_reference_data
+    from app.services.definitions.processes import deploy_directory
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():
@@ -78,7 +78,7 @@ def _forget_counts(redis_url: str, database_url: str) -> None:
     """Drop this run's rate-limit counters from Redis (they would outlive the database)."""
     import redis
 
-    from app.services.abuse import namespace_for
+    from app.services.intake.abuse import namespace_for
 
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(f"dumas:rl:{namespace_for(database_url)}:*", count=1000))

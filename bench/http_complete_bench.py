@@ -80,9 +80,9 @@ def _prepare(database_url: str, cases: int) -> list[str]:
 
     from app import create_app
     from app.extensions import db
-    from app.services.accounts import create_user
-    from app.services.cases import start_case
-    from app.services.processes import deploy_process
+    from app.services.casework.cases import start_case
+    from app.services.definitions.processes import deploy_process
+    from app.services.organisation.accounts import create_user
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY})
     with app.app_context():

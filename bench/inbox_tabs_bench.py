@@ -34,10 +34,10 @@ def _app(url: str):
 
     from app import create_app
     from app.extensions import db
-    from app.services.accounts import create_user, ensure_unit
-    from app.services.organisations import ensure_organisation
-    from app.services.processes import deploy_directory
-    from app.services.supervision import set_head_roles
+    from app.services.definitions.processes import deploy_directory
+    from app.services.organisation.accounts import create_user, ensure_unit
+    from app.services.organisation.organisations import ensure_organisation
+    from app.services.organisation.supervision import set_head_roles
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off",
                       "WTF_CSRF_ENABLED": False})
@@ -93,7 +93,7 @@ def _times(fn, runs: int) -> str:
 def run(label: str, url: str, args) -> None:
     from app.extensions import db
     from app.models import TaskIndexEntry, User
-    from app.services.inbox import TABS, inbox, tab_counts
+    from app.services.worklist.inbox import TABS, inbox, tab_counts
 
     app = _app(url)
     with app.app_context():

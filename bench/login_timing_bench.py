@@ -24,7 +24,7 @@ def _app(url: str):
 
     from app import create_app
     from app.extensions import db
-    from app.services.accounts import create_user
+    from app.services.organisation.accounts import create_user
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off",
                       "WTF_CSRF_ENABLED": False, "DUMAS_LOGIN_DELAY_SECONDS": 0,

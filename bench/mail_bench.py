@@ -30,10 +30,10 @@ def main() -> None:
 
     from app import create_app
     from app.extensions import db
-    from app.services.imap_fetch import fetch_mailbox
-    from app.services.mail_intake import receive_mail
-    from app.services.mail_settings import update_mail_settings
-    from app.services.organisations import ensure_known_organisations
+    from app.services.mail.imap_fetch import fetch_mailbox
+    from app.services.mail.mail_intake import receive_mail
+    from app.services.mail.mail_settings import update_mail_settings
+    from app.services.organisation.organisations import ensure_known_organisations
     from tests.helpers.complaints import PDF
     from tests.helpers.mail_helpers import message
 

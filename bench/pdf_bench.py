@@ -1,4 +1,4 @@
-"""Benchmark: seconds to render the printed case file (app/services/case_pdf.py) of a
+"""Benchmark: seconds to render the printed case file (app/services/casefile/case_pdf.py) of a
 SOP 000 case with about 100 audit events, WeasyPrint included. Prints figures, asserts
 nothing.
 
@@ -28,9 +28,9 @@ def _app(url: str):
 
     from app import create_app
     from app.extensions import db
-    from app.services.accounts import create_user
-    from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, seed_reference_data
-    from app.services.processes import deploy_directory
+    from app.services.administration.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, seed_reference_data
+    from app.services.definitions.processes import deploy_directory
+    from app.services.organisation.accounts import create_user
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
@@ -53,8 +53,8 @@ def main() -> None:
 
     from app.extensions import db
     from app.models import AuditEvent, Case, User
-    from app.services.case_pdf import case_file, render_case_pdf
-    from app.services.events import move_deadline
+    from app.services.casefile.case_pdf import case_file, render_case_pdf
+    from app.services.casework.events import move_deadline
     from tests.helpers.audit_case import build_case
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -42,8 +42,8 @@ def _app(url: str):
 
     from app import create_app
     from app.extensions import db
-    from app.services.demo import seed_reference_data
-    from app.services.processes import deploy_directory
+    from app.services.administration.demo import seed_reference_data
+    from app.services.definitions.processes import deploy_directory
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off"})
     with app.app_context():
@@ -75,7 +75,7 @@ def build(n: int) -> None:
     """N cases written set-based: no workflow runs, the rows the register reads."""
     from app.extensions import db
     from app.models import ProcessDefinition, ProcessVersion
-    from app.services.accounts import create_user
+    from app.services.organisation.accounts import create_user
 
     dialect = db.engine.dialect.name
     versions = dict(db.session.execute(
@@ -126,7 +126,7 @@ def build(n: int) -> None:
               CASE WHEN g % 10 = 3 THEN 'bsn-dpspk' END, {created}, {due},
               CASE WHEN g % 7 = 0 THEN 'bench.admin' END FROM {series} WHERE g % 5 <> 4""",
         f"INSERT INTO case_units (case_id, unit_code) SELECT g, 'bsn-dpspk' FROM {series} WHERE g % 10 = 3",
-        # The same text the application indexes (app/services/search_index.py).
+        # The same text the application indexes (app/services/reporting/search_index.py).
         """INSERT INTO case_search (case_id, body) SELECT c.id, c.title || ' ' || p.judul || ' ' || p.uraian || ' '
             || p.lokasi_kejadian || ' ' || p.terlapor FROM cases c JOIN complaints p ON p.case_id = c.id""",
         """INSERT INTO case_identity_search (case_id, terms) SELECT case_id, nama_lengkap || ' ' || nik || ' ' ||
@@ -192,8 +192,8 @@ def _explain(statement, parameters) -> str:
 def measure(label: str, username: str, args: dict, runs: int) -> None:
     from app.extensions import db
     from app.models import User
-    from app.services.register import parse_query, register_page
-    from app.services.register_rows import register_rows
+    from app.services.reporting.register import parse_query, register_page
+    from app.services.reporting.register_rows import register_rows
 
     user = db.session.scalars(db.select(User).where(User.username == username)).one()
     capture = _Capture()

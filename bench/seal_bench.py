@@ -30,8 +30,8 @@ def _app(url: str, log: Path):
 
     from app import create_app
     from app.extensions import db
-    from app.services.accounts import ensure_unit
-    from app.services.processes import deploy_directory
+    from app.services.definitions.processes import deploy_directory
+    from app.services.organisation.accounts import ensure_unit
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off",
                       "DUMAS_AUDIT_SEAL_KEY": "bench", "DUMAS_AUDIT_SEAL_LOG": str(log)})
@@ -47,7 +47,7 @@ def _bulk_cases(count: int, events: int) -> int:
     """Cases with valid hash chains, written directly (no workflow runs)."""
     from app.extensions import db
     from app.models import AuditEvent, Case, ProcessVersion
-    from app.services.audit_chain import event_hash
+    from app.services.audit_trail.audit_chain import event_hash
 
     version_id = db.session.scalar(db.select(ProcessVersion.id).limit(1))
     start = datetime.now(timezone.utc) - timedelta(days=1)
@@ -86,9 +86,9 @@ def run(label: str, url: str, args, log: Path) -> None:
     from app.extensions import db
     from app.models import Case
     from app.models.types import utcnow
-    from app.services.audit import record_event
-    from app.services.audit_chain import verify_chains
-    from app.services.audit_seals import PERIODIC, seal_chains, verify_audit
+    from app.services.audit_trail.audit import record_event
+    from app.services.audit_trail.audit_chain import verify_chains
+    from app.services.audit_trail.audit_seals import PERIODIC, seal_chains, verify_audit
 
     app = _app(url, log)
     with app.app_context():

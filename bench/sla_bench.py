@@ -98,7 +98,7 @@ def add_audit_trail(n: int) -> None:
 
 def _users() -> dict:
     from app.extensions import db
-    from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
+    from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 
     ensure_system_roles()
     users = {
@@ -134,9 +134,9 @@ def _time(label: str, work, runs: int) -> None:
 
 def run(label: str, url: str, cases: int, runs: int, old: bool, pdf: bool) -> None:
     from app.extensions import db
-    from app.services.report_data import collect_report
-    from app.services.report_files import report_csv, report_pdf, report_xlsx
-    from app.services.sla import dashboard
+    from app.services.reporting.report_data import collect_report
+    from app.services.reporting.report_files import report_csv, report_pdf, report_xlsx
+    from app.services.reporting.sla import dashboard
 
     print(f"{label}: building {cases} cases", flush=True)
     app = _app(url)

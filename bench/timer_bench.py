@@ -32,8 +32,8 @@ def _app(url: str):
 
     from app import create_app
     from app.extensions import db
-    from app.services.accounts import ensure_unit
-    from app.services.processes import deploy_directory
+    from app.services.definitions.processes import deploy_directory
+    from app.services.organisation.accounts import ensure_unit
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "DUMAS_TIMERS": "off"})
     with app.app_context():
@@ -45,8 +45,8 @@ def _app(url: str):
 
 
 def _case_waiting_on_timer(due_at: datetime) -> int:
-    from app.services.cases import complete_task, start_case
-    from app.services.events import move_deadline
+    from app.services.casework.cases import complete_task, start_case
+    from app.services.casework.events import move_deadline
 
     case = start_case(process_key="uji_mini", data={}, title="bench", actor="bench")
     complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="bench")
@@ -81,8 +81,8 @@ def run(label: str, url: str, args) -> None:
     from app.background import start_timer_thread
     from app.extensions import db
     from app.models import AuditEvent
-    from app.services.events import move_deadline
-    from app.services.timers import due_case_ids, fire_due_timers
+    from app.services.casework.events import move_deadline
+    from app.services.casework.timers import due_case_ids, fire_due_timers
 
     app = _app(url)
     with app.app_context():

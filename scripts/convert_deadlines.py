@@ -3,7 +3,7 @@
 Removes the drawn deadline machinery: reminder boundary timers (`reminder` = true) and
 what follows them, and what follows a deadline timer (the `Eskalasi: …` task and its end
 event), with their flows, lane references and diagram shapes. The deadline timer itself
-stays, with the properties the policy reads (app/services/deadline_timers.py): `step`
+stays, with the properties the policy reads (app/services/definitions/deadline_timers.py): `step`
 (from the task's name), `remind_before` (from the removed reminder's name), and
 `escalate_to` when the removed escalation stood in another lane than `extend_role`.
 

@@ -24,10 +24,16 @@ from sqlalchemy import create_engine, make_url, text
 from app import create_app
 from app.extensions import db
 from app.models import Organisation, ProcessVersion
-from app.services.accounts import create_user, ensure_unit
-from app.services.calendar import forget_cached_calendars
-from app.services.demo import ACCOUNTS, DEMO_PASSWORD, ORGANISATION, other_sop_accounts, seed_reference_data
-from app.services.processes import deploy_directory
+from app.services.administration.demo import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    ORGANISATION,
+    other_sop_accounts,
+    seed_reference_data,
+)
+from app.services.definitions.processes import deploy_directory
+from app.services.organisation.accounts import create_user, ensure_unit
+from app.services.organisation.calendar import forget_cached_calendars
 from tests.helpers.rolled_back import install as install_rolled_back
 from tests.helpers.rolled_back import rolled_back
 from tests.helpers.settings import BACKENDS, FIXTURE_MODELS, POSTGRES_ADMIN_URL, ROOT
@@ -157,7 +163,7 @@ def runner(app):
 @pytest.fixture
 def sop_models(request, app_context):
     """The real bpmn/, dmn/ and forms/ of the project, deployed, with the shipped
-    organisations and the demo units (app/services/demo.py) that forms refer to.
+    organisations and the demo units (app/services/administration/demo.py) that forms refer to.
     {process key: its version}."""
     if committed(request):
         seed_reference_data()
@@ -170,7 +176,7 @@ def sop_models(request, app_context):
 
 def enable_objections_and_anonymous_reports() -> None:
     """SOP 000 and 001 default to no anonymous reports and no objection period (the
-    owner's settings, app/services/org_settings.py). Most tests walk those paths with
+    owner's settings, app/services/organisation/org_settings.py). Most tests walk those paths with
     both on, as a process owner may choose; tests of the defaults reset the setting
     (tests/processes/test_owner_settings.py)."""
     for code in ("bsn", "katingan"):
@@ -191,7 +197,7 @@ def test_models(app_context):
 @pytest.fixture
 def staff(sop_models):
     """The SOPs deployed, the demo units, and one account per staff role of SOP 000 (see
-    app/services/demo.py: admin, kepala, tatausaha, unit.dpspk, unit.akreditasi, ...)."""
+    app/services/administration/demo.py: admin, kepala, tatausaha, unit.dpspk, unit.akreditasi, ...)."""
     return {
         username: create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
                               organisation_code=ORGANISATION)
@@ -202,7 +208,7 @@ def staff(sop_models):
 @pytest.fixture
 def every_staff(staff):
     """Also one demo account per staff lane of every other SOP: `<organisation>.<lane>`,
-    e.g. `katingan.inspektur` (app/services/demo.py)."""
+    e.g. `katingan.inspektur` (app/services/administration/demo.py)."""
     for username, role, organisation, unit in other_sop_accounts():
         staff[username] = create_user(username=username, password=DEMO_PASSWORD, roles=[role], unit_code=unit,
                                       organisation_code=organisation)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.admin import bp
-from app.services.account_admin import (
+from app.services.administration.account_admin import (
     PAGE_SIZE,
     AccountFields,
     NotInScope,
@@ -22,12 +22,12 @@ from app.services.account_admin import (
     scoped_units,
     update_account,
 )
-from app.services.accounts import AccountError
-from app.services.password_reset import issue_reset_link
+from app.services.administration.password_reset import issue_reset_link
+from app.services.organisation.accounts import AccountError
 
 
 def accounts_admin_required(view):
-    """Open to whoever administers accounts (app/services/account_admin.py); 404 otherwise."""
+    """Open to whoever administers accounts (app/services/administration/account_admin.py); 404 otherwise."""
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):

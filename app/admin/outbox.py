@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.routes import admin_required
 from app.models.notification import NOTIFICATION_STATUSES
-from app.services.notifications import (
+from app.services.mail.notifications import (
     NotificationError,
     mail_configured,
     outbox_counts,

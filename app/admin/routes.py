@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.admin import bp
-from app.services.accounts import SYSTEM_ADMIN_ROLE
-from app.services.calendar import (
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE
+from app.services.organisation.calendar import (
     KIND_LABELS,
     NOT_A_HOLIDAY,
     CalendarError,
@@ -17,7 +17,7 @@ from app.services.calendar import (
     remove_holiday,
     set_working_week,
 )
-from app.services.organisations import all_organisations
+from app.services.organisation.organisations import all_organisations
 
 # The years the calendar page shows: the holidays package has data for these, and the
 # template links to the year before and after.

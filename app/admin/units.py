@@ -4,9 +4,8 @@ from flask_babel import gettext as _
 
 from app.admin import bp
 from app.admin.accounts import accounts_admin_required
-from app.services.account_admin import NotInScope, scoped_organisations, scoped_units
-from app.services.accounts import AccountError
-from app.services.org_admin import (
+from app.services.administration.account_admin import NotInScope, scoped_organisations, scoped_units
+from app.services.administration.org_admin import (
     TIMEZONES,
     create_organisation,
     create_unit,
@@ -18,6 +17,7 @@ from app.services.org_admin import (
     update_organisation,
     update_unit,
 )
+from app.services.organisation.accounts import AccountError
 
 
 @bp.get("/unit")

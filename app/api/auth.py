@@ -9,8 +9,8 @@ from app.api.errors import ApiError
 from app.api.parsing import json_body
 from app.i18n import current_language
 from app.models import User
-from app.services.accounts import TOKEN_MAX_AGE_SECONDS, issue_token, user_for_token
-from app.services.login_throttle import LoginRefused
+from app.services.administration.login_throttle import LoginRefused
+from app.services.organisation.accounts import TOKEN_MAX_AGE_SECONDS, issue_token, user_for_token
 from app.sign_in import sign_in_from_request
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="dumas"'}

@@ -1,5 +1,5 @@
 """POST /api/v1/cases/<id>/notes: an internal note (and documents) on a case, as the
-case page's form adds one (app/services/case_notes.py)."""
+case page's form adds one (app/services/casefile/case_notes.py)."""
 from flask import request
 from flask_babel import gettext as _
 
@@ -8,9 +8,9 @@ from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language
 from app.api.routes import _visible_case
-from app.services import api_views
-from app.services.case_notes import NoteInvalid, add_note
-from app.services.complaints import read_uploads
+from app.services.casefile import api_views
+from app.services.casefile.case_notes import NoteInvalid, add_note
+from app.services.intake.complaints import read_uploads
 
 
 @bp.post("/cases/<int:case_id>/notes")

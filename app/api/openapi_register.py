@@ -1,8 +1,8 @@
 """The OpenAPI description of GET /cases (the case register), merged into the document
 by app/api/openapi.py."""
-from app.services.complaints import CHANNELS, COMPLAINT_TYPES
-from app.services.identity import CONFIDENTIALITY_LEVELS
-from app.services.register import COUNT_CAP, DEADLINES, MAX_PAGE_SIZE, PAGE_SIZE, SEARCH_COUNT_CAP, SORTS
+from app.services.intake.complaints import CHANNELS, COMPLAINT_TYPES
+from app.services.organisation.identity import CONFIDENTIALITY_LEVELS
+from app.services.reporting.register import COUNT_CAP, DEADLINES, MAX_PAGE_SIZE, PAGE_SIZE, SEARCH_COUNT_CAP, SORTS
 
 _STRING = {"type": "string", "maxLength": 100}
 _DATE = {"type": "string", "format": "date"}

@@ -2,11 +2,11 @@
 helpers that write a response or a reference, the parameters and responses every path
 repeats, and the component schemas of tasks, cases and complaints."""
 from app.input_guard import MAX_DATABASE_ID
-from app.services.accounts import TOKEN_MAX_AGE_SECONDS
-from app.services.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
-from app.services.forms import FIELD_TYPES
-from app.services.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
-from app.services.inbox import PER_PAGE
+from app.services.definitions.forms import FIELD_TYPES
+from app.services.intake.complaints import CHANNELS, COMPLAINT_TYPES, MAX_FILE_BYTES, MAX_FILES
+from app.services.organisation.accounts import TOKEN_MAX_AGE_SECONDS
+from app.services.organisation.identity import CONFIDENTIALITY_LEVELS, IDENTITY_FIELDS
+from app.services.worklist.inbox import PER_PAGE
 
 
 def ref(name: str) -> dict:

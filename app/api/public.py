@@ -8,10 +8,10 @@ from app.api.errors import ApiError
 from app.api.parsing import json_body, language
 from app.limits import public_endpoint, screen_content
 from app.models import Complaint
-from app.services.case_errors import CaseError, ProcessNotDeployed
-from app.services.complainant_replies import ReplyRefused, answer_missing_data, object_to_outcome, rate_outcome
-from app.services.complaints import ComplaintInvalid, Upload, find_complaint, read_uploads, submit_complaint
-from app.services.tracking import tracking_view
+from app.services.casework.case_errors import CaseError, ProcessNotDeployed
+from app.services.intake.complainant_replies import ReplyRefused, answer_missing_data, object_to_outcome, rate_outcome
+from app.services.intake.complaints import ComplaintInvalid, Upload, find_complaint, read_uploads, submit_complaint
+from app.services.intake.tracking import tracking_view
 
 _NO_STORE = {"Cache-Control": "no-store"}
 _FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}

@@ -1,12 +1,12 @@
-"""GET /api/v1/cases: the case register (app/services/register.py) as JSON, keyset-paged."""
+"""GET /api/v1/cases: the case register (app/services/reporting/register.py) as JSON, keyset-paged."""
 from flask import request
 
 from app.api import bp
 from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
 from app.api.parsing import language
-from app.services.register import RegisterInputError, parse_query, register_page
-from app.services.register_rows import RegisterRow, register_rows
+from app.services.reporting.register import RegisterInputError, parse_query, register_page
+from app.services.reporting.register_rows import RegisterRow, register_rows
 
 
 def _item(row: RegisterRow) -> dict:

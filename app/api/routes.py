@@ -1,5 +1,5 @@
 """Staff routes: the inbox, one task with its form, claiming and completing it, a case
-and its audit trail. Each checks per object through app.services.access; what a user
+and its audit trail. Each checks per object through app.services.organisation.access; what a user
 may not see answers 404 exactly as what does not exist."""
 from flask import Response, request
 from flask_babel import gettext as _
@@ -9,15 +9,15 @@ from app.api.auth import api_user, token_required
 from app.api.errors import ApiError
 from app.api.parsing import json_body, language, query_bool
 from app.downloads import content_disposition
-from app.services import api_views
-from app.services.access import NotAllowed, case_for, completed_by, task_for
-from app.services.assignment import AssignmentError, assign_tasks
-from app.services.audit import case_events
-from app.services.case_errors import ConflictError, TaskNotFound, WorkflowFailed
-from app.services.case_pdf import render_case_pdf
-from app.services.cases import claim_task, complete_task, unclaim_task
-from app.services.forms import FormValidationError
-from app.services.inbox import COUNT_CAP, PER_PAGE, TAB_ALL, TABS, BadCursor, inbox
+from app.services.audit_trail.audit import case_events
+from app.services.casefile import api_views
+from app.services.casefile.case_pdf import render_case_pdf
+from app.services.casework.case_errors import ConflictError, TaskNotFound, WorkflowFailed
+from app.services.casework.cases import claim_task, complete_task, unclaim_task
+from app.services.definitions.forms import FormValidationError
+from app.services.organisation.access import NotAllowed, case_for, completed_by, task_for
+from app.services.worklist.assignment import AssignmentError, assign_tasks
+from app.services.worklist.inbox import COUNT_CAP, PER_PAGE, TAB_ALL, TABS, BadCursor, inbox
 
 
 def _task_not_found() -> ApiError:

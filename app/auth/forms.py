@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.organisation.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -1,12 +1,12 @@
 """Staff sign-in through an OpenID Connect provider (authorization code flow with PKCE,
 Authlib's Flask client). Only when DUMAS_OIDC_ISSUER is set; local passwords keep
-working beside it. Which account the identity opens: app/services/external_login.py."""
+working beside it. Which account the identity opens: app/services/administration/external_login.py."""
 from flask import Flask, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from app.auth import bp
 from app.auth.sessions import start_session
-from app.services.external_login import (
+from app.services.administration.external_login import (
     ExternalLoginRefused,
     ExternalLoginSettings,
     account_for_identity,

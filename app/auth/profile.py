@@ -8,9 +8,9 @@ from app.auth import bp
 from app.auth.forms import EmailForm, NewPasswordForm
 from app.extensions import db
 from app.models import Organisation
-from app.services.account_admin import admin_scope
-from app.services.accounts import AccountError, WrongPassword, change_email
-from app.services.password_reset import ResetLinkInvalid, account_for_link, set_password_with_link
+from app.services.administration.account_admin import admin_scope
+from app.services.administration.password_reset import ResetLinkInvalid, account_for_link, set_password_with_link
+from app.services.organisation.accounts import AccountError, WrongPassword, change_email
 
 # What a user who must change their password may still open.
 _OPEN_WHILE_FORCED = {"auth.password", "auth.logout", "auth.set_password", "static", "vendor.asset"}

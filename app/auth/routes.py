@@ -9,8 +9,8 @@ from app.auth.forms import LoginForm, PasswordForm
 from app.auth.oidc import enabled as oidc_enabled
 from app.auth.sessions import end_session, start_session
 from app.i18n import current_language
-from app.services.accounts import WrongPassword, change_password
-from app.services.login_throttle import LoginRefused
+from app.services.administration.login_throttle import LoginRefused
+from app.services.organisation.accounts import WrongPassword, change_password
 from app.sign_in import sign_in_from_request
 
 

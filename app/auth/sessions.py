@@ -1,5 +1,5 @@
 """Staff sessions on the web side: the user loader refuses a session that was ended on
-the server (logout, password change: app/services/accounts.py raises the user's session
+the server (logout, password change: app/services/organisation/accounts.py raises the user's session
 generation) or left idle longer than DUMAS_SESSION_IDLE_MINUTES."""
 from flask import Flask, current_app, flash, session
 from flask_babel import gettext as _
@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 from app import clock
 from app.extensions import login_manager
 from app.models import User
-from app.services.accounts import end_sessions, user_for_session
+from app.services.organisation.accounts import end_sessions, user_for_session
 
 _SEEN = "seen"  # Unix seconds of the session's last request
 

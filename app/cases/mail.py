@@ -10,12 +10,10 @@ from app.cases.routes import _case_or_404
 from app.complaint_form import ComplaintForm
 from app.downloads import content_disposition
 from app.i18n import current_language
-from app.services.access import NotAllowed
-from app.services.case_errors import CaseError
-from app.services.case_files import complaint_for_case
-from app.services.complaints import MAX_FILE_BYTES, ComplaintInvalid
-from app.services.identity import identity_visible
-from app.services.mail_complaints import (
+from app.services.casefile.case_files import complaint_for_case
+from app.services.casework.case_errors import CaseError
+from app.services.intake.complaints import MAX_FILE_BYTES, ComplaintInvalid
+from app.services.mail.mail_complaints import (
     MailNotFiled,
     accept_held_reply,
     file_mailed_complaint,
@@ -24,6 +22,8 @@ from app.services.mail_complaints import (
     mail_of_case,
     refuse_mail,
 )
+from app.services.organisation.access import NotAllowed
+from app.services.organisation.identity import identity_visible
 
 _RECEIPT = "offline_receipt"  # the receipt page of app/cases/offline.py shows it once
 MAIL_STATUS_LABELS = {

@@ -1,4 +1,4 @@
-"""Internal notes on the case page (app/services/case_notes.py)."""
+"""Internal notes on the case page (app/services/casefile/case_notes.py)."""
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from app.cases import bp
 from app.cases.routes import _case_or_404
 from app.i18n import current_language
-from app.services.case_notes import NoteInvalid, add_note
-from app.services.complaints import read_uploads
+from app.services.casefile.case_notes import NoteInvalid, add_note
+from app.services.intake.complaints import read_uploads
 
 
 @bp.post("/kasus/<int:case_id>/catatan")

@@ -8,10 +8,10 @@ from wtforms.fields.choices import SelectChoice
 from app.cases import bp
 from app.cases.offline_forms import CHANNEL_LABELS, OfflineComplaintForm
 from app.i18n import current_language
-from app.services.access import NotAllowed
-from app.services.complaints import MAX_FILE_BYTES, MAX_FILES, ComplaintInvalid, read_uploads
-from app.services.mail_complaints import mail_inbox
-from app.services.offline import enter_offline_complaint, offline_intakes
+from app.services.intake.complaints import MAX_FILE_BYTES, MAX_FILES, ComplaintInvalid, read_uploads
+from app.services.intake.offline import enter_offline_complaint, offline_intakes
+from app.services.mail.mail_complaints import mail_inbox
+from app.services.organisation.access import NotAllowed
 
 # The session key of the receipt between the POST that entered a complaint and the one
 # GET that shows it to the officer.

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput
 
 from app.complaint_form import ACCEPTED_FILES, ComplaintForm
-from app.services.complaints import OFFLINE_CHANNELS
+from app.services.intake.complaints import OFFLINE_CHANNELS
 
 CHANNEL_LABELS = {
     "web": _l("Situs web"),

@@ -8,14 +8,19 @@ from flask_login import current_user, login_required
 from app.cases import bp
 from app.downloads import content_disposition
 from app.i18n import current_language
-from app.services.access import NotAllowed, case_for, startable_processes
-from app.services.audit import case_events
-from app.services.case_errors import CaseError
-from app.services.case_files import complaint_for_case, document_with_content, documents_for_case, records_for_case
-from app.services.case_pdf import render_case_pdf
-from app.services.cases import start_case
-from app.services.events import extend_task_deadline
-from app.services.mail_complaints import mail_draft, mail_of_case
+from app.services.audit_trail.audit import case_events
+from app.services.casefile.case_files import (
+    complaint_for_case,
+    document_with_content,
+    documents_for_case,
+    records_for_case,
+)
+from app.services.casefile.case_pdf import render_case_pdf
+from app.services.casework.case_errors import CaseError
+from app.services.casework.cases import start_case
+from app.services.casework.events import extend_task_deadline
+from app.services.mail.mail_complaints import mail_draft, mail_of_case
+from app.services.organisation.access import NotAllowed, case_for, startable_processes
 
 
 def _case_or_404(case_id: int):

@@ -6,8 +6,8 @@ import click
 from app.delegations import bp
 from app.extensions import db
 from app.models import Delegation, User
-from app.services.calendar import calendar_for
-from app.services.delegations import (
+from app.services.organisation.calendar import calendar_for
+from app.services.organisation.delegations import (
     REASONS,
     DelegationError,
     apply_due_delegations,

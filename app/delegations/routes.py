@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.delegations import bp
-from app.services.access import acting_for
-from app.services.calendar import calendar_for
-from app.services.delegations import (
+from app.services.casefile.presentation_events import actor_text
+from app.services.organisation.access import acting_for
+from app.services.organisation.calendar import calendar_for
+from app.services.organisation.delegations import (
     REASONS,
     DelegationError,
     DelegationNotFound,
@@ -24,7 +25,6 @@ from app.services.delegations import (
     organisation_of,
     reason_label,
 )
-from app.services.presentation_events import actor_text
 
 
 @bp.before_app_request

@@ -37,7 +37,7 @@ class HumanTask:
     deadline_element: str | None = None
     extend_role: str | None = None
     # That timer's extension properties (step, escalate_to, remind_before, interrupt):
-    # what the service layer's deadline policy reads (app/services/deadline_policy.py).
+    # what the service layer's deadline policy reads (app/services/casework/deadline_policy.py).
     deadline_properties: dict = field(default_factory=dict)
 
 

@@ -67,7 +67,7 @@ class WorkingCalendar:
     extra_holidays: frozenset[date] = frozenset()  # added by the administrator
     not_holidays: frozenset[date] = frozenset()  # package days the administrator removed
     # Where an SOP says only "hari": working days (SP4N-LAPOR! practice) or calendar days,
-    # the organisation's choice (app/services/org_settings.py); read by tambah_hari_sop.
+    # the organisation's choice (app/services/organisation/org_settings.py); read by tambah_hari_sop.
     sop_days_working: bool = True
     # Per year, built on first use: the set of days off, and the working days in order
     # (as ordinals), so a deadline or a count of days left is a binary search.

@@ -6,15 +6,15 @@ from flask_login import current_user, login_required
 
 from app.i18n import current_language
 from app.inbox import bp
-from app.services.access import NotAllowed, completed_by, startable_processes, task_for
-from app.services.case_errors import CaseError, ConflictError, WorkflowFailed
-from app.services.cases import claim_task, complete_task, unclaim_task
-from app.services.forms import FormValidationError
-from app.services.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, BadCursor, inbox, tab_counts
-from app.services.processes import deployed_processes
-from app.services.saved_filters import visible_filters
-from app.services.supervision import colleagues, is_head
-from app.services.task_page import task_page
+from app.services.casework.case_errors import CaseError, ConflictError, WorkflowFailed
+from app.services.casework.cases import claim_task, complete_task, unclaim_task
+from app.services.definitions.forms import FormValidationError
+from app.services.definitions.processes import deployed_processes
+from app.services.organisation.access import NotAllowed, completed_by, startable_processes, task_for
+from app.services.organisation.supervision import colleagues, is_head
+from app.services.worklist.inbox import COUNT_CAP, TAB_ALL, TAB_TEAM, BadCursor, inbox, tab_counts
+from app.services.worklist.saved_filters import visible_filters
+from app.services.worklist.task_page import task_page
 from app.task_forms import build_task_form, help_texts, submitted_values
 
 

@@ -5,9 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.inbox import bp
-from app.services.assignment import AssignmentError, assign_tasks
-from app.services.inbox import COUNT_CAP, held_for
-from app.services.saved_filters import FilterNotFound, SavedFilterError, clean_params, delete_filter, save_filter
+from app.services.worklist.assignment import AssignmentError, assign_tasks
+from app.services.worklist.inbox import COUNT_CAP, held_for
+from app.services.worklist.saved_filters import (
+    FilterNotFound,
+    SavedFilterError,
+    clean_params,
+    delete_filter,
+    save_filter,
+)
 
 
 @bp.post("/tugas/filter")

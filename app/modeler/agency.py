@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from app.modeler import bp
 from app.modeler.routes import process_owner_required
-from app.services.deploy_gate import GateRefused, read_upload
-from app.services.model_editor import save_new_diagram
-from app.services.statuses import StatusError, all_statuses, save_status
+from app.services.definitions.statuses import StatusError, all_statuses, save_status
+from app.services.modelling.deploy_gate import GateRefused, read_upload
+from app.services.modelling.model_editor import save_new_diagram
 
 
 @bp.route("/proses/baru", methods=["GET", "POST"])

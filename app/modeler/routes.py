@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from app.downloads import content_disposition
 from app.i18n import current_language
 from app.modeler import bp
-from app.services.accounts import PROCESS_OWNER_ROLE
-from app.services.bpmnlint import missing_reason as bpmnlint_missing_reason
-from app.services.deploy_gate import GateRefused, read_upload
-from app.services.forms import FormDefinitionError, check_definition, reference_types
-from app.services.model_editor import (
+from app.services.definitions.forms import FormDefinitionError, check_definition, reference_types
+from app.services.definitions.references import preview_choices
+from app.services.modelling.bpmnlint import missing_reason as bpmnlint_missing_reason
+from app.services.modelling.deploy_gate import GateRefused, read_upload
+from app.services.modelling.model_editor import (
     ModelNotFound,
     available_forms,
     decision_for_editing,
@@ -22,7 +22,7 @@ from app.services.model_editor import (
     save_diagram,
     version_for_editing,
 )
-from app.services.references import preview_choices
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE
 from app.task_forms import build_task_form, help_texts
 
 

@@ -1,4 +1,4 @@
-"""The process owner's per-organisation settings (app/services/org_settings.py): the
+"""The process owner's per-organisation settings (app/services/organisation/org_settings.py): the
 choices an SOP leaves open, each shown with the SOP's default, every change audited."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +8,7 @@ from app.extensions import db
 from app.modeler import bp
 from app.modeler.routes import process_owner_required
 from app.models import Organisation
-from app.services.org_settings import SettingsError, owner_view, update_settings
+from app.services.organisation.org_settings import SettingsError, owner_view, update_settings
 
 
 def _organisations() -> list[Organisation]:

@@ -39,23 +39,23 @@ class Organisation(Model):
     accepts_complaints: Mapped[bool] = mapped_column(default=False)
     # The working week as weekday numbers, Monday = 0: "0,1,2,3,4" is Monday to Friday.
     working_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
-    # Who signs the printed case file (app/services/signatory.py): the place written
+    # Who signs the printed case file (app/services/organisation/signatory.py): the place written
     # before the date, and the official's name, NIP and position.
     signing_place: Mapped[str | None] = mapped_column(String(100))
     signatory_name: Mapped[str | None] = mapped_column(String(255))
     signatory_nip: Mapped[str | None] = mapped_column(String(18))
     signatory_position: Mapped[str | None] = mapped_column(String(255))
-    # The inbound mailbox and how its mail is handled (app/services/mail_settings.py):
+    # The inbound mailbox and how its mail is handled (app/services/mail/mail_settings.py):
     # imap_host, imap_port, imap_user, imap_ssl, auto_reply, allow, deny. The password is
     # never stored here: DUMAS_IMAP_PASSWORDS in the environment (app/config.py).
     mail_settings: Mapped[dict | None] = mapped_column(JSON)
     # The roles whose members head this organisation's work (the "Tim" tab, assigning
     # tasks): a list of role names, or None for the default, the supervising lanes of its
-    # SOP (app/services/supervision.py). Set with `organisations heads`.
+    # SOP (app/services/organisation/supervision.py). Set with `organisations heads`.
     head_roles: Mapped[list | None] = mapped_column(JSON)
     # Lanes of its SOP (role names) whose members see a confidential reporter's identity
-    # (app/services/identity.py), and those that enter offline complaints
-    # (app/services/offline.py); set in the browser (/admin/instansi/<code>), seeded for
+    # (app/services/organisation/identity.py), and those that enter offline complaints
+    # (app/services/intake/offline.py); set in the browser (/admin/instansi/<code>), seeded for
     # the shipped agencies from seed/organisations.json, checked by the deploy gate.
     identity_lanes: Mapped[list | None] = mapped_column(JSON, default=list)
     intake_lanes: Mapped[list | None] = mapped_column(JSON, default=list)
@@ -63,7 +63,7 @@ class Organisation(Model):
     # the lanes of its SOP that compile or receive it (may read it at /laporan).
     report_recipient: Mapped[str | None] = mapped_column(String(255))
     report_lanes: Mapped[list | None] = mapped_column(JSON, default=list)
-    # The process owner's choices where the SOP leaves one (app/services/org_settings.py):
+    # The process owner's choices where the SOP leaves one (app/services/organisation/org_settings.py):
     # anonymous reports, the objection period, working or calendar days, the deadline
     # policy. None or a missing key: the SOP's default.
     process_settings: Mapped[dict | None] = mapped_column(JSON)

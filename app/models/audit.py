@@ -4,7 +4,7 @@ Each event is a link of a hash chain (one chain per case, one for events without
 case): `hash` covers the event's content and the previous event's hash, and `seq`
 numbers the chain's links. The unique (chain, seq) constraint makes two transactions
 that appended to the same chain at once fail rather than fork it. See
-app/services/audit_chain.py for exactly what is hashed."""
+app/services/audit_trail/audit_chain.py for exactly what is hashed."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event

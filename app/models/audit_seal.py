@@ -1,5 +1,5 @@
 """Seals of the audit chains: the chains' heads (last seq and hash) and the number of
-cases, signed with a key that is not in the database (app/services/audit_seals.py).
+cases, signed with a key that is not in the database (app/services/audit_trail/audit_seals.py).
 
 A seal pins how far each chain had grown, so `audit verify` can tell a chain that was
 shortened, removed or rewritten and re-hashed from one that is intact. Like the events,

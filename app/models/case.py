@@ -38,7 +38,7 @@ class Case(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The soonest deadline of the case's ready tasks (None: none has one), written with the
-    # task index (app/services/workflow_state.py) so the register sorts by it off an index.
+    # task index (app/services/casework/workflow_state.py) so the register sorts by it off an index.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic lock: every UPDATE checks and bumps it, so of two writers who loaded
     # the same state only the first wins.
@@ -101,7 +101,7 @@ class TaskIndexEntry(Model):
     # Who holds it: claimed it themselves or was assigned it by a head ("Untuk saya").
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The deadline policy (app/services/deadline_policy.py): when the task's lane is
+    # The deadline policy (app/services/casework/deadline_policy.py): when the task's lane is
     # reminded of its deadline, and when that reminder went out (or was dropped).
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,7 +22,7 @@ class Delegation(Model):
     to_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    reason: Mapped[str] = mapped_column(String(30))  # app.services.delegations.REASONS
+    reason: Mapped[str] = mapped_column(String(30))  # app.services.organisation.delegations.REASONS
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

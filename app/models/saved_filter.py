@@ -1,5 +1,5 @@
 """A filter of the staff inbox that a user names and reuses; a head may share it with
-their unit (app/services/saved_filters.py)."""
+their unit (app/services/worklist/saved_filters.py)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint

@@ -1,4 +1,4 @@
-"""The register's search indexes, one row per case (app/services/search_index.py writes
+"""The register's search indexes, one row per case (app/services/reporting/search_index.py writes
 them). The full-text machinery lives beside them in the database, created by the
 migration: on PostgreSQL a generated `tsv` column with a GIN index, on SQLite an FTS5
 table `<table>_fts` kept in step by triggers. The models name only the text."""

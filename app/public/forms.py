@@ -26,7 +26,7 @@ class TrackForm(FlaskForm):
 
 class _ReplyForm(FlaskForm):
     """A complainant's reply on the tracking page. Like the complaint form it only
-    collects; app.services.complainant_replies checks, and its errors go beside the
+    collects; app.services.intake.complainant_replies checks, and its errors go beside the
     fields (its "text" is this form's `TEXT_FIELD`)."""
 
     TEXT_FIELD = ""

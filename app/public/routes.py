@@ -12,9 +12,10 @@ from app.models import Organisation
 from app.public import bp
 from app.public.forms import TrackForm
 from app.public.tracking import remember_tracked, render_tracking
-from app.services.abuse import RateLimited, Refused
-from app.services.case_errors import ProcessNotDeployed
-from app.services.complaints import (
+from app.services.casework.case_errors import ProcessNotDeployed
+from app.services.definitions.processes import deployed_processes
+from app.services.intake.abuse import RateLimited, Refused
+from app.services.intake.complaints import (
     MAX_FILE_BYTES,
     MAX_FILES,
     ComplaintInvalid,
@@ -22,8 +23,7 @@ from app.services.complaints import (
     read_uploads,
     submit_complaint,
 )
-from app.services.organisations import complaint_intakes
-from app.services.processes import deployed_processes
+from app.services.organisation.organisations import complaint_intakes
 
 # The session key of the receipt (tracking number and access code) between the POST
 # that filed a complaint and the one GET that shows it.

@@ -15,15 +15,15 @@ from app.limits import public_endpoint
 from app.models import Complaint
 from app.public import bp
 from app.public.forms import MissingDataForm, ObjectionForm, RatingForm
-from app.services.case_errors import CaseError
-from app.services.complainant_replies import (
+from app.services.casework.case_errors import CaseError
+from app.services.intake.complainant_replies import (
     ReplyRefused,
     answer_missing_data,
     object_to_outcome,
     rate_outcome,
 )
-from app.services.complaints import MAX_FILE_BYTES, MAX_FILES, read_uploads
-from app.services.tracking import OBJECTION_WORKING_DAYS, tracking_view
+from app.services.intake.complaints import MAX_FILE_BYTES, MAX_FILES, read_uploads
+from app.services.intake.tracking import OBJECTION_WORKING_DAYS, tracking_view
 
 _TRACKED = "tracked_case"
 

@@ -1,5 +1,5 @@
 """The case register: /kasus, every case the signed-in user may see, with filters,
-search and export (app/services/register.py)."""
+search and export (app/services/reporting/register.py)."""
 from flask import Blueprint
 
 bp = Blueprint("register", __name__)

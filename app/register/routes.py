@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from app.downloads import content_disposition
 from app.i18n import current_language
 from app.register import bp
-from app.services.register import RegisterInputError, parse_query, register_page
-from app.services.register_export import FORMATS, export_file
-from app.services.register_rows import filter_choices, register_rows
+from app.services.reporting.register import RegisterInputError, parse_query, register_page
+from app.services.reporting.register_export import FORMATS, export_file
+from app.services.reporting.register_rows import filter_choices, register_rows
 
 _MIMETYPES = {"csv": "text/csv; charset=utf-8",
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -2,7 +2,7 @@
 import click
 
 from app.reports import bp
-from app.services.reports import ReportError, generate_report
+from app.services.reporting.reports import ReportError, generate_report
 
 
 @bp.cli.command("generate", help="Buat dan simpan laporan semesteran satu instansi.")

@@ -8,9 +8,9 @@ from app.background import start_report_job
 from app.downloads import content_disposition
 from app.reports import bp
 from app.reports.forms import ReportForm
-from app.services.access import NotAllowed
-from app.services.report_jobs import QUEUED, RUNNING, STAGE_LABELS, STATUS_LABELS, jobs_shown, request_report
-from app.services.reports import (
+from app.services.organisation.access import NotAllowed
+from app.services.reporting.report_jobs import QUEUED, RUNNING, STAGE_LABELS, STATUS_LABELS, jobs_shown, request_report
+from app.services.reporting.reports import (
     ReportError,
     may_read_reports,
     previous_semester,
@@ -18,7 +18,7 @@ from app.services.reports import (
     report_organisations,
     reports_of,
 )
-from app.services.sla import dashboard, may_view_dashboard
+from app.services.reporting.sla import dashboard, may_view_dashboard
 
 FILE_TYPES = {
     "pdf": "application/pdf",

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from app.extensions import db
-from app.services.audit_seals import PERIODIC, seal_chains
+from app.services.audit_trail.audit_seals import PERIODIC, seal_chains
 
 
 @shared_task(ignore_result=True)

@@ -2,7 +2,7 @@
 from celery import shared_task
 
 from app.extensions import db
-from app.services.imap_fetch import fetch_all_mailboxes
+from app.services.mail.imap_fetch import fetch_all_mailboxes
 
 
 @shared_task(ignore_result=True)

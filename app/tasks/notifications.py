@@ -2,7 +2,7 @@
 from celery import shared_task
 
 from app.extensions import db
-from app.services.notifications import queue_staff_digests, send_due_notifications
+from app.services.mail.notifications import queue_staff_digests, send_due_notifications
 
 
 @shared_task(ignore_result=True)

@@ -1,8 +1,8 @@
 from celery import shared_task
 
 from app.extensions import db
-from app.services.report_jobs import run_report_job
-from app.services.reports import generate_due_reports
+from app.services.reporting.report_jobs import run_report_job
+from app.services.reporting.reports import generate_due_reports
 
 
 @shared_task(ignore_result=True)
@@ -17,7 +17,7 @@ def generate_semester_reports() -> int:
 
 @shared_task(ignore_result=True, acks_late=True)
 def make_report(job_id: int) -> int | None:
-    """A report asked for on /laporan (app/services/report_jobs.py). Delivered twice, it
+    """A report asked for on /laporan (app/services/reporting/report_jobs.py). Delivered twice, it
     is made once: the second run finds the job no longer queued."""
     try:
         return run_report_job(job_id=job_id)

@@ -1,8 +1,8 @@
 from celery import shared_task
 
 from app.extensions import db
-from app.services.delegations import apply_due_delegations
-from app.services.timers import due_case_ids, fire_case_timers
+from app.services.casework.timers import due_case_ids, fire_case_timers
+from app.services.organisation.delegations import apply_due_delegations
 
 
 @shared_task(ignore_result=True)

@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.downloads import content_disposition
-from app.services.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE
-from app.services.bpmnlint import missing_reason as bpmnlint_missing_reason
-from app.services.version_diff import diff_versions
-from app.services.versions import (
+from app.services.modelling.bpmnlint import missing_reason as bpmnlint_missing_reason
+from app.services.modelling.version_diff import diff_versions
+from app.services.modelling.versions import (
     VersionError,
     decision_file_of,
     decision_table_histories,
@@ -18,6 +17,7 @@ from app.services.versions import (
     rollback_process,
     version_of,
 )
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE
 from app.versions import bp
 from app.versions.forms import RollbackForm
 

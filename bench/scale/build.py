@@ -5,12 +5,12 @@ verification on a sample, asserts nothing.
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/dumas_scale_1m
 
 1. The schema by the migrations, the shipped organisations, the demo units and accounts
-   (password `dumas-demo`, app/services/demo.py) and the models.
+   (password `dumas-demo`, app/services/administration/demo.py) and the models.
 2. Seeds through the service layer (seed.py): `--seeds-per-sop` cases of each SOP filed,
    walked, claimed and their timers fired.
 3. Replicas to N set-based in SQL (replicate.py), audit chains rehashed in the database.
 4. VACUUM ANALYZE, then a check: foreign keys of every replicated table (anti-joins), the
-   audit chains of a sample of cases walked by app/services/audit_chain.verify_chains, and
+   audit chains of a sample of cases walked by app/services/audit_trail/audit_chain.verify_chains, and
    Admin Inspektorat's inbox through the API.
 """
 import argparse
@@ -88,8 +88,8 @@ def summary() -> None:
 def verify(sample: int, rng: random.Random) -> bool:
     """Foreign keys (all rows), audit chains (a sample), the inbox (through the API)."""
     from app.extensions import db
-    from app.services.audit_chain import verify_chains
-    from app.services.demo import DEMO_PASSWORD
+    from app.services.administration.demo import DEMO_PASSWORD
+    from app.services.audit_trail.audit_chain import verify_chains
 
     good = True
     for table, column, referenced in _FOREIGN_KEYS:
@@ -137,7 +137,7 @@ def build(url: str, *, cases: int, seeds_per_sop: int, seed: int, replace: bool,
     create_database(url, replace=replace)
     app = make_app(url)
     with app.app_context():
-        from app.services.demo import seed_demo
+        from app.services.administration.demo import seed_demo
 
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         seed_demo(ROOT)

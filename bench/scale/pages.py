@@ -6,7 +6,7 @@ from sqlalchemy import create_engine, text
 
 from bench.scale.seed import ACCESS_CODE
 
-PASSWORD = "dumas-demo"  # the demo accounts' (app/services/demo.py)
+PASSWORD = "dumas-demo"  # the demo accounts' (app/services/administration/demo.py)
 
 
 @dataclass(frozen=True)

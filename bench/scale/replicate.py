@@ -8,7 +8,7 @@ mostly open, as in a real office: the share of open replicas is `recent_open` fo
 `recent_days` and `old_open` before that.
 
 The audit trail is rebuilt, not copied: each replica's chain `case:<id>` is hashed anew
-(app/services/audit_chain.py: SHA-256 of a canonical JSON text) inside PostgreSQL. The
+(app/services/audit_trail/audit_chain.py: SHA-256 of a canonical JSON text) inside PostgreSQL. The
 canonical text of each seed event is made once in Python with placeholders for what
 differs per replica (case id, time, task id, previous hash), cut at them into six
 pieces; a recursive query then walks all replicas' chains one link at a time, joining the
@@ -165,7 +165,7 @@ def _seed_events(seed_ids: list[int]) -> None:
         WHERE e.hash <> {_hash_sql('e', 'e.seed_id', 'e.occurred_at', 'e.engine_task_id', 'e.prev_hash')}"""))
     if broken:
         raise RuntimeError(f"{broken} of {len(rows)} seed events do not hash as the builder computes it: "
-                           "app/services/audit_chain.py changed what is hashed; update bench/scale/replicate.py")
+                           "app/services/audit_trail/audit_chain.py changed what is hashed; update bench/scale/replicate.py")
     print(f"    seed audit events rehashed in SQL  {len(rows):>10,} rows  (all match their stored hash)", flush=True)
 
 
@@ -200,7 +200,7 @@ def _words() -> str:
 
 
 def _search_text(part: int, jobs: int) -> tuple[str, str, dict]:
-    # The same texts app/services/search_index.py indexes: the seed's body plus the words
+    # The same texts app/services/reporting/search_index.py indexes: the seed's body plus the words
     # added to this replica's report (the complainant's identity is never in it).
     return (f"case_search ({part + 1}/{jobs})", f"""INSERT INTO case_search (case_id, body)
         SELECT r.case_id, s.body || ' ' || {_words()} FROM scale_replicas r JOIN case_search s ON s.case_id = r.seed_id

@@ -10,15 +10,15 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Case, Complaint, TaskIndexEntry, User
-from app.services.case_errors import CaseError
-from app.services.cases import claim_task, complete_task, start_case
-from app.services.complaints import Upload, submit_complaint
-from app.services.events import move_deadline
-from app.services.forms import FormValidationError, reference_types
-from app.services.org_settings import settings_for
-from app.services.processes import version_forms
-from app.services.references import reference_values
-from app.services.timers import fire_case_timers
+from app.services.casework.case_errors import CaseError
+from app.services.casework.cases import claim_task, complete_task, start_case
+from app.services.casework.events import move_deadline
+from app.services.casework.timers import fire_case_timers
+from app.services.definitions.forms import FormValidationError, reference_types
+from app.services.definitions.processes import version_forms
+from app.services.definitions.references import reference_values
+from app.services.intake.complaints import Upload, submit_complaint
+from app.services.organisation.org_settings import settings_for
 
 # Every replica of a seed shares its access-code hash, so this one code opens the public
 # tracking of any case the builder made (the load script's tracking lookup uses it).

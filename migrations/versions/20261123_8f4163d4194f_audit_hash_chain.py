@@ -35,7 +35,7 @@ FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
 
 def _chain_existing_events():
     """Link the events recorded before this revision into their chains, oldest first."""
-    from app.services.audit_chain import chain_of, event_hash
+    from app.services.audit_trail.audit_chain import chain_of, event_hash
 
     events = sa.table(
         'audit_events', sa.column('id', sa.Integer), sa.column('case_id', sa.Integer),

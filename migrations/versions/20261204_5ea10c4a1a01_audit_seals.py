@@ -1,6 +1,6 @@
 """audit seals, TRUNCATE refused on the audit tables, the application's database role
 
-Adds `audit_seals` (the signed chain heads, app/services/audit_seals.py). On PostgreSQL:
+Adds `audit_seals` (the signed chain heads, app/services/audit_trail/audit_seals.py). On PostgreSQL:
 triggers refuse UPDATE, DELETE and TRUNCATE on it and TRUNCATE on `audit_events` (whose
 UPDATE and DELETE trigger came with 8f4163d4194f); and when DUMAS_DB_APP_ROLE names the
 role the application connects as, it is granted ordinary rights but only INSERT and SELECT

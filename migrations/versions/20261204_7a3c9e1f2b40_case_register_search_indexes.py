@@ -1,6 +1,6 @@
 """case register: search indexes (report text, complainant identity) and received order
 
-Two index tables, one row per case, written by app/services/search_index.py:
+Two index tables, one row per case, written by app/services/reporting/search_index.py:
 `case_search` holds the text anyone who may see the case may search (title, description,
 location, terlapor, staff outputs; identity values blanked) and `case_identity_search`
 the complainant's name, NIK, e-mail and phone, consulted only for viewers who may see
@@ -84,7 +84,7 @@ def _phone_forms(phone: str) -> list[str]:
 
 def _backfill(bind) -> None:
     """The cases filed before this revision: the same text the application writes
-    (app/services/search_index.py), computed here so the migration stands alone."""
+    (app/services/reporting/search_index.py), computed here so the migration stands alone."""
     records: dict[int, list[str]] = {}
     for case_id, content in bind.execute(sa.text("SELECT case_id, content FROM case_records ORDER BY id")):
         items = json.loads(content) if isinstance(content, str) else (content or [])

@@ -21,7 +21,7 @@ down_revision = 'e5b1c9d3a7f2'
 branch_labels = None
 depends_on = None
 
-# Frozen copy of what app/services/identity.py, offline.py, report_data.py and reports.py held.
+# Frozen copy of what app/services/organisation/identity.py, app/services/intake/offline.py, app/services/reporting/report_data.py and app/services/reporting/reports.py held.
 # (identity lanes, intake lanes, report recipient, report lanes)
 _SHIPPED = {
     "bsn": (["Admin Inspektorat"], ["Admin Inspektorat"], "Kepala BSN",

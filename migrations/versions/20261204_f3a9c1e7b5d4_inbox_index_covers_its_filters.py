@@ -1,6 +1,6 @@
 """inbox index covers what the inbox filters on besides its keys: an index-only count
 
-The inbox counts a tab's tasks up to COUNT_CAP + 1 on every page (app/services/inbox.py).
+The inbox counts a tab's tasks up to COUNT_CAP + 1 on every page (app/services/worklist/inbox.py).
 On PostgreSQL `ix_task_index_inbox` now also carries the unit, holder, process key and
 lane (INCLUDE), so that count reads index entries only (1,001 rows at 1 M cases: 441
 buffers and 1.9 ms through the table, 18 buffers and 0.3 ms from the index). SQLite has

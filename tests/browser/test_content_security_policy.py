@@ -1,8 +1,8 @@
 """The process owners' editors work under the Content-Security-Policy (issue 12.7): the
 BPMN modeler with its properties panel and form preview, the DMN editor, and the version
 diff page load, draw and respond, and Chromium reports no policy violation."""
-from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 from tests.helpers.browser import _log_in
 from tests.helpers.versions_helpers import redeploy
 

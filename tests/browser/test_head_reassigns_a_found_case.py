@@ -8,9 +8,9 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import User
-from app.services.accounts import create_user
-from app.services.case_pdf import render_case_pdf
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casefile.case_pdf import render_case_pdf
+from app.services.organisation.accounts import create_user
 from tests.helpers.complaints import file_complaint
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.imap_fetch import fetch_mailbox
+from app.services.mail.imap_fetch import fetch_mailbox
 from tests.helpers.complaints import PDF
 from tests.helpers.mail_helpers import CITIZEN, message, running_mailbox
 

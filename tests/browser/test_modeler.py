@@ -6,9 +6,9 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import Case, TimerIndexEntry
-from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
-from app.services.cases import complete_task
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casework.cases import complete_task
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 from tests.helpers.browser import _log_in
 from tests.helpers.complaints import current_task_id, file_complaint
 

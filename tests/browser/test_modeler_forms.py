@@ -7,9 +7,9 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import ProcessVersion, Role
-from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
-from app.services.processes import latest_version
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.definitions.processes import latest_version
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 from tests.helpers.browser import _log_in
 
 SOP_000 = (Path(__file__).resolve().parents[2] / "bpmn" / "sop_000.bpmn").read_text(encoding="utf-8")

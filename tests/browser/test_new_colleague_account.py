@@ -1,8 +1,8 @@
 """In a real browser (CSRF on): the system administrator adds a colleague without a
 password, hands over the one-time link shown once, and the colleague sets a password
 through it and signs in; the link then no longer works."""
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 
 
 def _sign_in(page, base, username, password):

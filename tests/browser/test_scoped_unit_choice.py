@@ -1,8 +1,8 @@
 """In a real browser, the Kepala Inspektorat reviewing a BSN complaint (SOP 000's review form)
 is offered BSN's Eselon II units only: no other organisation's unit is in the list, and
 picking one of BSN's routes the case there, shown by the unit's name."""
-from app.services.cases import complete_task
-from app.services.demo import OTHER_UNITS, UNITS
+from app.services.administration.demo import OTHER_UNITS, UNITS
+from app.services.casework.cases import complete_task
 from tests.helpers.complaints import current_task_id, file_complaint
 
 

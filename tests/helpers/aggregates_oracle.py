@@ -1,5 +1,5 @@
 """The SLA dashboard's and the semester report's figures as they were computed before
-they moved into SQL (app/services/aggregates.py): case by case in Python, with the
+they moved into SQL (app/services/reporting/aggregates.py): case by case in Python, with the
 calendar asked per row. Kept here only as the oracle the SQL is compared with."""
 from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
@@ -7,11 +7,13 @@ from statistics import median
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseUnit, Complaint, OrgUnit, TaskIndexEntry, User
-from app.services.access import can_view_case
-from app.services.accounts import SYSTEM_ADMIN_ROLE
-from app.services.calendar import calendar_for
-from app.services.references import FORWARDED
-from app.services.report_data import (
+from app.services.definitions.references import FORWARDED
+from app.services.definitions.statuses import all_statuses
+from app.services.organisation.access import can_view_case
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE
+from app.services.organisation.calendar import calendar_for
+from app.services.organisation.task_holders import same_organisation
+from app.services.reporting.report_data import (
     _FORWARDING_ROUTES,
     NO_TYPE,
     NO_UNIT,
@@ -21,8 +23,6 @@ from app.services.report_data import (
     _sorted,
     semester_period,
 )
-from app.services.statuses import all_statuses
-from app.services.task_holders import same_organisation
 
 
 def old_dashboard(*, user: User, now: datetime, at_risk_days: int) -> dict:

@@ -1,7 +1,7 @@
 """The staff JSON API as the tests call it: its prefix, a bearer token, English replies."""
 import flask_babel
 
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
 
 API = "/api/v1"
 

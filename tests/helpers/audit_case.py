@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import Case, Complaint
-from app.services.cases import claim_task, complete_task, unclaim_task
-from app.services.events import move_deadline
-from app.services.timers import fire_due_timers
+from app.services.casework.cases import claim_task, complete_task, unclaim_task
+from app.services.casework.events import move_deadline
+from app.services.casework.timers import fire_due_timers
 from tests.helpers.complaints import file_complaint, let_objection_period_pass
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}

@@ -1,5 +1,5 @@
 """Steps the browser tests share."""
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
 
 
 def _log_in(page, base, username):

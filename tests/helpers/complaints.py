@@ -3,7 +3,7 @@ import re
 
 from app.extensions import db
 from app.models import Case
-from app.services.complaints import Upload, submit_complaint
+from app.services.intake.complaints import Upload, submit_complaint
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 COMPLAINANT = {
@@ -40,8 +40,8 @@ def let_objection_period_pass(case_id: int) -> Case:
     """Nobody objects to the outcome (SOP 000, 001, 002): the objection period runs out."""
     from datetime import datetime, timedelta, timezone
 
-    from app.services.events import move_deadline
-    from app.services.timers import fire_case_timers
+    from app.services.casework.events import move_deadline
+    from app.services.casework.timers import fire_case_timers
 
     move_deadline(case_id=case_id, element_id="ev_batas_keberatan", due_at=datetime.now(timezone.utc) - timedelta(minutes=1),
                   reason="Uji: masa keberatan lewat.", actor="uji")

@@ -4,8 +4,8 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from app.services.mail_settings import update_mail_settings
-from app.services.organisations import ensure_known_organisations
+from app.services.mail.mail_settings import update_mail_settings
+from app.services.organisation.organisations import ensure_known_organisations
 from tests.helpers.complaints import PDF
 from tests.helpers.imap_server import LocalImapServer
 

@@ -7,9 +7,9 @@ import pytest
 
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessVersion
-from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD, seed_reference_data
-from app.services.processes import deploy_directory
+from app.services.administration.demo import DEMO_PASSWORD, seed_reference_data
+from app.services.definitions.processes import deploy_directory
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
 
 ROOT = Path(__file__).resolve().parents[2]
 SOP_000 = (ROOT / "bpmn" / "sop_000.bpmn").read_text(encoding="utf-8")

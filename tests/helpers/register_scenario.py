@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from app.extensions import db
 from app.models import Case, TaskIndexEntry
-from app.services.accounts import create_user
-from app.services.cases import complete_task
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casework.cases import complete_task
+from app.services.organisation.accounts import create_user
 from tests.helpers.complaints import current_task_id, file_complaint
 from tests.helpers.identity_helpers import IDENTITY
 

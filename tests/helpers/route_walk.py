@@ -10,12 +10,12 @@ from xml.etree import ElementTree
 
 from app.extensions import db
 from app.models import Case, Organisation, OrgUnit, ProcessVersion
-from app.services.cases import claim_task, complete_task, start_case, unclaim_task
-from app.services.complaints import Upload, submit_complaint
-from app.services.events import move_deadline
-from app.services.processes import version_forms
-from app.services.references import forwarded_cases
-from app.services.timers import fire_case_timers
+from app.services.casework.cases import claim_task, complete_task, start_case, unclaim_task
+from app.services.casework.events import move_deadline
+from app.services.casework.timers import fire_case_timers
+from app.services.definitions.processes import version_forms
+from app.services.definitions.references import forwarded_cases
+from app.services.intake.complaints import Upload, submit_complaint
 from tests.helpers.complaints import COMPLAINANT, PDF
 
 _LITERAL = r'(True|False|"[^"]*"|\'[^\']*\')'

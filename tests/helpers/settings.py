@@ -21,7 +21,7 @@ def app_config(database_url: str) -> dict:
         "SECRET_KEY": "test-only",
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        # Tests fire timers themselves (app.services.timers) or start their own sweepers.
+        # Tests fire timers themselves (app.services.casework.timers) or start their own sweepers.
         "DUMAS_TIMERS": "off",
         # Test clients fill forms instantly; tests/integration/test_abuse*.py set their own.
         "DUMAS_MIN_FILL_SECONDS": 0,

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.services.cases import complete_task, start_case
-from app.services.events import move_deadline
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import move_deadline
 
 
 def case_with_due_timer(title="Uji") -> int:

@@ -4,7 +4,7 @@ import io
 
 from app.extensions import db
 from app.models import Case
-from app.services.cases import complete_task
+from app.services.casework.cases import complete_task
 from tests.helpers.complaints import COMPLAINANT, PDF
 
 UNIT = "bsn-dpspk"

@@ -1,8 +1,8 @@
 """Shared steps for the version tests: a process owner, and a second version of a model."""
 from app.extensions import db
 from app.models import ProcessVersion, Role
-from app.services.accounts import PROCESS_OWNER_ROLE, create_user
-from app.services.processes import deploy_process
+from app.services.definitions.processes import deploy_process
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, create_user
 
 OWNER = "pemilik"
 PASSWORD = "rahasia-pemilik"

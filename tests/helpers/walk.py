@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import Case
-from app.services.cases import complete_task
-from app.services.events import move_deadline
-from app.services.timers import fire_case_timers
+from app.services.casework.cases import complete_task
+from app.services.casework.events import move_deadline
+from app.services.casework.timers import fire_case_timers
 
 
 def work(case: Case, *, element_id: str, lane: str, data: dict, actor: str, org_unit=None,

@@ -15,7 +15,7 @@ import yaml
 
 from app.extensions import db
 from app.models import Notification, RateLimitCounter
-from app.services import abuse
+from app.services.intake import abuse
 from tests.helpers.complaints import COMPLAINANT, file_complaint
 from tests.helpers.redis_server import RedisServer
 from tests.helpers.smtp_server import LocalSmtpServer
@@ -46,7 +46,7 @@ def _citizen(n: int) -> dict:
 
 
 def _outage_lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "app.services.abuse"]
+    return [r.getMessage() for r in caplog.records if r.name == "app.services.intake.abuse"]
 
 
 def test_filings_go_on_while_redis_is_down_and_the_limit_still_counts(app, staff, redis_server,
@@ -58,7 +58,7 @@ def test_filings_go_on_while_redis_is_down_and_the_limit_still_counts(app, staff
     assert [int(counters.get(k)) for k in counters.keys("dumas:rl:*:complaint:127.0.0.1:*")] == [1]
 
     redis_server.stop()
-    caplog.set_level(logging.WARNING, logger="app.services.abuse")
+    caplog.set_level(logging.WARNING, logger="app.services.intake.abuse")
     during = []
     for n in range(2, 6):
         during.append(client.post("/lapor", data=_citizen(n)).status_code)

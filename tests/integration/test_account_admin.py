@@ -6,9 +6,9 @@ from flask import g
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Organisation, TaskIndexEntry, User
-from app.services.accounts import AGENCY_ADMIN_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
-from app.services.organisations import complaint_intakes
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.organisation.accounts import AGENCY_ADMIN_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
+from app.services.organisation.organisations import complaint_intakes
 from tests.helpers.complaints import current_task_id, file_complaint
 
 

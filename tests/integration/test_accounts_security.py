@@ -7,7 +7,7 @@ import pytest
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent
-from app.services.accounts import create_user
+from app.services.organisation.accounts import create_user
 
 PASSWORD = "kata-sandi-benar-1"
 WRONG = "Nama pengguna atau kata sandi salah."

@@ -4,8 +4,8 @@ from datetime import date
 
 import flask_babel
 
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.calendar import calendar_for
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
+from app.services.organisation.calendar import calendar_for
 
 
 def test_only_the_system_administrator_opens_the_calendar(client, staff, auth):

@@ -3,9 +3,9 @@
 (/admin/instansi/<code>, system administrator). The deploy gate holds the diagrams to them."""
 from app.extensions import db
 from app.models import AuditEvent, Organisation
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
-from app.services.statuses import status_description, status_label
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.definitions.statuses import status_description, status_label
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from tests.helpers import modeler_helpers
 from tests.helpers.modeler_helpers import SOP_000, deploy_bpmn, messages, version_numbers
 

@@ -12,14 +12,14 @@ import pytest
 from app.engine import WorkingCalendar
 from app.extensions import db
 from app.models import Case, CaseUnit, Complaint, Organisation, TaskIndexEntry
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.audit import record_event
-from app.services.calendar import add_holiday, calendar_for
-from app.services.delegations import create_delegation
-from app.services.demo import DEMO_PASSWORD
-from app.services.references import FORWARDED
-from app.services.report_data import collect_report
-from app.services.sla import dashboard
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.audit_trail.audit import record_event
+from app.services.definitions.references import FORWARDED
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
+from app.services.organisation.calendar import add_holiday, calendar_for
+from app.services.organisation.delegations import create_delegation
+from app.services.reporting.report_data import collect_report
+from app.services.reporting.sla import dashboard
 from tests.helpers.aggregates_oracle import _old_working_days_between, old_dashboard, old_report
 from tests.helpers.complaints import file_complaint
 from tests.helpers.reports_scenario import build_scenario

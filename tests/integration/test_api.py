@@ -6,9 +6,9 @@ import pytest
 
 from app.extensions import db
 from app.models import TaskIndexEntry, User
-from app.services.accounts import create_user
-from app.services.cases import complete_task
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casework.cases import complete_task
+from app.services.organisation.accounts import create_user
 from tests.helpers.api import API, VERIFIED, bearer, complete, in_english
 from tests.helpers.complaints import COMPLAINANT, PDF, current_task_id, file_complaint, let_objection_period_pass
 
@@ -341,8 +341,8 @@ def test_a_unit_sees_only_the_cases_routed_to_it(client, staff):
 
 
 def test_an_engine_failure_is_a_json_500_and_shows_on_the_case(client, test_models):
-    from app.services.accounts import ensure_unit
-    from app.services.cases import start_case
+    from app.services.casework.cases import start_case
+    from app.services.organisation.accounts import ensure_unit
 
     ensure_unit(code="unit-a", name="Unit A")
     create_user(username="penguji", password=DEMO_PASSWORD, roles=["Admin Uji"])

@@ -1,12 +1,12 @@
-"""Task forms as JSON Schema (app/services/api_views.py): each field type, and the limits
+"""Task forms as JSON Schema (app/services/casefile/api_views.py): each field type, and the limits
 the schema announces are the ones validate_submission enforces. No database needed."""
 import json
 from pathlib import Path
 
 import pytest
 
-from app.services.api_views import DEFAULT_MAX_LENGTH, form_json_schema
-from app.services.forms import FIELD_TYPES, FormValidationError, validate_submission
+from app.services.casefile.api_views import DEFAULT_MAX_LENGTH, form_json_schema
+from app.services.definitions.forms import FIELD_TYPES, FormValidationError, validate_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOICES = {

@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.services.accounts import create_user
-from app.services.demo import DEMO_PASSWORD, ORGANISATION, seed_reference_data
-from app.services.processes import deploy_directory
+from app.services.administration.demo import DEMO_PASSWORD, ORGANISATION, seed_reference_data
+from app.services.definitions.processes import deploy_directory
+from app.services.organisation.accounts import create_user
 from tests.helpers.complaints import file_complaint
 from tests.helpers.settings import ROOT
 

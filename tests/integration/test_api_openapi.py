@@ -111,7 +111,7 @@ def test_unknown_paths_and_methods_under_the_api_answer_json(client):
 
 
 def test_an_unexpected_error_is_a_json_500_without_details(app, client, staff, monkeypatch):
-    from app.services import api_views
+    from app.services.casefile import api_views
 
     def broken(*args, **kwargs):
         raise RuntimeError("rahasia internal")

@@ -7,7 +7,7 @@ import itsdangerous.timed
 
 from app.extensions import db
 from app.models import User
-from app.services.accounts import TOKEN_MAX_AGE_SECONDS, issue_token
+from app.services.organisation.accounts import TOKEN_MAX_AGE_SECONDS, issue_token
 from tests.helpers.api import API, bearer
 
 REFUSED = {"message": "Token tidak ada, tidak valid atau kedaluwarsa."}

@@ -7,10 +7,10 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Notification, TaskIndexEntry, User
-from app.services.accounts import create_user
-from app.services.case_pdf import render_case_pdf
-from app.services.cases import claim_task
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casefile.case_pdf import render_case_pdf
+from app.services.casework.cases import claim_task
+from app.services.organisation.accounts import create_user
 from tests.helpers.api import API, bearer, in_english
 from tests.helpers.complaints import current_task_id, file_complaint, task_links
 from tests.helpers.pdf import pdf_text

@@ -11,9 +11,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.extensions import db
 from app.models import AuditEvent, Case
-from app.services.audit import record_event
-from app.services.audit_chain import event_hash, verify_chains
-from app.services.calendar import add_holiday
+from app.services.audit_trail.audit import record_event
+from app.services.audit_trail.audit_chain import event_hash, verify_chains
+from app.services.organisation.calendar import add_holiday
 from tests.helpers.audit_case import ESCALATION, EXTENSION_REASON, REVIEW, UNIT_REPORT, build_case
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Document, User
-from app.services.case_pdf import case_file, render_case_pdf
-from app.services.events import move_deadline
+from app.services.casefile.case_pdf import case_file, render_case_pdf
+from app.services.casework.events import move_deadline
 from tests.helpers.audit_case import EXTENSION_REASON, build_case
 from tests.helpers.complaints import COMPLAINANT
 from tests.helpers.pdf import pdf_text

@@ -10,8 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app import create_app
 from app.extensions import db
-from app.services.audit import record_event
-from app.services.audit_seals import PERIODIC, seal_chains, verify_audit
+from app.services.audit_trail.audit import record_event
+from app.services.audit_trail.audit_seals import PERIODIC, seal_chains, verify_audit
 from tests.helpers.audit_case import build_case
 
 

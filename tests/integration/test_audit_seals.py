@@ -15,9 +15,9 @@ from app.background import start_seal_thread
 from app.extensions import db
 from app.models import AuditEvent, AuditSeal, Case
 from app.models.types import utcnow
-from app.services.audit import record_event
-from app.services.audit_chain import event_hash, verify_chains
-from app.services.audit_seals import PERIODIC, seal_chains
+from app.services.audit_trail.audit import record_event
+from app.services.audit_trail.audit_chain import event_hash, verify_chains
+from app.services.audit_trail.audit_seals import PERIODIC, seal_chains
 from app.tasks.audit import seal_audit_chains
 from tests.helpers.audit_case import build_case
 

@@ -9,8 +9,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Document
-from app.services.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD, ORGANISATION
+from app.services.administration.demo import DEMO_PASSWORD, ORGANISATION
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from tests.helpers.api import API, bearer, in_english
 from tests.helpers.complaints import COMPLAINANT, PDF, file_complaint
 

@@ -8,10 +8,10 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.models import Case
-from app.services.audit_chain import verify_chains
-from app.services.complaints import Upload, submit_complaint
-from app.services.demo import DEMO_PASSWORD
-from app.services.workflow_state import tracking_number_for
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.audit_trail.audit_chain import verify_chains
+from app.services.casework.workflow_state import tracking_number_for
+from app.services.intake.complaints import Upload, submit_complaint
 from bench.scale.replicate import replicate
 from bench.scale.seed import make_seeds
 

@@ -15,22 +15,22 @@ sop_000_fixture, owner_fixture = modeler_helpers.sop_000_fixture, modeler_helper
 def test_start_logs_that_bpmnlint_is_missing(app, tmp_path, caplog, monkeypatch):
     # Alembic's fileConfig (run by the session's migrations) disables loggers that exist
     # then; a production start (gunicorn, celery) does not run it.
-    monkeypatch.setattr(logging.getLogger("app.services.bpmnlint"), "disabled", False)
+    monkeypatch.setattr(logging.getLogger("app.services.modelling.bpmnlint"), "disabled", False)
     missing = tmp_path / "tidak-ada" / "bpmnlint"
     config = {"TESTING": True, "SECRET_KEY": "test-only", "DUMAS_TIMERS": "off",
               "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
-    with caplog.at_level(logging.WARNING, logger="app.services.bpmnlint"):
+    with caplog.at_level(logging.WARNING, logger="app.services.modelling.bpmnlint"):
         other = create_app({**config, "DUMAS_BPMNLINT": str(missing)})
     with other.app_context():
         db.engine.dispose()
-    [line] = [r.getMessage() for r in caplog.records if r.name == "app.services.bpmnlint"]
+    [line] = [r.getMessage() for r in caplog.records if r.name == "app.services.modelling.bpmnlint"]
     assert f"bpmnlint unavailable (bpmnlint program not found at {missing})" in line
     assert "refuses every deployment" in line
 
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="app.services.bpmnlint"):
+    with caplog.at_level(logging.WARNING, logger="app.services.modelling.bpmnlint"):
         create_app(config)  # the project's own node_modules/.bin/bpmnlint and .bpmnlintrc
-    assert not [r for r in caplog.records if r.name == "app.services.bpmnlint"]
+    assert not [r for r in caplog.records if r.name == "app.services.modelling.bpmnlint"]
 
 
 def test_the_model_pages_warn_the_process_owner_and_the_gate_refuses(app, client, owner, tmp_path):

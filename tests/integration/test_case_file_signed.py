@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Organisation, User
-from app.services.case_pdf import case_file, render_case_pdf
-from app.services.diagram_svg import LABEL_TEXT, diagram_pages, parse_diagram
-from app.services.processes import deployed_processes
+from app.services.casefile.case_pdf import case_file, render_case_pdf
+from app.services.casefile.diagram_svg import LABEL_TEXT, diagram_pages, parse_diagram
+from app.services.definitions.processes import deployed_processes
 from tests.helpers.audit_case import build_case
 from tests.helpers.route_walk import start, walk
 
@@ -47,7 +47,7 @@ def test_the_case_file_is_numbered_signed_and_every_time_has_its_zone(staff):
     head = db.session.scalars(db.select(AuditEvent.hash).where(AuditEvent.case_id == case_id)
                               .order_by(AuditEvent.seq.desc())).first()
     assert f"Nomor dokumen: BK/BSN/{case.tracking_number}/{head[:8].upper()}" in squashed
-    # The demo official of BSN (app/services/signatory.py), with place, date, NIP, position.
+    # The demo official of BSN (app/services/organisation/signatory.py), with place, date, NIP, position.
     assert "Pengesahan" in squashed and "Dr. Ratna Kusumawardani, S.E., M.Ak." in squashed
     assert "NIP 197503122000032001" in squashed and "Inspektur" in squashed
     assert re.search(r"Jakarta, \d{1,2} [A-Z][a-z]+ 20\d\d", squashed)

@@ -63,8 +63,8 @@ def test_users_create_explains_what_is_wrong(runner, staff, args, message):
 
 
 def test_staff_see_an_engine_error_on_the_case_page(client, test_models, auth):
-    from app.services.accounts import create_user
-    from app.services.cases import start_case
+    from app.services.casework.cases import start_case
+    from app.services.organisation.accounts import create_user
 
     create_user(username="uji", password="dumas-demo", roles=["Admin Uji"])
     case = start_case(process_key="uji_awal", data={"kategori": "a", "pembagi": 0}, title="Uji", actor="pengadu")
@@ -74,7 +74,7 @@ def test_staff_see_an_engine_error_on_the_case_page(client, test_models, auth):
 
 
 def test_staff_start_a_process_whose_start_event_is_in_their_lane(client, test_models, auth):
-    from app.services.accounts import create_user
+    from app.services.organisation.accounts import create_user
 
     create_user(username="uji", password="dumas-demo", roles=["Admin Uji"])
     create_user(username="unitnya", password="dumas-demo", roles=["Unit Uji"])

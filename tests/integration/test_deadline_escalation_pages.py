@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import AuditEvent, Case
-from app.services.cases import complete_task
-from app.services.events import move_deadline
-from app.services.timers import fire_due_timers
+from app.services.casework.cases import complete_task
+from app.services.casework.events import move_deadline
+from app.services.casework.timers import fire_due_timers
 from tests.helpers.audit_case import REVIEW, UNIT_TASK, VERIFIED, task_of
 from tests.helpers.complaints import file_complaint, task_links
 

@@ -9,9 +9,9 @@ import pytest
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Delegation, TaskIndexEntry
-from app.services.delegations import DelegationError, apply_due_delegations, create_delegation
-from app.services.identity import identity_visible
-from app.services.inbox import inbox
+from app.services.organisation.delegations import DelegationError, apply_due_delegations, create_delegation
+from app.services.organisation.identity import identity_visible
+from app.services.worklist.inbox import inbox
 from tests.helpers.clock import FakeClock
 from tests.helpers.complaints import current_task_id, file_complaint
 from tests.helpers.identity_helpers import IDENTITY, complaint_of, file_by_api

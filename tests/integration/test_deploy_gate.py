@@ -230,8 +230,8 @@ def test_deploy_refuses_a_post_without_the_csrf_token(app, sop_000):
 
 
 def test_every_shipped_sop_passes_the_gate(app, sop_models):
-    from app.services.deploy_gate import GateRefused
-    from app.services.model_editor import save_diagram
+    from app.services.modelling.deploy_gate import GateRefused
+    from app.services.modelling.model_editor import save_diagram
 
     with app.test_request_context():
         for key, version in sop_models.items():

@@ -2,7 +2,7 @@
 same gate; and the form preview renders a form as the task page does."""
 from app.extensions import db
 from app.models import AuditEvent, ProcessVersion
-from app.services.processes import latest_version
+from app.services.definitions.processes import latest_version
 from tests.helpers import modeler_helpers
 from tests.helpers.modeler_helpers import RUTE_000, messages, version_numbers
 

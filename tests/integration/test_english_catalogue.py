@@ -19,12 +19,12 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import CaseStatus, Document, Notification, Organisation, OrgUnit, Role, TaskIndexEntry, User
-from app.services.accounts import create_user, ensure_system_roles
-from app.services.cases import claim_task
-from app.services.complaints import Upload, submit_complaint
-from app.services.demo import DEMO_PASSWORD
-from app.services.email_render import render_email
-from app.services.processes import deployed_processes
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casefile.email_render import render_email
+from app.services.casework.cases import claim_task
+from app.services.definitions.processes import deployed_processes
+from app.services.intake.complaints import Upload, submit_complaint
+from app.services.organisation.accounts import create_user, ensure_system_roles
 from tests.helpers.complaints import COMPLAINANT, PDF, current_task_id, file_complaint
 from tests.helpers.identity_helpers import bearer
 from tests.helpers.route_walk import answer_sets, start, walk

@@ -5,7 +5,7 @@ import re
 
 from app.extensions import db
 from app.models import Case, Complaint
-from app.services.complaints import find_complaint
+from app.services.intake.complaints import find_complaint
 from tests.helpers.api import in_english
 from tests.helpers.identity_helpers import API, IDENTITY, REPORT, complaint_of
 

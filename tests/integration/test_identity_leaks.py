@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from app.extensions import db
-from app.services.identity import raise_confidentiality
+from app.services.organisation.identity import raise_confidentiality
 from tests.helpers.complaints import current_task_id
 from tests.helpers.identity_helpers import (
     IDENTITY,

@@ -1,17 +1,17 @@
-"""The one rule (app/services/identity.py) on its own: who sees a reporter, what free text
+"""The one rule (app/services/organisation/identity.py) on its own: who sees a reporter, what free text
 loses, and that confidentiality only ever rises. Plain objects, with the shipped
 organisations in the database (which lanes see a confidential identity is their data)."""
 import pytest
 
 from app.models import Case, Complaint, ProcessVersion, Role, User
-from app.services.identity import (
+from app.services.organisation.identity import (
     identity_visible,
     may_publish,
     raise_confidentiality,
     redact_identity,
     reporter_identity,
 )
-from app.services.organisations import ensure_known_organisations
+from app.services.organisation.organisations import ensure_known_organisations
 
 
 @pytest.fixture(autouse=True)

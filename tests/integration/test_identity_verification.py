@@ -5,8 +5,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.services.forms import FormDefinitionError, check_definition
-from app.services.identity import CONFIDENTIALITY_CHANGED
+from app.services.definitions.forms import FormDefinitionError, check_definition
+from app.services.organisation.identity import CONFIDENTIALITY_CHANGED
 from tests.helpers.identity_helpers import IDENTITY, bearer, complaint_of, file_by_api, leaks, staff_views
 from tests.helpers.sop_002 import RECEIVED, _liaison, _review
 from tests.helpers.walk import work

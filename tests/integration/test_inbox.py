@@ -5,7 +5,7 @@ from html import unescape as html_unescape
 
 from app.extensions import db
 from app.models import TaskIndexEntry
-from app.services.inbox import inbox
+from app.services.worklist.inbox import inbox
 from tests.helpers.complaints import file_complaint, task_links
 
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import Case, TaskIndexEntry
-from app.services.cases import start_case
-from app.services.inbox import inbox
+from app.services.casework.cases import start_case
+from app.services.worklist.inbox import inbox
 from tests.helpers.complaints import file_complaint, task_links
 from tests.helpers.identity_helpers import bearer
 from tests.helpers.statements import statements

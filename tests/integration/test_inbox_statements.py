@@ -12,8 +12,8 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
-from app.services.cases import complete_task
-from app.services.delegations import active_delegations, create_delegation
+from app.services.casework.cases import complete_task
+from app.services.organisation.delegations import active_delegations, create_delegation
 from tests.helpers.complaints import current_task_id, file_complaint
 from tests.helpers.identity_helpers import bearer
 from tests.helpers.statements import statements

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 from app.extensions import db
 from app.models import TaskIndexEntry
-from app.services.accounts import create_user
-from app.services.cases import claim_task
-from app.services.demo import DEMO_PASSWORD
-from app.services.inbox import TAB_LANES, _tab_query, capped_count
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casework.cases import claim_task
+from app.services.organisation.accounts import create_user
+from app.services.worklist.inbox import TAB_LANES, _tab_query, capped_count
 from tests.helpers.complaints import current_task_id, file_complaint, task_links
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, Document, InboundMail, Notification
-from app.services.mail_intake import receive_mail
-from app.services.mail_settings import update_mail_settings
+from app.services.mail.mail_intake import receive_mail
+from app.services.mail.mail_settings import update_mail_settings
 from tests.helpers.complaints import PDF
 from tests.helpers.mail_helpers import CITIZEN, message
 

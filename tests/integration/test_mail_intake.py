@@ -10,10 +10,10 @@ import pytest
 from app.background import start_mail_thread
 from app.extensions import db
 from app.models import AuditEvent, InboundMail, Organisation
-from app.services.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fetch_mailbox
-from app.services.mail_intake import parsed_mail, receive_mail
-from app.services.mail_settings import update_mail_settings
-from app.services.organisations import ensure_known_organisations
+from app.services.mail.imap_fetch import MailboxUnavailable, fetch_all_mailboxes, fetch_mailbox
+from app.services.mail.mail_intake import parsed_mail, receive_mail
+from app.services.mail.mail_settings import update_mail_settings
+from app.services.organisation.organisations import ensure_known_organisations
 from tests.helpers.complaints import PDF
 from tests.helpers.mail_helpers import CITIZEN, message, running_mailbox, with_attachment
 

@@ -8,11 +8,11 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord, Document, InboundMail
-from app.services.cases import complete_task
-from app.services.imap_fetch import fetch_mailbox
-from app.services.mail_intake import receive_mail
-from app.services.mail_settings import update_mail_settings
-from app.services.notifications import send_due_notifications
+from app.services.casework.cases import complete_task
+from app.services.mail.imap_fetch import fetch_mailbox
+from app.services.mail.mail_intake import receive_mail
+from app.services.mail.mail_settings import update_mail_settings
+from app.services.mail.notifications import send_due_notifications
 from tests.helpers.complaints import PDF
 from tests.helpers.mail_helpers import CITIZEN, message
 from tests.helpers.missing_data import MISSING, REVIEW

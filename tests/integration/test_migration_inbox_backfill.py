@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, make_url, text
 from app import create_app
 from app.extensions import db
 from app.models import Case, TaskIndexEntry
-from app.services.demo import seed_reference_data
-from app.services.processes import deploy_directory
+from app.services.administration.demo import seed_reference_data
+from app.services.definitions.processes import deploy_directory
 from tests.helpers.complaints import file_complaint
 from tests.helpers.settings import BACKENDS, POSTGRES_ADMIN_URL, ROOT
 from tests.helpers.settings import app_config as _config

@@ -3,10 +3,10 @@ whose English comes from the same Indonesian source through Flask-Babel, with th
 agency's name."""
 import pytest
 
-from app.services.complaints import Upload, submit_complaint
-from app.services.email_render import render_email
-from app.services.mail_settings import update_mail_settings
-from app.services.notifications import send_due_notifications
+from app.services.casefile.email_render import render_email
+from app.services.intake.complaints import Upload, submit_complaint
+from app.services.mail.mail_settings import update_mail_settings
+from app.services.mail.notifications import send_due_notifications
 from tests.helpers.complaints import COMPLAINANT, PDF
 from tests.helpers.smtp_server import LocalSmtpServer, body, html_body
 

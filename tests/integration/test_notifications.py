@@ -5,9 +5,9 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Complaint, Document, Notification
-from app.services.audit import SYSTEM_ACTOR, record_event
-from app.services.complaints import Upload, submit_complaint
-from app.services.notifications import send_due_notifications
+from app.services.audit_trail.audit import SYSTEM_ACTOR, record_event
+from app.services.intake.complaints import Upload, submit_complaint
+from app.services.mail.notifications import send_due_notifications
 from tests.helpers.complaints import COMPLAINANT, PDF
 from tests.helpers.smtp_server import LocalSmtpServer, body
 from tests.helpers.walk import work
@@ -155,7 +155,7 @@ def test_an_smtp_outage_keeps_the_message_queued_until_a_retry_gets_through(app,
 
 
 def test_backoff_doubles_and_gives_up_after_the_last_attempt(app, sop_models):
-    from app.services.notifications import MAX_ATTEMPTS
+    from app.services.mail.notifications import MAX_ATTEMPTS
 
     app.config.update(DUMAS_SMTP_HOST="127.0.0.1", DUMAS_SMTP_PORT=LocalSmtpServer().port)
     _file()
@@ -174,7 +174,7 @@ def test_backoff_doubles_and_gives_up_after_the_last_attempt(app, sop_models):
 
 def test_a_new_complaint_is_nothing_until_commit(sop_models, smtp):
     """Nothing half-stored: a refused submission leaves no message and no case."""
-    from app.services.complaints import ComplaintInvalid
+    from app.services.intake.complaints import ComplaintInvalid
 
     with pytest.raises(ComplaintInvalid):
         _file(nik="123")

@@ -6,7 +6,7 @@ import pytest
 from app.background import start_notification_thread
 from app.extensions import db
 from app.models import Notification, TaskIndexEntry
-from app.services.notifications import queue_staff_digests, send_due_notifications
+from app.services.mail.notifications import queue_staff_digests, send_due_notifications
 from tests.helpers.complaints import file_complaint
 from tests.helpers.smtp_server import LocalSmtpServer, body
 

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 from app.extensions import db
 from app.models import AuditEvent, Complaint, Notification
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.notifications import MAX_ATTEMPTS, send_due_notifications
+from app.services.mail.notifications import MAX_ATTEMPTS, send_due_notifications
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 from tests.helpers.complaints import COMPLAINANT, file_complaint
 from tests.helpers.smtp_server import LocalSmtpServer
 

@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Case, Complaint, Document
-from app.services.complaints import find_complaint
+from app.services.intake.complaints import find_complaint
 from tests.helpers.complaints import PDF
 from tests.helpers.identity_helpers import IDENTITY, REPORT
 

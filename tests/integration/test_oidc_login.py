@@ -17,8 +17,8 @@ import requests
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, User
-from app.services.account_admin import AdminScope, deactivate_account
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.account_admin import AdminScope, deactivate_account
+from app.services.administration.demo import DEMO_PASSWORD
 from tests.helpers.settings import app_config as _config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,5 +1,5 @@
 """Several organisations in one deployment: each sees only its own cases."""
-from app.services.accounts import create_user
+from app.services.organisation.accounts import create_user
 from tests.helpers.complaints import current_task_id, file_complaint, task_links
 
 

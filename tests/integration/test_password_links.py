@@ -9,8 +9,8 @@ from flask import g
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Notification, PasswordResetToken, User
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
 
 
 class FakeClock:

@@ -10,9 +10,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Case, Complaint, Document
-from app.services.cases import complete_task
-from app.services.complaints import MAX_FILE_BYTES, MAX_FILES
-from app.services.tracking import public_status, public_timeline
+from app.services.casework.cases import complete_task
+from app.services.intake.complaints import MAX_FILE_BYTES, MAX_FILES
+from app.services.intake.tracking import public_status, public_timeline
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

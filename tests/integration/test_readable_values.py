@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Organisation
-from app.services.accounts import create_user
-from app.services.case_pdf import render_case_pdf
-from app.services.demo import DEMO_PASSWORD
-from app.services.processes import deployed_processes
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.casefile.case_pdf import render_case_pdf
+from app.services.definitions.processes import deployed_processes
+from app.services.organisation.accounts import create_user
 from tests.helpers.complaints import PDF
 from tests.helpers.identity_helpers import bearer
 from tests.helpers.route_walk import answer_sets, start, walk

@@ -8,10 +8,10 @@ import pytest
 
 from app.extensions import db
 from app.models import Case, User
-from app.services.access import can_view_case
-from app.services.cases import claim_task
-from app.services.register import parse_query, register_page
-from app.services.tracking import status_label
+from app.services.casework.cases import claim_task
+from app.services.intake.tracking import status_label
+from app.services.organisation.access import can_view_case
+from app.services.reporting.register import parse_query, register_page
 from tests.helpers.identity_helpers import bearer
 from tests.helpers.register_scenario import build, waiting_task
 

@@ -8,10 +8,10 @@ import pytest
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Case, Delegation, TaskIndexEntry, User
-from app.services.account_admin import AdminScope, deactivate_account
-from app.services.delegations import active_delegations, apply_due_delegations, create_delegation
-from app.services.events import move_deadline
-from app.services.register import parse_query, register_page
+from app.services.administration.account_admin import AdminScope, deactivate_account
+from app.services.casework.events import move_deadline
+from app.services.organisation.delegations import active_delegations, apply_due_delegations, create_delegation
+from app.services.reporting.register import parse_query, register_page
 from tests.helpers.clock import FakeClock
 from tests.helpers.complaints import current_task_id
 from tests.helpers.identity_helpers import IDENTITY

@@ -1,5 +1,5 @@
 """The register's search and export never reveal a complainant to a reader who may not
-see them (app/services/identity.py): not by a hit, a count or an order."""
+see them (app/services/organisation/identity.py): not by a hit, a count or an order."""
 import csv
 import io
 from urllib.parse import quote_plus
@@ -106,7 +106,7 @@ def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scen
     single word the statistics put in more than COMMON_WORD cases is not even listed;
     with either threshold below any count every search takes that path and must answer
     the same."""
-    from app.services import register_search
+    from app.services.reporting import register_search
 
     monkeypatch.setattr(register_search, threshold, -1)
     assert [i["id"] for i in _search(client, "kepala", "sertifikasi")["items"]] == [scenario.queue.id]
@@ -120,7 +120,7 @@ def test_a_common_word_takes_the_per_row_path_with_the_same_answers(client, scen
 def test_a_full_text_search_counts_only_so_far_and_says_so(client, auth, scenario, monkeypatch):
     """Every word search stops counting at SEARCH_COUNT_CAP (a tracking number at
     COUNT_CAP), whoever searches for whatever: where it stops tells nothing."""
-    from app.services import register
+    from app.services.reporting import register
 
     monkeypatch.setattr(register, "SEARCH_COUNT_CAP", 1)
     found = _search(client, "nasional", "loket")  # several cases mention the counter

@@ -14,8 +14,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, PeriodicReport, ReportJob
-from app.services.calendar import calendar_for
-from app.services.report_jobs import run_report_job
+from app.services.organisation.calendar import calendar_for
+from app.services.reporting.report_jobs import run_report_job
 from tests.helpers.report_job_helpers import wait_for_reports
 
 ROOT = Path(__file__).resolve().parents[2]

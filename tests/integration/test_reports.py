@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from app.engine import WorkingCalendar
 from app.extensions import db
 from app.models import AuditEvent, PeriodicReport
-from app.services.calendar import calendar_for
-from app.services.report_data import working_days_between
-from app.services.reports import generate_report
+from app.services.organisation.calendar import calendar_for
+from app.services.reporting.report_data import working_days_between
+from app.services.reporting.reports import generate_report
 from tests.helpers.complaints import COMPLAINANT
 from tests.helpers.reports_scenario import build_scenario
 
@@ -131,7 +131,7 @@ def test_generation_is_audited_and_a_semester_without_cases_reports_zero(report)
 
 
 def test_a_future_semester_or_unknown_organisation_is_refused_with_a_reason(staff):
-    from app.services.reports import ReportError
+    from app.services.reporting.reports import ReportError
 
     year, _ = _this_semester()
     with pytest.raises(ReportError, match="belum dimulai"):

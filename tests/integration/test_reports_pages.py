@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from app import create_app
 from app.extensions import db
 from app.models import PeriodicReport
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.calendar import calendar_for
-from app.services.demo import DEMO_PASSWORD
-from app.services.reports import generate_report
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
+from app.services.organisation.calendar import calendar_for
+from app.services.reporting.reports import generate_report
 from tests.helpers.report_job_helpers import wait_for_reports
 
 
@@ -108,7 +108,7 @@ def test_the_form_offers_the_last_semester_ended_in_the_organisations_zone(every
                                                                           utc, offered):
     from app import clock
     from app.models import Organisation
-    from app.services.calendar_revision import calendar_changed
+    from app.services.organisation.calendar_revision import calendar_changed
 
     db.session.get(Organisation, "bsn").timezone = "Asia/Jayapura"  # WIT, UTC+9
     calendar_changed()

@@ -8,7 +8,7 @@ import pytest
 from app.background import start_report_thread
 from app.extensions import db
 from app.models import AuditEvent, Organisation, PeriodicReport
-from app.services.reports import generate_due_reports
+from app.services.reporting.reports import generate_due_reports
 
 
 def _scheduled() -> list[tuple[str, int, int]]:
@@ -49,7 +49,7 @@ def test_the_semester_ends_in_the_organisations_own_zone(sop_models):
 
 
 def test_an_on_demand_report_does_not_stand_in_for_the_scheduled_one(sop_models):
-    from app.services.reports import generate_report
+    from app.services.reporting.reports import generate_report
 
     generate_report(organisation_code="bsn", year=2026, semester=1, actor="kepalabsn",
                     now=datetime(2026, 7, 1, 3, 0, tzinfo=timezone.utc))

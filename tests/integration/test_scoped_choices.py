@@ -4,7 +4,7 @@ destination are neither offered (task page, API schema) nor accepted (task form 
 API completion), on both databases. A refused value leaves the task where it was."""
 from app.extensions import db
 from app.models import Case, OrgUnit
-from app.services.cases import complete_task, start_case
+from app.services.casework.cases import complete_task, start_case
 from tests.helpers.api import API, bearer, complete, in_english
 from tests.helpers.complaints import current_task_id, file_complaint
 

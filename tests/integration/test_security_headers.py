@@ -5,8 +5,8 @@ from urllib.parse import unquote
 
 from app.extensions import db
 from app.models import Document
-from app.services.complaints import Upload, submit_complaint
-from app.services.demo import DEMO_PASSWORD
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.intake.complaints import Upload, submit_complaint
 from tests.helpers.complaints import COMPLAINANT, PDF
 
 

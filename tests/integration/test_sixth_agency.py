@@ -15,7 +15,7 @@ from lxml import etree
 
 from app.extensions import db
 from app.models import Case, Organisation, ProcessVersion
-from app.services.processes import version_forms
+from app.services.definitions.processes import version_forms
 from tests.helpers.complaints import COMPLAINANT, let_objection_period_pass
 
 ROOT = Path(__file__).resolve().parents[2]

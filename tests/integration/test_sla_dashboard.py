@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from app.services.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
-from app.services.demo import DEMO_PASSWORD
-from app.services.sla import dashboard
+from app.services.administration.demo import DEMO_PASSWORD
+from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE, create_user, ensure_system_roles
+from app.services.reporting.sla import dashboard
 from tests.helpers.reports_scenario import build_scenario
 
 

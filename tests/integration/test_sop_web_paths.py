@@ -10,8 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Case, CaseRecord, OrgUnit
-from app.services.demo import _slug
-from app.services.processes import version_forms
+from app.services.administration.demo import _slug
+from app.services.definitions.processes import version_forms
 from tests.helpers.complaints import COMPLAINANT, let_objection_period_pass
 
 PATHS = {
@@ -80,8 +80,8 @@ def test_a_complaint_goes_from_the_public_form_to_its_end_through_the_pages(clie
 
 
 def test_a_monitoring_round_of_sop_004_through_the_pages_reports_on_the_forwarded_cases(client, every_staff, auth):
-    from app.services.cases import complete_task
-    from app.services.complaints import Upload, submit_complaint
+    from app.services.casework.cases import complete_task
+    from app.services.intake.complaints import Upload, submit_complaint
     from tests.helpers.complaints import PDF
 
     # A complaint forwarded to the Ombudsman: what SOP 004's planner monitors. The planner

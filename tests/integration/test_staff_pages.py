@@ -97,7 +97,7 @@ def test_sop_000_from_complaint_to_selesai_through_the_pages(client, staff, auth
 def test_second_person_completing_a_task_is_told_who_finished_it(client, app, staff, auth):
     case = file_complaint()
     task_id = current_task_id(case.id)
-    from app.services.accounts import create_user
+    from app.services.organisation.accounts import create_user
 
     create_user(username="admin2", password="dumas-demo", roles=["Admin Inspektorat"], organisation_code="bsn")
     auth.login("admin")
@@ -112,7 +112,7 @@ def test_second_person_completing_a_task_is_told_who_finished_it(client, app, st
 
 
 def test_a_claimed_task_cannot_be_completed_by_someone_else(client, staff, auth):
-    from app.services.accounts import create_user
+    from app.services.organisation.accounts import create_user
 
     create_user(username="admin2", password="dumas-demo", roles=["Admin Inspektorat"])
     case = file_complaint()
@@ -148,9 +148,9 @@ def test_documents_download_only_for_those_who_see_the_case(client, staff, auth)
 def test_inbox_and_case_page_show_deadlines(client, test_models, auth):
     from datetime import datetime, timedelta, timezone
 
-    from app.services.accounts import create_user
-    from app.services.cases import complete_task, start_case
-    from app.services.events import move_deadline
+    from app.services.casework.cases import complete_task, start_case
+    from app.services.casework.events import move_deadline
+    from app.services.organisation.accounts import create_user
 
     create_user(username="unituji", password="dumas-demo", roles=["Unit Uji"], unit_code="Unit A")
     case = start_case(process_key="uji_mini", data={}, title="Uji tenggat", actor="pengadu")
@@ -173,8 +173,8 @@ def test_the_supervising_role_extends_a_deadline_with_a_reason(client, test_mode
     from datetime import date, timedelta
 
     from app.models import AuditEvent, TaskIndexEntry
-    from app.services.accounts import create_user
-    from app.services.cases import complete_task, start_case
+    from app.services.casework.cases import complete_task, start_case
+    from app.services.organisation.accounts import create_user
 
     create_user(username="unituji", password="dumas-demo", roles=["Unit Uji"], unit_code="Unit A")
     create_user(username="adminuji", password="dumas-demo", roles=["Admin Uji"])

@@ -2,8 +2,8 @@
 organisation can work on, so an operator finds them before their deadline passes."""
 from app.extensions import db
 from app.models import Case, User
-from app.services.cases import complete_task
-from app.services.workflow_state import load_instance, save_instance
+from app.services.casework.cases import complete_task
+from app.services.casework.workflow_state import load_instance, save_instance
 from tests.helpers.complaints import current_task_id, file_complaint
 
 VERIFIED = {"lengkap": True, "lokasi_kasus": "Jakarta"}

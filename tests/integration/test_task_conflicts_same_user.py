@@ -5,7 +5,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import TaskIndexEntry
-from app.services.cases import claim_task, complete_task
+from app.services.casework.cases import claim_task, complete_task
 from tests.helpers.api import API, VERIFIED, bearer, complete, in_english
 from tests.helpers.complaints import current_task_id, file_complaint
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, CaseRecord, Document, OrgUnit
-from app.services.events import move_deadline
-from app.services.timers import fire_case_timers
-from app.services.tracking import tracking_view
+from app.services.casework.events import move_deadline
+from app.services.casework.timers import fire_case_timers
+from app.services.intake.tracking import tracking_view
 from tests.helpers.api import in_english
 from tests.helpers.complaints import COMPLAINANT, PDF
 from tests.helpers.tracking import (

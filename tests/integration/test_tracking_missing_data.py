@@ -8,10 +8,10 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord, Complaint, Document
-from app.services.cases import complete_task
-from app.services.complainant_replies import ReplyRefused, answer_missing_data
-from app.services.complaints import Upload
-from app.services.tracking import tracking_view
+from app.services.casework.cases import complete_task
+from app.services.intake.complainant_replies import ReplyRefused, answer_missing_data
+from app.services.intake.complaints import Upload
+from app.services.intake.tracking import tracking_view
 from tests.helpers.complaints import COMPLAINANT, PDF
 from tests.helpers.missing_data import MISSING, REVIEW
 

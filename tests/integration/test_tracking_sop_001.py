@@ -6,7 +6,7 @@ import io
 from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import Case
-from app.services.cases import complete_task
+from app.services.casework.cases import complete_task
 from tests.helpers.complaints import COMPLAINANT, PDF
 
 REPORT = "Kepala desa diberi sanksi; potongan dikembalikan kepada penerima."

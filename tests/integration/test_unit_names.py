@@ -2,7 +2,7 @@
 the task page, the SLA dashboard; the API keeps the code and adds the name."""
 import re
 
-from app.services.cases import complete_task
+from app.services.casework.cases import complete_task
 from tests.helpers.api import API, bearer
 from tests.helpers.complaints import current_task_id, file_complaint
 from tests.helpers.reports_scenario import build_scenario

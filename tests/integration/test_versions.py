@@ -7,8 +7,8 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Case, ProcessVersion
-from app.services.accounts import create_user
-from app.services.cases import complete_task, start_case
+from app.services.casework.cases import complete_task, start_case
+from app.services.organisation.accounts import create_user
 from tests.helpers.versions_helpers import OWNER, PASSWORD, make_owner, redeploy
 
 RENAME = {'name="Periksa hasil"': 'name="Periksa ulang hasil"',
@@ -89,7 +89,7 @@ def test_only_process_owners_and_the_system_admin_see_the_pages(test_models, cli
     assert "Model proses" not in client.get("/tugas").get_data(as_text=True)
 
     from app.models import Role
-    from app.services.accounts import SYSTEM_ADMIN_ROLE
+    from app.services.organisation.accounts import SYSTEM_ADMIN_ROLE
     db.session.add(Role(name=SYSTEM_ADMIN_ROLE))
     db.session.commit()
     create_user(username="sysadmin", password=PASSWORD, roles=[SYSTEM_ADMIN_ROLE])

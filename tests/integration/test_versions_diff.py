@@ -1,9 +1,9 @@
-"""The server-side diff of two versions (app/services/version_diff.py), on the real SOP
+"""The server-side diff of two versions (app/services/modelling/version_diff.py), on the real SOP
 models with the kinds of edits a process owner makes."""
 import json
 from pathlib import Path
 
-from app.services.version_diff import FieldChange, diff_bpmn, diff_decision_files, diff_forms
+from app.services.modelling.version_diff import FieldChange, diff_bpmn, diff_decision_files, diff_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SOP_000 = (ROOT / "bpmn" / "sop_000.bpmn").read_text(encoding="utf-8")

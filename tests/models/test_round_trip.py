@@ -13,9 +13,9 @@ import pytest
 from app.engine import ProcessEngine, decision_ids, decision_refs
 from app.extensions import db
 from app.models import Case
-from app.services.cases import complete_task, start_case
-from app.services.demo import seed_reference_data
-from app.services.processes import deploy_directory
+from app.services.administration.demo import seed_reference_data
+from app.services.casework.cases import complete_task, start_case
+from app.services.definitions.processes import deploy_directory
 from tests.helpers.complaints import let_objection_period_pass
 from tests.helpers.versions_helpers import OWNER, PASSWORD, make_owner
 

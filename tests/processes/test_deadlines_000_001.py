@@ -3,7 +3,7 @@ walked through the service layer on both databases.
 
 Six deadlines, each the step's one non-interrupting boundary timer marked `deadline`;
 the reminder before it and the escalation after it are the organisation's deadline
-policy (app/services/deadline_policy.py), not drawn:
+policy (app/services/casework/deadline_policy.py), not drawn:
 - SOP 000 step 5: 90 days from receipt by the Tata Usaha, on step 4's task and again on
   step 5's task: a script task (`tugas_mulai_batas_pengawasan`) computes the due time and
   reminder once, at receipt, so both tasks are due at the same instant; SOP 001 step 5: 60
@@ -20,12 +20,12 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.access import NotAllowed
-from app.services.accounts import create_user, ensure_unit
-from app.services.calendar import calendar_for
-from app.services.cases import complete_task, start_case
-from app.services.events import extend_task_deadline, move_deadline
-from app.services.timers import fire_due_timers
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import extend_task_deadline, move_deadline
+from app.services.casework.timers import fire_due_timers
+from app.services.organisation.access import NotAllowed
+from app.services.organisation.accounts import create_user, ensure_unit
+from app.services.organisation.calendar import calendar_for
 
 ESCALATION_DATA = {"tindakan_eskalasi": "teguran", "catatan_eskalasi": "Pelaksana ditegur; diminta selesai minggu ini."}
 PASSWORD = "kata-sandi-uji-panjang"

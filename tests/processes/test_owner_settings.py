@@ -8,11 +8,11 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Organisation
-from app.services.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
-from app.services.calendar import calendar_for, forget_cached_calendars
-from app.services.cases import start_case
-from app.services.complaints import ComplaintInvalid, validate_complaint
-from app.services.org_settings import settings_for, update_settings
+from app.services.casework.cases import start_case
+from app.services.intake.complaints import ComplaintInvalid, validate_complaint
+from app.services.organisation.accounts import PROCESS_OWNER_ROLE, create_user, ensure_system_roles
+from app.services.organisation.calendar import calendar_for, forget_cached_calendars
+from app.services.organisation.org_settings import settings_for, update_settings
 from tests.helpers.complaints import COMPLAINANT
 from tests.helpers.walk import fire_reminder, pass_deadline
 from tests.helpers.walk import work as _work

@@ -8,8 +8,8 @@ import pytest
 from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.cases import complete_task, start_case
-from app.services.events import deliver_message
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import deliver_message
 from tests.helpers.walk import fire_reminder, let_objection_period_pass, pass_deadline
 from tests.helpers.walk import work as _work
 

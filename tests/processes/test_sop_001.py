@@ -8,10 +8,10 @@ import pytest
 from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.accounts import ensure_unit
-from app.services.cases import complete_task, start_case
-from app.services.events import deliver_message
-from app.services.forms import FormValidationError
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import deliver_message
+from app.services.definitions.forms import FormValidationError
+from app.services.organisation.accounts import ensure_unit
 from tests.helpers.walk import fire_reminder, let_objection_period_pass, pass_deadline
 from tests.helpers.walk import work as _work
 

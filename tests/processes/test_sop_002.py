@@ -10,10 +10,10 @@ import pytest
 from app.engine.scripts import add_working_days
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.accounts import create_user, ensure_unit
-from app.services.calendar import calendar_for
-from app.services.cases import complete_task, start_case
-from app.services.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import deliver_message, extend_task_deadline, fire_due_timers, move_deadline
+from app.services.organisation.accounts import create_user, ensure_unit
+from app.services.organisation.calendar import calendar_for
 from tests.helpers.sop_002 import RECEIVED, UNIT_PEMDES, _liaison, _review
 from tests.helpers.walk import fire_reminder, let_objection_period_pass
 from tests.helpers.walk import work as _work

@@ -9,11 +9,11 @@ from lxml import etree
 
 from app.extensions import db
 from app.models import AuditEvent, Case
-from app.services.accounts import ensure_unit
-from app.services.calendar import calendar_for
-from app.services.cases import complete_task, start_case
-from app.services.events import fire_due_timers, move_deadline
-from app.services.org_settings import update_settings
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import fire_due_timers, move_deadline
+from app.services.organisation.accounts import ensure_unit
+from app.services.organisation.calendar import calendar_for
+from app.services.organisation.org_settings import update_settings
 from tests.helpers.walk import work as _work
 
 ADMIN_NASIONAL, ADMIN_BPS = "Admin Nasional", "Admin BPS Provinsi"

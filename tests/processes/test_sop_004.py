@@ -16,13 +16,13 @@ from lxml import etree
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseRecord
-from app.services.access import NotAllowed
-from app.services.accounts import create_user
-from app.services.calendar import calendar_for
-from app.services.cases import complete_task, start_case
-from app.services.events import extend_task_deadline, fire_due_timers, move_deadline
-from app.services.forms import FormValidationError
-from app.services.workflow_state import load_instance
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.events import extend_task_deadline, fire_due_timers, move_deadline
+from app.services.casework.workflow_state import load_instance
+from app.services.definitions.forms import FormValidationError
+from app.services.organisation.access import NotAllowed
+from app.services.organisation.accounts import create_user
+from app.services.organisation.calendar import calendar_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import pytest
 from app.background import start_timer_thread
 from app.extensions import db
 from app.models import TimerIndexEntry
-from app.services.timers import fire_due_timers
+from app.services.casework.timers import fire_due_timers
 from tests.helpers.timers import case_with_due_timer, fired_timers, wait_for
 
 
@@ -47,7 +47,7 @@ def test_two_sweepers_at_once_fire_each_timer_once(app, test_models):
 
 def test_a_crash_mid_fire_leaves_the_timer_due_for_the_next_sweep(app, test_models, monkeypatch):
     """Fault injection: the process dies between firing in memory and committing."""
-    import app.services.timers as timers
+    import app.services.casework.timers as timers
 
     case_id = case_with_due_timer()
     real_save = timers.save_instance

@@ -3,7 +3,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.services import audit_chain
+from app.services.audit_trail import audit_chain
 
 TRANSACTION_ENDS = ("after_commit", "after_rollback", "after_soft_rollback")
 

@@ -7,8 +7,14 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.services.calendar import CalendarError, add_holiday, calendar_for, remove_holiday, set_working_week
-from app.services.organisations import ensure_known_organisations
+from app.services.organisation.calendar import (
+    CalendarError,
+    add_holiday,
+    calendar_for,
+    remove_holiday,
+    set_working_week,
+)
+from app.services.organisation.organisations import ensure_known_organisations
 
 WIB = ZoneInfo("Asia/Jakarta")
 

@@ -12,8 +12,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.services.calendar import CalendarError, add_holiday, calendar_for, remove_holiday
-from app.services.organisations import ensure_known_organisations
+from app.services.organisation.calendar import CalendarError, add_holiday, calendar_for, remove_holiday
+from app.services.organisation.organisations import ensure_known_organisations
 
 ROOT = Path(__file__).resolve().parents[2]
 WIB = ZoneInfo("Asia/Jakarta")

@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from app.services.diagram_svg import DiagramError, parse_diagram, render_svg, taken_path
+from app.services.casefile.diagram_svg import DiagramError, parse_diagram, render_svg, taken_path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

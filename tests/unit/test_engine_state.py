@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.engine import EngineError
 from app.extensions import db
 from app.models import AuditEvent, Case, TimerIndexEntry
-from app.services.case_errors import ConflictError, WorkflowFailed
-from app.services.cases import complete_task, start_case
-from app.services.workflow_state import load_instance
+from app.services.casework.case_errors import ConflictError, WorkflowFailed
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.workflow_state import load_instance
 
 
 def _start(title="Uji"):
@@ -149,8 +149,8 @@ def test_a_decision_table_with_no_matching_rule_is_named(test_models):
 
 
 def test_a_moved_deadline_fires_when_due_and_the_move_is_audited(test_models):
-    from app.services.events import move_deadline
-    from app.services.timers import fire_due_timers
+    from app.services.casework.events import move_deadline
+    from app.services.casework.timers import fire_due_timers
 
     case = _start()
     complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")
@@ -175,7 +175,7 @@ def test_a_moved_deadline_fires_when_due_and_the_move_is_audited(test_models):
 
 
 def test_a_task_carries_its_deadline_and_completion_records_whether_it_was_met(test_models):
-    from app.services.events import move_deadline
+    from app.services.casework.events import move_deadline
 
     case = _start()
     complete_task(task_id=case.tasks[0].engine_task_id, data={"pembagi": 2, "unit_tujuan": "Unit A"}, actor="ani")

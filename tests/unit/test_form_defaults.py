@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.services.forms import FormDefinitionError, check_definition, default_values, load_form_directory
+from app.services.definitions.forms import FormDefinitionError, check_definition, default_values, load_form_directory
 
 FORMS = load_form_directory(Path(__file__).resolve().parents[2] / "forms")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, validate
 
-from app.services.field_types import FIELD_TYPES
-from app.services.forms import FormDefinitionError, check_definition, definition_schema, validate_submission
+from app.services.definitions.field_types import FIELD_TYPES
+from app.services.definitions.forms import FormDefinitionError, check_definition, definition_schema, validate_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = [{"value": "a", "label": {"id": "Satu", "en": "One"}}, {"value": "b", "label": "Dua"}]

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-from app.services.forms import (
+from app.services.definitions.forms import (
     FormDefinitionError,
     FormValidationError,
     check_definition,

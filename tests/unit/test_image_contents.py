@@ -11,7 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # The app's own modules that start another program, and what that program needs in the image.
-PROGRAMS = {"app/services/bpmnlint.py": "bpmnlint (node_modules/.bin/bpmnlint, run by node)"}
+PROGRAMS = {"app/services/modelling/bpmnlint.py": "bpmnlint (node_modules/.bin/bpmnlint, run by node)"}
 # What WeasyPrint loads (weasyprint/text/ffi.py): pango and pangoft2, which bring harfbuzz,
 # fontconfig and gobject with them as Debian dependencies.
 WEASYPRINT_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
@@ -118,7 +118,7 @@ def test_every_program_the_app_starts_is_declared_here():
                 if re.search(r"\bsubprocess\.(run|Popen|call|check_call|check_output)\b|\bos\.system\(", p.read_text())}
     assert starting == set(PROGRAMS), (
         "a module starts another program: say here what it needs and install it in the Dockerfile")
-    assert "node_modules/.bin/bpmnlint" in (ROOT / "app/services/bpmnlint.py").read_text()
+    assert "node_modules/.bin/bpmnlint" in (ROOT / "app/services/modelling/bpmnlint.py").read_text()
 
 
 def test_weasyprint_finds_pango_and_fonts():

@@ -7,10 +7,10 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Case
-from app.services.case_errors import WorkflowFailed
-from app.services.cases import complete_task, start_case
-from app.services.processes import deploy_process
-from app.services.workflow_state import load_instance
+from app.services.casework.case_errors import WorkflowFailed
+from app.services.casework.cases import complete_task, start_case
+from app.services.casework.workflow_state import load_instance
+from app.services.definitions.processes import deploy_process
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "models"
 MINI = (FIXTURES / "bpmn" / "uji_mini.bpmn").read_text(encoding="utf-8")
