@@ -108,7 +108,7 @@ def old_report(  # noqa: C901
     for event in _events(ids, ("decision.evaluated", FORWARDED)):
         routing[event.case_id].append(event)
     units = defaultdict(list)
-    names = dict(db.session.execute(db.select(OrgUnit.code, OrgUnit.name)))
+    names = dict(db.session.execute(db.select(OrgUnit.code, OrgUnit.name)).tuples().all())
     for row in db.session.scalars(db.select(CaseUnit).where(CaseUnit.case_id.in_(ids))):
         units[row.case_id].append(names.get(row.unit_code, row.unit_code))
     by_type, by_route, by_status, by_unit = Counter(), Counter(), Counter(), Counter()
