@@ -181,6 +181,7 @@ def test_the_command_line_records_and_lists_a_plt(runner, staff, fake_clock):
     assert refused.exit_code != 0 and "Sudah ada Plt." in refused.output
 
 
+@pytest.mark.committed  # the sweeper thread has a session and a connection of its own
 def test_the_embedded_sweeper_opens_the_window_with_nobody_signed_in(app, client, staff, auth, fake_clock):
     from app.background import start_timer_thread
 

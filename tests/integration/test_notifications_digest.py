@@ -57,6 +57,7 @@ def test_no_digest_before_its_hour_nor_on_a_day_off(app, staff, smtp):
     assert queue_staff_digests(now=MONDAY_8 - timedelta(hours=1)) == 1  # 07:00
 
 
+@pytest.mark.committed  # the sender thread has a session and a connection of its own
 def test_the_embedded_thread_sends_without_celery(app, sop_models, smtp):
     stop = start_notification_thread(app, interval=0.2)
     try:
