@@ -11,15 +11,8 @@ from app.models import User
 from app.services.administration.demo import DEMO_PASSWORD
 from app.services.casefile.case_pdf import render_case_pdf
 from app.services.organisation.accounts import create_user
+from tests.helpers.browser import _log_in
 from tests.helpers.complaints import file_complaint
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/tugas")
 
 
 def test_a_head_finds_a_case_by_a_word_reassigns_it_and_the_case_file_names_both(page, live_server, staff,

@@ -21,8 +21,15 @@ SUMMARY = "Pungutan dihentikan dan uang dikembalikan kepada pelapor."
 STAFF = ("siti.verifikator", "bambang.kepala", "rina.unit", "dewi.admin")
 
 
-def _file(client) -> tuple[str, str]:
-    response = client.post("/lapor", data={**COMPLAINANT, "lampiran": [(io.BytesIO(PDF), "bukti.pdf", "application/pdf")]})
+def _file(client, *, organisation: str | None = None, attach: bool = True) -> tuple[str, str]:
+    """A complaint filed on /lapor (to `organisation`, else the default one), with a PDF
+    unless `attach` is false: its tracking number and access code as the receipt shows them."""
+    data: dict = dict(COMPLAINANT)
+    if organisation:
+        data["instansi"] = organisation
+    if attach:
+        data["lampiran"] = [(io.BytesIO(PDF), "bukti.pdf", "application/pdf")]
+    response = client.post("/lapor", data=data)
     assert response.status_code == 302
     with client.session_transaction() as session:
         receipt = session["complaint_receipt"]

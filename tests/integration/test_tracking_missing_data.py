@@ -7,26 +7,19 @@ import io
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, Case, CaseRecord, Complaint, Document
+from app.models import AuditEvent, CaseRecord, Complaint, Document
 from app.services.casework.cases import complete_task
 from app.services.intake.complainant_replies import ReplyRefused, answer_missing_data
 from app.services.intake.complaints import Upload
 from app.services.intake.tracking import tracking_view
-from tests.helpers.complaints import COMPLAINANT, PDF
+from tests.helpers.complaints import PDF
 from tests.helpers.missing_data import MISSING, REVIEW
+from tests.helpers.tracking import _case
+from tests.helpers.tracking import _file as file_on_form
 
 
 def _file(client) -> tuple[str, str]:
-    response = client.post("/lapor", data={**COMPLAINANT, "instansi": "dpmdppkb"})
-    assert response.status_code == 302
-    with client.session_transaction() as session:
-        receipt = session["complaint_receipt"]
-    return receipt["tracking_number"], receipt["access_code"]
-
-
-def _case(number: str) -> Case:
-    db.session.expire_all()
-    return db.session.scalars(db.select(Case).where(Case.tracking_number == number)).one()
+    return file_on_form(client, organisation="dpmdppkb", attach=False)
 
 
 def _work(number, element_id, data, actor="admin.dpmdppkb"):

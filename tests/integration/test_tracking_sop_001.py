@@ -1,13 +1,12 @@
 """SOP 001 (Katingan) on the tracking page: after the Inspektorat sends the follow-up
 report, the reporter may object; the objection reaches the Inspektur with its deadline and
 his answer is what the reporter reads."""
-import io
 
 from app.engine.scripts import add_working_days
-from app.extensions import db
 from app.models import Case
 from app.services.casework.cases import complete_task
-from tests.helpers.complaints import COMPLAINANT, PDF
+from tests.helpers.tracking import _case
+from tests.helpers.tracking import _file as file_on_form
 
 REPORT = "Kepala desa diberi sanksi; potongan dikembalikan kepada penerima."
 ANSWER = "Pengembalian dana diperiksa ulang oleh Inspektur; sisa dana dikembalikan minggu ini."
@@ -15,17 +14,7 @@ INTERNAL = "Catatan internal Inspektur: kepala desa sudah dua kali ditegur"
 
 
 def _file(client) -> tuple[str, str]:
-    response = client.post("/lapor", data={**COMPLAINANT, "instansi": "katingan",
-                                           "lampiran": [(io.BytesIO(PDF), "bukti.pdf", "application/pdf")]})
-    assert response.status_code == 302
-    with client.session_transaction() as session:
-        receipt = session["complaint_receipt"]
-    return receipt["tracking_number"], receipt["access_code"]
-
-
-def _case(number: str) -> Case:
-    db.session.expire_all()
-    return db.session.scalars(db.select(Case).where(Case.tracking_number == number)).one()
+    return file_on_form(client, organisation="katingan")
 
 
 def _work(number: str, element_id: str, data: dict) -> Case:
