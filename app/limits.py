@@ -25,27 +25,29 @@ from app.i18n import current_language
 from app.services.intake.abuse import (
     ADDRESS,
     DEVICE,
-    HONEYPOT_FIELD,
     IDENTITY,
-    STARTED_FIELD,
     Limit,
     Refused,
     TooLarge,
-    capped_texts,
-    check_content,
-    check_form,
-    check_upload_name,
     count_hits,
-    form_started,
     identity_keys,
     is_near,
     namespace_for,
     parse_limits,
     remaining_hits,
-    started_token,
 )
 from app.services.intake.complaints import sniff_type
 from app.services.intake.file_names import stored_filename
+from app.services.intake.spam_checks import (
+    HONEYPOT_FIELD,
+    STARTED_FIELD,
+    capped_texts,
+    check_content,
+    check_form,
+    check_upload_name,
+    form_started,
+    started_token,
+)
 
 # A body without files: the longest form (a 10,000-character account, every character
 # percent- or \u-escaped) fits many times over; routes taking files keep MAX_CONTENT_LENGTH.

@@ -12,7 +12,7 @@ import pytest
 from app import clock, create_app
 from app.extensions import db
 from app.models import Case, Complaint, RateLimitCounter
-from app.services.intake.abuse import started_token
+from app.services.intake.spam_checks import started_token
 from tests.helpers.complaints import COMPLAINANT, PDF
 
 API = "/api/v1"

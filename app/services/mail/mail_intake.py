@@ -15,7 +15,8 @@ from app.extensions import db
 from app.models import InboundMail, Organisation
 from app.models.types import utcnow
 from app.services.audit_trail.audit import SYSTEM_ACTOR, record_event
-from app.services.intake.abuse import SpamSuspected, check_content
+from app.services.intake.abuse import SpamSuspected
+from app.services.intake.spam_checks import check_content
 from app.services.mail.mail_parse import ParsedMail, message_id_of, parse_mail
 from app.services.mail.mail_settings import listed, mail_settings
 from app.services.mail.mail_threads import thread_reply
