@@ -96,12 +96,14 @@ def _register_template_filters(app: Flask) -> None:
     from app.services.casefile.presentation_events import describe_events
     from app.services.intake.tracking import status_label
     from app.services.organisation.calendar import calendar_for
+    from app.services.reporting.register_rows import type_label
 
     app.jinja_env.filters["status_label"] = lambda status: status_label(status, lang=current_language())
     # Stored in UTC; shown in the organisation's zone when named, else the configured one
     # (BABEL_DEFAULT_TIMEZONE), always with its abbreviation (WIB, WITA, WIT).
     app.jinja_env.filters["local_time"] = lambda moment, organisation=None: local_time(
         moment, zone=calendar_for(organisation).zone if organisation else ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"]))
+    app.jinja_env.filters["complaint_type"] = type_label  # its labels are lazy: read in the page's language
     app.jinja_env.filters["file_size"] = lambda size: file_size(size, lang=current_language())
     app.jinja_env.globals["describe_events"] = lambda events: describe_events(events, lang=current_language())
     app.jinja_env.globals["working_days_left"] = lambda due, organisation=None: calendar_for(

@@ -19,7 +19,10 @@ def build_task_form(definition: dict, *, lang: str, choices: dict[str, list[tupl
         pass
 
     for spec in definition["fields"]:
-        label = text_in(spec.get("label"), lang) + ("" if spec.get("required") else f" ({_l('opsional')})")
+        label = text_in(spec.get("label"), lang)
+        if not spec.get("required"):
+            # One message with a parameter: pybabel does not read calls inside an f-string.
+            label = str(_l("%(label)s (opsional)", label=label))
         setattr(TaskForm, spec["name"], FIELD_TYPES[spec["type"]].widget(spec, label, lang=lang, choices=choices))
     return TaskForm(formdata=formdata, data=None if formdata is not None else defaults)
 
